@@ -1,0 +1,8 @@
+"""Loads the harness's pytest plugin and the step definitions, by domain."""
+
+pytest_plugins = [
+    "harness.plugin",
+    "steps.instances",
+    "steps.accounts",
+    "steps.commands",
+]

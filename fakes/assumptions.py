@@ -1,0 +1,147 @@
+"""Behaviour the fake models where no public source says what Alibaba Cloud does.
+
+Each choice has an id, a one-line statement and the reason. Scenarios that depend on one are
+tagged ``@assumption_<id>`` so a live or recorded run confirms or refutes it; code that
+implements one cites its id. See shared/reference/alibaba-cloud.md for the NOT FOUND entries.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Assumption:
+    """One modelled choice: what the fake does, and why that is the likeliest behaviour."""
+
+    id: str
+    statement: str
+    reason: str
+
+
+ASSUMPTIONS: dict[str, Assumption] = {
+    a.id: a
+    for a in (
+        Assumption(
+            "A1",
+            "`ecs:CommandRunAs` is the `Username` sent; when none is sent it is the OS default "
+            "(`root` on Linux, `System` on Windows)",
+            "the guide says its deny-list forbids root, which holds only if the default is used",
+        ),
+        Assumption(
+            "A2",
+            "a condition on a key the request does not carry is false for positive operators and "
+            "true for negated ones (`StringNot*`, `NumericNotEquals`, `DateNotEquals`, "
+            "`NotIpAddress`)",
+            "Alibaba documents no rule; this is AWS IAM's documented rule, which RAM mirrors",
+        ),
+        Assumption(
+            "A3",
+            "`AliyunECSReadOnlyAccess` allows `ecs:Describe*` and `ecs:List*` on `*`",
+            "the policy's JSON is not published; its description says read-only access to ECS",
+        ),
+        Assumption(
+            "A4",
+            "an ECS denial is HTTP 403 `Forbidden.RAM` and carries `AccessDeniedDetail`",
+            "403 Forbidden.RAM is documented; AccessDeniedDetail is seen on newer gateways only",
+        ),
+        Assumption(
+            "A5",
+            "on Windows, the agent reads the password with the instance role's STS credentials, "
+            "so the role needs `oos:GetSecretParameter` and `kms:GetSecretValue`",
+            "the guide's role policy grants exactly these two actions",
+        ),
+        Assumption(
+            "A6",
+            "Action names match case-insensitively; resource ARNs case-sensitively",
+            "RAM says actions are case-insensitive 'in most cases'; ARN case is not published",
+        ),
+        Assumption(
+            "A7",
+            "RunCommand is authorized once per target instance, on `instance/<id>` and on "
+            "`command/*` (the command does not exist yet), with that instance's run-as user",
+            "the authorization table lists both resource types; a new command has no id to name",
+        ),
+        Assumption(
+            "A8",
+            "only RunCommand and InvokeCommand carry `ecs:CommandRunAs`; CreateCommand, "
+            "DeleteCommand, StopInvocation and every Describe call carry none, so under A2 an "
+            "allow-list condition refuses them and a deny-list condition lets them through",
+            "the run-as user is chosen only when a command runs; other calls have no such field",
+        ),
+        Assumption(
+            "A9",
+            "InvokeCommand is authorized once per target instance, on `instance/<id>` and "
+            "`command/<id>`, with that instance's run-as user (the `Username` sent, else A1)",
+            "the authorization table lists both resources and `ecs:CommandRunAs` as its key",
+        ),
+        Assumption(
+            "A10",
+            "an action the product does not have is HTTP 404 `InvalidAction.NotFound`",
+            "the code is seen in live fixtures; its HTTP status is not published",
+        ),
+        Assumption(
+            "A11",
+            "calls that name no single resource (DescribeInstances, DescribeCommands, "
+            "DescribeInvocations, ...) are authorized on the type they read, `instance/*` or "
+            "`command/*`, or on `instance/<id>` when one instance is named",
+            "the ECS authorization tables list `instance/*` for such calls",
+        ),
+        Assumption(
+            "A12",
+            "a run-as user missing from the instance ends that instance's run as `Failed` with "
+            "`ErrorCode` `AccountNotExists`, no output and no exit code",
+            "the ErrorCode is documented; the status for it is not (reference 1.7)",
+        ),
+        Assumption(
+            "A20",
+            "condition key names match case-insensitively (`ecs:commandrunas` is "
+            "`ecs:CommandRunAs`); the values compare as their operator says",
+            "RAM does not say; AWS IAM documents key names as case-insensitive and RAM copies its "
+            "condition language",
+        ),
+        Assumption(
+            "A21",
+            "element names (`Effect`, `Action`, ...), the `Effect` values `Allow`/`Deny` and "
+            "condition operator names are case-sensitive: `allow` or `stringequals` is malformed",
+            "the docs spell them one way only; refusing other spellings fails closed and loudly",
+        ),
+        Assumption(
+            "A22",
+            "typed operators parse the request's string (decimal numbers; ISO-8601 dates, UTC when "
+            "no zone; `true`/`false` in any case; IP addresses); a value that does not parse makes "
+            "the condition not hold, negated operators included. Policy dates are ISO-8601 only",
+            "not documented; a value the operator cannot read proves nothing either way",
+        ),
+        Assumption(
+            "A23",
+            "only the 21 documented condition operators exist; `...IfExists`, `Null` and the "
+            "`ForAllValues:`/`ForAnyValue:` prefixes are refused as unknown operators",
+            "no RAM source documents them (reference 3.3); an unknown operator must fail closed",
+        ),
+        Assumption(
+            "A24",
+            "a statement may carry a string `Sid`, which is ignored; `Principal`, `NotResource` "
+            "and any other key make an identity policy malformed",
+            "Sid is harmless and common in copied policies; NotResource is not documented for RAM",
+        ),
+        Assumption(
+            "A25",
+            "when the request carries several values for a key, a positive operator holds if any "
+            "value matches a listed value, a negated operator if none does",
+            "reference 3.3 describes one request value only; this is the plain any/none reading",
+        ),
+        Assumption(
+            "A26",
+            "a wildcard in a Resource pattern matches within its ARN segment (service, region, "
+            "account); only the relative id, the last segment, may match `:`",
+            "ARNs are documented as five colon-separated parts, each of which may be `*`",
+        ),
+    )
+}
+
+
+def describe(assumption_id: str) -> str:
+    """One line naming the assumption, for reports and error messages."""
+    a = ASSUMPTIONS[assumption_id]
+    return f"{a.id}: {a.statement}"

@@ -1,0 +1,33 @@
+"""The fake's virtual clock: time moves only when the fake says so, never by real sleeping."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+#: How far the clock moves for each API request the fake answers (the time a call "takes").
+TICK = timedelta(seconds=1)
+
+
+class VirtualClock:
+    """Starts at the real current second; `advance` moves it, every answered request ticks it."""
+
+    def __init__(self, start: datetime | None = None) -> None:
+        self._now = (start or datetime.now(UTC)).replace(microsecond=0)
+        self._lock = threading.Lock()
+
+    def now(self) -> datetime:
+        with self._lock:
+            return self._now
+
+    def advance(self, delta: timedelta = TICK) -> datetime:
+        if delta < timedelta(0):
+            raise ValueError("the virtual clock never goes back")
+        with self._lock:
+            self._now += delta
+            return self._now
+
+
+def iso(moment: datetime) -> str:
+    """Alibaba's timestamp format: ISO-8601 UTC to the second, `Z` suffix."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -1,0 +1,212 @@
+"""One fake Alibaba Cloud account: its services, clock, ids and guest machines.
+
+`FakeCloud.handle` is the whole request path, with no I/O of its own: parse, authenticate,
+authorize (inside each action), act, encode. The adapters (`inprocess`, `server`) only carry
+bytes to and from it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from types import TracebackType
+from typing import Any, TypeVar
+
+from fakes import access
+from fakes.clock import VirtualClock, iso
+from fakes.errors import ApiError
+from fakes.guest import CommandHandler, Guest
+from fakes.ids import IdFactory
+from fakes.policy import Decision
+from fakes.services.base import Call, Service
+from fakes.services.ecs import EcsService
+from fakes.services.ecs_models import Instance
+from fakes.services.ram import RamService
+from fakes.wire import envelope, rpc
+from fakes.wire.http import HttpRequest, HttpResponse
+
+log = logging.getLogger("fakes")
+
+DEFAULT_REGION = "cn-hangzhou"
+_REGION_IN_HOST = re.compile(r"^[a-z]+[.-]([a-z]{2}-[a-z0-9-]+?)\.aliyuncs\.com")
+_OS_NAMES = {"linux": "linux", "windows": "windows"}
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class FakeCloud:
+    """A stateful fake of one account, reached by the unchanged official SDKs.
+
+    Use it as a context manager to intercept `https://*.aliyuncs.com` in-process::
+
+        with FakeCloud() as cloud:
+            key_id, secret = cloud.root_access_key
+            linux = cloud.add_instance(os="linux", users=["user01", "user02"])
+    """
+
+    def __init__(self, *, region: str = DEFAULT_REGION, seed: int | None = None) -> None:
+        self.default_region = region
+        self._seed = seed
+        self._lock = threading.RLock()
+        self._adapter: Any = None
+        self._build()
+
+    def _build(self) -> None:
+        self._ids = IdFactory(self._seed)
+        self.clock = VirtualClock()
+        self.account_id = self._ids.account_id()
+        self._root_key = (self._ids.access_key_id(), self._ids.access_key_secret())
+        self.ram = RamService(self.account_id, self._ids, self.clock.now())
+        self.ecs = EcsService(self.account_id, self._ids)
+        self._services: dict[str, Service] = {"ecs": self.ecs, "ram": self.ram}
+        self._authenticator = access.Authenticator(self.account_id, self._root_key, self.ram)
+        self._authorizers = {
+            product: access.PolicyAuthorizer(self.account_id, self.ram, product)
+            for product in self._services
+        }
+        shared = self._authorizers["ram"].decisions
+        for authorizer in self._authorizers.values():
+            authorizer.decisions = shared
+
+    # ---- the public contract ------------------------------------------------------------------
+
+    @property
+    def root_access_key(self) -> tuple[str, str]:
+        """The account owner's AccessKey (id, secret): it bypasses RAM, like the real one."""
+        return self._root_key
+
+    def add_instance(
+        self,
+        os: str = "linux",
+        region: str | None = None,
+        users: Iterable[str] | Mapping[str, str] = (),
+        *,
+        hostname: str | None = None,
+        name: str | None = None,
+    ) -> str:
+        """Create a running instance with Cloud Assistant and the given OS users; return its id.
+
+        `users` is a list of names (Linux) or a mapping of name -> logon password (Windows).
+        `root` (Linux) or `System` (Windows) always exists.
+        """
+        if os not in _OS_NAMES:
+            raise ValueError(f"unknown os `{os}`: choose `linux` or `windows`")
+        passwords: dict[str, str | None] = (
+            dict(users.items()) if isinstance(users, Mapping) else dict.fromkeys(users)
+        )
+        with self._lock:
+            instance_id = self._ids.instance()
+            host = hostname or ("iZ" + instance_id[2:14] + "Z")
+            instance = Instance(
+                instance_id=instance_id,
+                region=region or self.default_region,
+                name=name or f"{os}-{instance_id[-6:]}",
+                created=self.clock.now(),
+                guest=Guest(os, host, passwords),
+            )
+            self.ecs.instances[instance_id] = instance
+        return instance_id
+
+    def on_command(self, name: str, handler: CommandHandler) -> None:
+        """Teach every guest a command: `handler(Execution) -> ExecResult`."""
+        with self._lock:
+            self.ecs.handlers[name] = handler
+
+    def guest(self, instance_id: str) -> Guest:
+        """The simulated OS of an instance (its users, and `history` of the scripts that ran)."""
+        return self.ecs.instances[instance_id].guest
+
+    @property
+    def decisions(self) -> list[Decision]:
+        """The most recent policy decisions (up to 200), oldest first, for explaining tests."""
+        return list(self._authorizers["ram"].decisions)
+
+    def reset(self) -> None:
+        """Forget everything: a new account id, new root key, no users, no instances."""
+        with self._lock:
+            self._build()
+
+    # ---- in-process interception ----------------------------------------------------------------
+
+    def start(self) -> FakeCloud:
+        from fakes.inprocess import InProcessAdapter
+
+        with self._lock:
+            if self._adapter is None:
+                self._adapter = InProcessAdapter(self)
+                self._adapter.start()
+        return self
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._adapter is not None:
+                self._adapter.stop()
+                self._adapter = None
+
+    def __enter__(self) -> FakeCloud:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    # ---- the request path -----------------------------------------------------------------------
+
+    def handle(self, request: HttpRequest) -> HttpResponse:
+        """Answer one HTTP request exactly as the real endpoint would (status, headers, body)."""
+        with self._lock:
+            now = self.clock.advance()
+            request_id = self._ids.request_id()
+            host = request.headers.get("host", "aliyuncs.com")
+            product: str | None = None
+            try:
+                call = rpc.parse(request)
+                product = call.product
+                service = self._services.get(call.product)
+                if service is None:
+                    raise ApiError(
+                        "InvalidApi.NotFound",
+                        f"The fake cloud does not serve `{call.product}` yet.",
+                        404,
+                    )
+                principal = self._authenticator.authenticate(call)
+                region = call.params.text("RegionId") or self._region_from_host(call.host)
+                data = service.handle(
+                    Call(
+                        product=call.product,
+                        action=call.action,
+                        params=call.params,
+                        region=region,
+                        caller=principal,
+                        now=now,
+                        authorizer=self._authorizers[call.product],
+                        global_context={
+                            "acs:CurrentTime": (iso(now),),
+                            "acs:SecureTransport": ("true" if call.secure else "false",),
+                            "acs:SourceIp": (call.client_ip,),
+                            "acs:MFAPresent": ("false",),
+                        },
+                    )
+                )
+                return envelope.success(request_id, data)
+            except ApiError as err:
+                return envelope.error(err, request_id=request_id, host=host, product=product)
+            except Exception:  # never a traceback on the wire: log it, answer like Alibaba
+                log.exception("fake cloud failed on a request (RequestId %s)", request_id)
+                internal = ApiError(
+                    "InternalError",
+                    "The request processing has failed due to some unknown error, exception or "
+                    "failure.",
+                    500,
+                )
+                return envelope.error(internal, request_id=request_id, host=host, product=product)
+
+    def _region_from_host(self, host: str) -> str:
+        match = _REGION_IN_HOST.match(host)
+        return match.group(1) if match else self.default_region

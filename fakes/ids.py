@@ -1,0 +1,53 @@
+"""Identifiers in Alibaba's shapes (`i-...`, `c-...`, `t-...`, `LTAI...`, upper-case RequestIds).
+
+Seeded, so one FakeCloud is reproducible run to run; every id is unique within the cloud.
+"""
+
+from __future__ import annotations
+
+import random
+import string
+import threading
+import uuid
+
+_LOWER_ALNUM = string.ascii_lowercase + string.digits
+_ALNUM = string.ascii_letters + string.digits
+
+
+class IdFactory:
+    """Makes the ids of one fake account."""
+
+    def __init__(self, seed: int | None = None) -> None:
+        self._rng = random.Random(seed)
+        self._lock = threading.Lock()
+
+    def _pick(self, alphabet: str, n: int) -> str:
+        with self._lock:
+            return "".join(self._rng.choice(alphabet) for _ in range(n))
+
+    def account_id(self) -> str:
+        with self._lock:
+            return str(self._rng.randrange(10**15, 10**16))
+
+    def instance(self) -> str:
+        return "i-" + self._pick(_LOWER_ALNUM, 20)
+
+    def command(self) -> str:
+        return "c-" + self._pick(_LOWER_ALNUM, 32)
+
+    def invocation(self) -> str:
+        return "t-" + self._pick(_LOWER_ALNUM, 32)
+
+    def user_id(self) -> str:
+        return self._pick(string.digits, 16)
+
+    def access_key_id(self) -> str:
+        return "LTAI" + self._pick(_ALNUM, 20)
+
+    def access_key_secret(self) -> str:
+        # Secrets come from the OS's CSPRNG, not the seeded generator: they must not be guessable.
+        return "".join(random.SystemRandom().choice(_ALNUM) for _ in range(30))
+
+    def request_id(self) -> str:
+        with self._lock:
+            return str(uuid.UUID(int=self._rng.getrandbits(128), version=4)).upper()

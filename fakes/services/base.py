@@ -1,0 +1,117 @@
+"""What every service shares: the call it is handed, the caller, and the action registry.
+
+A service is a class whose methods are marked with `@action("Name")`; each takes a `Call` and
+returns the response fields as a dict (the envelope adds `RequestId`). A method authorizes the
+caller with `call.authorize(...)` once it knows the resources, before it changes any state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar, TypeVar
+
+from fakes.errors import ApiError
+from fakes.wire.rpc import Params
+
+ConditionContext = Mapping[str, tuple[str, ...]]
+Response = dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Principal:
+    """Who signed the request: the account owner (`root`) or a RAM user."""
+
+    kind: str  # "Account" | "SubUser"
+    name: str  # "root" or the RAM user name
+    principal_id: str
+    access_key_id: str
+
+    @property
+    def is_account_owner(self) -> bool:
+        return self.kind == "Account"
+
+
+class Authorizer:
+    """Decides whether a principal may do an action on a resource; raises the service's denial."""
+
+    def check(
+        self, principal: Principal, action: str, resource: str, context: ConditionContext
+    ) -> None:
+        raise NotImplementedError
+
+
+@dataclass
+class Call:
+    """One request as a service sees it: the action, its parameters, its caller, the time."""
+
+    product: str
+    action: str
+    params: Params
+    region: str
+    caller: Principal
+    now: datetime
+    authorizer: Authorizer
+    global_context: ConditionContext
+    authorized: bool = field(default=False)
+
+    def authorize(
+        self,
+        resource: str,
+        context: ConditionContext | None = None,
+        *,
+        action: str | None = None,
+    ) -> None:
+        """Refuse the call (by raising) unless the caller's policies allow it on `resource`."""
+        merged = dict(self.global_context)
+        merged.update(context or {})
+        self.authorizer.check(
+            self.caller, action or f"{self.product}:{self.action}", resource, merged
+        )
+        self.authorized = True
+
+
+Handler = Callable[[Any, Call], Response]
+F = TypeVar("F", bound=Handler)
+
+
+def action(name: str) -> Callable[[F], F]:
+    """Mark a service method as the handler of the API action `name`."""
+
+    def mark(fn: F) -> F:
+        fn.__dict__["api_action"] = name
+        return fn
+
+    return mark
+
+
+class Service:
+    """Base of every fake service: finds its `@action` handlers once, per class."""
+
+    product: ClassVar[str]
+    _handlers: ClassVar[dict[str, Handler]]
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._handlers = {
+            fn.__dict__["api_action"]: fn
+            for fn in vars(cls).values()
+            if callable(fn) and "api_action" in getattr(fn, "__dict__", {})
+        }
+
+    @classmethod
+    def actions(cls) -> tuple[str, ...]:
+        return tuple(sorted(cls._handlers))
+
+    def handle(self, call: Call) -> Response:
+        handler = self._handlers.get(call.action)
+        if handler is None:
+            from fakes.errors import unknown_action
+
+            raise unknown_action(call.action, self.product)
+        result = handler(self, call)
+        if not call.authorized and not call.caller.is_account_owner:
+            # Fail closed: an action that forgot to authorize must not serve a RAM user.
+            raise ApiError("InternalError", "The request processing has failed.", 500)
+        return result

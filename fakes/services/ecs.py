@@ -1,0 +1,616 @@
+"""ECS (2014-05-26): instances and Cloud Assistant, with real resource ARNs and `ecs:CommandRunAs`.
+
+Authorization follows the modelled assumptions: RunCommand (A7) and InvokeCommand (A9) are
+authorized per target instance with that instance's run-as user (A1); every other call carries
+no `ecs:CommandRunAs` (A8). Codes and statuses: shared/reference sections 1.2-1.8.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, TypeVar
+
+from fakes.clock import iso
+from fakes.errors import ApiError, invalid_parameter
+from fakes.guest import CommandHandler
+from fakes.ids import IdFactory
+from fakes.services.base import Call, Response, Service, action
+from fakes.services.ecs_models import (
+    RUN_TIME,
+    SCRIPT_TYPES,
+    START_DELAY,
+    Command,
+    Instance,
+    Invocation,
+    Target,
+)
+
+MAX_INSTANCES = 100
+MAX_CONTENT_BASE64 = 24 * 1024
+RUN_AS_KEY = "ecs:CommandRunAs"
+
+T = TypeVar("T")
+
+
+def _page(call: Call, items: Sequence[T], *, default: int, high: int) -> tuple[list[T], int, int]:
+    number = call.params.number("PageNumber", 1, low=1, high=10**6)
+    size = call.params.number("PageSize", default, low=1, high=high)
+    start = (number - 1) * size
+    return list(items[start : start + size]), number, size
+
+
+class EcsService(Service):
+    product = "ecs"
+
+    def __init__(self, account_id: str, ids: IdFactory) -> None:
+        self.account_id = account_id
+        self._ids = ids
+        self.instances: dict[str, Instance] = {}
+        self.commands: dict[str, Command] = {}
+        self.invocations: dict[str, Invocation] = {}
+        self.handlers: dict[str, CommandHandler] = {}
+        self._client_tokens: dict[tuple[str, str], Response] = {}
+
+    # ---- resources --------------------------------------------------------------------------
+
+    def arn(self, region: str, kind: str, resource_id: str) -> str:
+        return f"acs:ecs:{region}:{self.account_id}:{kind}/{resource_id}"
+
+    def _instances(self, call: Call, ids: Sequence[str]) -> list[Instance]:
+        found = []
+        for instance_id in ids:
+            instance = self.instances.get(instance_id)
+            if instance is None or instance.region != call.region:
+                raise ApiError(
+                    "InvalidInstance.NotFound", "The specified instance does not exist.", 404
+                )
+            found.append(instance)
+        return found
+
+    def _targets_of(self, call: Call) -> list[Instance]:
+        ids = call.params.items_of("InstanceId")
+        if not ids:
+            raise ApiError(
+                "MissingParam.InstanceId", "The parameter instanceId is missing or empty.", 400
+            )
+        if len(ids) > MAX_INSTANCES:
+            raise ApiError(
+                "InstanceIds.ExceedLimit",
+                "The number of instance IDs exceeds the upper limit.",
+                403,
+            )
+        return self._instances(call, list(dict.fromkeys(ids)))
+
+    def _settle(self, now: datetime) -> None:
+        for invocation in self.invocations.values():
+            for target in invocation.targets:
+                target.settle(now, invocation.command.content, self.handlers)
+
+    # ---- validation shared by RunCommand / CreateCommand / InvokeCommand --------------------
+
+    @staticmethod
+    def _script_type(call: Call) -> str:
+        kind = call.params.require("Type")
+        if kind not in SCRIPT_TYPES:
+            raise ApiError(
+                "InvalidCmdType.NotFound", "The specified command type does not exist.", 403
+            )
+        return kind
+
+    @staticmethod
+    def _content(call: Call) -> str:
+        content = call.params.require("CommandContent")
+        encoding = (call.params.text("ContentEncoding") or "PlainText").lower()
+        if encoding == "base64":
+            if len(content) > MAX_CONTENT_BASE64:
+                raise ApiError(
+                    "CmdContent.ExceedLimit", "The maximum length of a command is exceeded.", 403
+                )
+            try:
+                return base64.b64decode(content, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                raise invalid_parameter(
+                    "CommandContent", content[:32], "It is not valid Base64 text."
+                ) from None
+        # An unknown ContentEncoding is treated as PlainText (reference section 1.2).
+        if len(base64.b64encode(content.encode("utf-8"))) > MAX_CONTENT_BASE64:
+            raise ApiError(
+                "CmdContent.ExceedLimit", "The maximum length of a command is exceeded.", 403
+            )
+        return content
+
+    @staticmethod
+    def _check_lengths(call: Call) -> None:
+        limits = (
+            ("Name", 128, "CmdName.ExceedLimit", "command name"),
+            ("Description", 512, "CmdDesc.ExceedLimit", "command description"),
+            ("Username", 255, "Username.ExceedLimit", "username"),
+            ("WindowsPasswordName", 255, "WindowsPasswordName.ExceedLimit", "WindowsPasswordName"),
+        )
+        for name, limit, code, what in limits:
+            if len(call.params.text(name) or "") > limit:
+                raise ApiError(code, f"The length of the {what} exceeds the upper limit.", 403)
+
+    @staticmethod
+    def _unsupported(call: Call) -> None:
+        """Refuse, by name, what the fake does not model, rather than pretend to do it."""
+        mode = call.params.text("RepeatMode", "Once") or "Once"
+        if mode not in ("Once", "Period", "NextRebootOnly", "EveryReboot", "DryRun"):
+            raise ApiError(
+                "InvalidRepeatMode.NotFound", "The specified repeat mode does not exist.", 404
+            )
+        if mode != "Once":
+            raise ApiError(
+                "UnsupportedParameter", f"The fake cloud does not model RepeatMode `{mode}`.", 400
+            )
+        if call.params.flag("EnableParameter"):
+            raise ApiError(
+                "UnsupportedParameter", "The fake cloud does not model EnableParameter.", 400
+            )
+        for name in ("ContainerId", "ContainerName", "ResourceTag.1.Key"):
+            if call.params.text(name):
+                raise ApiError(
+                    "UnsupportedParameter", f"The fake cloud does not model {name}.", 400
+                )
+
+    def _run_as(self, call: Call, instance: Instance) -> str:
+        """The run-as user for one instance: the `Username` sent, else the OS default (A1)."""
+        return call.params.text("Username") or instance.guest.default_user
+
+    def _check_os(self, kind: str, instances: Sequence[Instance]) -> None:
+        for instance in instances:
+            if SCRIPT_TYPES[kind] != instance.os:
+                raise ApiError(
+                    "InvalidInstance.NotMatch",
+                    "The specified instance type does not match the command.",
+                    400,
+                )
+
+    def _check_windows_password(self, call: Call, instances: Sequence[Instance]) -> None:
+        for instance in instances:
+            user = self._run_as(call, instance)
+            is_default = user.lower() == instance.guest.default_user.lower()
+            if (
+                instance.os == "windows"
+                and not is_default
+                and not call.params.text("WindowsPasswordName")
+            ):
+                raise ApiError(
+                    "WindowsPasswordName.Missed",
+                    "WindowsPasswordName must be specified when you create a Windows task.",
+                    403,
+                )
+
+    def _idempotent(self, call: Call, make: Callable[[], Response]) -> Response:
+        token = call.params.text("ClientToken")
+        if token is None:
+            return make()
+        if len(token) > 64 or not token.isascii():
+            raise ApiError(
+                "InvalidClientToken.Malformed", "The specified ClientToken is malformed.", 400
+            )
+        key = (call.action, token)
+        if key not in self._client_tokens:
+            self._client_tokens[key] = make()
+        return self._client_tokens[key]
+
+    def _invoke(self, call: Call, command: Command, instances: Sequence[Instance]) -> Invocation:
+        timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
+        invocation = Invocation(
+            invoke_id=self._ids.invocation(),
+            region=call.region,
+            command=command,
+            username=call.params.text("Username") or "",
+            created=call.now,
+            timeout=timeout,
+        )
+        for instance in instances:
+            user = self._run_as(call, instance)
+            known = instance.guest.canonical_user(user)
+            target = Target(
+                instance=instance,
+                username=user,
+                start_at=call.now + START_DELAY,
+                finish_at=call.now + START_DELAY + RUN_TIME,
+            )
+            if known is None:
+                target.failure = "AccountNotExists"
+            elif instance.os == "windows" and known != instance.guest.default_user:
+                # The Windows password comes from a Parameter Store the fake does not have yet.
+                target.failure = "QueryParameterStoreFailed"
+            else:
+                target.username = known if instance.os == "windows" else user
+            invocation.targets.append(target)
+        command.invoke_times += 1
+        self.invocations[invocation.invoke_id] = invocation
+        return invocation
+
+    # ---- Cloud Assistant ----------------------------------------------------------------------
+
+    @action("RunCommand")
+    def run_command(self, call: Call) -> Response:
+        kind = self._script_type(call)
+        content = self._content(call)
+        self._check_lengths(call)
+        self._unsupported(call)
+        instances = self._targets_of(call)
+        for instance in instances:  # A7
+            context = {RUN_AS_KEY: (self._run_as(call, instance),)}
+            call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
+            call.authorize(self.arn(call.region, "command", "*"), context)
+        self._check_os(kind, instances)
+        self._check_windows_password(call, instances)
+        timeout = call.params.number("Timeout", 60, low=10, high=86400)
+
+        def make() -> Response:
+            command = Command(
+                command_id=self._ids.command(),
+                region=call.region,
+                name=call.params.text("Name") or "",
+                type=kind,
+                content=content,
+                description=call.params.text("Description") or "",
+                working_dir=call.params.text("WorkingDir") or "",
+                timeout=timeout,
+                created=call.now,
+                kept=call.params.flag("KeepCommand"),
+            )
+            self.commands[command.command_id] = command
+            invocation = self._invoke(call, command, instances)
+            return {"CommandId": command.command_id, "InvokeId": invocation.invoke_id}
+
+        return self._idempotent(call, make)
+
+    @action("CreateCommand")
+    def create_command(self, call: Call) -> Response:
+        name = call.params.require("Name")
+        kind = self._script_type(call)
+        content = self._content(call)
+        self._check_lengths(call)
+        if call.params.flag("EnableParameter"):
+            raise ApiError(
+                "UnsupportedParameter", "The fake cloud does not model EnableParameter.", 400
+            )
+        call.authorize(self.arn(call.region, "command", "*"))  # A8: no ecs:CommandRunAs
+        timeout = call.params.number("Timeout", 60, low=10, high=86400)
+
+        def make() -> Response:
+            command = Command(
+                command_id=self._ids.command(),
+                region=call.region,
+                name=name,
+                type=kind,
+                content=content,
+                description=call.params.text("Description") or "",
+                working_dir=call.params.text("WorkingDir") or "",
+                timeout=timeout,
+                created=call.now,
+                kept=True,
+            )
+            self.commands[command.command_id] = command
+            return {"CommandId": command.command_id}
+
+        return self._idempotent(call, make)
+
+    def _command(self, call: Call, *, kept_only: bool = True) -> Command:
+        command_id = call.params.require("CommandId")
+        command = self.commands.get(command_id)
+        if command is None or command.region != call.region or (kept_only and not command.kept):
+            raise ApiError("InvalidCmdId.NotFound", "The specified command ID does not exist.", 404)
+        return command
+
+    @action("InvokeCommand")
+    def invoke_command(self, call: Call) -> Response:
+        command = self._command(call)
+        self._check_lengths(call)
+        self._unsupported(call)
+        instances = self._targets_of(call)
+        for instance in instances:  # A9
+            context = {RUN_AS_KEY: (self._run_as(call, instance),)}
+            call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
+            call.authorize(self.arn(call.region, "command", command.command_id), context)
+        self._check_os(command.type, instances)
+        self._check_windows_password(call, instances)
+        return self._idempotent(
+            call, lambda: {"InvokeId": self._invoke(call, command, instances).invoke_id}
+        )
+
+    @action("DescribeCommands")
+    def describe_commands(self, call: Call) -> Response:
+        call.authorize(self.arn(call.region, "command", "*"))  # A8, A11
+        encoding = call.params.text("ContentEncoding") or "Base64"
+        wanted_id, wanted_name = call.params.text("CommandId"), call.params.text("Name")
+        wanted_type = call.params.text("Type")
+        chosen = [
+            c
+            for c in self.commands.values()
+            if c.kept
+            and c.region == call.region
+            and wanted_id in (None, c.command_id)
+            and wanted_name in (None, c.name)
+            and wanted_type in (None, c.type)
+        ]
+        page, number, size = _page(call, chosen, default=10, high=50)
+        return {
+            "Commands": {
+                "Command": [
+                    {
+                        "CommandId": c.command_id,
+                        "Name": c.name,
+                        "Type": c.type,
+                        "Description": c.description,
+                        "CommandContent": c.content_as(encoding),
+                        "WorkingDir": c.working_dir,
+                        "Timeout": c.timeout,
+                        "CreationTime": _iso(c.created),
+                        "InvokeTimes": c.invoke_times,
+                        "Latest": True,
+                        "Version": 1,
+                        "Provider": "",
+                        "EnableParameter": False,
+                    }
+                    for c in page
+                ]
+            },
+            "TotalCount": len(chosen),
+            "PageNumber": number,
+            "PageSize": size,
+        }
+
+    @action("DeleteCommand")
+    def delete_command(self, call: Call) -> Response:
+        command = self._command(call)
+        call.authorize(self.arn(call.region, "command", command.command_id))  # A8
+        command.kept = False
+        return {}
+
+    def _invocation(self, call: Call) -> Invocation:
+        invoke_id = call.params.require("InvokeId")
+        invocation = self.invocations.get(invoke_id)
+        if invocation is None or invocation.region != call.region:
+            raise ApiError(
+                "InvalidInvokeId.NotFound", "The specified invoke ID does not exist.", 404
+            )
+        return invocation
+
+    def _reads_invocations(self, call: Call) -> None:
+        instance_id = call.params.text("InstanceId")
+        call.authorize(self.arn(call.region, "instance", instance_id or "*"))  # A8, A11
+
+    def _matching_invocations(self, call: Call) -> list[Invocation]:
+        invoke_id = call.params.text("InvokeId")
+        command_id = call.params.text("CommandId")
+        instance_id = call.params.text("InstanceId")
+        return [
+            inv
+            for inv in sorted(self.invocations.values(), key=lambda i: i.created, reverse=True)
+            if inv.region == call.region
+            and invoke_id in (None, inv.invoke_id)
+            and command_id in (None, inv.command.command_id)
+            and (
+                instance_id is None
+                or any(t.instance.instance_id == instance_id for t in inv.targets)
+            )
+        ]
+
+    @action("DescribeInvocations")
+    def describe_invocations(self, call: Call) -> Response:
+        self._reads_invocations(call)
+        self._settle(call.now)
+        encoding = call.params.text("ContentEncoding") or "Base64"
+        include_output = call.params.flag("IncludeOutput")
+        wanted_status = call.params.text("InvokeStatus")
+        chosen = [
+            inv
+            for inv in self._matching_invocations(call)
+            if wanted_status in (None, inv.overall(call.now), inv.legacy_status(call.now))
+        ]
+        page, number, size = _page(call, chosen, default=10, high=50)
+        return {
+            "Invocations": {
+                "Invocation": [
+                    self._invocation_view(call, inv, encoding, include_output) for inv in page
+                ]
+            },
+            "TotalCount": len(chosen),
+            "PageNumber": number,
+            "PageSize": size,
+        }
+
+    def _invocation_view(
+        self, call: Call, inv: Invocation, encoding: str, include_output: bool
+    ) -> dict[str, Any]:
+        now = call.now
+        instances = []
+        for target in inv.targets:
+            result = target.view(now, encoding, inv)
+            instances.append(
+                {
+                    "InstanceId": result["InstanceId"],
+                    "InvocationStatus": result["InvocationStatus"],
+                    "InstanceInvokeStatus": result["InvokeRecordStatus"],
+                    "ErrorCode": result["ErrorCode"],
+                    "ErrorInfo": result["ErrorInfo"],
+                    "ExitCode": result.get("ExitCode"),
+                    "Output": result["Output"] if include_output else "",
+                    "Dropped": result["Dropped"],
+                    "Repeats": result["Repeats"],
+                    "StartTime": result["StartTime"],
+                    "FinishTime": result["FinishedTime"],
+                    "StopTime": result["StopTime"],
+                    "CreationTime": _iso(inv.created),
+                    "UpdateTime": _iso(now),
+                    "Timed": False,
+                }
+            )
+        return {
+            "InvokeId": inv.invoke_id,
+            "CommandId": inv.command.command_id,
+            "CommandName": inv.command.name,
+            "CommandType": inv.command.type,
+            "CommandContent": inv.command.content_as(encoding),
+            "CommandDescription": inv.command.description,
+            "CreationTime": _iso(inv.created),
+            "InvocationStatus": inv.overall(now),
+            "InvokeStatus": inv.legacy_status(now),
+            "RepeatMode": "Once",
+            "Timed": False,
+            "Frequency": "",
+            "Timeout": inv.timeout,
+            "Username": inv.username,
+            "WorkingDir": inv.command.working_dir,
+            "InvokeInstances": {"InvokeInstance": instances},
+        }
+
+    @action("DescribeInvocationResults")
+    def describe_invocation_results(self, call: Call) -> Response:
+        self._reads_invocations(call)
+        self._settle(call.now)
+        encoding = call.params.text("ContentEncoding") or "Base64"
+        instance_id = call.params.text("InstanceId")
+        wanted = call.params.text("InvokeRecordStatus")
+        results = [
+            target.view(call.now, encoding, inv)
+            for inv in self._matching_invocations(call)
+            for target in inv.targets
+            if instance_id in (None, target.instance.instance_id)
+        ]
+        if wanted:
+            results = [
+                r for r in results if wanted in (r["InvokeRecordStatus"], r["InvocationStatus"])
+            ]
+        page, number, size = _page(call, results, default=10, high=50)
+        return {
+            "Invocation": {
+                "InvocationResults": {"InvocationResult": page},
+                "TotalCount": len(results),
+                "PageNumber": number,
+                "PageSize": size,
+            }
+        }
+
+    @action("StopInvocation")
+    def stop_invocation(self, call: Call) -> Response:
+        invocation = self._invocation(call)
+        wanted = set(call.params.items_of("InstanceId"))
+        targets = [t for t in invocation.targets if not wanted or t.instance.instance_id in wanted]
+        for target in targets:  # A8
+            call.authorize(self.arn(call.region, "instance", target.instance.instance_id))
+        self._settle(call.now)
+        for target in targets:
+            if target.status(call.now) in ("Pending", "Running"):
+                target.stopped_at = call.now
+        return {}
+
+    @action("DescribeCloudAssistantStatus")
+    def describe_cloud_assistant_status(self, call: Call) -> Response:
+        ids = call.params.items_of("InstanceId")
+        if len(ids) > MAX_INSTANCES:
+            raise ApiError(
+                "InstanceIds.ExceedLimit",
+                "The number of instance IDs exceeds the upper limit.",
+                403,
+            )
+        if ids:
+            instances = self._instances(call, ids)
+            for instance in instances:
+                call.authorize(self.arn(call.region, "instance", instance.instance_id))
+        else:
+            call.authorize(self.arn(call.region, "instance", "*"))
+            instances = [i for i in self.instances.values() if i.region == call.region]
+        self._settle(call.now)
+        page, number, size = _page(call, instances, default=10, high=50)
+        statuses = []
+        for instance in page:
+            mine = [
+                t
+                for inv in self.invocations.values()
+                for t in inv.targets
+                if t.instance is instance
+            ]
+            statuses.append(
+                {
+                    "InstanceId": instance.instance_id,
+                    "CloudAssistantStatus": "true",
+                    "CloudAssistantVersion": "2.2.3.1000",
+                    "OSType": "Linux" if instance.os == "linux" else "Windows",
+                    "InvocationCount": len(mine),
+                    "ActiveTaskCount": sum(
+                        1 for t in mine if t.status(call.now) in ("Pending", "Running")
+                    ),
+                    "LastHeartbeatTime": _iso(call.now),
+                    "LastInvokedTime": _iso(
+                        max((t.start_at for t in mine), default=instance.created)
+                    ),
+                    "SupportSessionManager": True,
+                }
+            )
+        return {
+            "InstanceCloudAssistantStatusSet": {"InstanceCloudAssistantStatus": statuses},
+            "TotalCount": len(instances),
+            "PageNumber": number,
+            "PageSize": size,
+        }
+
+    # ---- instances ----------------------------------------------------------------------------
+
+    @action("DescribeInstances")
+    def describe_instances(self, call: Call) -> Response:
+        call.authorize(self.arn(call.region, "instance", "*"))  # A11
+        raw_ids = call.params.text("InstanceIds")
+        wanted: list[str] | None = None
+        if raw_ids is not None:
+            try:
+                parsed = json.loads(raw_ids)
+            except json.JSONDecodeError:
+                parsed = None
+            if not isinstance(parsed, list) or not all(isinstance(i, str) for i in parsed):
+                raise ApiError(
+                    "InvalidInstanceIds.Malformed",
+                    "The specified parameter InstanceIds is not valid.",
+                    400,
+                )
+            if len(parsed) > MAX_INSTANCES:
+                raise ApiError(
+                    "InstanceIds.ExceedLimit",
+                    "The number of instance IDs exceeds the upper limit.",
+                    403,
+                )
+            wanted = parsed
+        chosen = [
+            i
+            for i in self.instances.values()
+            if i.region == call.region and (wanted is None or i.instance_id in wanted)
+        ]
+        page, number, size = _page(call, chosen, default=10, high=100)
+        return {
+            "Instances": {
+                "Instance": [
+                    {
+                        "InstanceId": i.instance_id,
+                        "InstanceName": i.name,
+                        "HostName": i.guest.hostname,
+                        "OSType": i.os,
+                        "OSName": "Alibaba Cloud Linux 3"
+                        if i.os == "linux"
+                        else "Windows Server 2022",
+                        "Status": "Running",
+                        "RegionId": i.region,
+                        "ZoneId": f"{i.region}-h",
+                        "CreationTime": i.created.strftime("%Y-%m-%dT%H:%MZ"),
+                    }
+                    for i in page
+                ]
+            },
+            "TotalCount": len(chosen),
+            "PageNumber": number,
+            "PageSize": size,
+        }
+
+
+def _iso(moment: datetime) -> str:
+    return iso(moment)

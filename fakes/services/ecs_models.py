@@ -1,0 +1,174 @@
+"""ECS state: instances with their guests, Cloud Assistant commands and invocations.
+
+An invocation's life runs on the virtual clock: Pending when created, Running one tick later,
+final one tick after that. The script runs on the guest when the invocation starts, so a stopped
+or refused invocation never touches the guest.
+"""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from fakes.clock import iso
+from fakes.guest import CommandHandler, ExecResult, Guest
+
+START_DELAY = timedelta(seconds=1)
+RUN_TIME = timedelta(seconds=1)
+OUTPUT_LIMIT = 24 * 1024
+
+SCRIPT_TYPES = {
+    "RunShellScript": "linux",
+    "RunBatScript": "windows",
+    "RunPowerShellScript": "windows",
+}
+
+#: ErrorInfo texts, current SDK docstring wording (shared/reference section 1.7).
+ERROR_INFO = {
+    "AccountNotExists": "The specified account does not exist.",
+    "ExitCodeNonzero": "The command execution exit code is not zero.",
+    "ExecutionTimeout": "The command execution has been timeout.",
+    "UserOrPasswordInvalid": "The username or password is incorrect.",
+    "QueryParameterStoreFailed": "Failed to pull parameters from Parameter Store.",
+    "InstanceRoleInvalid": "The instance role is not granted to the instance.",
+}
+
+
+@dataclass
+class Instance:
+    instance_id: str
+    region: str
+    name: str
+    created: datetime
+    guest: Guest
+
+    @property
+    def os(self) -> str:
+        return self.guest.os
+
+
+@dataclass
+class Command:
+    command_id: str
+    region: str
+    name: str
+    type: str
+    content: str  # plain text
+    description: str
+    working_dir: str
+    timeout: int
+    created: datetime
+    kept: bool  # listed by DescribeCommands (CreateCommand, or RunCommand with KeepCommand)
+    invoke_times: int = 0
+
+    def content_as(self, encoding: str) -> str:
+        return encode_text(self.content, encoding)
+
+
+def encode_text(text: str, encoding: str) -> str:
+    if encoding.lower() == "plaintext":
+        return text
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+@dataclass
+class Target:
+    """One instance of one invocation: its run-as user and how it ended (or will end)."""
+
+    instance: Instance
+    username: str
+    start_at: datetime
+    finish_at: datetime
+    failure: str = ""  # an ErrorCode decided before the script could run (AccountNotExists, ...)
+    result: ExecResult | None = None
+    stopped_at: datetime | None = None
+
+    def settle(self, now: datetime, script: str, handlers: dict[str, CommandHandler]) -> None:
+        """Run the script on the guest once the start time has come, unless stopped before."""
+        if self.result is not None or self.failure or now < self.start_at:
+            return
+        if self.stopped_at is not None and self.stopped_at < self.start_at:
+            return
+        self.result = self.instance.guest.run(script, self.username, handlers)
+
+    def status(self, now: datetime) -> str:
+        if self.stopped_at is not None and (self.stopped_at < self.finish_at):
+            return "Cancelled" if self.stopped_at < self.start_at else "Terminated"
+        if now < self.start_at:
+            return "Pending"
+        if now < self.finish_at:
+            return "Running"
+        if self.failure:
+            return "Failed"  # A12
+        assert self.result is not None
+        return "Success" if self.result.exit_code == 0 else "Failed"
+
+    def error_code(self, now: datetime) -> str:
+        status = self.status(now)
+        if status != "Failed":
+            return ""
+        if self.failure:
+            return self.failure
+        return "ExitCodeNonzero"
+
+    def view(self, now: datetime, encoding: str, invocation: Invocation) -> dict[str, Any]:
+        status = self.status(now)
+        final = status not in ("Pending", "Running")
+        code = self.error_code(now)
+        raw = self.result.output if (self.result and status != "Pending") else ""
+        data = raw.encode("utf-8")
+        dropped = max(0, len(data) - OUTPUT_LIMIT)
+        output = data[:OUTPUT_LIMIT].decode("utf-8", errors="ignore")
+        view: dict[str, Any] = {
+            "CommandId": invocation.command.command_id,
+            "InvokeId": invocation.invoke_id,
+            "InstanceId": self.instance.instance_id,
+            "InvocationStatus": status,
+            "InvokeRecordStatus": "Finished" if final else "Running",
+            "ErrorCode": code,
+            "ErrorInfo": ERROR_INFO.get(code, ""),
+            "Output": encode_text(output, encoding),
+            "Dropped": dropped,
+            "Repeats": 1 if status != "Pending" else 0,
+            "StartTime": iso(self.start_at) if status != "Pending" else "",
+            "FinishedTime": iso(self.finish_at) if final and not self.stopped_at else "",
+            "StopTime": iso(self.stopped_at) if self.stopped_at else "",
+            "Username": self.username,
+        }
+        if self.result is not None and final and status != "Cancelled":
+            view["ExitCode"] = self.result.exit_code
+        return view
+
+
+@dataclass
+class Invocation:
+    invoke_id: str
+    region: str
+    command: Command
+    username: str  # as requested ("" when the caller named nobody)
+    created: datetime
+    timeout: int
+    targets: list[Target] = field(default_factory=list)
+
+    def overall(self, now: datetime) -> str:
+        """DescribeInvocations' roll-up of the per-instance statuses."""
+        statuses = {t.status(now) for t in self.targets}
+        failed = {"Failed", "Invalid", "Aborted", "Timeout", "Error"}
+        stopped = {"Cancelled", "Terminated"}
+        if statuses & {"Pending"} and not statuses - {"Pending"}:
+            return "Pending"
+        if statuses & {"Pending", "Running", "Stopping"}:
+            return "Running"
+        if statuses <= {"Success"}:
+            return "Success"
+        if statuses <= stopped:
+            return "Stopped"
+        if statuses <= failed | stopped:
+            return "Failed"
+        return "PartialFailed"
+
+    def legacy_status(self, now: datetime) -> str:
+        overall = self.overall(now)
+        return {"Pending": "Running", "Success": "Finished"}.get(overall, overall)

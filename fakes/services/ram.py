@@ -1,0 +1,457 @@
+"""RAM (2015-05-01): users, AccessKeys, custom and system policies, and their attachments.
+
+State and actions only; the account (`fakes.cloud`) authenticates keys and evaluates policies
+through `keys_by_id` and `policies_for`. Codes and statuses: shared/reference section 6.4.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fakes.clock import iso
+from fakes.errors import ApiError
+from fakes.ids import IdFactory
+from fakes.policy import CompiledPolicy, PolicyError, PolicySource, compile_policy
+from fakes.services.base import Call, Response, Service, action
+from fakes.services.system_policies import SYSTEM_POLICIES
+
+_USER_NAME = re.compile(r"^[A-Za-z0-9._@-]+$")
+_POLICY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+MAX_POLICY_DOCUMENT = 6144
+MAX_KEYS_PER_USER = 2
+MAX_CUSTOM_PER_USER = 10
+MAX_SYSTEM_PER_USER = 20
+
+
+@dataclass
+class AccessKey:
+    access_key_id: str
+    secret: str
+    user_name: str
+    created: datetime
+    status: str = "Active"
+
+
+@dataclass
+class Policy:
+    name: str
+    type: str  # "System" | "Custom"
+    description: str
+    document: str
+    compiled: CompiledPolicy
+    created: datetime
+    default_version: str = "v1"
+    attachments: int = 0
+
+    @property
+    def source(self) -> PolicySource:
+        return PolicySource(self.name, self.type, self.default_version)
+
+
+@dataclass
+class User:
+    user_id: str
+    name: str
+    display_name: str
+    comments: str
+    created: datetime
+    updated: datetime
+    keys: list[str] = field(default_factory=list)
+    policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
+
+
+def _not_found(what: str) -> ApiError:
+    messages = {
+        "User": "The user does not exist.",
+        "User.AccessKey": "The user access key does not exist.",
+        "User.Policy": "The indicate policy of the user does not exist.",
+        "Policy": "The policy does not exist.",
+    }
+    return ApiError(f"EntityNotExist.{what}", messages[what], 404)
+
+
+class RamService(Service):
+    product = "ram"
+
+    def __init__(self, account_id: str, ids: IdFactory, created: datetime) -> None:
+        self.account_id = account_id
+        self._ids = ids
+        self.users: dict[str, User] = {}
+        self.keys: dict[str, AccessKey] = {}
+        self.custom: dict[str, Policy] = {}
+        self.system: dict[str, Policy] = {
+            p.name: Policy(
+                p.name, "System", p.description, p.document, compile_policy(p.document), created
+            )
+            for p in SYSTEM_POLICIES.values()
+        }
+
+    # ---- what the account asks of RAM -------------------------------------------------------
+
+    def key(self, access_key_id: str) -> AccessKey | None:
+        return self.keys.get(access_key_id)
+
+    def policies_for(self, user_name: str) -> list[tuple[PolicySource, CompiledPolicy]]:
+        user = self.users.get(user_name)
+        if user is None:
+            return []
+        found = []
+        for policy_type, name, _ in user.policies:
+            policy = self._policy(policy_type, name)
+            found.append((policy.source, policy.compiled))
+        return found
+
+    # ---- helpers ----------------------------------------------------------------------------
+
+    def _arn(self, kind: str, name: str) -> str:
+        return f"acs:ram:*:{self.account_id}:{kind}/{name}"
+
+    def _user(self, name: str) -> User:
+        user = self.users.get(name)
+        if user is None:
+            raise _not_found("User")
+        return user
+
+    def _policy(self, policy_type: str, name: str) -> Policy:
+        table = self.system if policy_type == "System" else self.custom
+        policy = table.get(name)
+        if policy is None:
+            raise _not_found("Policy")
+        return policy
+
+    @staticmethod
+    def _policy_type(call: Call, *, required: bool = True) -> str | None:
+        value = call.params.require("PolicyType") if required else call.params.text("PolicyType")
+        if value is not None and value not in ("System", "Custom"):
+            raise ApiError(
+                "InvalidParameter.PolicyType",
+                'The parameter - "PolicyType" is incorrect.',
+                400,
+            )
+        return value
+
+    @staticmethod
+    def _user_name(call: Call, param: str = "UserName") -> str:
+        name = call.params.require(param)
+        if len(name) > 64:
+            raise ApiError(
+                "InvalidParameter.UserName.Length",
+                'The length of the parameter "UserName" exceeds the limit (1-64).',
+                400,
+            )
+        if not _USER_NAME.match(name):
+            raise ApiError(
+                "InvalidParameter.UserName.InvalidChars",
+                'The parameter "UserName" contains invalid chars.',
+                400,
+            )
+        return name
+
+    @staticmethod
+    def _user_view(user: User) -> Response:
+        return {
+            "UserId": user.user_id,
+            "UserName": user.name,
+            "DisplayName": user.display_name,
+            "Comments": user.comments,
+            "CreateDate": iso(user.created),
+            "UpdateDate": iso(user.updated),
+        }
+
+    @staticmethod
+    def _policy_view(policy: Policy) -> Response:
+        return {
+            "PolicyName": policy.name,
+            "PolicyType": policy.type,
+            "Description": policy.description,
+            "DefaultVersion": policy.default_version,
+            "CreateDate": iso(policy.created),
+            "UpdateDate": iso(policy.created),
+            "AttachmentCount": policy.attachments,
+        }
+
+    # ---- users ------------------------------------------------------------------------------
+
+    @action("CreateUser")
+    def create_user(self, call: Call) -> Response:
+        name = self._user_name(call)
+        call.authorize(self._arn("user", name))
+        if name in self.users:
+            raise ApiError("EntityAlreadyExists.User", "The user does already EXIST.", 409)
+        user = User(
+            user_id=self._ids.user_id(),
+            name=name,
+            display_name=call.params.text("DisplayName", name) or name,
+            comments=call.params.text("Comments", "") or "",
+            created=call.now,
+            updated=call.now,
+        )
+        self.users[name] = user
+        return {"User": self._user_view(user)}
+
+    @action("GetUser")
+    def get_user(self, call: Call) -> Response:
+        name = self._user_name(call)
+        call.authorize(self._arn("user", name))
+        return {"User": self._user_view(self._user(name))}
+
+    @action("ListUsers")
+    def list_users(self, call: Call) -> Response:
+        call.authorize(self._arn("user", "*"))
+        users = [self._user_view(u) for u in sorted(self.users.values(), key=lambda u: u.name)]
+        return {"Users": {"User": users}, "IsTruncated": False}
+
+    @action("DeleteUser")
+    def delete_user(self, call: Call) -> Response:
+        name = self._user_name(call)
+        call.authorize(self._arn("user", name))
+        user = self._user(name)
+        if user.keys:
+            raise ApiError(
+                "DeleteConflict.User.AccessKey",
+                "The user CAN NOT has any access key while deleting the user.",
+                409,
+            )
+        if user.policies:
+            raise ApiError(
+                "DeleteConflict.User.Policy",
+                "The user CAN NOT has any attached policy while deleting the user.",
+                409,
+            )
+        del self.users[name]
+        return {}
+
+    # ---- access keys ------------------------------------------------------------------------
+
+    def _key_owner(self, call: Call) -> User:
+        # Without UserName, the key calls act on the caller's own keys.
+        name = call.params.text("UserName") or call.caller.name
+        if call.caller.is_account_owner and not call.params.text("UserName"):
+            raise ApiError(
+                "EntityNotExist.User", "The user does not exist.", 404
+            )  # the account's own keys are not RAM users' keys
+        call.authorize(self._arn("user", name))
+        return self._user(name)
+
+    def _owned_key(self, call: Call, user: User) -> AccessKey:
+        key_id = call.params.require("UserAccessKeyId")
+        key = self.keys.get(key_id)
+        if key is None or key.user_name != user.name:
+            raise _not_found("User.AccessKey")
+        return key
+
+    @action("CreateAccessKey")
+    def create_access_key(self, call: Call) -> Response:
+        user = self._key_owner(call)
+        if len(user.keys) >= MAX_KEYS_PER_USER:
+            raise ApiError(
+                "LimitExceeded.User.AccessKey",
+                f"The access keys of the user exceed the limit ({MAX_KEYS_PER_USER}).",
+                409,
+            )
+        key = AccessKey(
+            self._ids.access_key_id(), self._ids.access_key_secret(), user.name, call.now
+        )
+        self.keys[key.access_key_id] = key
+        user.keys.append(key.access_key_id)
+        return {
+            "AccessKey": {
+                "AccessKeyId": key.access_key_id,
+                "AccessKeySecret": key.secret,
+                "Status": key.status,
+                "CreateDate": iso(key.created),
+            }
+        }
+
+    @action("ListAccessKeys")
+    def list_access_keys(self, call: Call) -> Response:
+        user = self._key_owner(call)
+        keys = [self.keys[k] for k in user.keys]
+        return {
+            "AccessKeys": {
+                "AccessKey": [
+                    {
+                        "AccessKeyId": k.access_key_id,
+                        "Status": k.status,
+                        "CreateDate": iso(k.created),
+                    }
+                    for k in keys
+                ]
+            }
+        }
+
+    @action("UpdateAccessKey")
+    def update_access_key(self, call: Call) -> Response:
+        user = self._key_owner(call)
+        key = self._owned_key(call, user)
+        status = call.params.require("Status")
+        if status not in ("Active", "Inactive"):
+            raise ApiError(
+                "InvalidParameter.Status",
+                'The parameter "Status" must be "Active" or "Inactive".',
+                400,
+            )
+        key.status = status
+        return {}
+
+    @action("DeleteAccessKey")
+    def delete_access_key(self, call: Call) -> Response:
+        user = self._key_owner(call)
+        key = self._owned_key(call, user)
+        user.keys.remove(key.access_key_id)
+        del self.keys[key.access_key_id]
+        return {}
+
+    # ---- policies ---------------------------------------------------------------------------
+
+    @action("CreatePolicy")
+    def create_policy(self, call: Call) -> Response:
+        name = call.params.require("PolicyName")
+        document = call.params.require("PolicyDocument")
+        description = call.params.text("Description", "") or ""
+        if len(name) > 128:
+            raise ApiError(
+                "InvalidParameter.PolicyName.Length",
+                'The length of the parameter "PolicyName" exceeds the limit (1-128).',
+                400,
+            )
+        if not _POLICY_NAME.match(name):
+            raise ApiError(
+                "InvalidParameter.PolicyName.InvalidChars",
+                'The parameter "PolicyName" contains invalid chars.',
+                400,
+            )
+        if len(document) > MAX_POLICY_DOCUMENT:
+            raise ApiError(
+                "InvalidParameter.PolicyDocument.Length",
+                f'The length of the parameter "PolicyDocument" exceeds the limit '
+                f"(1-{MAX_POLICY_DOCUMENT}).",
+                400,
+            )
+        if len(description) > 1024:
+            raise ApiError(
+                "InvalidParameter.Description.Length",
+                'The length of the parameter "Description" exceeds the limit (1024).',
+                400,
+            )
+        call.authorize(self._arn("policy", name))
+        try:
+            compiled = compile_policy(document)
+        except PolicyError as e:
+            raise ApiError("MalformedPolicyDocument", str(e), 400) from None
+        if name in self.custom or name in self.system:
+            raise ApiError("EntityAlreadyExists.Policy", "The policy does already EXIST.", 409)
+        policy = Policy(name, "Custom", description, document, compiled, call.now)
+        self.custom[name] = policy
+        view = self._policy_view(policy)
+        del view["AttachmentCount"], view["UpdateDate"]
+        return {"Policy": view}
+
+    @action("GetPolicy")
+    def get_policy(self, call: Call) -> Response:
+        name = call.params.require("PolicyName")
+        policy_type = self._policy_type(call)
+        assert policy_type is not None
+        call.authorize(self._arn("policy", name))
+        policy = self._policy(policy_type, name)
+        return {
+            "Policy": {**self._policy_view(policy), "PolicyDocument": policy.document},
+            "DefaultPolicyVersion": {
+                "VersionId": policy.default_version,
+                "IsDefaultVersion": True,
+                "PolicyDocument": policy.document,
+                "CreateDate": iso(policy.created),
+            },
+        }
+
+    @action("ListPolicies")
+    def list_policies(self, call: Call) -> Response:
+        policy_type = self._policy_type(call, required=False)
+        call.authorize(self._arn("policy", "*"))
+        chosen = [
+            p
+            for table in (self.system, self.custom)
+            for p in table.values()
+            if policy_type in (None, p.type)
+        ]
+        return {
+            "Policies": {"Policy": [self._policy_view(p) for p in chosen]},
+            "IsTruncated": False,
+        }
+
+    @action("DeletePolicy")
+    def delete_policy(self, call: Call) -> Response:
+        name = call.params.require("PolicyName")
+        call.authorize(self._arn("policy", name))
+        policy = self._policy("Custom", name)
+        if policy.attachments:
+            raise ApiError(
+                "DeleteConflict.Policy.User",
+                "The policy CAN NOT been attached to any user while deleting the policy.",
+                409,
+            )
+        del self.custom[name]
+        return {}
+
+    # ---- attachments ------------------------------------------------------------------------
+
+    def _attachment(self, call: Call) -> tuple[User, Policy]:
+        policy_type = self._policy_type(call)
+        assert policy_type is not None
+        policy_name = call.params.require("PolicyName")
+        user_name = self._user_name(call)
+        call.authorize(self._arn("policy", policy_name))
+        call.authorize(self._arn("user", user_name))
+        return self._user(user_name), self._policy(policy_type, policy_name)
+
+    @action("AttachPolicyToUser")
+    def attach_policy_to_user(self, call: Call) -> Response:
+        user, policy = self._attachment(call)
+        if any(t == policy.type and n == policy.name for t, n, _ in user.policies):
+            raise ApiError(
+                "EntityAlreadyExists.User.Policy",
+                "The user has already been attached this policy.",
+                409,
+            )
+        limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
+        if sum(1 for t, _, _ in user.policies if t == policy.type) >= limit:
+            raise ApiError(
+                "LimitExceeded.User.Policy",
+                f"The user can be attached up to {MAX_SYSTEM_PER_USER} system policies and up "
+                f"to {MAX_CUSTOM_PER_USER} custom policies.",
+                409,
+            )
+        user.policies.append((policy.type, policy.name, call.now))
+        policy.attachments += 1
+        return {}
+
+    @action("DetachPolicyFromUser")
+    def detach_policy_from_user(self, call: Call) -> Response:
+        user, policy = self._attachment(call)
+        for entry in user.policies:
+            if entry[0] == policy.type and entry[1] == policy.name:
+                user.policies.remove(entry)
+                policy.attachments -= 1
+                return {}
+        raise _not_found("User.Policy")
+
+    @action("ListPoliciesForUser")
+    def list_policies_for_user(self, call: Call) -> Response:
+        name = self._user_name(call)
+        call.authorize(self._arn("user", name))
+        user = self._user(name)
+        found = []
+        for policy_type, policy_name, when in user.policies:
+            policy = self._policy(policy_type, policy_name)
+            found.append(
+                {
+                    "PolicyName": policy.name,
+                    "PolicyType": policy.type,
+                    "DefaultVersion": policy.default_version,
+                    "Description": policy.description,
+                    "AttachDate": iso(when),
+                }
+            )
+        return {"Policies": {"Policy": found}}

@@ -1,0 +1,1 @@
+"""HTTP <-> call: request parsing, signatures and Alibaba's JSON envelopes. No state in here."""

@@ -1,0 +1,183 @@
+"""RPC-style requests as the SDKs send them: parameters in the query (and form body), lists as
+`Name.N`, booleans as `True`/`False`, action and version in `x-acs-*` headers (V3) or in the
+`Action`/`Version` parameters (V2)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from urllib.parse import parse_qsl, urlsplit
+
+from fakes.errors import ApiError, invalid_parameter, missing_parameter, unknown_version
+from fakes.wire.http import HttpRequest
+
+#: API version -> product code. Versions are unique across the products the fake serves.
+PRODUCTS: Mapping[str, str] = {
+    "2014-05-26": "ecs",
+    "2015-05-01": "ram",
+    "2015-04-01": "sts",
+    "2019-06-01": "oos",
+    "2016-01-20": "kms",
+}
+
+#: Parameters of the V2 signature protocol itself, never handed to a service.
+V2_PROTOCOL = frozenset(
+    {
+        "Action",
+        "Version",
+        "Format",
+        "Timestamp",
+        "SignatureNonce",
+        "SignatureMethod",
+        "SignatureVersion",
+        "AccessKeyId",
+        "SecurityToken",
+        "Signature",
+    }
+)
+
+_MAX_LIST = 1000
+
+
+class Params(Mapping[str, str]):
+    """The business parameters of one call, with the SDK's encodings undone on demand."""
+
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self._values = dict(values)
+
+    def __getitem__(self, key: str) -> str:
+        return self._values[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._values)
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    def text(self, name: str, default: str | None = None) -> str | None:
+        value = self._values.get(name)
+        return default if value is None or value == "" else value
+
+    def require(self, name: str) -> str:
+        value = self.text(name)
+        if value is None:
+            raise missing_parameter(name)
+        return value
+
+    def items_of(self, name: str) -> list[str]:
+        """`Name.1`, `Name.2`, ... in index order (the SDK flattens lists 1-based)."""
+        prefix = f"{name}."
+        indexed: list[tuple[int, str]] = []
+        for key, value in self._values.items():
+            if key.startswith(prefix) and key[len(prefix) :].isdigit():
+                index = int(key[len(prefix) :])
+                if not 1 <= index <= _MAX_LIST:
+                    raise invalid_parameter(key, value, "List indexes run from 1.")
+                indexed.append((index, value))
+        return [value for _, value in sorted(indexed)]
+
+    def flag(self, name: str, default: bool = False) -> bool:
+        """Booleans arrive as Python's `True`/`False`; accept any case, refuse anything else."""
+        value = self.text(name)
+        if value is None:
+            return default
+        lowered = value.lower()
+        if lowered not in ("true", "false"):
+            raise invalid_parameter(name, value, "Use true or false.")
+        return lowered == "true"
+
+    def number(self, name: str, default: int, *, low: int, high: int) -> int:
+        value = self.text(name)
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise invalid_parameter(name, value, "It must be an integer.") from None
+        if not low <= number <= high:
+            raise invalid_parameter(name, value, f"It must be between {low} and {high}.")
+        return number
+
+
+@dataclass(frozen=True)
+class RpcCall:
+    """A parsed call: which product, version and action, with which parameters, from where."""
+
+    product: str
+    version: str
+    action: str
+    params: Params
+    host: str
+    secure: bool
+    client_ip: str
+    signature_version: str  # "v3" or "v2"
+    # What the authenticator needs to recompute the signature:
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...]
+    form: tuple[tuple[str, str], ...]
+    headers: Mapping[str, str]
+    body: bytes
+
+
+def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
+    try:
+        return parse_qsl(raw, keep_blank_values=True, strict_parsing=bool(raw))
+    except ValueError:
+        raise ApiError(
+            "InvalidParameter", f"The {what} of the request is not a well-formed query string.", 400
+        ) from None
+
+
+def parse(request: HttpRequest) -> RpcCall:
+    """Turn one HTTP request into an `RpcCall`, or raise the `ApiError` Alibaba would send."""
+    url = urlsplit(request.url)
+    query = _pairs(url.query, "query string")
+    form: list[tuple[str, str]] = []
+    content_type = request.headers.get("content-type", "")
+    if request.body and content_type.startswith("application/x-www-form-urlencoded"):
+        try:
+            body_text = request.body.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError("InvalidParameter", "The request body is not UTF-8.", 400) from None
+        form = _pairs(body_text, "body")
+    merged = dict(query)
+    merged.update(form)
+
+    headers = request.headers
+    if "x-acs-action" in headers:
+        action, version, signature_version = (
+            headers["x-acs-action"],
+            headers.get("x-acs-version", ""),
+            "v3",
+        )
+    else:
+        action, version, signature_version = (
+            merged.get("Action", ""),
+            merged.get("Version", ""),
+            "v2",
+        )
+    if not version:
+        raise missing_parameter("Version")
+    if not action:
+        raise missing_parameter("Action")
+    product = PRODUCTS.get(version)
+    if product is None:
+        raise unknown_version(version)
+    params = {k: v for k, v in merged.items() if signature_version == "v3" or k not in V2_PROTOCOL}
+    return RpcCall(
+        product=product,
+        version=version,
+        action=action,
+        params=Params(params),
+        host=headers.get("host", url.netloc),
+        secure=url.scheme == "https",
+        client_ip=request.client_ip,
+        signature_version=signature_version,
+        method=request.method.upper(),
+        path=url.path or "/",
+        query=tuple(query),
+        form=tuple(form),
+        headers=headers,
+        body=request.body,
+    )

@@ -1,0 +1,211 @@
+"""Run-and-wait for Cloud Assistant: start a command (RunCommand, or CreateCommand then
+InvokeCommand), poll DescribeInvocationResults with backoff until it is final, decode the output.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from alibabacloud_ecs20140526 import models as ecs
+from alibabacloud_ecs20140526.client import Client as EcsClient
+
+from harness.api import Gateway
+from harness.errors import HarnessError
+
+#: Per-instance statuses after which nothing changes any more (reference section 1.7).
+FINAL_STATUSES = frozenset(
+    {"Success", "Failed", "Error", "Timeout", "Cancelled", "Terminated", "Invalid", "Aborted"}
+)
+#: Time allowed beyond the command's own Timeout for delivery and reporting.
+DELIVERY_ALLOWANCE = 30.0
+
+
+@dataclass(frozen=True)
+class InstanceResult:
+    """How one instance's run of one invocation ended."""
+
+    invoke_id: str
+    instance_id: str
+    status: str
+    exit_code: int | None
+    output: str
+    error_code: str
+    error_info: str
+    username: str
+
+
+def backoff(first: float = 0.5, factor: float = 2.0, cap: float = 5.0) -> Iterator[float]:
+    """0.5 s doubling to 5 s, then 5 s for ever."""
+    delay = first
+    while True:
+        yield delay
+        delay = min(delay * factor, cap)
+
+
+def decode_output(text: str | None) -> str:
+    """`Output` is Base64 unless PlainText was asked for; the harness always asks for Base64."""
+    if not text:
+        return ""
+    try:
+        return base64.b64decode(text, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        raise HarnessError(f"the cloud returned output that is not Base64: `{text[:40]}`") from None
+
+
+class CommandRunner:
+    """Cloud Assistant as one principal sees it, in one region."""
+
+    def __init__(
+        self,
+        caller: str,
+        client: EcsClient,
+        gateway: Gateway,
+        region: str,
+        sleep: Callable[[float], None],
+    ) -> None:
+        self._caller = caller
+        self._client = client
+        self._gateway = gateway
+        self._region = region
+        self._sleep = sleep
+
+    def run(
+        self,
+        instance_id: str,
+        script: str,
+        *,
+        username: str | None = None,
+        script_type: str = "RunShellScript",
+        timeout: int = 60,
+    ) -> str:
+        """Start `script` with RunCommand; return the InvokeId. A refusal raises `Refusal`."""
+        request = ecs.RunCommandRequest(
+            region_id=self._region,
+            type=script_type,
+            command_content=script,
+            instance_id=[instance_id],
+            username=username,
+            timeout=timeout,
+            keep_command=False,
+            client_token=str(uuid.uuid4()),
+        )
+        shown = {"InstanceId": instance_id, "Username": username, "CommandContent": script}
+        response = self._gateway.call(
+            self._caller, "RunCommand", shown, lambda: self._client.run_command(request)
+        )
+        return str(response.body.invoke_id)
+
+    def save(self, name: str, script: str, *, script_type: str = "RunShellScript") -> str:
+        """Save a command with CreateCommand; return its CommandId."""
+        request = ecs.CreateCommandRequest(
+            region_id=self._region, name=name, type=script_type, command_content=script
+        )
+        shown = {"Name": name, "CommandContent": script}
+        response = self._gateway.call(
+            self._caller, "CreateCommand", shown, lambda: self._client.create_command(request)
+        )
+        return str(response.body.command_id)
+
+    def find_saved(self, name: str) -> str:
+        request = ecs.DescribeCommandsRequest(region_id=self._region, name=name)
+        response = self._gateway.call(
+            self._caller,
+            "DescribeCommands",
+            {"Name": name},
+            lambda: self._client.describe_commands(request),
+        )
+        commands = response.body.commands.command or []
+        if not commands:
+            raise HarnessError(f"no saved command named `{name}` in {self._region}")
+        return str(commands[0].command_id)
+
+    def invoke(self, command_id: str, instance_id: str, *, username: str | None = None) -> str:
+        """Run a saved command with InvokeCommand; return the InvokeId."""
+        request = ecs.InvokeCommandRequest(
+            region_id=self._region,
+            command_id=command_id,
+            instance_id=[instance_id],
+            username=username,
+            client_token=str(uuid.uuid4()),
+        )
+        shown = {"CommandId": command_id, "InstanceId": instance_id, "Username": username}
+        response = self._gateway.call(
+            self._caller, "InvokeCommand", shown, lambda: self._client.invoke_command(request)
+        )
+        return str(response.body.invoke_id)
+
+    def result(self, invoke_id: str, instance_id: str) -> InstanceResult | None:
+        """One DescribeInvocationResults read; None while the cloud reports no result yet."""
+        request = ecs.DescribeInvocationResultsRequest(
+            region_id=self._region,
+            invoke_id=invoke_id,
+            instance_id=instance_id,
+            content_encoding="Base64",
+        )
+        response = self._gateway.call(
+            self._caller,
+            "DescribeInvocationResults",
+            {"InvokeId": invoke_id, "InstanceId": instance_id},
+            lambda: self._client.describe_invocation_results(request),
+        )
+        invocation = response.body.invocation
+        found = invocation.invocation_results.invocation_result if invocation else None
+        if not found:
+            return None
+        row = found[0]
+        return InstanceResult(
+            invoke_id=invoke_id,
+            instance_id=instance_id,
+            status=str(row.invocation_status or ""),
+            exit_code=row.exit_code,
+            output=decode_output(row.output),
+            error_code=str(row.error_code or ""),
+            error_info=str(row.error_info or ""),
+            username=str(row.username or ""),
+        )
+
+    def wait(self, invoke_id: str, instance_id: str, *, timeout: int = 60) -> InstanceResult:
+        """Poll until the result is final; give up after the command's timeout plus delivery."""
+        deadline = timeout + DELIVERY_ALLOWANCE
+        waited = 0.0
+        delays = backoff()
+        last: InstanceResult | None = None
+        while True:
+            last = self.result(invoke_id, instance_id)
+            if last is not None and last.status in FINAL_STATUSES:
+                return last
+            if waited >= deadline:
+                seen = last.status if last else "no result"
+                raise HarnessError(
+                    f"invocation `{invoke_id}` on `{instance_id}` was not final after "
+                    f"{deadline:.0f} s (last status: {seen})"
+                )
+            delay = next(delays)
+            self._sleep(delay)
+            waited += delay
+
+    def invocations_on(self, instance_id: str) -> set[str]:
+        """Every InvokeId the cloud lists for the instance (up to 50 most recent)."""
+        request = ecs.DescribeInvocationsRequest(
+            region_id=self._region, instance_id=instance_id, page_size=50
+        )
+        response = self._gateway.call(
+            self._caller,
+            "DescribeInvocations",
+            {"InstanceId": instance_id},
+            lambda: self._client.describe_invocations(request),
+        )
+        invocations = response.body.invocations.invocation or []
+        return {str(i.invoke_id) for i in invocations}
+
+    def list_instances(self) -> list[str]:
+        request = ecs.DescribeInstancesRequest(region_id=self._region, page_size=100)
+        response = self._gateway.call(
+            self._caller, "DescribeInstances", {}, lambda: self._client.describe_instances(request)
+        )
+        instances = response.body.instances.instance or []
+        return [str(i.instance_id) for i in instances]

@@ -1,0 +1,83 @@
+"""Settings of a run: pytest options, each with an environment-variable twin.
+
+Precedence: command line, then environment, then default. `pytest --help` lists them under
+"run-as harness".
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+import pytest
+
+#: Backends the design names; only those in AVAILABLE work in this version.
+BACKENDS = ("fake", "live", "record", "replay")
+AVAILABLE = ("fake",)
+
+
+@dataclass(frozen=True)
+class Option:
+    flag: str
+    env: str
+    default: str
+    help: str
+
+    @property
+    def dest(self) -> str:
+        return "runas_" + self.flag.removeprefix("--").replace("-", "_")
+
+
+OPTIONS = (
+    Option(
+        "--backend",
+        "RUNAS_BACKEND",
+        "fake",
+        "where the SDK calls go: fake (default, in-process fake cloud), live, record or replay",
+    ),
+    Option(
+        "--region",
+        "RUNAS_REGION",
+        "cn-hangzhou",
+        "region of the instances under test (default cn-hangzhou)",
+    ),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    backend: str
+    region: str
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("runas", "run-as harness")
+    for option in OPTIONS:
+        group.addoption(
+            option.flag,
+            dest=option.dest,
+            default=None,
+            help=f"{option.help} [env {option.env}]",
+        )
+
+
+def from_config(config: pytest.Config) -> Settings:
+    """Read and check the settings; a bad value is a `pytest.UsageError` naming the fix."""
+    values: dict[str, str] = {}
+    for option in OPTIONS:
+        given = config.getoption(option.dest)
+        if given is None:
+            given = os.environ.get(option.env) or option.default
+        values[option.dest] = str(given).strip()
+    backend = values["runas_backend"].lower()
+    if backend not in BACKENDS:
+        raise pytest.UsageError(
+            f"unknown backend `{backend}`: choose one of {', '.join(BACKENDS)} "
+            "(--backend or RUNAS_BACKEND)"
+        )
+    if backend not in AVAILABLE:
+        raise pytest.UsageError(
+            f"backend `{backend}` is not available yet: this version runs the spec against the "
+            "fake cloud only; use --backend fake (see README, Backends)"
+        )
+    return Settings(backend=backend, region=values["runas_region"])

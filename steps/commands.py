@@ -1,0 +1,145 @@
+"""Steps about Cloud Assistant commands: running them as someone, and what came of it."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.api import Refusal
+from harness.commands import InstanceResult
+from harness.errors import SpecViolation
+from harness.world import Started, World
+
+
+def _start(world: World, principal: str, os: str, script: str, user: str | None) -> None:
+    runner = world.runner(principal)
+    instance_id = world.instance(os)
+    try:
+        invoke_id = runner.run(instance_id, script, username=user)
+    except Refusal as refusal:
+        world.outcome = refusal
+        return
+    world.outcome = Started(runner, invoke_id, instance_id, user)
+
+
+def _invoke(world: World, principal: str, name: str, os: str, user: str | None) -> None:
+    runner = world.runner(principal)
+    instance_id = world.instance(os)
+    try:
+        command_id = world.saved_commands.get(name) or runner.find_saved(name)
+        invoke_id = runner.invoke(command_id, instance_id, username=user)
+    except Refusal as refusal:
+        world.outcome = refusal
+        return
+    world.outcome = Started(runner, invoke_id, instance_id, user)
+
+
+@when(parsers.parse('{principal} runs "{script}" on the {os} instance as "{user}"'))
+def run_as(world: World, principal: str, script: str, os: str, user: str) -> None:
+    _start(world, principal, os, script, user)
+
+
+@when(parsers.parse('{principal} runs "{script}" on the {os} instance without naming a user'))
+def run_as_default(world: World, principal: str, script: str, os: str) -> None:
+    _start(world, principal, os, script, None)
+
+
+@given(parsers.parse('{principal} has saved the command "{script}" as "{name}"'))
+def saved_by(world: World, principal: str, script: str, name: str) -> None:
+    world.saved_commands[name] = world.runner(principal).save(name, script)
+
+
+@when(parsers.parse('{principal} saves the command "{script}" as "{name}"'))
+def saves(world: World, principal: str, script: str, name: str) -> None:
+    try:
+        world.saved_commands[name] = world.runner(principal).save(name, script)
+    except Refusal as refusal:
+        world.outcome = refusal
+
+
+@when(parsers.parse('{principal} runs the saved command "{name}" on the {os} instance as "{user}"'))
+def invoke_as(world: World, principal: str, name: str, os: str, user: str) -> None:
+    _invoke(world, principal, name, os, user)
+
+
+@when(
+    parsers.parse(
+        '{principal} runs the saved command "{name}" on the {os} instance without naming a user'
+    )
+)
+def invoke_as_default(world: World, principal: str, name: str, os: str) -> None:
+    _invoke(world, principal, name, os, None)
+
+
+def _finished(world: World) -> InstanceResult:
+    outcome = world.outcome
+    if isinstance(outcome, Refusal):
+        raise SpecViolation(f"the command was refused, but the spec expects it to run: {outcome}")
+    if outcome is None:
+        raise SpecViolation("no command was started in this scenario")
+    return outcome.final()
+
+
+@then(parsers.parse('the command succeeds with the output "{expected}"'))
+def succeeds_with(world: World, expected: str) -> None:
+    result = _finished(world)
+    if result.status != "Success" or result.exit_code != 0:
+        raise SpecViolation(
+            f"the command ended `{result.status}` (exit code {result.exit_code}, error "
+            f"`{result.error_code or 'none'}`), not Success: output `{result.output.strip()}`"
+        )
+    if result.output.strip() != expected:
+        raise SpecViolation(
+            f"the command ran, but its output is `{result.output.strip()}`, not `{expected}`: "
+            f"it did not run as the expected user"
+        )
+
+
+@then(parsers.parse('the command fails on the instance with "{error_code}"'))
+def fails_on_instance(world: World, error_code: str) -> None:
+    result = _finished(world)
+    if result.error_code != error_code:
+        raise SpecViolation(
+            f"the command ended `{result.status}` with error `{result.error_code or 'none'}`, "
+            f"not `{error_code}`: output `{result.output.strip()}`"
+        )
+
+
+@then(parsers.parse('the request is refused with "{code}"'))
+def refused_with(world: World, code: str) -> None:
+    outcome = world.outcome
+    if isinstance(outcome, Started):
+        ran = outcome.final()
+        raise SpecViolation(
+            f"the account is exposed: the request was accepted and ran as "
+            f"`{ran.username or 'the default user'}` (InvokeId {ran.invoke_id}, status "
+            f"{ran.status}, output `{ran.output.strip()}`)"
+        )
+    if outcome is None:
+        raise SpecViolation("the request was accepted, but the spec expects a refusal")
+    if outcome.code != code:
+        raise SpecViolation(f"refused with `{outcome.code}`, not `{code}`: {outcome}")
+
+
+@then("nothing ran on the instance")
+def nothing_ran(world: World) -> None:
+    for instance_id, before in world.baseline.items():
+        after = world.observer().invocations_on(instance_id)
+        new = sorted(after - before)
+        if new:
+            raise SpecViolation(
+                f"invocations appeared on `{instance_id}` although the request was refused: "
+                f"{', '.join(new)}"
+            )
+
+
+@then(parsers.parse('{principal} can read the result of that run, showing "{expected}"'))
+def reads_result(world: World, principal: str, expected: str) -> None:
+    outcome = world.outcome
+    if not isinstance(outcome, Started):
+        raise SpecViolation(f"there is no run to read: {outcome}")
+    try:
+        result = world.runner(principal).wait(outcome.invoke_id, outcome.instance_id)
+    except Refusal as refusal:
+        raise SpecViolation(f"{principal} cannot read the result: {refusal}") from None
+    if result.output.strip() != expected:
+        raise SpecViolation(f"{principal} reads `{result.output.strip()}`, not `{expected}`")
