@@ -46,9 +46,17 @@ class FakeCloud:
             linux = cloud.add_instance(os="linux", users=["user01", "user02"])
     """
 
-    def __init__(self, *, region: str = DEFAULT_REGION, seed: int | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        region: str = DEFAULT_REGION,
+        seed: int | None = None,
+        root_access_key: tuple[str, str] | None = None,
+    ) -> None:
+        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors)."""
         self.default_region = region
         self._seed = seed
+        self._fixed_root_key = root_access_key
         self._lock = threading.RLock()
         self._adapter: Any = None
         self._build()
@@ -57,7 +65,10 @@ class FakeCloud:
         self._ids = IdFactory(self._seed)
         self.clock = VirtualClock()
         self.account_id = self._ids.account_id()
-        self._root_key = (self._ids.access_key_id(), self._ids.access_key_secret())
+        self._root_key = self._fixed_root_key or (
+            self._ids.access_key_id(),
+            self._ids.access_key_secret(),
+        )
         self.ram = RamService(self.account_id, self._ids, self.clock.now())
         self.ecs = EcsService(self.account_id, self._ids)
         self._services: dict[str, Service] = {"ecs": self.ecs, "ram": self.ram}

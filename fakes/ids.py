@@ -22,8 +22,15 @@ class IdFactory:
         self._lock = threading.Lock()
 
     def _pick(self, alphabet: str, n: int) -> str:
+        """`n` characters of `alphabet` from one draw of random bits (one call, not `n`)."""
+        base = len(alphabet)
         with self._lock:
-            return "".join(self._rng.choice(alphabet) for _ in range(n))
+            number = self._rng.getrandbits(n * base.bit_length())
+        chars = []
+        for _ in range(n):
+            number, digit = divmod(number, base)
+            chars.append(alphabet[digit])
+        return "".join(chars)
 
     def account_id(self) -> str:
         with self._lock:

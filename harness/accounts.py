@@ -5,6 +5,7 @@ cleanup ledger as soon as it exists."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 
 from alibabacloud_ram20150501 import models as ram
 from alibabacloud_ram20150501.client import Client as RamClient
@@ -17,8 +18,14 @@ from harness.policies import PolicyRef, resolve
 
 class RamProvisioner:
     def __init__(
-        self, caller: str, client: RamClient, gateway: Gateway, ledger: CleanupLedger
+        self,
+        caller: str,
+        client: RamClient,
+        gateway: Gateway,
+        ledger: CleanupLedger,
+        policy_dir: Path,
     ) -> None:
+        self._policy_dir = policy_dir
         self._caller = caller
         self._client = client
         self._gateway = gateway
@@ -26,7 +33,7 @@ class RamProvisioner:
 
     def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal:
         """Create `name` with the policies attached and one AccessKey; return its principal."""
-        refs = [resolve(label) for label in policy_labels]
+        refs = [resolve(label, self._policy_dir) for label in policy_labels]
         c = self._client
         self._gateway.call(
             self._caller,

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from harness.errors import HarnessError
 
-POLICY_DIR = Path(__file__).resolve().parent.parent / "features" / "policies"
-
 
 @dataclass(frozen=True)
 class PolicyRef:
@@ -23,7 +21,7 @@ class PolicyRef:
     document: str | None  # the JSON text, for custom policies
 
 
-def resolve(label: str, directory: Path = POLICY_DIR) -> PolicyRef:
+def resolve(label: str, directory: Path) -> PolicyRef:
     if label.startswith("Aliyun"):
         return PolicyRef(label, label, "System", None)
     path = directory / f"{label}.json"

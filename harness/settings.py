@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -22,6 +23,7 @@ class Option:
     env: str
     default: str
     help: str
+    metavar: str
 
     @property
     def dest(self) -> str:
@@ -34,12 +36,21 @@ OPTIONS = (
         "RUNAS_BACKEND",
         "fake",
         "where the SDK calls go: fake (default, in-process fake cloud), live, record or replay",
+        "NAME",
     ),
     Option(
         "--region",
         "RUNAS_REGION",
         "cn-hangzhou",
         "region of the instances under test (default cn-hangzhou)",
+        "REGION",
+    ),
+    Option(
+        "--policies",
+        "RUNAS_POLICIES",
+        str(Path(__file__).resolve().parent.parent / "features" / "policies"),
+        "folder of the policy documents the spec attaches by name (default features/policies)",
+        "DIR",
     ),
 )
 
@@ -48,6 +59,7 @@ OPTIONS = (
 class Settings:
     backend: str
     region: str
+    policies: Path
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -56,6 +68,7 @@ def add_options(parser: pytest.Parser) -> None:
         group.addoption(
             option.flag,
             dest=option.dest,
+            metavar=option.metavar,
             default=None,
             help=f"{option.help} [env {option.env}]",
         )
@@ -80,4 +93,9 @@ def from_config(config: pytest.Config) -> Settings:
             f"backend `{backend}` is not available yet: this version runs the spec against the "
             "fake cloud only; use --backend fake (see README, Backends)"
         )
-    return Settings(backend=backend, region=values["runas_region"])
+    policies = Path(values["runas_policies"]).expanduser()
+    if not policies.is_dir():
+        raise pytest.UsageError(
+            f"policy folder `{policies}` does not exist: give one with --policies or RUNAS_POLICIES"
+        )
+    return Settings(backend=backend, region=values["runas_region"], policies=policies)

@@ -72,7 +72,11 @@ class World:
     def provisioner(self) -> RamProvisioner:
         admin = self.backend.administrator
         return RamProvisioner(
-            admin.name, ram_client(admin, self.settings.region), self.gateway, self.ledger
+            admin.name,
+            ram_client(admin, self.settings.region),
+            self.gateway,
+            self.ledger,
+            self.settings.policies,
         )
 
     def instance(self, label: str) -> str:

@@ -54,6 +54,7 @@ class EcsService(Service):
         self.invocations: dict[str, Invocation] = {}
         self.handlers: dict[str, CommandHandler] = {}
         self._client_tokens: dict[tuple[str, str], Response] = {}
+        self._unsettled: set[str] = set()
 
     # ---- resources --------------------------------------------------------------------------
 
@@ -86,9 +87,13 @@ class EcsService(Service):
         return self._instances(call, list(dict.fromkeys(ids)))
 
     def _settle(self, now: datetime) -> None:
-        for invocation in self.invocations.values():
+        """Start every invocation whose time has come (only the unsettled ones are looked at)."""
+        for invoke_id in list(self._unsettled):
+            invocation = self.invocations[invoke_id]
             for target in invocation.targets:
                 target.settle(now, invocation.command.content, self.handlers)
+            if all(t.settled for t in invocation.targets):
+                self._unsettled.discard(invoke_id)
 
     # ---- validation shared by RunCommand / CreateCommand / InvokeCommand --------------------
 
@@ -227,6 +232,7 @@ class EcsService(Service):
             invocation.targets.append(target)
         command.invoke_times += 1
         self.invocations[invocation.invoke_id] = invocation
+        self._unsettled.add(invocation.invoke_id)
         return invocation
 
     # ---- Cloud Assistant ----------------------------------------------------------------------
@@ -385,9 +391,14 @@ class EcsService(Service):
         invoke_id = call.params.text("InvokeId")
         command_id = call.params.text("CommandId")
         instance_id = call.params.text("InstanceId")
+        if invoke_id is not None:
+            found = self.invocations.get(invoke_id)
+            candidates = [found] if found else []
+        else:  # newest first; dicts keep creation order
+            candidates = list(reversed(self.invocations.values()))
         return [
             inv
-            for inv in sorted(self.invocations.values(), key=lambda i: i.created, reverse=True)
+            for inv in candidates
             if inv.region == call.region
             and invoke_id in (None, inv.invoke_id)
             and command_id in (None, inv.command.command_id)

@@ -1,8 +1,8 @@
 """ECS state: instances with their guests, Cloud Assistant commands and invocations.
 
-An invocation's life runs on the virtual clock: Pending when created, Running one tick later,
-final one tick after that. The script runs on the guest when the invocation starts, so a stopped
-or refused invocation never touches the guest.
+An invocation's life runs on the virtual clock: Pending when created and still at the next call
+(one tick later), Running from two ticks on, final one tick after that. The script runs on the
+guest when the invocation starts, so a stopped or refused invocation never touches the guest.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ from typing import Any
 from fakes.clock import iso
 from fakes.guest import CommandHandler, ExecResult, Guest
 
-START_DELAY = timedelta(seconds=1)
+#: Two ticks, so the first poll after RunCommand sees Pending and can still cancel the run.
+START_DELAY = timedelta(seconds=2)
 RUN_TIME = timedelta(seconds=1)
 OUTPUT_LIMIT = 24 * 1024
 
@@ -84,6 +85,15 @@ class Target:
     failure: str = ""  # an ErrorCode decided before the script could run (AccountNotExists, ...)
     result: ExecResult | None = None
     stopped_at: datetime | None = None
+
+    @property
+    def settled(self) -> bool:
+        """Nothing left to run: it ran, failed before running, or was stopped before it began."""
+        return (
+            self.result is not None
+            or bool(self.failure)
+            or (self.stopped_at is not None and self.stopped_at < self.start_at)
+        )
 
     def settle(self, now: datetime, script: str, handlers: dict[str, CommandHandler]) -> None:
         """Run the script on the guest once the start time has come, unless stopped before."""

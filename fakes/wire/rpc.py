@@ -145,18 +145,11 @@ def parse(request: HttpRequest) -> RpcCall:
     merged.update(form)
 
     headers = request.headers
-    if "x-acs-action" in headers:
-        action, version, signature_version = (
-            headers["x-acs-action"],
-            headers.get("x-acs-version", ""),
-            "v3",
-        )
-    else:
-        action, version, signature_version = (
-            merged.get("Action", ""),
-            merged.get("Version", ""),
-            "v2",
-        )
+    # V3 signs in the Authorization header; V2 in a `Signature` parameter. The SDK's V2 mode
+    # still sends the x-acs-action/x-acs-version headers, so they do not tell the two apart.
+    signature_version = "v2" if "Signature" in merged and "authorization" not in headers else "v3"
+    action = headers.get("x-acs-action") or merged.get("Action", "")
+    version = headers.get("x-acs-version") or merged.get("Version", "")
     if not version:
         raise missing_parameter("Version")
     if not action:

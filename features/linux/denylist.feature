@@ -22,7 +22,7 @@ Feature: Under the deny-list policy, commandUser runs commands as anyone but roo
       | SYSTEM |
 
   @assumption_A1
-  Scenario: a command that names no user would run as root, so it is refused
+  Scenario: a command that names no user runs as root by default, so it is refused
     When commandUser runs "whoami" on the Linux instance without naming a user
     Then the request is refused with "Forbidden.RAM"
     And nothing ran on the instance

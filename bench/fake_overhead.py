@@ -1,0 +1,151 @@
+"""What the fake costs per SDK call, compared with a bare canned `responses` reply.
+
+One round trip = RunCommand + DescribeInvocationResults through the official ECS SDK, as a RAM
+user under the guide's allow-list policy (so signature checks and policy evaluation are paid).
+The baseline sends the same SDK calls to a `responses` callback that returns fixed JSON.
+Rounds alternate between the two in one process; medians of per-round means are compared.
+Each fake round starts a fresh account, as each scenario of the spec does, so the state the
+fake carries stays the size of a test's.
+
+    python bench/fake_overhead.py [--rounds 15] [--calls 100]
+
+Last line: `ratio: X.XX` (fake / canned). No timing is asserted anywhere.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import responses
+from alibabacloud_ecs20140526 import models as ecs
+from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_ram20150501 import models as ram
+from alibabacloud_ram20150501.client import Client as RamClient
+from alibabacloud_tea_openapi.models import Config
+
+from fakes import FakeCloud
+
+POLICY = (
+    Path(__file__).resolve().parent.parent / "features/policies/commandUserPolicy.allowlist.json"
+)
+REGION = "cn-hangzhou"
+
+
+def _config(key_id: str, secret: str) -> Config:
+    return Config(access_key_id=key_id, access_key_secret=secret, region_id=REGION)
+
+
+def round_trip(client: EcsClient, instance_id: str) -> None:
+    started = client.run_command(
+        ecs.RunCommandRequest(
+            region_id=REGION,
+            type="RunShellScript",
+            command_content="whoami",
+            instance_id=[instance_id],
+            username="user01",
+        )
+    ).body
+    client.describe_invocation_results(
+        ecs.DescribeInvocationResultsRequest(region_id=REGION, invoke_id=started.invoke_id)
+    )
+
+
+def fake_setup() -> tuple[FakeCloud, EcsClient, str]:
+    cloud = FakeCloud().start()
+    instance_id = cloud.add_instance(os="linux", users=["user01", "user02"])
+    admin = RamClient(_config(*cloud.root_access_key))
+    admin.create_user(ram.CreateUserRequest(user_name="commandUser"))
+    admin.create_policy(
+        ram.CreatePolicyRequest(policy_name="commandUserPolicy", policy_document=POLICY.read_text())
+    )
+    for kind, name in (("Custom", "commandUserPolicy"), ("System", "AliyunECSReadOnlyAccess")):
+        admin.attach_policy_to_user(
+            ram.AttachPolicyToUserRequest(
+                policy_type=kind, policy_name=name, user_name="commandUser"
+            )
+        )
+    key = admin.create_access_key(ram.CreateAccessKeyRequest(user_name="commandUser")).body
+    client = EcsClient(_config(key.access_key.access_key_id, key.access_key.access_key_secret))
+    return cloud, client, instance_id
+
+
+CANNED = {
+    "RunCommand": {"RequestId": "A", "CommandId": "c-1", "InvokeId": "t-1"},
+    "DescribeInvocationResults": {
+        "RequestId": "B",
+        "Invocation": {
+            "InvocationResults": {
+                "InvocationResult": [
+                    {
+                        "CommandId": "c-1",
+                        "InvokeId": "t-1",
+                        "InstanceId": "i-1",
+                        "InvocationStatus": "Pending",
+                        "InvokeRecordStatus": "Running",
+                        "Output": "",
+                        "Username": "user01",
+                    }
+                ]
+            },
+            "TotalCount": 1,
+            "PageNumber": 1,
+            "PageSize": 10,
+        },
+    },
+}
+
+
+def canned_setup() -> tuple[responses.RequestsMock, EcsClient]:
+    mock = responses.RequestsMock(assert_all_requests_are_fired=False)
+
+    def reply(request: object) -> tuple[int, dict[str, str], str]:
+        action = request.headers["x-acs-action"]  # type: ignore[attr-defined]
+        return 200, {"content-type": "application/json"}, json.dumps(CANNED[action])
+
+    mock.add_callback("POST", re.compile(r"https://.*\.aliyuncs\.com/.*"), callback=reply)
+    return mock, EcsClient(_config("LTAIcanned", "canned-secret"))
+
+
+def timed(calls: int, fn: Callable[[], None]) -> float:
+    start = time.perf_counter()
+    for _ in range(calls):
+        fn()
+    return (time.perf_counter() - start) / calls
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--calls", type=int, default=100)
+    args = parser.parse_args()
+
+    mock, canned_client = canned_setup()
+    fake_times, canned_times = [], []
+    for _ in range(args.rounds):
+        cloud, fake_client, instance_id = fake_setup()
+        fake_times.append(
+            timed(args.calls, functools.partial(round_trip, fake_client, instance_id))
+        )
+        cloud.stop()
+        mock.start()  # start/stop, not `with`: leaving the context would drop the callback
+        canned_times.append(timed(args.calls, functools.partial(round_trip, canned_client, "i-1")))
+        mock.stop()
+    fake_ms = statistics.median(fake_times) * 1000
+    canned_ms = statistics.median(canned_times) * 1000
+    print(
+        f"rounds: {args.rounds} x {args.calls} RunCommand + DescribeInvocationResults round trips"
+    )
+    print(f"canned responses: {canned_ms:.3f} ms per round trip (median)")
+    print(f"fake cloud:       {fake_ms:.3f} ms per round trip (median)")
+    print(f"ratio: {fake_ms / canned_ms:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The guest's tiny shell, run directly through `fakes.guest.Guest` (a public module of fakes)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fakes import ExecResult, Execution
+from fakes.guest import Guest
+
+
+@pytest.fixture
+def linux() -> Guest:
+    return Guest("linux", "iZbp1abcdefZ", {"user01": None, "user02": None})
+
+
+@pytest.fixture
+def windows() -> Guest:
+    return Guest("windows", "WIN-HOST01", {"user01": "Passw0rd!"})
+
+
+def test_whoami_prints_the_user_it_runs_as(linux: Guest) -> None:
+    assert linux.run("whoami", "user01") == ExecResult("user01\n", 0)
+    assert linux.run("whoami", "root") == ExecResult("root\n", 0)
+
+
+@pytest.mark.parametrize("script", ["id -un", "id -u -n", "id -nu"])
+def test_id_un_prints_the_user_name(linux: Guest, script: str) -> None:
+    assert linux.run(script, "user02") == ExecResult("user02\n", 0)
+
+
+@pytest.mark.parametrize(
+    ("script", "printed"),
+    [
+        ("echo hello world", "hello world\n"),
+        ("echo 'single  quoted'", "single  quoted\n"),
+        ('echo "double  quoted"', "double  quoted\n"),
+        ('echo "it\'s" \'a "b"\'', 'it\'s a "b"\n'),
+        ("echo", "\n"),
+    ],
+)
+def test_echo_prints_its_arguments_with_quotes_removed(
+    linux: Guest, script: str, printed: str
+) -> None:
+    assert linux.run(script, "user01") == ExecResult(printed, 0)
+
+
+def test_hostname_prints_the_instance_host_name(linux: Guest) -> None:
+    assert linux.run("hostname", "user01") == ExecResult("iZbp1abcdefZ\n", 0)
+
+
+def test_semicolon_and_newline_run_statements_in_order(linux: Guest) -> None:
+    result = linux.run("echo one; whoami\nhostname;echo 'a;b'", "user01")
+
+    assert result == ExecResult("one\nuser01\niZbp1abcdefZ\na;b\n", 0)
+
+
+def test_status_of_a_script_is_that_of_its_last_command(linux: Guest) -> None:
+    assert linux.run("false", "user01").exit_code == 1
+    assert linux.run("false; true", "user01").exit_code == 0
+    assert linux.run("true; false", "user01").exit_code == 1
+
+
+def test_exit_stops_the_script_with_its_code(linux: Guest) -> None:
+    assert linux.run("echo before; exit 3; echo after", "user01") == ExecResult("before\n", 3)
+
+
+def test_exit_without_code_keeps_the_last_status(linux: Guest) -> None:
+    assert linux.run("false\nexit\necho after", "user01") == ExecResult("", 1)
+
+
+def test_exit_code_wraps_at_256(linux: Guest) -> None:
+    assert linux.run("exit 300", "user01").exit_code == 44
+
+
+def test_comments_are_ignored(linux: Guest) -> None:
+    script = "# a comment\necho shown # trailing comment\n   # indented comment"
+
+    assert linux.run(script, "user01") == ExecResult("shown\n", 0)
+
+
+def test_semicolon_inside_a_comment_does_not_start_a_command(linux: Guest) -> None:
+    assert linux.run("# harmless; whoami", "user01") == ExecResult("", 0)
+
+
+def test_hash_inside_a_word_is_not_a_comment(linux: Guest) -> None:
+    assert linux.run("echo a#b '#c'", "user01") == ExecResult("a#b #c\n", 0)
+
+
+def test_empty_script_succeeds_with_no_output(linux: Guest) -> None:
+    assert linux.run("", "user01") == ExecResult("", 0)
+    assert linux.run("\n  \n;;\n", "user01") == ExecResult("", 0)
+
+
+def test_unbalanced_quote_is_a_syntax_error_with_exit_2(linux: Guest) -> None:
+    result = linux.run("echo first\necho 'unbalanced\necho never", "user01")
+
+    assert result.exit_code == 2
+    assert result.output.startswith("first\n")
+    assert "line 2" in result.output
+    assert "syntax error" in result.output
+    assert "never" not in result.output
+
+
+def test_unknown_command_fails_with_127_and_command_not_found(linux: Guest) -> None:
+    result = linux.run("whoami\nfrobnicate --now", "user01")
+
+    assert result == ExecResult("user01\nbash: line 2: frobnicate: command not found\n", 127)
+
+
+def test_every_run_is_recorded_in_history(linux: Guest) -> None:
+    linux.run("whoami", "user01")
+    linux.run("exit 1", "root")
+
+    assert linux.history == [("user01", "whoami"), ("root", "exit 1")]
+
+
+def test_linux_default_user_is_root_and_user_names_are_case_sensitive(linux: Guest) -> None:
+    assert linux.default_user == "root"
+    assert linux.canonical_user("user01") == "user01"
+    assert linux.canonical_user("root") == "root"
+    assert linux.canonical_user("USER01") is None
+    assert linux.canonical_user("user99") is None
+
+
+def test_windows_whoami_prints_host_backslash_user(windows: Guest) -> None:
+    assert windows.run("whoami", "user01") == ExecResult("win-host01\\user01\n", 0)
+
+
+def test_windows_system_whoami_prints_nt_authority(windows: Guest) -> None:
+    assert windows.run("whoami", "System") == ExecResult("nt authority\\system\n", 0)
+
+
+def test_windows_unknown_command_is_not_recognized(windows: Guest) -> None:
+    result = windows.run("frobnicate", "user01")
+
+    assert result.exit_code == 1
+    assert result.output == (
+        "'frobnicate' is not recognized as an internal or external command,\n"
+        "operable program or batch file.\n"
+    )
+
+
+def test_windows_user_names_ignore_case(windows: Guest) -> None:
+    assert windows.default_user == "System"
+    assert windows.canonical_user("USER01") == "user01"
+    assert windows.canonical_user("system") == "System"
+    assert windows.password_matches("user01", "Passw0rd!")
+    assert not windows.password_matches("user01", "passw0rd!")
+
+
+def test_registered_handler_gets_args_user_host_and_os(linux: Guest) -> None:
+    seen: list[Execution] = []
+
+    def deploy(execution: Execution) -> ExecResult:
+        seen.append(execution)
+        return ExecResult("deployed\n", 5)
+
+    result = linux.run("deploy 'v 2' --fast; echo after", "user01", {"deploy": deploy})
+
+    assert result == ExecResult("deployed\nafter\n", 0)
+    assert seen == [Execution(("deploy", "v 2", "--fast"), "user01", "iZbp1abcdefZ", "linux")]
+
+
+def test_registered_handler_can_fail_the_script(linux: Guest) -> None:
+    def broken(execution: Execution) -> ExecResult:
+        return ExecResult("boom", 5)
+
+    assert linux.run("broken", "user01", {"broken": broken}) == ExecResult("boom\n", 5)
+
+
+def test_registered_handler_overrides_a_builtin(linux: Guest) -> None:
+    def whoami(execution: Execution) -> ExecResult:
+        return ExecResult("someone-else", 0)
+
+    assert linux.run("whoami", "user01", {"whoami": whoami}).output == "someone-else\n"

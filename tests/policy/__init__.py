@@ -1,0 +1,1 @@
+"""Tests of the RAM policy engine `fakes.policy`."""

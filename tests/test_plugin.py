@@ -1,0 +1,170 @@
+"""The harness's pytest plugin, as a person running pytest meets it (pytester, fnmatch_lines)."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+pytest_plugins = ["pytester"]
+
+CONFTEST = """
+pytest_plugins = ["harness.plugin", "steps.instances", "steps.accounts", "steps.commands"]
+"""
+BINDING = """
+from pytest_bdd import scenarios
+scenarios("spec.feature")
+"""
+POLICIES = "commandUserPolicy.allowlist"
+READ_ONLY = "AliyunECSReadOnlyAccess"
+
+
+def _spec(pytester: pytest.Pytester, body: str) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.makepyfile(test_spec=BINDING)
+    feature = textwrap.dedent(
+        f"""
+        Feature: a small spec
+          Background:
+            Given a Linux instance with the regular users "user01" and "user02"
+            And the RAM user "commandUser" with the policies "{POLICIES}" and "{READ_ONLY}"
+        """
+    ) + textwrap.indent(textwrap.dedent(body), "  ")
+    (pytester.path / "spec.feature").write_text(feature)
+
+
+def test_help_lists_every_option_with_its_environment_twin(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--help")
+    result.stdout.fnmatch_lines(
+        [
+            "run-as harness:",
+            "*--backend=NAME*",
+            "*[env RUNAS_BACKEND]*",
+            "*--region=REGION*",
+            "*[env RUNAS_REGION]*",
+            "*--policies=DIR*",
+            "*[env RUNAS_POLICIES]*",
+        ]
+    )
+
+
+def test_a_backend_that_does_not_exist_yet_fails_fast(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--backend", "live")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*backend `live` is not available yet*--backend fake*"])
+
+
+def test_an_unknown_backend_from_the_environment_is_named(
+    pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("RUNAS_BACKEND", "cloudy")
+    result = pytester.runpytest_subprocess("-p", "harness.plugin")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*unknown backend `cloudy`: choose one of fake, live, record*"])
+
+
+def test_a_missing_policy_folder_is_named(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--policies", "nowhere")
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*policy folder `nowhere` does not exist*"])
+
+
+def test_the_header_says_which_backend_runs(pytester: pytest.Pytester) -> None:
+    _spec(pytester, "")
+    result = pytester.runpytest_subprocess()
+    result.stdout.fnmatch_lines(["run-as harness: backend fake, region cn-hangzhou"])
+
+
+def test_an_unknown_step_is_named_by_pytest_bdd(pytester: pytest.Pytester) -> None:
+    _spec(
+        pytester,
+        """
+        Scenario: a phrase nobody defined
+          When commandUser juggles three instances
+        """,
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        ['*StepDefinitionNotFoundError*When "commandUser juggles three instances"*']
+    )
+
+
+def test_a_broken_promise_reads_as_one_line_and_the_api_calls(pytester: pytest.Pytester) -> None:
+    _spec(
+        pytester,
+        """
+        Scenario: the spec expects the wrong user
+          When commandUser runs "whoami" on the Linux instance as "user01"
+          Then the command succeeds with the output "user02"
+        """,
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "SpecViolation: the command ran, but its output is `user01`, not `user02`*",
+            "*Cloud API calls*",
+            "commandUser: RunCommand(InstanceId=i-*, Username=user01, CommandContent=whoami)*OK*",
+        ]
+    )
+    assert "Traceback" not in result.stdout.str()
+
+
+def test_a_refusal_where_a_run_was_expected_shows_why(pytester: pytest.Pytester) -> None:
+    _spec(
+        pytester,
+        """
+        Scenario: the spec expects root to run
+          When commandUser runs "whoami" on the Linux instance as "root"
+          Then the command succeeds with the output "root"
+        """,
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "SpecViolation: the command was refused, but the spec expects it to run: "
+            "RunCommand refused: Forbidden.RAM (HTTP 403)*ImplicitDeny*`ecs:CommandRunAs` is "
+            "`root`*",
+        ]
+    )
+
+
+SECRET_SPY = """
+from pathlib import Path
+
+import harness.accounts
+
+_create_user = harness.accounts.RamProvisioner.create_user
+
+
+def _spy(self, name, policies):
+    principal = _create_user(self, name, policies)
+    with Path("secrets-seen.txt").open("a") as out:
+        out.write(principal.key.secret + "\\n")
+    return principal
+
+
+harness.accounts.RamProvisioner.create_user = _spy
+"""
+
+
+def test_no_secret_reaches_the_output(pytester: pytest.Pytester) -> None:
+    """The AccessKey secrets the run created appear nowhere in what pytest prints."""
+    _spec(
+        pytester,
+        """
+        Scenario: a failing scenario prints its calls
+          When commandUser runs "whoami" on the Linux instance as "user01"
+          Then the command succeeds with the output "nobody"
+        """,
+    )
+    pytester.makeconftest(CONFTEST + SECRET_SPY)
+    result = pytester.runpytest_subprocess("-rA", "-v", "--showlocals", "--tb=long")
+    text = result.stdout.str() + result.stderr.str()
+    assert "CreateAccessKey(UserName=commandUser) -> OK" in text
+    secrets = (pytester.path / "secrets-seen.txt").read_text().split()
+    assert secrets
+    assert all(len(s) == 30 for s in secrets)
+    assert not [s for s in secrets if s in text]

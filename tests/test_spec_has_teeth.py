@@ -1,0 +1,75 @@
+"""The spec has teeth: with the guide's `Condition` removed from the policies, the Linux spec
+fails, and it fails exactly where root or an unlisted user would now get through."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POLICIES = ROOT / "features" / "policies"
+
+
+def _run_linux_spec(policy_dir: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "features/linux",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            "-rf",
+            "--policies",
+            str(policy_dir),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def test_the_linux_spec_passes_with_the_guides_policies() -> None:
+    result = _run_linux_spec(POLICIES)
+    assert result.returncode == 0, result.stdout[-2000:]
+
+
+@pytest.fixture
+def unconditional_policies(tmp_path: Path) -> Path:
+    for source in POLICIES.glob("*.json"):
+        document = json.loads(source.read_text())
+        for statement in document["Statement"]:
+            statement.pop("Condition", None)
+        (tmp_path / source.name).write_text(json.dumps(document, indent=2))
+    return tmp_path
+
+
+def test_without_the_condition_the_linux_spec_fails(unconditional_policies: Path) -> None:
+    result = _run_linux_spec(unconditional_policies)
+    assert result.returncode == 1
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
+    # Every refusal the guide promises is now broken, and reported as an exposure.
+    for expected in (
+        "test_root_and_unlisted_users_are_refused_before_anything_runs[root]",
+        "test_root_and_unlisted_users_are_refused_before_anything_runs[ROOT]",
+        "test_a_command_that_names_no_user_would_run_as_root_so_it_is_refused",
+        "test_a_command_that_names_no_user_runs_as_root_by_default_so_it_is_refused",
+        "test_root_and_system_are_refused_in_any_letter_case[root]",
+        "test_root_and_system_are_refused_in_any_letter_case[SYSTEM]",
+        "test_root_and_unlisted_users_cannot_run_the_saved_command[root]",
+        "test_commanduser_saves_a_command_but_cannot_run_it_as_root_or_system[root]",
+    ):
+        assert any(expected in line for line in failed), f"{expected} did not fail"
+    assert "SpecViolation: the account is exposed: the request was accepted and ran as `root`" in (
+        result.stdout
+    )
+    # Approved users still run: the failures are about the missing condition, nothing else.
+    assert not any("an_approved_user_runs" in line for line in failed)
+    assert not any("any_regular_user_on_the_instance_runs" in line for line in failed)
