@@ -2,7 +2,8 @@
 
 One round trip = RunCommand + DescribeInvocationResults through the official ECS SDK, as a RAM
 user under the guide's allow-list policy (so signature checks and policy evaluation are paid).
-The baseline sends the same SDK calls to a `responses` callback that returns fixed JSON.
+The baseline sends the same SDK calls to a `responses` callback that returns, byte for byte,
+the bodies the fake gave for the same calls.
 Rounds alternate between the two in one process; medians of per-round means are compared.
 Each fake round starts a fresh account, as each scenario of the spec does, so the state the
 fake carries stays the size of a test's.
@@ -16,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import json
 import re
 import statistics
 import time
@@ -29,8 +29,10 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_ram20150501 import models as ram
 from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_tea_openapi.models import Config
+from requests import PreparedRequest
 
 from fakes import FakeCloud
+from fakes.wire.http import HttpRequest, HttpResponse
 
 POLICY = (
     Path(__file__).resolve().parent.parent / "features/policies/commandUserPolicy.allowlist.json"
@@ -76,40 +78,37 @@ def fake_setup() -> tuple[FakeCloud, EcsClient, str]:
     return cloud, client, instance_id
 
 
-CANNED = {
-    "RunCommand": {"RequestId": "A", "CommandId": "c-1", "InvokeId": "t-1"},
-    "DescribeInvocationResults": {
-        "RequestId": "B",
-        "Invocation": {
-            "InvocationResults": {
-                "InvocationResult": [
-                    {
-                        "CommandId": "c-1",
-                        "InvokeId": "t-1",
-                        "InstanceId": "i-1",
-                        "InvocationStatus": "Pending",
-                        "InvokeRecordStatus": "Running",
-                        "Output": "",
-                        "Username": "user01",
-                    }
-                ]
-            },
-            "TotalCount": 1,
-            "PageNumber": 1,
-            "PageSize": 10,
-        },
-    },
-}
+def capture_replies() -> dict[str, bytes]:
+    """One round trip against the fake, its two response bodies kept byte for byte.
+
+    The canned baseline answers with exactly these bytes, so both sides make the SDK parse the
+    same responses and the difference is only what the fake computes.
+    """
+    cloud, client, instance_id = fake_setup()
+    replies: dict[str, bytes] = {}
+    handle = cloud.handle
+
+    def keep(request: HttpRequest) -> HttpResponse:
+        response = handle(request)
+        replies[request.headers["x-acs-action"]] = response.body
+        return response
+
+    cloud.handle = keep  # type: ignore[method-assign]
+    round_trip(client, instance_id)
+    cloud.stop()
+    return replies
 
 
-def canned_setup() -> tuple[responses.RequestsMock, EcsClient]:
+def canned_setup(replies: dict[str, bytes]) -> tuple[responses.RequestsMock, EcsClient]:
     mock = responses.RequestsMock(assert_all_requests_are_fired=False)
 
-    def reply(request: object) -> tuple[int, dict[str, str], str]:
-        action = request.headers["x-acs-action"]  # type: ignore[attr-defined]
-        return 200, {"content-type": "application/json"}, json.dumps(CANNED[action])
+    def reply(request: PreparedRequest) -> tuple[int, dict[str, str], bytes]:
+        action = str(request.headers["x-acs-action"])
+        return 200, {"Content-Type": "application/json;charset=utf-8"}, replies[action]
 
-    mock.add_callback("POST", re.compile(r"https://.*\.aliyuncs\.com/.*"), callback=reply)
+    mock.add_callback(
+        "POST", re.compile(r"https://.*\.aliyuncs\.com/.*"), callback=reply, content_type=None
+    )
     return mock, EcsClient(_config("LTAIcanned", "canned-secret"))
 
 
@@ -126,7 +125,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=100)
     args = parser.parse_args()
 
-    mock, canned_client = canned_setup()
+    mock, canned_client = canned_setup(capture_replies())
     fake_times, canned_times = [], []
     for _ in range(args.rounds):
         cloud, fake_client, instance_id = fake_setup()

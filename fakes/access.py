@@ -129,16 +129,15 @@ class Authenticator:
 class PolicyAuthorizer(Authorizer):
     """Evaluates a RAM user's attached policies; the account owner is never subject to RAM."""
 
-    def __init__(self, account_id: str, ram: RamService, product: str) -> None:
+    def __init__(
+        self, account_id: str, ram: RamService, product: str, refusals: deque[Decision]
+    ) -> None:
         self._account_id = account_id
         self._ram = ram
         self._product = product
-        self.decisions: deque[Decision] = deque(maxlen=200)
-
-    def for_product(self, product: str) -> PolicyAuthorizer:
-        sibling = PolicyAuthorizer(self._account_id, self._ram, product)
-        sibling.decisions = self.decisions
-        return sibling
+        # Only refusals are kept: they are what needs explaining, and keeping every Allow would
+        # make the hot path pay for long-lived garbage.
+        self._refusals = refusals
 
     def check(
         self, principal: Principal, action: str, resource: str, context: ConditionContext
@@ -148,9 +147,9 @@ class PolicyAuthorizer(Authorizer):
         decision = evaluate(
             self._ram.policies_for(principal.name), AuthRequest(action, resource, context)
         )
-        self.decisions.append(decision)
         if decision.is_allowed:
             return
+        self._refusals.append(decision)
         code, message, status = DENIALS.get(self._product, DENIALS["ram"])
         raise ApiError(
             code, message, status, extra={"AccessDeniedDetail": self._detail(principal, decision)}

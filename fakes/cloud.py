@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
@@ -73,13 +74,11 @@ class FakeCloud:
         self.ecs = EcsService(self.account_id, self._ids)
         self._services: dict[str, Service] = {"ecs": self.ecs, "ram": self.ram}
         self._authenticator = access.Authenticator(self.account_id, self._root_key, self.ram)
+        self._refusals: deque[Decision] = deque(maxlen=50)
         self._authorizers = {
-            product: access.PolicyAuthorizer(self.account_id, self.ram, product)
+            product: access.PolicyAuthorizer(self.account_id, self.ram, product, self._refusals)
             for product in self._services
         }
-        shared = self._authorizers["ram"].decisions
-        for authorizer in self._authorizers.values():
-            authorizer.decisions = shared
 
     # ---- the public contract ------------------------------------------------------------------
 
@@ -130,9 +129,9 @@ class FakeCloud:
         return self.ecs.instances[instance_id].guest
 
     @property
-    def decisions(self) -> list[Decision]:
-        """The most recent policy decisions (up to 200), oldest first, for explaining tests."""
-        return list(self._authorizers["ram"].decisions)
+    def refusals(self) -> list[Decision]:
+        """The most recent policy refusals (up to 50), oldest first, each explaining itself."""
+        return list(self._refusals)
 
     def reset(self) -> None:
         """Forget everything: a new account id, new root key, no users, no instances."""

@@ -25,7 +25,7 @@ class InProcessAdapter:
         self._cloud = cloud
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         for method in _METHODS:
-            self._mock.add_callback(method, ENDPOINTS, callback=self._answer)
+            self._mock.add_callback(method, ENDPOINTS, callback=self._answer, content_type=None)
 
     def start(self) -> None:
         self._mock.start()

@@ -109,10 +109,12 @@ def refused_with(world: World, code: str) -> None:
     outcome = world.outcome
     if isinstance(outcome, Started):
         ran = outcome.final()
+        ending = f"{ran.status}" + (f" with `{ran.error_code}`" if ran.error_code else "")
         raise SpecViolation(
-            f"the account is exposed: the request was accepted and ran as "
-            f"`{ran.username or 'the default user'}` (InvokeId {ran.invoke_id}, status "
-            f"{ran.status}, output `{ran.output.strip()}`)"
+            f"the account is exposed: RAM accepted the request to run as "
+            f"`{outcome.username or 'the default user'}` (InvokeId {ran.invoke_id}); on the "
+            f"instance it was tried as `{ran.username}` and ended {ending}, output "
+            f"`{ran.output.strip()}`"
         )
     if outcome is None:
         raise SpecViolation("the request was accepted, but the spec expects a refusal")

@@ -67,8 +67,13 @@ def test_without_the_condition_the_linux_spec_fails(unconditional_policies: Path
         "test_commanduser_saves_a_command_but_cannot_run_it_as_root_or_system[root]",
     ):
         assert any(expected in line for line in failed), f"{expected} did not fail"
-    assert "SpecViolation: the account is exposed: the request was accepted and ran as `root`" in (
-        result.stdout
+    exposed = (
+        "SpecViolation: the account is exposed: RAM accepted the request to run as `root` "
+        "(InvokeId t-"
+    )
+    assert exposed in result.stdout
+    assert (
+        "on the instance it was tried as `root` and ended Success, output `root`" in result.stdout
     )
     # Approved users still run: the failures are about the missing condition, nothing else.
     assert not any("an_approved_user_runs" in line for line in failed)

@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fakes.errors import ApiError
 from fakes.wire.http import HttpResponse
 
-_JSON = {"content-type": "application/json;charset=utf-8"}
+_JSON = {"Content-Type": "application/json;charset=utf-8"}
 
 #: Product codes as the troubleshooting link spells them.
 _PRODUCT_NAMES = {"ecs": "Ecs", "ram": "Ram", "sts": "Sts", "oos": "Oos", "kms": "Kms"}
