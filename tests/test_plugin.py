@@ -168,3 +168,23 @@ def test_no_secret_reaches_the_output(pytester: pytest.Pytester) -> None:
     assert secrets
     assert all(len(s) == 30 for s in secrets)
     assert not [s for s in secrets if s in text]
+
+
+def test_the_summary_names_the_assumptions_the_run_rested_on(pytester: pytest.Pytester) -> None:
+    _spec(
+        pytester,
+        """
+        @assumption_A1
+        Scenario: naming no user is refused
+          When commandUser runs "whoami" on the Linux instance without naming a user
+          Then the request is refused with "Forbidden.RAM"
+        """,
+    )
+    result = pytester.runpytest_subprocess()
+    result.assert_outcomes(passed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*assumptions the spec rests on*",
+            "A1: modelled by the fake, not confirmed: 1/1 scenarios passed: `ecs:CommandRunAs` is*",
+        ]
+    )

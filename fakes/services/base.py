@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from fakes.errors import ApiError
+from fakes.errors import ApiError, unknown_action
 from fakes.wire.rpc import Params
 
 ConditionContext = Mapping[str, tuple[str, ...]]
@@ -107,8 +107,6 @@ class Service:
     def handle(self, call: Call) -> Response:
         handler = self._handlers.get(call.action)
         if handler is None:
-            from fakes.errors import unknown_action
-
             raise unknown_action(call.action, self.product)
         result = handler(self, call)
         if not call.authorized and not call.caller.is_account_owner:

@@ -36,6 +36,12 @@ RUN_AS_KEY = "ecs:CommandRunAs"
 T = TypeVar("T")
 
 
+def _too_many_instances() -> ApiError:
+    return ApiError(
+        "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
+    )
+
+
 def _page(call: Call, items: Sequence[T], *, default: int, high: int) -> tuple[list[T], int, int]:
     number = call.params.number("PageNumber", 1, low=1, high=10**6)
     size = call.params.number("PageSize", default, low=1, high=high)
@@ -53,7 +59,7 @@ class EcsService(Service):
         self.commands: dict[str, Command] = {}
         self.invocations: dict[str, Invocation] = {}
         self.handlers: dict[str, CommandHandler] = {}
-        self._client_tokens: dict[tuple[str, str], Response] = {}
+        self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
         self._unsettled: set[str] = set()
 
     # ---- resources --------------------------------------------------------------------------
@@ -79,11 +85,7 @@ class EcsService(Service):
                 "MissingParam.InstanceId", "The parameter instanceId is missing or empty.", 400
             )
         if len(ids) > MAX_INSTANCES:
-            raise ApiError(
-                "InstanceIds.ExceedLimit",
-                "The number of instance IDs exceeds the upper limit.",
-                403,
-            )
+            raise _too_many_instances()
         return self._instances(call, list(dict.fromkeys(ids)))
 
     def _settle(self, now: datetime) -> None:
@@ -198,10 +200,23 @@ class EcsService(Service):
             raise ApiError(
                 "InvalidClientToken.Malformed", "The specified ClientToken is malformed.", 400
             )
+        # The token names one request: the same caller, region and parameters get the first
+        # answer again; anything else reusing the token is a mismatch, not a second run.
+        request = (call.caller.principal_id, call.region, sorted(call.params.items()))
         key = (call.action, token)
-        if key not in self._client_tokens:
-            self._client_tokens[key] = make()
-        return self._client_tokens[key]
+        if key in self._client_tokens:
+            first_request, first_answer = self._client_tokens[key]
+            if first_request != request:
+                raise ApiError(
+                    "IdempotentParameterMismatch",
+                    "Request uses a client token in a previous request but is not identical to "
+                    "that request.",
+                    403,
+                )
+            return first_answer
+        answer = make()
+        self._client_tokens[key] = (request, answer)
+        return answer
 
     def _invoke(self, call: Call, command: Command, instances: Sequence[Instance]) -> Invocation:
         timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
@@ -369,8 +384,9 @@ class EcsService(Service):
 
     @action("DeleteCommand")
     def delete_command(self, call: Call) -> Response:
+        # Authorized before the lookup, so a caller without permission learns nothing of ids.
+        call.authorize(self.arn(call.region, "command", call.params.require("CommandId")))  # A8
         command = self._command(call)
-        call.authorize(self.arn(call.region, "command", command.command_id))  # A8
         command.kept = False
         return {}
 
@@ -521,11 +537,7 @@ class EcsService(Service):
     def describe_cloud_assistant_status(self, call: Call) -> Response:
         ids = call.params.items_of("InstanceId")
         if len(ids) > MAX_INSTANCES:
-            raise ApiError(
-                "InstanceIds.ExceedLimit",
-                "The number of instance IDs exceeds the upper limit.",
-                403,
-            )
+            raise _too_many_instances()
         if ids:
             instances = self._instances(call, ids)
             for instance in instances:
@@ -586,11 +598,7 @@ class EcsService(Service):
                     400,
                 )
             if len(parsed) > MAX_INSTANCES:
-                raise ApiError(
-                    "InstanceIds.ExceedLimit",
-                    "The number of instance IDs exceeds the upper limit.",
-                    403,
-                )
+                raise _too_many_instances()
             wanted = parsed
         chosen = [
             i

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fakes.clock import iso
-from fakes.errors import ApiError
+from fakes.errors import ApiError, missing_parameter
 from fakes.ids import IdFactory
 from fakes.policy import CompiledPolicy, PolicyError, PolicySource, compile_policy
 from fakes.services.base import Call, Response, Service, action
@@ -60,6 +60,23 @@ class User:
     updated: datetime
     keys: list[str] = field(default_factory=list)
     policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
+
+
+def _checked_name(value: str, param: str, limit: int, allowed: re.Pattern[str]) -> str:
+    """A user or policy name within RAM's length and character rules, or RAM's error for it."""
+    if len(value) > limit:
+        raise ApiError(
+            f"InvalidParameter.{param}.Length",
+            f'The length of the parameter "{param}" exceeds the limit (1-{limit}).',
+            400,
+        )
+    if not allowed.match(value):
+        raise ApiError(
+            f"InvalidParameter.{param}.InvalidChars",
+            f'The parameter "{param}" contains invalid chars.',
+            400,
+        )
+    return value
 
 
 def _not_found(what: str) -> ApiError:
@@ -133,21 +150,8 @@ class RamService(Service):
         return value
 
     @staticmethod
-    def _user_name(call: Call, param: str = "UserName") -> str:
-        name = call.params.require(param)
-        if len(name) > 64:
-            raise ApiError(
-                "InvalidParameter.UserName.Length",
-                'The length of the parameter "UserName" exceeds the limit (1-64).',
-                400,
-            )
-        if not _USER_NAME.match(name):
-            raise ApiError(
-                "InvalidParameter.UserName.InvalidChars",
-                'The parameter "UserName" contains invalid chars.',
-                400,
-            )
-        return name
+    def _user_name(call: Call) -> str:
+        return _checked_name(call.params.require("UserName"), "UserName", 64, _USER_NAME)
 
     @staticmethod
     def _user_view(user: User) -> Response:
@@ -227,11 +231,10 @@ class RamService(Service):
 
     def _key_owner(self, call: Call) -> User:
         # Without UserName, the key calls act on the caller's own keys.
-        name = call.params.text("UserName") or call.caller.name
         if call.caller.is_account_owner and not call.params.text("UserName"):
-            raise ApiError(
-                "EntityNotExist.User", "The user does not exist.", 404
-            )  # the account's own keys are not RAM users' keys
+            # The owner's own AccessKeys are not modelled: name the RAM user whose keys you mean.
+            raise missing_parameter("UserName")
+        name = call.params.text("UserName") or call.caller.name
         call.authorize(self._arn("user", name))
         return self._user(name)
 
@@ -311,18 +314,7 @@ class RamService(Service):
         name = call.params.require("PolicyName")
         document = call.params.require("PolicyDocument")
         description = call.params.text("Description", "") or ""
-        if len(name) > 128:
-            raise ApiError(
-                "InvalidParameter.PolicyName.Length",
-                'The length of the parameter "PolicyName" exceeds the limit (1-128).',
-                400,
-            )
-        if not _POLICY_NAME.match(name):
-            raise ApiError(
-                "InvalidParameter.PolicyName.InvalidChars",
-                'The parameter "PolicyName" contains invalid chars.',
-                400,
-            )
+        _checked_name(name, "PolicyName", 128, _POLICY_NAME)
         if len(document) > MAX_POLICY_DOCUMENT:
             raise ApiError(
                 "InvalidParameter.PolicyDocument.Length",

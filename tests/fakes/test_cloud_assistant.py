@@ -511,6 +511,21 @@ def test_different_client_tokens_run_twice(
     assert len(cloud.guest(linux).history) == 2
 
 
+def test_a_client_token_reused_for_another_request_is_a_mismatch(
+    cloud: FakeCloud, ecs: EcsClient, linux: str, run_command
+) -> None:
+    run_command(linux, "whoami", username="user01", client_token="deploy-43")
+    with pytest.raises(ClientException) as mismatch:
+        run_command(linux, "whoami", username="root", client_token="deploy-43")
+
+    assert (mismatch.value.code, mismatch.value.status_code) == (
+        "IdempotentParameterMismatch",
+        403,
+    )
+    _wait(ecs, _invocations(ecs)[0].invoke_id)
+    assert cloud.guest(linux).history == [("user01", "whoami")]
+
+
 # ---- authorization with the guide's policies ------------------------------------------------
 
 
@@ -621,3 +636,16 @@ def test_deny_list_with_read_only_runs_as_user01_and_reads_its_own_results(
 # The ECS SDK has no public way to send an action it does not model: every operation is a typed
 # method, and the only generic paths are the OpenAPI base client's `call_api`/`do_rpcrequest`,
 # which these tests do not use. So "an unknown action is refused" is not tested here.
+
+
+def test_delete_command_refuses_before_revealing_whether_the_command_exists(
+    ecs_as: Callable[..., EcsClient], allow_list_user: Key
+) -> None:
+    """Under the allow-list, DeleteCommand carries no run-as user (A8), so it is refused; the
+    refusal comes first, so an unknown id and a real one look the same to the caller."""
+    client = ecs_as(allow_list_user)
+    with pytest.raises(ClientException) as refused:
+        client.delete_command(
+            ecs_models.DeleteCommandRequest(region_id=REGION, command_id="c-doesnotexist")
+        )
+    assert (refused.value.code, refused.value.status_code) == ("Forbidden.RAM", 403)

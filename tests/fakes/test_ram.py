@@ -646,3 +646,11 @@ def test_eleventh_custom_policy_is_refused_with_limit_exceeded(ram: RamClient) -
     assert (error.code, error.status_code) == ("LimitExceeded.User.Policy", 409)
     assert len(_policies_of(ram, "alice")) == 10
     _attach(ram, "alice", "AliyunECSReadOnlyAccess", "System")  # system policies count apart
+
+
+def test_the_owner_must_name_the_user_whose_key_to_create(ram: RamClient) -> None:
+    """The owner's own AccessKeys are not modelled; asking for one is a named refusal."""
+    with pytest.raises(ClientException) as refused:
+        ram.create_access_key(ram_models.CreateAccessKeyRequest())
+    assert (refused.value.code, refused.value.status_code) == ("MissingParameter", 400)
+    assert '"UserName"' in refused.value.message
