@@ -6,7 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.api import Refusal
 from harness.commands import InstanceResult
-from harness.errors import SpecViolation
+from harness.errors import HarnessError, SpecViolation
 from harness.world import Started, World
 
 
@@ -145,3 +145,22 @@ def reads_result(world: World, principal: str, expected: str) -> None:
         raise SpecViolation(f"{principal} cannot read the result: {refusal}") from None
     if result.output.strip() != expected:
         raise SpecViolation(f"{principal} reads `{result.output.strip()}`, not `{expected}`")
+
+
+@then(parsers.parse("the refusal is an {kind} deny"))
+def refusal_kind(world: World, kind: str) -> None:
+    outcome = world.outcome
+    if not isinstance(outcome, Refusal):
+        raise SpecViolation(f"there is no refusal to examine: {outcome}")
+    expected = {"explicit": "ExplicitDeny", "implicit": "ImplicitDeny"}.get(kind)
+    if expected is None:
+        raise HarnessError(f"unknown kind of deny `{kind}`: say `explicit` or `implicit`")
+    detail = outcome.access_denied_detail or {}
+    found = detail.get("NoPermissionType")
+    if found is None:
+        raise HarnessError(
+            "the refusal carries no AccessDeniedDetail (assumption A4), so whether it was an "
+            "explicit deny cannot be told from the answer"
+        )
+    if found != expected:
+        raise SpecViolation(f"the refusal is `{found}`, not `{expected}`: {outcome}")

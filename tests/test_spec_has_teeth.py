@@ -78,3 +78,16 @@ def test_without_the_condition_the_linux_spec_fails(unconditional_policies: Path
     # Approved users still run: the failures are about the missing condition, nothing else.
     assert not any("an_approved_user_runs" in line for line in failed)
     assert not any("any_regular_user_on_the_instance_runs" in line for line in failed)
+
+
+def test_without_its_deny_statement_the_hardened_policy_lets_root_in(tmp_path: Path) -> None:
+    for source in POLICIES.glob("*.json"):
+        document = json.loads(source.read_text())
+        document["Statement"] = [s for s in document["Statement"] if s["Effect"] != "Deny"]
+        (tmp_path / source.name).write_text(json.dumps(document, indent=2))
+    result = _run_linux_spec(tmp_path)
+    assert result.returncode == 1
+    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
+    assert failed
+    assert all("the_hardened_policy_refuses" in line for line in failed), failed
+    assert "RAM accepted the request to run as `root`" in result.stdout

@@ -20,6 +20,7 @@ from fakes.policy.errors import PolicyError
 from fakes.policy.evaluate import evaluate
 from fakes.policy.glob import Glob
 from fakes.policy.operators import OPERATORS
+from fakes.policy.trust import TrustPolicy, compile_trust_policy
 
 __all__ = [
     "OPERATORS",
@@ -33,6 +34,8 @@ __all__ = [
     "PolicySource",
     "ResourceMiss",
     "StatementRef",
+    "TrustPolicy",
     "compile_policy",
+    "compile_trust_policy",
     "evaluate",
 ]

@@ -76,7 +76,7 @@ def _plain(value: object) -> object:
     raise TypeError(type(value).__name__)
 
 
-def _parse_text(text: str) -> object:
+def parse_document_text(text: str) -> object:
     try:
         return json.loads(
             text, object_pairs_hook=_reject_duplicates, parse_constant=_reject_constant
@@ -159,7 +159,7 @@ def compile_policy(document: str | Mapping[str, Any]) -> CompiledPolicy:
     Raises `PolicyError`, and only `PolicyError`, for anything it will not evaluate.
     """
     if isinstance(document, str):
-        return CompiledPolicy(document, _compile_document(_parse_text(document)))
+        return CompiledPolicy(document, _compile_document(parse_document_text(document)))
     if not isinstance(document, Mapping):
         kind = type(document).__name__
         raise PolicyError(f"document must be JSON text or a mapping, got `{kind}`")

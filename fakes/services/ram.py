@@ -6,8 +6,6 @@ through `keys_by_id` and `policies_for`. Codes and statuses: shared/reference se
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from fakes.clock import iso
@@ -15,78 +13,22 @@ from fakes.errors import ApiError, missing_parameter
 from fakes.ids import IdFactory
 from fakes.policy import CompiledPolicy, PolicyError, PolicySource, compile_policy
 from fakes.services.base import Call, Response, Service, action
+from fakes.services.ram_models import (
+    MAX_CUSTOM_PER_USER,
+    MAX_KEYS_PER_USER,
+    MAX_POLICY_DOCUMENT,
+    MAX_POLICY_VERSIONS,
+    MAX_SYSTEM_PER_USER,
+    POLICY_NAME,
+    USER_NAME,
+    AccessKey,
+    Policy,
+    PolicyVersion,
+    User,
+    checked_name,
+    not_found,
+)
 from fakes.services.system_policies import SYSTEM_POLICIES
-
-_USER_NAME = re.compile(r"^[A-Za-z0-9._@-]+$")
-_POLICY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
-MAX_POLICY_DOCUMENT = 6144
-MAX_KEYS_PER_USER = 2
-MAX_CUSTOM_PER_USER = 10
-MAX_SYSTEM_PER_USER = 20
-
-
-@dataclass
-class AccessKey:
-    access_key_id: str
-    secret: str
-    user_name: str
-    created: datetime
-    status: str = "Active"
-
-
-@dataclass
-class Policy:
-    name: str
-    type: str  # "System" | "Custom"
-    description: str
-    document: str
-    compiled: CompiledPolicy
-    created: datetime
-    default_version: str = "v1"
-    attachments: int = 0
-
-    @property
-    def source(self) -> PolicySource:
-        return PolicySource(self.name, self.type, self.default_version)
-
-
-@dataclass
-class User:
-    user_id: str
-    name: str
-    display_name: str
-    comments: str
-    created: datetime
-    updated: datetime
-    keys: list[str] = field(default_factory=list)
-    policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
-
-
-def _checked_name(value: str, param: str, limit: int, allowed: re.Pattern[str]) -> str:
-    """A user or policy name within RAM's length and character rules, or RAM's error for it."""
-    if len(value) > limit:
-        raise ApiError(
-            f"InvalidParameter.{param}.Length",
-            f'The length of the parameter "{param}" exceeds the limit (1-{limit}).',
-            400,
-        )
-    if not allowed.match(value):
-        raise ApiError(
-            f"InvalidParameter.{param}.InvalidChars",
-            f'The parameter "{param}" contains invalid chars.',
-            400,
-        )
-    return value
-
-
-def _not_found(what: str) -> ApiError:
-    messages = {
-        "User": "The user does not exist.",
-        "User.AccessKey": "The user access key does not exist.",
-        "User.Policy": "The indicate policy of the user does not exist.",
-        "Policy": "The policy does not exist.",
-    }
-    return ApiError(f"EntityNotExist.{what}", messages[what], 404)
 
 
 class RamService(Service):
@@ -98,12 +40,11 @@ class RamService(Service):
         self.users: dict[str, User] = {}
         self.keys: dict[str, AccessKey] = {}
         self.custom: dict[str, Policy] = {}
-        self.system: dict[str, Policy] = {
-            p.name: Policy(
-                p.name, "System", p.description, p.document, compile_policy(p.document), created
-            )
-            for p in SYSTEM_POLICIES.values()
-        }
+        self.system: dict[str, Policy] = {}
+        for builtin in SYSTEM_POLICIES.values():
+            policy = Policy(builtin.name, "System", builtin.description, created)
+            policy.add_version(builtin.document, compile_policy(builtin.document), created)
+            self.system[builtin.name] = policy
 
     # ---- what the account asks of RAM -------------------------------------------------------
 
@@ -117,7 +58,7 @@ class RamService(Service):
         found = []
         for policy_type, name, _ in user.policies:
             policy = self._policy(policy_type, name)
-            found.append((policy.source, policy.compiled))
+            found.append((policy.source, policy.default.compiled))
         return found
 
     # ---- helpers ----------------------------------------------------------------------------
@@ -128,14 +69,14 @@ class RamService(Service):
     def _user(self, name: str) -> User:
         user = self.users.get(name)
         if user is None:
-            raise _not_found("User")
+            raise not_found("User")
         return user
 
     def _policy(self, policy_type: str, name: str) -> Policy:
         table = self.system if policy_type == "System" else self.custom
         policy = table.get(name)
         if policy is None:
-            raise _not_found("Policy")
+            raise not_found("Policy")
         return policy
 
     @staticmethod
@@ -151,30 +92,7 @@ class RamService(Service):
 
     @staticmethod
     def _user_name(call: Call) -> str:
-        return _checked_name(call.params.require("UserName"), "UserName", 64, _USER_NAME)
-
-    @staticmethod
-    def _user_view(user: User) -> Response:
-        return {
-            "UserId": user.user_id,
-            "UserName": user.name,
-            "DisplayName": user.display_name,
-            "Comments": user.comments,
-            "CreateDate": iso(user.created),
-            "UpdateDate": iso(user.updated),
-        }
-
-    @staticmethod
-    def _policy_view(policy: Policy) -> Response:
-        return {
-            "PolicyName": policy.name,
-            "PolicyType": policy.type,
-            "Description": policy.description,
-            "DefaultVersion": policy.default_version,
-            "CreateDate": iso(policy.created),
-            "UpdateDate": iso(policy.created),
-            "AttachmentCount": policy.attachments,
-        }
+        return checked_name(call.params.require("UserName"), "UserName", 64, USER_NAME)
 
     # ---- users ------------------------------------------------------------------------------
 
@@ -193,18 +111,18 @@ class RamService(Service):
             updated=call.now,
         )
         self.users[name] = user
-        return {"User": self._user_view(user)}
+        return {"User": user.view()}
 
     @action("GetUser")
     def get_user(self, call: Call) -> Response:
         name = self._user_name(call)
         call.authorize(self._arn("user", name))
-        return {"User": self._user_view(self._user(name))}
+        return {"User": self._user(name).view()}
 
     @action("ListUsers")
     def list_users(self, call: Call) -> Response:
         call.authorize(self._arn("user", "*"))
-        users = [self._user_view(u) for u in sorted(self.users.values(), key=lambda u: u.name)]
+        users = [u.view() for u in sorted(self.users.values(), key=lambda u: u.name)]
         return {"Users": {"User": users}, "IsTruncated": False}
 
     @action("DeleteUser")
@@ -242,7 +160,7 @@ class RamService(Service):
         key_id = call.params.require("UserAccessKeyId")
         key = self.keys.get(key_id)
         if key is None or key.user_name != user.name:
-            raise _not_found("User.AccessKey")
+            raise not_found("User.AccessKey")
         return key
 
     @action("CreateAccessKey")
@@ -309,12 +227,8 @@ class RamService(Service):
 
     # ---- policies ---------------------------------------------------------------------------
 
-    @action("CreatePolicy")
-    def create_policy(self, call: Call) -> Response:
-        name = call.params.require("PolicyName")
+    def _compiled(self, call: Call) -> tuple[str, CompiledPolicy]:
         document = call.params.require("PolicyDocument")
-        description = call.params.text("Description", "") or ""
-        _checked_name(name, "PolicyName", 128, _POLICY_NAME)
         if len(document) > MAX_POLICY_DOCUMENT:
             raise ApiError(
                 "InvalidParameter.PolicyDocument.Length",
@@ -322,41 +236,46 @@ class RamService(Service):
                 f"(1-{MAX_POLICY_DOCUMENT}).",
                 400,
             )
+        try:
+            return document, compile_policy(document)
+        except PolicyError as e:
+            raise ApiError("MalformedPolicyDocument", str(e), 400) from None
+
+    @action("CreatePolicy")
+    def create_policy(self, call: Call) -> Response:
+        name = checked_name(call.params.require("PolicyName"), "PolicyName", 128, POLICY_NAME)
+        description = call.params.text("Description", "") or ""
         if len(description) > 1024:
             raise ApiError(
                 "InvalidParameter.Description.Length",
                 'The length of the parameter "Description" exceeds the limit (1024).',
                 400,
             )
+        document, compiled = self._compiled(call)
         call.authorize(self._arn("policy", name))
-        try:
-            compiled = compile_policy(document)
-        except PolicyError as e:
-            raise ApiError("MalformedPolicyDocument", str(e), 400) from None
         if name in self.custom or name in self.system:
             raise ApiError("EntityAlreadyExists.Policy", "The policy does already EXIST.", 409)
-        policy = Policy(name, "Custom", description, document, compiled, call.now)
+        policy = Policy(name, "Custom", description, call.now)
+        policy.add_version(document, compiled, call.now)
         self.custom[name] = policy
-        view = self._policy_view(policy)
+        view = policy.view()
         del view["AttachmentCount"], view["UpdateDate"]
         return {"Policy": view}
 
     @action("GetPolicy")
     def get_policy(self, call: Call) -> Response:
-        name = call.params.require("PolicyName")
-        policy_type = self._policy_type(call)
-        assert policy_type is not None
-        call.authorize(self._arn("policy", name))
-        policy = self._policy(policy_type, name)
+        policy = self._named_policy(call)
         return {
-            "Policy": {**self._policy_view(policy), "PolicyDocument": policy.document},
-            "DefaultPolicyVersion": {
-                "VersionId": policy.default_version,
-                "IsDefaultVersion": True,
-                "PolicyDocument": policy.document,
-                "CreateDate": iso(policy.created),
-            },
+            "Policy": {**policy.view(), "PolicyDocument": policy.default.document},
+            "DefaultPolicyVersion": policy.version_view(policy.default),
         }
+
+    def _named_policy(self, call: Call, *, policy_type: str | None = None) -> Policy:
+        name = call.params.require("PolicyName")
+        kind = policy_type or self._policy_type(call)
+        assert kind is not None
+        call.authorize(self._arn("policy", name))
+        return self._policy(kind, name)
 
     @action("ListPolicies")
     def list_policies(self, call: Call) -> Response:
@@ -368,23 +287,92 @@ class RamService(Service):
             for p in table.values()
             if policy_type in (None, p.type)
         ]
-        return {
-            "Policies": {"Policy": [self._policy_view(p) for p in chosen]},
-            "IsTruncated": False,
-        }
+        return {"Policies": {"Policy": [p.view() for p in chosen]}, "IsTruncated": False}
 
     @action("DeletePolicy")
     def delete_policy(self, call: Call) -> Response:
-        name = call.params.require("PolicyName")
-        call.authorize(self._arn("policy", name))
-        policy = self._policy("Custom", name)
+        policy = self._named_policy(call, policy_type="Custom")
         if policy.attachments:
             raise ApiError(
                 "DeleteConflict.Policy.User",
                 "The policy CAN NOT been attached to any user while deleting the policy.",
                 409,
             )
-        del self.custom[name]
+        if len(policy.versions) > 1 and not call.params.flag("CascadingDelete"):
+            raise ApiError(
+                "DeleteConflict.Policy.Version",
+                "The policy CAN NOT has any version except the default version.",
+                409,
+            )
+        del self.custom[policy.name]
+        return {}
+
+    # ---- policy versions --------------------------------------------------------------------
+
+    def _version(self, call: Call, policy: Policy) -> PolicyVersion:
+        version_id = call.params.require("VersionId")
+        if not (version_id.startswith("v") and version_id[1:].isdigit()):
+            raise ApiError(
+                "InvalidParameter.VersionId.Format",
+                'The parameter "VersionId" is wrongly formed.',
+                400,
+            )
+        version = policy.versions.get(version_id)
+        if version is None:
+            raise not_found("Policy.Version")
+        return version
+
+    @action("CreatePolicyVersion")
+    def create_policy_version(self, call: Call) -> Response:
+        document, compiled = self._compiled(call)
+        policy = self._named_policy(call, policy_type="Custom")
+        if len(policy.versions) >= MAX_POLICY_VERSIONS:
+            strategy = call.params.text("RotateStrategy", "None")
+            if strategy != "DeleteOldestNonDefaultVersionWhenLimitExceeded":
+                raise ApiError(
+                    "LimitExceeded.Policy.Version",
+                    f"The policy can have at most {MAX_POLICY_VERSIONS} versions.",
+                    409,
+                )
+            oldest = min(
+                (v for v in policy.versions.values() if v.version_id != policy.default_version),
+                key=lambda v: int(v.version_id[1:]),
+            )
+            del policy.versions[oldest.version_id]
+        version = policy.add_version(document, compiled, call.now)
+        if call.params.flag("SetAsDefault"):
+            policy.default_version = version.version_id
+        return {"PolicyVersion": policy.version_view(version)}
+
+    @action("GetPolicyVersion")
+    def get_policy_version(self, call: Call) -> Response:
+        policy = self._named_policy(call)
+        return {"PolicyVersion": policy.version_view(self._version(call, policy))}
+
+    @action("ListPolicyVersions")
+    def list_policy_versions(self, call: Call) -> Response:
+        policy = self._named_policy(call)
+        versions = sorted(policy.versions.values(), key=lambda v: int(v.version_id[1:]))
+        return {"PolicyVersions": {"PolicyVersion": [policy.version_view(v) for v in versions]}}
+
+    @action("SetDefaultPolicyVersion")
+    def set_default_policy_version(self, call: Call) -> Response:
+        policy = self._named_policy(call, policy_type="Custom")
+        policy.default_version = self._version(call, policy).version_id
+        policy.updated = call.now
+        return {}
+
+    @action("DeletePolicyVersion")
+    def delete_policy_version(self, call: Call) -> Response:
+        policy = self._named_policy(call, policy_type="Custom")
+        version = self._version(call, policy)
+        if version.version_id == policy.default_version:
+            raise ApiError(
+                "DeleteConflict.Policy.Version.Default",
+                "The default version of the policy CAN NOT be deleted.",
+                409,
+            )
+        del policy.versions[version.version_id]
         return {}
 
     # ---- attachments ------------------------------------------------------------------------
@@ -427,7 +415,7 @@ class RamService(Service):
                 user.policies.remove(entry)
                 policy.attachments -= 1
                 return {}
-        raise _not_found("User.Policy")
+        raise not_found("User.Policy")
 
     @action("ListPoliciesForUser")
     def list_policies_for_user(self, call: Call) -> Response:

@@ -21,7 +21,9 @@ def test_the_public_names_are_pinned() -> None:
             "PolicySource",
             "ResourceMiss",
             "StatementRef",
+            "TrustPolicy",
             "compile_policy",
+            "compile_trust_policy",
             "evaluate",
         ]
     )

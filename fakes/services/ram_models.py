@@ -1,0 +1,137 @@
+"""RAM state: users, AccessKeys, policies with their versions. Limits: reference section 3.4."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fakes.clock import iso
+from fakes.errors import ApiError
+from fakes.policy import CompiledPolicy, PolicySource
+
+USER_NAME = re.compile(r"^[A-Za-z0-9._@-]+$")
+POLICY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+MAX_POLICY_DOCUMENT = 6144
+MAX_KEYS_PER_USER = 2
+MAX_CUSTOM_PER_USER = 10
+MAX_SYSTEM_PER_USER = 20
+MAX_POLICY_VERSIONS = 5
+
+
+@dataclass
+class AccessKey:
+    access_key_id: str
+    secret: str
+    user_name: str
+    created: datetime
+    status: str = "Active"
+
+
+@dataclass(frozen=True)
+class PolicyVersion:
+    version_id: str  # "v1", "v2", ...: never reused within a policy
+    document: str
+    compiled: CompiledPolicy
+    created: datetime
+
+
+@dataclass
+class Policy:
+    """A policy and its versions; the default version is the one evaluated."""
+
+    name: str
+    type: str  # "System" | "Custom"
+    description: str
+    created: datetime
+    versions: dict[str, PolicyVersion] = field(default_factory=dict)
+    default_version: str = "v1"
+    attachments: int = 0
+    updated: datetime | None = None
+    _next_version: int = 1
+
+    def add_version(self, document: str, compiled: CompiledPolicy, when: datetime) -> PolicyVersion:
+        version = PolicyVersion(f"v{self._next_version}", document, compiled, when)
+        self._next_version += 1
+        self.versions[version.version_id] = version
+        self.updated = when
+        return version
+
+    @property
+    def default(self) -> PolicyVersion:
+        return self.versions[self.default_version]
+
+    @property
+    def source(self) -> PolicySource:
+        return PolicySource(self.name, self.type, self.default_version)
+
+    def view(self) -> dict[str, object]:
+        return {
+            "PolicyName": self.name,
+            "PolicyType": self.type,
+            "Description": self.description,
+            "DefaultVersion": self.default_version,
+            "CreateDate": iso(self.created),
+            "UpdateDate": iso(self.updated or self.created),
+            "AttachmentCount": self.attachments,
+        }
+
+    def version_view(self, version: PolicyVersion) -> dict[str, object]:
+        return {
+            "VersionId": version.version_id,
+            "IsDefaultVersion": version.version_id == self.default_version,
+            "PolicyDocument": version.document,
+            "CreateDate": iso(version.created),
+        }
+
+
+@dataclass
+class User:
+    user_id: str
+    name: str
+    display_name: str
+    comments: str
+    created: datetime
+    updated: datetime
+    keys: list[str] = field(default_factory=list)
+    policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
+
+    def view(self) -> dict[str, object]:
+        return {
+            "UserId": self.user_id,
+            "UserName": self.name,
+            "DisplayName": self.display_name,
+            "Comments": self.comments,
+            "CreateDate": iso(self.created),
+            "UpdateDate": iso(self.updated),
+        }
+
+
+def checked_name(value: str, param: str, limit: int, allowed: re.Pattern[str]) -> str:
+    """A user or policy name within RAM's length and character rules, or RAM's error for it."""
+    if len(value) > limit:
+        raise ApiError(
+            f"InvalidParameter.{param}.Length",
+            f'The length of the parameter "{param}" exceeds the limit (1-{limit}).',
+            400,
+        )
+    if not allowed.match(value):
+        raise ApiError(
+            f"InvalidParameter.{param}.InvalidChars",
+            f'The parameter "{param}" contains invalid chars.',
+            400,
+        )
+    return value
+
+
+_NOT_FOUND = {
+    "User": "The user does not exist.",
+    "User.AccessKey": "The user access key does not exist.",
+    "User.Policy": "The indicate policy of the user does not exist.",
+    "Policy": "The policy does not exist.",
+    "Policy.Version": "The policy version does not exist.",
+}
+
+
+def not_found(what: str) -> ApiError:
+    return ApiError(f"EntityNotExist.{what}", _NOT_FOUND[what], 404)

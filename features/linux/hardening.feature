@@ -1,0 +1,41 @@
+@linux @hardening
+Feature: The deny-list is an Allow with a condition, not a Deny
+  The guide's deny-list commandUserPolicy keeps root out only because nothing else lets it in:
+  its one statement is an Allow whose condition leaves out root and system. Any other policy that
+  allows RunCommand, such as AliyunECSFullAccess, lets root through. The hardened variant adds an
+  explicit Deny statement on `ecs:CommandRunAs`, which refuses root whatever else is attached.
+
+  Background:
+    Given a Linux instance with the regular users "user01" and "user02"
+
+  Scenario: with AliyunECSFullAccess also attached, the guide's deny-list no longer keeps root out
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.denylist" and "AliyunECSFullAccess"
+    When commandUser runs "whoami" on the Linux instance as "root"
+    Then the command succeeds with the output "root"
+
+  @assumption_A4
+  Scenario Outline: the hardened policy refuses root and system even beside AliyunECSFullAccess
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSFullAccess"
+    When commandUser runs "whoami" on the Linux instance as "<user>"
+    Then the request is refused with "Forbidden.RAM"
+    And the refusal is an explicit deny
+    And nothing ran on the instance
+
+    Examples:
+      | user   |
+      | root   |
+      | Root   |
+      | SYSTEM |
+
+  @assumption_A1 @assumption_A4
+  Scenario: the hardened policy refuses a command that names no user, even beside full access
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSFullAccess"
+    When commandUser runs "whoami" on the Linux instance without naming a user
+    Then the request is refused with "Forbidden.RAM"
+    And the refusal is an explicit deny
+    And nothing ran on the instance
+
+  Scenario: the hardened policy still lets a regular user run
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSReadOnlyAccess"
+    When commandUser runs "whoami" on the Linux instance as "user01"
+    Then the command succeeds with the output "user01"
