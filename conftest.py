@@ -5,4 +5,5 @@ pytest_plugins = [
     "steps.instances",
     "steps.accounts",
     "steps.commands",
+    "steps.windows",
 ]

@@ -9,6 +9,7 @@ The public face (pinned by tests/test_public_contract.py)::
         linux = cloud.add_instance(os="linux", users=["user01", "user02"])
 
 A pytest fixture `fake_cloud` yields a started `FakeCloud` (plugin `fakes.pytest_plugin`).
+`serve()` (or `python -m fakes serve`) answers the same API over HTTP on loopback, for any client.
 """
 
 from __future__ import annotations
@@ -20,8 +21,9 @@ from typing import Any, TypeVar, overload
 
 from fakes.cloud import FakeCloud
 from fakes.guest import ExecResult, Execution
+from fakes.server import serve
 
-__all__ = ["ExecResult", "Execution", "FakeCloud", "mock_cloud"]
+__all__ = ["ExecResult", "Execution", "FakeCloud", "mock_cloud", "serve"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -8,14 +8,17 @@ service's own denial (`Forbidden.RAM` for ECS, `NoPermission` for RAM) with `Acc
 from __future__ import annotations
 
 import base64
+import hmac
 import json
 from collections import deque
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, timedelta
 
-from fakes.errors import ApiError
-from fakes.policy import AuthRequest, Decision, evaluate
+from fakes.errors import ApiError, missing_parameter
+from fakes.policy import AuthRequest, Decision, PolicySource, evaluate
 from fakes.services.base import Authorizer, ConditionContext, Principal
 from fakes.services.ram import RamService
+from fakes.services.sts import StsService
 from fakes.wire import signature
 from fakes.wire.rpc import RpcCall
 
@@ -33,21 +36,67 @@ DENIALS: Mapping[str, tuple[str, str, int]] = {
         "You are not authorized to do this action. You should be authorized by RAM.",
         403,
     ),
+    # A16: OOS and KMS refusals are assumed to look like ECS's; their texts are NOT FOUND.
+    "oos": ("Forbidden.RAM", "User not authorized to operate on the specified resource.", 403),
+    "kms": ("Forbidden.RAM", "User not authorized to operate on the specified resource.", 403),
 }
 
 _EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+
+#: A13: how far a V2 `Timestamp` may stray from the real clock, either way.
+V2_TIMESTAMP_WINDOW = timedelta(minutes=15)
 
 
 class Authenticator:
     """Maps a signed request to its `Principal`, or raises the gateway's error."""
 
-    def __init__(self, account_id: str, root_key: tuple[str, str], ram: RamService) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        root_key: tuple[str, str],
+        ram: RamService,
+        sts: StsService,
+        now: Callable[[], datetime],
+    ) -> None:
         self._account_id = account_id
         self._root_key = root_key
         self._ram = ram
+        self._sts = sts
+        self._now = now
         self._nonces: set[str] = set()
 
-    def _secret_of(self, access_key_id: str) -> tuple[Principal, str]:
+    def _session(self, access_key_id: str, token: str | None) -> tuple[Principal, str]:
+        """An STS key: valid only with its own SecurityToken, and only until it expires."""
+        session = self._sts.sessions.get(access_key_id)
+        if session is None:
+            raise ApiError("InvalidAccessKeyId.NotFound", "Specified access key is not found.", 404)
+        if not token:
+            raise ApiError(
+                "MissingSecurityToken", "SecurityToken is mandatory for this action.", 400
+            )
+        if not hmac.compare_digest(token, session.token):
+            raise ApiError(
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                "Specified SecurityToken mismatch with the AccessKey.",
+                400,
+            )
+        if self._now() >= session.expires:
+            raise ApiError(
+                "InvalidSecurityToken.Expired", "Specified SecurityToken is expired.", 400
+            )
+        principal = Principal(
+            "AssumedRoleUser",
+            session.role,
+            f"{session.role_id}:{session.name}",
+            access_key_id,
+            session=session.name,
+            session_policy=session.policy,
+        )
+        return principal, session.secret
+
+    def _secret_of(self, access_key_id: str, token: str | None = None) -> tuple[Principal, str]:
+        if access_key_id.startswith("STS."):
+            return self._session(access_key_id, token)
         if access_key_id == self._root_key[0]:
             root = Principal("Account", "root", self._account_id, access_key_id)
             return root, self._root_key[1]
@@ -81,7 +130,9 @@ class Authenticator:
                 f"The request signature does not conform to Aliyun standards: {e}.",
                 400,
             ) from None
-        principal, secret = self._secret_of(auth.access_key_id)
+        principal, secret = self._secret_of(
+            auth.access_key_id, call.headers.get("x-acs-security-token")
+        )
         payload = call.headers.get("x-acs-content-sha256", _EMPTY_SHA256)
         to_sign = signature.v3_string_to_sign(
             call.method, call.path, call.query, call.headers, auth.signed_headers, payload
@@ -105,7 +156,8 @@ class Authenticator:
                 "The request signature does not conform to Aliyun standards.",
                 400,
             )
-        principal, secret = self._secret_of(given["AccessKeyId"])
+        principal, secret = self._secret_of(given["AccessKeyId"], given.get("SecurityToken"))
+        _check_timestamp(given.get("Timestamp", ""))
         to_sign = signature.v2_string_to_sign(call.method, list(given.items()))
         expected = signature.v2_signature(secret, to_sign)
         if not signature.signatures_match(expected, given["Signature"]):
@@ -126,6 +178,27 @@ class Authenticator:
         self._nonces.add(nonce)
 
 
+def _check_timestamp(value: str) -> None:
+    """A13: a V2 request carries its signing time; one far from now is refused, not replayed.
+
+    Measured against the real clock, not the fake's virtual one: the client signs with its own
+    clock, and the virtual clock runs ahead of real time by a second per request."""
+    if not value:
+        raise missing_parameter("Timestamp")
+    try:
+        sent = datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        raise ApiError(
+            "InvalidTimeStamp.Format",
+            f"Specified time stamp or date value is not well formatted: `{value}`.",
+            400,
+        ) from None
+    if abs(datetime.now(UTC) - sent) > V2_TIMESTAMP_WINDOW:
+        raise ApiError(
+            "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.", 400
+        )
+
+
 class PolicyAuthorizer(Authorizer):
     """Evaluates a RAM user's attached policies; the account owner is never subject to RAM."""
 
@@ -144,18 +217,26 @@ class PolicyAuthorizer(Authorizer):
     ) -> None:
         if principal.is_account_owner:
             return
-        decision = evaluate(
-            self._ram.policies_for(principal.name), AuthRequest(action, resource, context)
-        )
+        request = AuthRequest(action, resource, context)
+        decision = evaluate(self._ram.policies_for(principal), request)
+        policy_type = "AccountLevelIdentityBasedPolicy"
+        if decision.is_allowed and principal.session_policy is not None:
+            # A session policy narrows the role: both must allow (reference section 3.2).
+            session = PolicySource(f"session {principal.session}", "Session", "v1")
+            decision = evaluate([(session, principal.session_policy)], request)
+            policy_type = "SessionPolicy"
         if decision.is_allowed:
             return
         self._refusals.append(decision)
         code, message, status = DENIALS.get(self._product, DENIALS["ram"])
         raise ApiError(
-            code, message, status, extra={"AccessDeniedDetail": self._detail(principal, decision)}
+            code,
+            message,
+            status,
+            extra={"AccessDeniedDetail": self._detail(principal, decision, policy_type)},
         )
 
-    def _detail(self, principal: Principal, decision: Decision) -> dict[str, str]:
+    def _detail(self, principal: Principal, decision: Decision, policy_type: str) -> dict[str, str]:
         diagnostic = {
             "AuthAction": decision.request.action,
             "AuthResource": decision.request.resource,
@@ -165,10 +246,12 @@ class PolicyAuthorizer(Authorizer):
         encoded = base64.b64encode(json.dumps(diagnostic).encode("utf-8")).decode("ascii")
         return {
             "AuthAction": decision.request.action,
-            "AuthPrincipalType": "SubUser",
-            "AuthPrincipalDisplayName": principal.name,
+            "AuthPrincipalType": principal.kind,
+            "AuthPrincipalDisplayName": (
+                f"{principal.name}:{principal.session}" if principal.session else principal.name
+            ),
             "AuthPrincipalOwnerId": self._account_id,
             "NoPermissionType": decision.kind,
-            "PolicyType": "AccountLevelIdentityBasedPolicy",
+            "PolicyType": policy_type,
             "EncodedDiagnosticMessage": encoded,
         }

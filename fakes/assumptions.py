@@ -94,6 +94,40 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "the ErrorCode is documented; the status for it is not (reference 1.7)",
         ),
         Assumption(
+            "A13",
+            "a V2 (`HMAC-SHA1`) request whose `Timestamp` is more than 15 minutes from the real "
+            "clock, either way, is refused with 400 `InvalidTimeStamp.Expired`; one not written "
+            "`YYYY-MM-DDThh:mm:ssZ` with 400 `InvalidTimeStamp.Format` (message not published)",
+            "both codes are documented, the window is not (reference 4.3); 15 minutes is the "
+            "usual signed-request skew (AWS SigV4 allows 15). The real clock, since clients sign "
+            "with theirs and the fake's virtual clock runs ahead by a second per request",
+        ),
+        Assumption(
+            "A14",
+            "deleting a policy's default version is refused with 409 "
+            "`DeleteConflict.Policy.Version.Default`",
+            "the refusal is certain (a policy always has a default version); its code is NOT FOUND",
+        ),
+        Assumption(
+            "A15",
+            "an OOS secret parameter is kept as a KMS secret of the same name, protected by the "
+            "region's default service key: creating one needs `kms:CreateSecret`, reading it "
+            "decrypted needs `kms:GetSecretValue`",
+            "OOS's docs ask for KMS CreateSecret rights; the guide's role policy grants "
+            "GetSecretValue; the default key's alias is NOT FOUND",
+        ),
+        Assumption(
+            "A16",
+            "OOS and KMS refusals are HTTP 403 `Forbidden.RAM`, as ECS's are",
+            "their RAM refusal texts are NOT FOUND in the reference",
+        ),
+        Assumption(
+            "A17",
+            "the agent's password fetch fails, as `QueryParameterStoreFailed`, whenever the "
+            "parameter is absent from the instance's region or the instance role may not read it",
+            "the troubleshooting guide names one code for 'failed to pull parameters'",
+        ),
+        Assumption(
             "A20",
             "condition key names match case-insensitively (`ecs:commandrunas` is "
             "`ecs:CommandRunAs`); the values compare as their operator says",

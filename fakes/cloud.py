@@ -12,6 +12,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -21,12 +22,16 @@ from fakes.errors import ApiError
 from fakes.guest import CommandHandler, Guest
 from fakes.ids import IdFactory
 from fakes.policy import Decision
-from fakes.services.base import Call, Service
+from fakes.services.base import Call, Principal, Service
 from fakes.services.ecs import EcsService
 from fakes.services.ecs_models import Instance
+from fakes.services.kms import KmsService
+from fakes.services.oos import OosService
 from fakes.services.ram import RamService
+from fakes.services.sts import StsService
 from fakes.wire import envelope, rpc
 from fakes.wire.http import HttpRequest, HttpResponse
+from fakes.wire.rpc import Params
 
 log = logging.getLogger("fakes")
 
@@ -71,9 +76,20 @@ class FakeCloud:
             self._ids.access_key_secret(),
         )
         self.ram = RamService(self.account_id, self._ids, self.clock.now())
-        self.ecs = EcsService(self.account_id, self._ids)
-        self._services: dict[str, Service] = {"ecs": self.ecs, "ram": self.ram}
-        self._authenticator = access.Authenticator(self.account_id, self._root_key, self.ram)
+        self.kms = KmsService(self.account_id)
+        self.oos = OosService(self.account_id, self.kms)
+        self.sts = StsService(self.account_id, self._ids, self.ram)
+        self.ecs = EcsService(self.account_id, self._ids, agent=self, roles=self.ram)
+        self._services: dict[str, Service] = {
+            "ecs": self.ecs,
+            "ram": self.ram,
+            "sts": self.sts,
+            "oos": self.oos,
+            "kms": self.kms,
+        }
+        self._authenticator = access.Authenticator(
+            self.account_id, self._root_key, self.ram, self.sts, self.clock.now
+        )
         self._refusals: deque[Decision] = deque(maxlen=50)
         self._authorizers = {
             product: access.PolicyAuthorizer(self.account_id, self.ram, product, self._refusals)
@@ -196,12 +212,9 @@ class FakeCloud:
                         caller=principal,
                         now=now,
                         authorizer=self._authorizers[call.product],
-                        global_context={
-                            "acs:CurrentTime": (iso(now),),
-                            "acs:SecureTransport": ("true" if call.secure else "false",),
-                            "acs:SourceIp": (call.client_ip,),
-                            "acs:MFAPresent": ("false",),
-                        },
+                        global_context=self._global_context(
+                            now, secure=call.secure, source_ip=call.client_ip
+                        ),
                     )
                 )
                 return envelope.success(request_id, data)
@@ -216,6 +229,47 @@ class FakeCloud:
                     500,
                 )
                 return envelope.error(internal, request_id=request_id, host=host, product=product)
+
+    # ---- the Cloud Assistant agent, as seen from the cloud ------------------------------------
+
+    def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
+        """What the agent on `instance` reads from OOS for a Windows logon (A5): it asks with the
+        instance role's temporary credentials, and the request is authorized like any other."""
+        role = self.ram.role(instance.ram_role or "")
+        if role is None or not role.trust.trusts_service("ecs.aliyuncs.com"):
+            return None
+        session = self.sts.issue(role, "ecs-cloud-assistant", now)
+        agent = Principal(
+            "AssumedRoleUser",
+            role.name,
+            f"{role.role_id}:{session.name}",
+            session.access_key_id,
+            session=session.name,
+        )
+        call = Call(
+            product="oos",
+            action="GetSecretParameter",
+            params=Params({"Name": parameter, "WithDecryption": "true"}),
+            region=instance.region,
+            caller=agent,
+            now=now,
+            authorizer=self._authorizers["oos"],
+            global_context=self._global_context(now, secure=True, source_ip="100.100.100.200"),
+        )
+        try:
+            _, value = self.oos.read(call, parameter, decrypted=True)
+        except ApiError:
+            return None
+        return value
+
+    @staticmethod
+    def _global_context(now: datetime, *, secure: bool, source_ip: str) -> dict[str, tuple[str]]:
+        return {
+            "acs:CurrentTime": (iso(now),),
+            "acs:SecureTransport": ("true" if secure else "false",),
+            "acs:SourceIp": (source_ip,),
+            "acs:MFAPresent": ("false",),
+        }
 
     def _region_from_host(self, host: str) -> str:
         match = _REGION_IN_HOST.match(host)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_oos20190601.client import Client as OosClient
 from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_tea_openapi.models import Config
 
@@ -28,17 +29,39 @@ class Principal:
     key: AccessKey = field(repr=False)
 
 
-def _config(key: AccessKey, region: str) -> Config:
-    return Config(
+@dataclass(frozen=True)
+class Endpoint:
+    """Where every SDK call goes instead of Alibaba's own hosts, e.g. a fake cloud server."""
+
+    host: str  # `host:port`, as the SDK's `endpoint` takes it
+    protocol: str = "HTTP"  # or "HTTPS"
+
+    @classmethod
+    def from_url(cls, url: str) -> Endpoint:
+        """`http://127.0.0.1:8080` -> Endpoint("127.0.0.1:8080", "HTTP")."""
+        scheme, _, rest = url.partition("://")
+        return cls(rest.rstrip("/"), scheme.upper())
+
+
+def _config(key: AccessKey, region: str, endpoint: Endpoint | None = None) -> Config:
+    config = Config(
         access_key_id=key.access_key_id,
         access_key_secret=key.secret,
         region_id=region,
     )
+    if endpoint is not None:
+        config.endpoint = endpoint.host
+        config.protocol = endpoint.protocol
+    return config
 
 
-def ecs_client(principal: Principal, region: str) -> EcsClient:
-    return EcsClient(_config(principal.key, region))
+def ecs_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> EcsClient:
+    return EcsClient(_config(principal.key, region, endpoint))
 
 
-def ram_client(principal: Principal, region: str) -> RamClient:
-    return RamClient(_config(principal.key, region))
+def ram_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> RamClient:
+    return RamClient(_config(principal.key, region, endpoint))
+
+
+def oos_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> OosClient:
+    return OosClient(_config(principal.key, region, endpoint))

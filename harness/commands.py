@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import json
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -81,19 +82,29 @@ class CommandRunner:
         username: str | None = None,
         script_type: str = "RunShellScript",
         timeout: int = 60,
+        password_parameter: str | None = None,
     ) -> str:
-        """Start `script` with RunCommand; return the InvokeId. A refusal raises `Refusal`."""
+        """Start `script` with RunCommand; return the InvokeId. A refusal raises `Refusal`.
+
+        `password_parameter` is the OOS parameter holding a Windows user's password
+        (`WindowsPasswordName`): its name, never the password, travels with the request."""
         request = ecs.RunCommandRequest(
             region_id=self._region,
             type=script_type,
             command_content=script,
             instance_id=[instance_id],
             username=username,
+            windows_password_name=password_parameter,
             timeout=timeout,
             keep_command=False,
             client_token=str(uuid.uuid4()),
         )
-        shown = {"InstanceId": instance_id, "Username": username, "CommandContent": script}
+        shown = {
+            "InstanceId": instance_id,
+            "Username": username,
+            "WindowsPasswordName": password_parameter,
+            "CommandContent": script,
+        }
         response = self._gateway.call(
             self._caller, "RunCommand", shown, lambda: self._client.run_command(request)
         )
@@ -201,6 +212,22 @@ class CommandRunner:
         )
         invocations = response.body.invocations.invocation or []
         return {str(i.invoke_id) for i in invocations}
+
+    def hostname_of(self, instance_id: str) -> str:
+        """The instance's host name, as Windows prints it before a user name in `whoami`."""
+        request = ecs.DescribeInstancesRequest(
+            region_id=self._region, instance_ids=json.dumps([instance_id])
+        )
+        response = self._gateway.call(
+            self._caller,
+            "DescribeInstances",
+            {"InstanceIds": instance_id},
+            lambda: self._client.describe_instances(request),
+        )
+        found = response.body.instances.instance or []
+        if not found:
+            raise HarnessError(f"instance `{instance_id}` is not in {self._region}")
+        return str(found[0].host_name)
 
     def list_instances(self) -> list[str]:
         request = ecs.DescribeInstancesRequest(region_id=self._region, page_size=100)

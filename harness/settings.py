@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -52,6 +53,15 @@ OPTIONS = (
         "folder of the policy documents the spec attaches by name (default features/policies)",
         "DIR",
     ),
+    Option(
+        "--fake-endpoint",
+        "RUNAS_FAKE_ENDPOINT",
+        "",
+        "URL of a running fake cloud server (`python -m fakes serve`) for the fake backend to "
+        "use instead of its in-process fake, e.g. http://127.0.0.1:8080; it resets the server's "
+        "account before every scenario",
+        "URL",
+    ),
 )
 
 
@@ -60,6 +70,7 @@ class Settings:
     backend: str
     region: str
     policies: Path
+    fake_endpoint: str | None = None  # `http://host:port` of a fake cloud server, if one is used
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -98,4 +109,32 @@ def from_config(config: pytest.Config) -> Settings:
         raise pytest.UsageError(
             f"policy folder `{policies}` does not exist: give one with --policies or RUNAS_POLICIES"
         )
-    return Settings(backend=backend, region=values["runas_region"], policies=policies)
+    return Settings(
+        backend=backend,
+        region=values["runas_region"],
+        policies=policies,
+        fake_endpoint=_fake_endpoint(values["runas_fake_endpoint"], backend),
+    )
+
+
+def _fake_endpoint(given: str, backend: str) -> str | None:
+    """`http://host:port` with no path, or None when no server is named."""
+    if not given:
+        return None
+    if backend != "fake":
+        raise pytest.UsageError(
+            f"--fake-endpoint names a fake cloud server, but the backend is `{backend}`: "
+            "drop it, or use --backend fake"
+        )
+    url = urlsplit(given if "://" in given else f"http://{given}")
+    try:
+        port = url.port
+    except ValueError:
+        port = None
+    if url.scheme not in ("http", "https") or not url.hostname or port is None:
+        raise pytest.UsageError(
+            f"fake endpoint `{given}` is not a server address: give one like "
+            "http://127.0.0.1:8080, as `python -m fakes serve` prints it (--fake-endpoint or "
+            "RUNAS_FAKE_ENDPOINT)"
+        )
+    return f"{url.scheme}://{url.netloc}"

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from harness.accounts import RamProvisioner
 from harness.api import Gateway, Refusal
 from harness.backends import Backend
-from harness.clients import Principal, ecs_client, ram_client
+from harness.clients import Principal, ecs_client, oos_client, ram_client
 from harness.commands import CommandRunner, InstanceResult
 from harness.errors import HarnessError
 from harness.evidence import Evidence
@@ -42,6 +42,7 @@ class World:
     instances: dict[str, str] = field(default_factory=dict)  # "Linux" -> instance id
     baseline: dict[str, set[str]] = field(default_factory=dict)  # instance id -> invoke ids
     saved_commands: dict[str, str] = field(default_factory=dict)  # name -> command id
+    passwords: dict[str, str] = field(default_factory=dict, repr=False)  # Windows logons
     outcome: Started | Refusal | None = None
     listed_instances: list[str] | None = None
 
@@ -63,7 +64,7 @@ class World:
         principal = self.principal(name)
         return CommandRunner(
             principal.name,
-            ecs_client(principal, self.settings.region),
+            ecs_client(principal, self.settings.region, self.backend.endpoint),
             self.gateway,
             self.settings.region,
             self.backend.sleep,
@@ -73,10 +74,12 @@ class World:
         admin = self.backend.administrator
         return RamProvisioner(
             admin.name,
-            ram_client(admin, self.settings.region),
+            ram_client(admin, self.settings.region, self.backend.endpoint),
             self.gateway,
             self.ledger,
             self.settings.policies,
+            ecs_client=lambda: ecs_client(admin, self.settings.region, self.backend.endpoint),
+            oos_client=lambda region: oos_client(admin, region, self.backend.endpoint),
         )
 
     def instance(self, label: str) -> str:

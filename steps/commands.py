@@ -9,12 +9,28 @@ from harness.commands import InstanceResult
 from harness.errors import HarnessError, SpecViolation
 from harness.world import Started, World
 
+#: The script type a command is sent as, by the instance's OS.
+SCRIPT_TYPES = {"Linux": "RunShellScript", "Windows": "RunPowerShellScript"}
 
-def _start(world: World, principal: str, os: str, script: str, user: str | None) -> None:
+
+def _start(
+    world: World,
+    principal: str,
+    os: str,
+    script: str,
+    user: str | None,
+    password_parameter: str | None = None,
+) -> None:
     runner = world.runner(principal)
     instance_id = world.instance(os)
     try:
-        invoke_id = runner.run(instance_id, script, username=user)
+        invoke_id = runner.run(
+            instance_id,
+            script,
+            username=user,
+            script_type=SCRIPT_TYPES[os],
+            password_parameter=password_parameter,
+        )
     except Refusal as refusal:
         world.outcome = refusal
         return
@@ -36,6 +52,18 @@ def _invoke(world: World, principal: str, name: str, os: str, user: str | None) 
 @when(parsers.parse('{principal} runs "{script}" on the {os} instance as "{user}"'))
 def run_as(world: World, principal: str, script: str, os: str, user: str) -> None:
     _start(world, principal, os, script, user)
+
+
+@when(
+    parsers.parse(
+        '{principal} runs "{script}" on the {os} instance as "{user}" with the password in '
+        '"{parameter}"'
+    )
+)
+def run_as_with_password(
+    world: World, principal: str, script: str, os: str, user: str, parameter: str
+) -> None:
+    _start(world, principal, os, script, user, parameter)
 
 
 @when(parsers.parse('{principal} runs "{script}" on the {os} instance without naming a user'))
@@ -91,6 +119,23 @@ def succeeds_with(world: World, expected: str) -> None:
         raise SpecViolation(
             f"the command ran, but its output is `{result.output.strip()}`, not `{expected}`: "
             f"it did not run as the expected user"
+        )
+
+
+@then(parsers.parse('the command succeeds as the Windows user "{user}"'))
+def succeeds_as_windows_user(world: World, user: str) -> None:
+    result = _finished(world)
+    hostname = world.observer().hostname_of(result.instance_id)
+    expected = f"{hostname}\\{user}".lower()  # what `whoami` prints on Windows
+    if result.status != "Success":
+        raise SpecViolation(
+            f"the command ended `{result.status}` with error `{result.error_code or 'none'}`, "
+            f"not Success: output `{result.output.strip()}`"
+        )
+    if result.output.strip().lower() != expected:
+        raise SpecViolation(
+            f"the command ran, but Windows says it ran as `{result.output.strip()}`, not "
+            f"`{expected}`"
         )
 
 

@@ -26,7 +26,7 @@ def _config(key_id: str, secret: str) -> Config:
 
 
 def test_exported_names_are_exactly_the_contract() -> None:
-    assert sorted(fakes.__all__) == ["ExecResult", "Execution", "FakeCloud", "mock_cloud"]
+    assert sorted(fakes.__all__) == ["ExecResult", "Execution", "FakeCloud", "mock_cloud", "serve"]
 
 
 def test_account_id_and_root_key_have_alibaba_shapes() -> None:

@@ -13,6 +13,7 @@ from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from fakes.errors import ApiError, unknown_action
+from fakes.policy import CompiledPolicy
 from fakes.wire.rpc import Params
 
 ConditionContext = Mapping[str, tuple[str, ...]]
@@ -21,16 +22,26 @@ Response = dict[str, Any]
 
 @dataclass(frozen=True)
 class Principal:
-    """Who signed the request: the account owner (`root`) or a RAM user."""
+    """Who signed the request: the account owner, a RAM user, or a session of an assumed role."""
 
-    kind: str  # "Account" | "SubUser"
-    name: str  # "root" or the RAM user name
-    principal_id: str
+    kind: str  # "Account" | "SubUser" | "AssumedRoleUser"
+    name: str  # "root", the RAM user name, or the role name
+    principal_id: str  # user id, or "<role id>:<session name>"
     access_key_id: str
+    session: str = ""  # the role session name, for an assumed role
+    session_policy: CompiledPolicy | None = field(default=None, compare=False, repr=False)
 
     @property
     def is_account_owner(self) -> bool:
         return self.kind == "Account"
+
+    def arn(self, account_id: str) -> str:
+        """The principal's ARN, as trust policies and GetCallerIdentity name it."""
+        if self.kind == "Account":
+            return f"acs:ram::{account_id}:root"
+        if self.kind == "SubUser":
+            return f"acs:ram::{account_id}:user/{self.name}"
+        return f"acs:ram::{account_id}:assumed-role/{self.name}/{self.session}"
 
 
 class Authorizer:
@@ -71,6 +82,10 @@ class Call:
         )
         self.authorized = True
 
+    def needs_no_authorization(self) -> None:
+        """Declare that this action is open to any authenticated caller (GetCallerIdentity)."""
+        self.authorized = True
+
 
 Handler = Callable[[Any, Call], Response]
 F = TypeVar("F", bound=Handler)
@@ -96,7 +111,8 @@ class Service:
         super().__init_subclass__()
         cls._handlers = {
             fn.__dict__["api_action"]: fn
-            for fn in vars(cls).values()
+            for klass in reversed(cls.__mro__)  # a service may take actions from one helper class
+            for fn in vars(klass).values()
             if callable(fn) and "api_action" in getattr(fn, "__dict__", {})
         }
 

@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Any, TypeVar
 
-from fakes.clock import iso
 from fakes.errors import ApiError, invalid_parameter
 from fakes.guest import CommandHandler
 from fakes.ids import IdFactory
@@ -28,33 +25,21 @@ from fakes.services.ecs_models import (
     Invocation,
     Target,
 )
+from fakes.services.ecs_reads import MAX_INSTANCES, EcsReads, too_many_instances
+from fakes.services.ecs_roles import Agent, InstanceRoles, RoleDirectory
 
-MAX_INSTANCES = 100
 MAX_CONTENT_BASE64 = 24 * 1024
 RUN_AS_KEY = "ecs:CommandRunAs"
 
-T = TypeVar("T")
 
-
-def _too_many_instances() -> ApiError:
-    return ApiError(
-        "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
-    )
-
-
-def _page(call: Call, items: Sequence[T], *, default: int, high: int) -> tuple[list[T], int, int]:
-    number = call.params.number("PageNumber", 1, low=1, high=10**6)
-    size = call.params.number("PageSize", default, low=1, high=high)
-    start = (number - 1) * size
-    return list(items[start : start + size]), number, size
-
-
-class EcsService(Service):
+class EcsService(EcsReads, InstanceRoles, Service):
     product = "ecs"
 
-    def __init__(self, account_id: str, ids: IdFactory) -> None:
+    def __init__(self, account_id: str, ids: IdFactory, agent: Agent, roles: RoleDirectory) -> None:
         self.account_id = account_id
         self._ids = ids
+        self.agent = agent
+        self.roles = roles
         self.instances: dict[str, Instance] = {}
         self.commands: dict[str, Command] = {}
         self.invocations: dict[str, Invocation] = {}
@@ -85,7 +70,7 @@ class EcsService(Service):
                 "MissingParam.InstanceId", "The parameter instanceId is missing or empty.", 400
             )
         if len(ids) > MAX_INSTANCES:
-            raise _too_many_instances()
+            raise too_many_instances()
         return self._instances(call, list(dict.fromkeys(ids)))
 
     def _settle(self, now: datetime) -> None:
@@ -93,9 +78,25 @@ class EcsService(Service):
         for invoke_id in list(self._unsettled):
             invocation = self.invocations[invoke_id]
             for target in invocation.targets:
+                if target.needs_logon and now >= target.start_at and target.stopped_at is None:
+                    target.needs_logon = False
+                    target.failure = self._logon(target, invocation.password_parameter, now)
                 target.settle(now, invocation.command.content, self.handlers)
             if all(t.settled for t in invocation.targets):
                 self._unsettled.discard(invoke_id)
+
+    def _logon(self, target: Target, parameter: str, now: datetime) -> str:
+        """What the agent does before running as a Windows user: fetch the password with the
+        instance role's credentials (A5) and log on. Returns the ErrorCode, or "" on success."""
+        instance = target.instance
+        if instance.ram_role is None:
+            return "InstanceRoleInvalid"
+        password = self.agent.password(instance, parameter, now)
+        if password is None:
+            return "QueryParameterStoreFailed"
+        if not instance.guest.password_matches(target.username, password):
+            return "UserOrPasswordInvalid"
+        return ""
 
     # ---- validation shared by RunCommand / CreateCommand / InvokeCommand --------------------
 
@@ -227,6 +228,7 @@ class EcsService(Service):
             username=call.params.text("Username") or "",
             created=call.now,
             timeout=timeout,
+            password_parameter=call.params.text("WindowsPasswordName") or "",
         )
         for instance in instances:
             user = self._run_as(call, instance)
@@ -239,11 +241,9 @@ class EcsService(Service):
             )
             if known is None:
                 target.failure = "AccountNotExists"
-            elif instance.os == "windows" and known != instance.guest.default_user:
-                # The Windows password comes from a Parameter Store the fake does not have yet.
-                target.failure = "QueryParameterStoreFailed"
             else:
                 target.username = known if instance.os == "windows" else user
+                target.needs_logon = instance.os == "windows" and known != "System"
             invocation.targets.append(target)
         command.invoke_times += 1
         self.invocations[invocation.invoke_id] = invocation
@@ -340,48 +340,6 @@ class EcsService(Service):
             call, lambda: {"InvokeId": self._invoke(call, command, instances).invoke_id}
         )
 
-    @action("DescribeCommands")
-    def describe_commands(self, call: Call) -> Response:
-        call.authorize(self.arn(call.region, "command", "*"))  # A8, A11
-        encoding = call.params.text("ContentEncoding") or "Base64"
-        wanted_id, wanted_name = call.params.text("CommandId"), call.params.text("Name")
-        wanted_type = call.params.text("Type")
-        chosen = [
-            c
-            for c in self.commands.values()
-            if c.kept
-            and c.region == call.region
-            and wanted_id in (None, c.command_id)
-            and wanted_name in (None, c.name)
-            and wanted_type in (None, c.type)
-        ]
-        page, number, size = _page(call, chosen, default=10, high=50)
-        return {
-            "Commands": {
-                "Command": [
-                    {
-                        "CommandId": c.command_id,
-                        "Name": c.name,
-                        "Type": c.type,
-                        "Description": c.description,
-                        "CommandContent": c.content_as(encoding),
-                        "WorkingDir": c.working_dir,
-                        "Timeout": c.timeout,
-                        "CreationTime": _iso(c.created),
-                        "InvokeTimes": c.invoke_times,
-                        "Latest": True,
-                        "Version": 1,
-                        "Provider": "",
-                        "EnableParameter": False,
-                    }
-                    for c in page
-                ]
-            },
-            "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
-        }
-
     @action("DeleteCommand")
     def delete_command(self, call: Call) -> Response:
         # Authorized before the lookup, so a caller without permission learns nothing of ids.
@@ -399,127 +357,6 @@ class EcsService(Service):
             )
         return invocation
 
-    def _reads_invocations(self, call: Call) -> None:
-        instance_id = call.params.text("InstanceId")
-        call.authorize(self.arn(call.region, "instance", instance_id or "*"))  # A8, A11
-
-    def _matching_invocations(self, call: Call) -> list[Invocation]:
-        invoke_id = call.params.text("InvokeId")
-        command_id = call.params.text("CommandId")
-        instance_id = call.params.text("InstanceId")
-        if invoke_id is not None:
-            found = self.invocations.get(invoke_id)
-            candidates = [found] if found else []
-        else:  # newest first; dicts keep creation order
-            candidates = list(reversed(self.invocations.values()))
-        return [
-            inv
-            for inv in candidates
-            if inv.region == call.region
-            and invoke_id in (None, inv.invoke_id)
-            and command_id in (None, inv.command.command_id)
-            and (
-                instance_id is None
-                or any(t.instance.instance_id == instance_id for t in inv.targets)
-            )
-        ]
-
-    @action("DescribeInvocations")
-    def describe_invocations(self, call: Call) -> Response:
-        self._reads_invocations(call)
-        self._settle(call.now)
-        encoding = call.params.text("ContentEncoding") or "Base64"
-        include_output = call.params.flag("IncludeOutput")
-        wanted_status = call.params.text("InvokeStatus")
-        chosen = [
-            inv
-            for inv in self._matching_invocations(call)
-            if wanted_status in (None, inv.overall(call.now), inv.legacy_status(call.now))
-        ]
-        page, number, size = _page(call, chosen, default=10, high=50)
-        return {
-            "Invocations": {
-                "Invocation": [
-                    self._invocation_view(call, inv, encoding, include_output) for inv in page
-                ]
-            },
-            "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
-        }
-
-    def _invocation_view(
-        self, call: Call, inv: Invocation, encoding: str, include_output: bool
-    ) -> dict[str, Any]:
-        now = call.now
-        instances = []
-        for target in inv.targets:
-            result = target.view(now, encoding, inv)
-            instances.append(
-                {
-                    "InstanceId": result["InstanceId"],
-                    "InvocationStatus": result["InvocationStatus"],
-                    "InstanceInvokeStatus": result["InvokeRecordStatus"],
-                    "ErrorCode": result["ErrorCode"],
-                    "ErrorInfo": result["ErrorInfo"],
-                    "ExitCode": result.get("ExitCode"),
-                    "Output": result["Output"] if include_output else "",
-                    "Dropped": result["Dropped"],
-                    "Repeats": result["Repeats"],
-                    "StartTime": result["StartTime"],
-                    "FinishTime": result["FinishedTime"],
-                    "StopTime": result["StopTime"],
-                    "CreationTime": _iso(inv.created),
-                    "UpdateTime": _iso(now),
-                    "Timed": False,
-                }
-            )
-        return {
-            "InvokeId": inv.invoke_id,
-            "CommandId": inv.command.command_id,
-            "CommandName": inv.command.name,
-            "CommandType": inv.command.type,
-            "CommandContent": inv.command.content_as(encoding),
-            "CommandDescription": inv.command.description,
-            "CreationTime": _iso(inv.created),
-            "InvocationStatus": inv.overall(now),
-            "InvokeStatus": inv.legacy_status(now),
-            "RepeatMode": "Once",
-            "Timed": False,
-            "Frequency": "",
-            "Timeout": inv.timeout,
-            "Username": inv.username,
-            "WorkingDir": inv.command.working_dir,
-            "InvokeInstances": {"InvokeInstance": instances},
-        }
-
-    @action("DescribeInvocationResults")
-    def describe_invocation_results(self, call: Call) -> Response:
-        self._reads_invocations(call)
-        self._settle(call.now)
-        encoding = call.params.text("ContentEncoding") or "Base64"
-        instance_id = call.params.text("InstanceId")
-        wanted = call.params.text("InvokeRecordStatus")
-        results = [
-            target.view(call.now, encoding, inv)
-            for inv in self._matching_invocations(call)
-            for target in inv.targets
-            if instance_id in (None, target.instance.instance_id)
-        ]
-        if wanted:
-            results = [
-                r for r in results if wanted in (r["InvokeRecordStatus"], r["InvocationStatus"])
-            ]
-        page, number, size = _page(call, results, default=10, high=50)
-        return {
-            "Invocation": {
-                "InvocationResults": {"InvocationResult": page},
-                "TotalCount": len(results),
-                "PageNumber": number,
-                "PageSize": size,
-            }
-        }
-
     @action("StopInvocation")
     def stop_invocation(self, call: Call) -> Response:
         invocation = self._invocation(call)
@@ -532,104 +369,3 @@ class EcsService(Service):
             if target.status(call.now) in ("Pending", "Running"):
                 target.stopped_at = call.now
         return {}
-
-    @action("DescribeCloudAssistantStatus")
-    def describe_cloud_assistant_status(self, call: Call) -> Response:
-        ids = call.params.items_of("InstanceId")
-        if len(ids) > MAX_INSTANCES:
-            raise _too_many_instances()
-        if ids:
-            instances = self._instances(call, ids)
-            for instance in instances:
-                call.authorize(self.arn(call.region, "instance", instance.instance_id))
-        else:
-            call.authorize(self.arn(call.region, "instance", "*"))
-            instances = [i for i in self.instances.values() if i.region == call.region]
-        self._settle(call.now)
-        page, number, size = _page(call, instances, default=10, high=50)
-        statuses = []
-        for instance in page:
-            mine = [
-                t
-                for inv in self.invocations.values()
-                for t in inv.targets
-                if t.instance is instance
-            ]
-            statuses.append(
-                {
-                    "InstanceId": instance.instance_id,
-                    "CloudAssistantStatus": "true",
-                    "CloudAssistantVersion": "2.2.3.1000",
-                    "OSType": "Linux" if instance.os == "linux" else "Windows",
-                    "InvocationCount": len(mine),
-                    "ActiveTaskCount": sum(
-                        1 for t in mine if t.status(call.now) in ("Pending", "Running")
-                    ),
-                    "LastHeartbeatTime": _iso(call.now),
-                    "LastInvokedTime": _iso(
-                        max((t.start_at for t in mine), default=instance.created)
-                    ),
-                    "SupportSessionManager": True,
-                }
-            )
-        return {
-            "InstanceCloudAssistantStatusSet": {"InstanceCloudAssistantStatus": statuses},
-            "TotalCount": len(instances),
-            "PageNumber": number,
-            "PageSize": size,
-        }
-
-    # ---- instances ----------------------------------------------------------------------------
-
-    @action("DescribeInstances")
-    def describe_instances(self, call: Call) -> Response:
-        call.authorize(self.arn(call.region, "instance", "*"))  # A11
-        raw_ids = call.params.text("InstanceIds")
-        wanted: list[str] | None = None
-        if raw_ids is not None:
-            try:
-                parsed = json.loads(raw_ids)
-            except json.JSONDecodeError:
-                parsed = None
-            if not isinstance(parsed, list) or not all(isinstance(i, str) for i in parsed):
-                raise ApiError(
-                    "InvalidInstanceIds.Malformed",
-                    "The specified parameter InstanceIds is not valid.",
-                    400,
-                )
-            if len(parsed) > MAX_INSTANCES:
-                raise _too_many_instances()
-            wanted = parsed
-        chosen = [
-            i
-            for i in self.instances.values()
-            if i.region == call.region and (wanted is None or i.instance_id in wanted)
-        ]
-        page, number, size = _page(call, chosen, default=10, high=100)
-        return {
-            "Instances": {
-                "Instance": [
-                    {
-                        "InstanceId": i.instance_id,
-                        "InstanceName": i.name,
-                        "HostName": i.guest.hostname,
-                        "OSType": i.os,
-                        "OSName": "Alibaba Cloud Linux 3"
-                        if i.os == "linux"
-                        else "Windows Server 2022",
-                        "Status": "Running",
-                        "RegionId": i.region,
-                        "ZoneId": f"{i.region}-h",
-                        "CreationTime": i.created.strftime("%Y-%m-%dT%H:%MZ"),
-                    }
-                    for i in page
-                ]
-            },
-            "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
-        }
-
-
-def _iso(moment: datetime) -> str:
-    return iso(moment)

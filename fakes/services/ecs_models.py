@@ -44,6 +44,7 @@ class Instance:
     name: str
     created: datetime
     guest: Guest
+    ram_role: str | None = None  # the instance RAM role's name, once attached
 
     @property
     def os(self) -> str:
@@ -83,6 +84,7 @@ class Target:
     start_at: datetime
     finish_at: datetime
     failure: str = ""  # an ErrorCode decided before the script could run (AccountNotExists, ...)
+    needs_logon: bool = False  # a Windows user other than System: the agent must log on first
     result: ExecResult | None = None
     stopped_at: datetime | None = None
 
@@ -161,6 +163,7 @@ class Invocation:
     created: datetime
     timeout: int
     targets: list[Target] = field(default_factory=list)
+    password_parameter: str = ""  # WindowsPasswordName: the OOS parameter holding the password
 
     def overall(self, now: datetime) -> str:
         """DescribeInvocations' roll-up of the per-instance statuses."""

@@ -12,7 +12,7 @@ from fakes.clock import iso
 from fakes.errors import ApiError, missing_parameter
 from fakes.ids import IdFactory
 from fakes.policy import CompiledPolicy, PolicyError, PolicySource, compile_policy
-from fakes.services.base import Call, Response, Service, action
+from fakes.services.base import Call, Principal, Response, Service, action
 from fakes.services.ram_models import (
     MAX_CUSTOM_PER_USER,
     MAX_KEYS_PER_USER,
@@ -24,20 +24,23 @@ from fakes.services.ram_models import (
     AccessKey,
     Policy,
     PolicyVersion,
+    Role,
     User,
     checked_name,
     not_found,
 )
+from fakes.services.ram_roles import RamRoles
 from fakes.services.system_policies import SYSTEM_POLICIES
 
 
-class RamService(Service):
+class RamService(RamRoles, Service):
     product = "ram"
 
     def __init__(self, account_id: str, ids: IdFactory, created: datetime) -> None:
         self.account_id = account_id
         self._ids = ids
         self.users: dict[str, User] = {}
+        self.roles: dict[str, Role] = {}
         self.keys: dict[str, AccessKey] = {}
         self.custom: dict[str, Policy] = {}
         self.system: dict[str, Policy] = {}
@@ -51,12 +54,17 @@ class RamService(Service):
     def key(self, access_key_id: str) -> AccessKey | None:
         return self.keys.get(access_key_id)
 
-    def policies_for(self, user_name: str) -> list[tuple[PolicySource, CompiledPolicy]]:
-        user = self.users.get(user_name)
-        if user is None:
+    def policies_for(self, principal: Principal) -> list[tuple[PolicySource, CompiledPolicy]]:
+        """The identity policies of a RAM user or an assumed role, each at its default version."""
+        holder = (
+            self.users.get(principal.name)
+            if principal.kind == "SubUser"
+            else self.roles.get(principal.name)
+        )
+        if holder is None:
             return []
         found = []
-        for policy_type, name, _ in user.policies:
+        for policy_type, name, _ in holder.policies:
             policy = self._policy(policy_type, name)
             found.append((policy.source, policy.default.compiled))
         return found
@@ -368,7 +376,7 @@ class RamService(Service):
         version = self._version(call, policy)
         if version.version_id == policy.default_version:
             raise ApiError(
-                "DeleteConflict.Policy.Version.Default",
+                "DeleteConflict.Policy.Version.Default",  # A14
                 "The default version of the policy CAN NOT be deleted.",
                 409,
             )
@@ -422,16 +430,4 @@ class RamService(Service):
         name = self._user_name(call)
         call.authorize(self._arn("user", name))
         user = self._user(name)
-        found = []
-        for policy_type, policy_name, when in user.policies:
-            policy = self._policy(policy_type, policy_name)
-            found.append(
-                {
-                    "PolicyName": policy.name,
-                    "PolicyType": policy.type,
-                    "DefaultVersion": policy.default_version,
-                    "Description": policy.description,
-                    "AttachDate": iso(when),
-                }
-            )
-        return {"Policies": {"Policy": found}}
+        return {"Policies": {"Policy": [self._attached_view(t, n, w) for t, n, w in user.policies]}}

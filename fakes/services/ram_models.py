@@ -8,9 +8,10 @@ from datetime import datetime
 
 from fakes.clock import iso
 from fakes.errors import ApiError
-from fakes.policy import CompiledPolicy, PolicySource
+from fakes.policy import CompiledPolicy, PolicySource, TrustPolicy
 
 USER_NAME = re.compile(r"^[A-Za-z0-9._@-]+$")
+ROLE_NAME = re.compile(r"^[A-Za-z0-9.-]+$")
 POLICY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 MAX_POLICY_DOCUMENT = 6144
 MAX_KEYS_PER_USER = 2
@@ -107,6 +108,30 @@ class User:
         }
 
 
+@dataclass
+class Role:
+    role_id: str
+    name: str
+    arn: str
+    trust: TrustPolicy
+    description: str
+    max_session: int
+    created: datetime
+    policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
+
+    def view(self) -> dict[str, object]:
+        return {
+            "RoleId": self.role_id,
+            "RoleName": self.name,
+            "Arn": self.arn,
+            "AssumeRolePolicyDocument": self.trust.text,
+            "Description": self.description,
+            "MaxSessionDuration": self.max_session,
+            "CreateDate": iso(self.created),
+            "UpdateDate": iso(self.created),
+        }
+
+
 def checked_name(value: str, param: str, limit: int, allowed: re.Pattern[str]) -> str:
     """A user or policy name within RAM's length and character rules, or RAM's error for it."""
     if len(value) > limit:
@@ -130,6 +155,8 @@ _NOT_FOUND = {
     "User.Policy": "The indicate policy of the user does not exist.",
     "Policy": "The policy does not exist.",
     "Policy.Version": "The policy version does not exist.",
+    "Role": "The role does not exist.",
+    "Role.Policy": "The policy of the role does not exist.",
 }
 
 

@@ -34,6 +34,11 @@ SYSTEM_POLICIES: Mapping[str, SystemPolicy] = {
             _doc({"Action": "ecs:*", "Resource": "*", "Effect": "Allow"}),
         ),
         SystemPolicy(
+            "AliyunOOSReadOnlyAccess",
+            "Provides read-only access to Operation Orchestration Service (OOS).",
+            _doc({"Action": ["oos:List*", "oos:Get*"], "Resource": "*", "Effect": "Allow"}),
+        ),
+        SystemPolicy(
             "AliyunRAMReadOnlyAccess",
             "Provides read-only access to Resource Access Management (RAM).",
             _doc({"Action": ["ram:Get*", "ram:List*"], "Resource": "*", "Effect": "Allow"}),

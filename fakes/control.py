@@ -1,0 +1,166 @@
+"""The control plane of the standalone server: what a test needs that no Alibaba API offers.
+
+`GET /_fake/account`, `POST /_fake/instances`, `POST /_fake/reset` (DESIGN.md) and
+`GET /_fake/state`, a JSON dump for debugging that never holds a secret. Sans-I/O like
+`FakeCloud.handle`: bytes in, an `HttpResponse` out; errors are JSON `{"Error": ...}`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from fakes.clock import iso
+from fakes.cloud import FakeCloud
+from fakes.wire.http import HttpResponse
+
+PREFIX = "/_fake/"
+_JSON = {"Content-Type": "application/json;charset=utf-8"}
+_INSTANCE_FIELDS = ("os", "region", "users")
+
+
+class ControlError(Exception):
+    """A control-plane request the server cannot act on: HTTP status and a one-line reason."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _reply(status: int, data: Mapping[str, Any]) -> HttpResponse:
+    return HttpResponse(status, json.dumps(data).encode("utf-8"), _JSON)
+
+
+def account(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    key_id, secret = cloud.root_access_key
+    return {"AccountId": cloud.account_id, "RootAccessKeyId": key_id, "RootAccessKeySecret": secret}
+
+
+def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    try:
+        spec = json.loads(body or b"{}")
+    except ValueError:
+        raise ControlError(400, "the body is not JSON: send {`os`, `region`, `users`}") from None
+    if not isinstance(spec, dict):
+        raise ControlError(400, "the body must be a JSON object with `os`, `region`, `users`")
+    unknown = sorted(set(spec) - set(_INSTANCE_FIELDS))
+    if unknown:
+        raise ControlError(400, f"unknown field `{unknown[0]}`: expected `os`, `region`, `users`")
+    os_name, region, users = spec.get("os", "linux"), spec.get("region"), spec.get("users", [])
+    if not isinstance(os_name, str) or not (region is None or isinstance(region, str)):
+        raise ControlError(400, "`os` and `region` must be strings")
+    names_ok = isinstance(users, list) and all(isinstance(u, str) for u in users)
+    passwords_ok = isinstance(users, dict) and all(isinstance(p, str) for p in users.values())
+    if not (names_ok or passwords_ok):
+        raise ControlError(
+            400, "`users` must be a list of names, or an object of name to logon password"
+        )
+    try:
+        instance_id = cloud.add_instance(os=os_name, region=region, users=users)
+    except ValueError as e:
+        raise ControlError(400, str(e)) from None
+    return {"InstanceId": instance_id}
+
+
+def reset(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    cloud.reset()
+    return {"AccountId": cloud.account_id}
+
+
+def state(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    """Everything the account holds, for a person debugging a client. AccessKey secrets and
+    logon passwords are never part of it."""
+    with cloud._lock:  # the request path mutates under this lock: read one consistent picture
+        now = cloud.clock.now()
+        ram, ecs = cloud.ram, cloud.ecs
+        users = [
+            {
+                "UserName": u.name,
+                "UserId": u.user_id,
+                "AccessKeyIds": list(u.keys),
+                "Policies": [{"PolicyType": t, "PolicyName": n} for t, n, _ in u.policies],
+            }
+            for u in ram.users.values()
+        ]
+        keys = [
+            {"AccessKeyId": k.access_key_id, "UserName": k.user_name, "Status": k.status}
+            for k in ram.keys.values()
+        ]
+        policies = [
+            {
+                "PolicyName": p.name,
+                "PolicyType": p.type,
+                "DefaultVersion": p.default_version,
+                "AttachmentCount": p.attachments,
+                "PolicyDocument": p.default.document,
+            }
+            for p in ram.custom.values()
+        ] + [{"PolicyName": p.name, "PolicyType": p.type} for p in ram.system.values()]
+        instances = [
+            {
+                "InstanceId": i.instance_id,
+                "RegionId": i.region,
+                "OSType": i.os,
+                "HostName": i.guest.hostname,
+                "Ran": [{"Username": who, "Script": what} for who, what in i.guest.history],
+            }
+            for i in ecs.instances.values()
+        ]
+        commands = [
+            {"CommandId": c.command_id, "Name": c.name, "Type": c.type, "Content": c.content}
+            for c in ecs.commands.values()
+        ]
+        invocations = [
+            {
+                "InvokeId": v.invoke_id,
+                "CommandId": v.command.command_id,
+                "Status": v.overall(now),
+                "Targets": [
+                    {
+                        "InstanceId": t.instance.instance_id,
+                        "Username": t.username,
+                        "Status": t.status(now),
+                        "ErrorCode": t.error_code(now),
+                    }
+                    for t in v.targets
+                ],
+            }
+            for v in ecs.invocations.values()
+        ]
+        return {
+            "AccountId": cloud.account_id,
+            "RootAccessKeyId": cloud.root_access_key[0],
+            "Clock": iso(now),
+            "Users": users,
+            "AccessKeys": keys,
+            "Policies": policies,
+            "Instances": instances,
+            "Commands": commands,
+            "Invocations": invocations,
+        }
+
+
+Action = Callable[[FakeCloud, bytes], dict[str, Any]]
+ROUTES: Mapping[str, tuple[str, Action]] = {
+    "account": ("GET", account),
+    "instances": ("POST", add_instance),
+    "reset": ("POST", reset),
+    "state": ("GET", state),
+}
+
+
+def answer(cloud: FakeCloud, method: str, path: str, body: bytes) -> HttpResponse:
+    """One control-plane request: `path` starts with `/_fake/`."""
+    name = path[len(PREFIX) :].strip("/")
+    route = ROUTES.get(name)
+    try:
+        if route is None:
+            known = ", ".join(f"{m} {PREFIX}{n}" for n, (m, _) in ROUTES.items())
+            raise ControlError(404, f"unknown control path `{path}`: the server offers {known}")
+        expected, act = route
+        if method.upper() != expected:
+            raise ControlError(405, f"`{path}` takes {expected}, not {method.upper()}")
+        return _reply(200, act(cloud, body))
+    except ControlError as e:
+        return _reply(e.status, {"Error": str(e)})

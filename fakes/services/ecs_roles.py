@@ -1,0 +1,183 @@
+"""Instance RAM roles (AttachInstanceRamRole, DetachInstanceRamRole, DescribeInstanceRamRole) and
+what the Cloud Assistant agent does with one: read a Windows password from OOS (A5).
+
+A part of the ECS service, kept apart so each module reads in one sitting. Codes: reference
+section 1.8.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Protocol
+
+from fakes.errors import ApiError
+from fakes.services.base import Call, Response, action
+from fakes.services.ecs_models import Instance
+from fakes.services.ram_models import Role
+
+MAX_ROLE_INSTANCES = 100
+
+
+class RoleDirectory(Protocol):
+    """The RAM roles ECS may hand to an instance."""
+
+    def role(self, name: str) -> Role | None: ...
+
+
+class Agent(Protocol):
+    """The Cloud Assistant agent's calls out of the instance, made with the instance role."""
+
+    def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
+        """The decrypted OOS parameter, or None when the role may not read it or it is absent."""
+        ...
+
+
+def _instance_ids(call: Call, *, required: bool) -> list[str]:
+    raw = call.params.text("InstanceIds")
+    if raw is None:
+        if required:
+            raise ApiError(
+                "InvalidInstanceIds.Malformed", "The specified parameter InstanceIds is empty.", 400
+            )
+        return []
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError:
+        parsed = None
+    if not isinstance(parsed, list) or not all(isinstance(i, str) for i in parsed) or not parsed:
+        raise ApiError(
+            "InvalidInstanceIds.Malformed",
+            "The specified parameter InstanceIds is not a JSON array of instance ids.",
+            400,
+        )
+    if len(parsed) > MAX_ROLE_INSTANCES:
+        raise ApiError(
+            "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
+        )
+    return list(dict.fromkeys(parsed))
+
+
+class InstanceRoles:
+    """The instance-role actions of `EcsService`, which provides the state used here."""
+
+    account_id: str
+    instances: dict[str, Instance]
+    roles: RoleDirectory
+
+    def arn(self, region: str, kind: str, resource_id: str) -> str:
+        raise NotImplementedError
+
+    def _role_instances(self, call: Call, ids: Sequence[str]) -> list[Instance]:
+        found = []
+        for instance_id in ids:
+            instance = self.instances.get(instance_id)
+            if instance is None or instance.region != call.region:
+                raise ApiError(
+                    "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.", 404
+                )
+            call.authorize(self.arn(call.region, "instance", instance_id))
+            found.append(instance)
+        return found
+
+    def _ecs_role(self, call: Call, name: str) -> Role:
+        role = self.roles.role(name)
+        if role is None:
+            raise ApiError("InvalidRamRole.NotFound", "The specified ram role does not exist.", 404)
+        if not role.trust.trusts_service("ecs.aliyuncs.com"):
+            raise ApiError(
+                "InvalidRamRole.NotEcsRole",
+                "The specified ram role is not authorized for ecs, please check your role policy.",
+                404,
+            )
+        return role
+
+    @action("AttachInstanceRamRole")
+    def attach_instance_ram_role(self, call: Call) -> Response:
+        name = call.params.require("RamRoleName")
+        if call.params.text("Policy"):
+            raise ApiError("UnsupportedParameter", "The fake cloud does not model Policy.", 400)
+        instances = self._role_instances(call, _instance_ids(call, required=True))
+        role = self._ecs_role(call, name)
+        try:
+            call.authorize(role.arn, action="ram:PassRole")
+        except ApiError:
+            raise ApiError(
+                "InvalidUser.PassRoleForbidden",
+                "The RAM user does not have the privilege to pass a RAM role.",
+                403,
+            ) from None
+        results = []
+        for instance in instances:
+            if instance.ram_role is not None and instance.ram_role != role.name:
+                # An instance holds one role; the code of this refusal is NOT FOUND in the docs.
+                results.append(
+                    {
+                        "InstanceId": instance.instance_id,
+                        "Success": False,
+                        "Code": "Forbidden.RamRoleAttached",
+                        "Message": "The instance already has an instance RAM role.",
+                    }
+                )
+                continue
+            instance.ram_role = role.name
+            results.append(
+                {"InstanceId": instance.instance_id, "Success": True, "Code": "200",
+                 "Message": "success"}
+            )  # fmt: skip
+        failed = sum(1 for r in results if not r["Success"])
+        return {
+            "RamRoleName": role.name,
+            "TotalCount": len(results),
+            "FailCount": failed,
+            "AttachInstanceRamRoleResults": {"AttachInstanceRamRoleResult": results},
+        }
+
+    @action("DetachInstanceRamRole")
+    def detach_instance_ram_role(self, call: Call) -> Response:
+        name = call.params.text("RamRoleName")
+        instances = self._role_instances(call, _instance_ids(call, required=True))
+        results = []
+        for instance in instances:
+            held = instance.ram_role
+            if held is None or (name is not None and held != name):
+                results.append(
+                    {"InstanceId": instance.instance_id, "Success": False,
+                     "Code": "InvalidRamRole.NotEqual",
+                     "Message": "The instance does not hold the specified RAM role."}
+                )  # fmt: skip
+                continue
+            instance.ram_role = None
+            results.append(
+                {"InstanceId": instance.instance_id, "Success": True, "Code": "200",
+                 "Message": "success",
+                 "InstanceRamRoleSets": {"InstanceRamRoleSet": [
+                     {"InstanceId": instance.instance_id, "RamRoleName": held}]}}
+            )  # fmt: skip
+        return {
+            "RamRoleName": name or "",
+            "TotalCount": len(results),
+            "FailCount": sum(1 for r in results if not r["Success"]),
+            "DetachInstanceRamRoleResults": {"DetachInstanceRamRoleResult": results},
+        }
+
+    @action("DescribeInstanceRamRole")
+    def describe_instance_ram_role(self, call: Call) -> Response:
+        ids = _instance_ids(call, required=False)
+        if ids:
+            instances = self._role_instances(call, ids)
+        else:
+            call.authorize(self.arn(call.region, "instance", "*"))
+            instances = [i for i in self.instances.values() if i.region == call.region]
+        wanted = call.params.text("RamRoleName")
+        sets = [
+            {"InstanceId": i.instance_id, "RamRoleName": i.ram_role}
+            for i in instances
+            if i.ram_role is not None and wanted in (None, i.ram_role)
+        ]
+        return {
+            "RegionId": call.region,
+            "TotalCount": len(sets),
+            "InstanceRamRoleSets": {"InstanceRamRoleSet": sets},
+        }

@@ -1,0 +1,218 @@
+"""KMS (2016-01-20): keys with a default service key per region, envelope operations, and the
+secrets that OOS secret parameters are kept in. Reference section 6.2.
+
+Ciphertexts are opaque handles into this account's table, never the plaintext encoded: a
+cassette or a log that holds a CiphertextBlob holds nothing secret.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from fakes.clock import iso
+from fakes.errors import ApiError, invalid_parameter
+from fakes.services.base import Call, Response, Service, action
+
+#: Alias of the per-region key the console calls "Default Service CMK" (A15: alias NOT FOUND).
+DEFAULT_SERVICE_KEY_ALIAS = "alias/acs/oos"
+
+
+@dataclass
+class Key:
+    key_id: str
+    region: str
+    description: str
+    created: datetime
+    alias: str = ""
+
+
+@dataclass
+class Secret:
+    name: str
+    region: str
+    data: str
+    created: datetime
+    version: int = 1
+
+
+@dataclass
+class KmsState:
+    keys: dict[str, Key] = field(default_factory=dict)
+    ciphertexts: dict[str, tuple[str, str, str]] = field(
+        default_factory=dict
+    )  # blob -> key, text, ctx
+    secrets: dict[tuple[str, str], Secret] = field(default_factory=dict)  # (region, name)
+
+
+def _key_not_found() -> ApiError:
+    return ApiError("Forbidden.KeyNotFound", "The specified Key is not found.", 404)
+
+
+class KmsService(Service):
+    product = "kms"
+
+    def __init__(self, account_id: str) -> None:
+        self.account_id = account_id
+        self.state = KmsState()
+
+    # ---- what other services ask of KMS -------------------------------------------------------
+
+    def default_key(self, region: str, now: datetime) -> Key:
+        for key in self.state.keys.values():
+            if key.region == region and key.alias == DEFAULT_SERVICE_KEY_ALIAS:
+                return key
+        key = Key(str(uuid.uuid4()), region, "Default Service CMK", now, DEFAULT_SERVICE_KEY_ALIAS)
+        self.state.keys[key.key_id] = key
+        return key
+
+    def key(self, region: str, key_id: str | None, now: datetime) -> Key:
+        """A key by id or alias in the region; no id means the default service key."""
+        if not key_id or key_id == DEFAULT_SERVICE_KEY_ALIAS:
+            return self.default_key(region, now)
+        for key in self.state.keys.values():
+            if key.region == region and key_id in (key.key_id, key.alias):
+                return key
+        raise _key_not_found()
+
+    def put_secret(self, region: str, name: str, data: str, now: datetime) -> Secret:
+        found = self.state.secrets.get((region, name))
+        if found is None:
+            found = self.state.secrets[(region, name)] = Secret(name, region, data, now)
+        else:
+            found.data, found.version = data, found.version + 1
+        return found
+
+    def drop_secret(self, region: str, name: str) -> None:
+        self.state.secrets.pop((region, name), None)
+
+    def secret_arn(self, region: str, name: str) -> str:
+        return f"acs:kms:{region}:{self.account_id}:secret/{name}"
+
+    def _key_arn(self, key: Key) -> str:
+        return f"acs:kms:{key.region}:{self.account_id}:key/{key.key_id}"
+
+    def _resolved(self, call: Call) -> Key:
+        key = self.key(call.region, call.params.require("KeyId"), call.now)
+        call.authorize(self._key_arn(key))
+        return key
+
+    # ---- keys ---------------------------------------------------------------------------------
+
+    @action("DescribeKey")
+    def describe_key(self, call: Call) -> Response:
+        key = self._resolved(call)
+        return {
+            "KeyMetadata": {
+                "KeyId": key.key_id,
+                "Arn": self._key_arn(key),
+                "Description": key.description,
+                "KeyState": "Enabled",
+                "KeySpec": "Aliyun_AES_256",
+                "KeyUsage": "ENCRYPT/DECRYPT",
+                "Origin": "Aliyun_KMS",
+                "ProtectionLevel": "SOFTWARE",
+                "Creator": self.account_id,
+                "CreationDate": iso(key.created),
+                "AutomaticRotation": "Disabled",
+            }
+        }
+
+    @action("ListKeys")
+    def list_keys(self, call: Call) -> Response:
+        call.authorize(f"acs:kms:{call.region}:{self.account_id}:key/*")
+        self.default_key(call.region, call.now)
+        keys = [k for k in self.state.keys.values() if k.region == call.region]
+        size = call.params.number("PageSize", 10, low=1, high=100)
+        number = call.params.number("PageNumber", 1, low=1, high=10**6)
+        page = keys[(number - 1) * size : number * size]
+        return {
+            "Keys": {"Key": [{"KeyId": k.key_id, "KeyArn": self._key_arn(k)} for k in page]},
+            "TotalCount": len(keys),
+            "PageNumber": number,
+            "PageSize": size,
+        }
+
+    # ---- envelope operations ------------------------------------------------------------------
+
+    def _seal(self, key: Key, plaintext: str, context: str) -> str:
+        blob = base64.b64encode(key.key_id.encode() + b":" + secrets.token_bytes(24)).decode()
+        self.state.ciphertexts[blob] = (key.key_id, plaintext, context)
+        return blob
+
+    @staticmethod
+    def _context(call: Call) -> str:
+        raw = call.params.text("EncryptionContext") or "{}"
+        try:
+            parsed = json.loads(raw)
+        except json.JSONDecodeError:
+            parsed = None
+        if not isinstance(parsed, dict):
+            raise invalid_parameter("EncryptionContext", raw[:40], "It must be a JSON object.")
+        return json.dumps(parsed, sort_keys=True)
+
+    @action("Encrypt")
+    def encrypt(self, call: Call) -> Response:
+        key = self._resolved(call)
+        plaintext = call.params.require("Plaintext")
+        blob = self._seal(key, plaintext, self._context(call))
+        return {"CiphertextBlob": blob, "KeyId": key.key_id, "KeyVersionId": key.key_id}
+
+    @action("Decrypt")
+    def decrypt(self, call: Call) -> Response:
+        blob = call.params.require("CiphertextBlob")
+        sealed = self.state.ciphertexts.get(blob)
+        if sealed is None:
+            raise ApiError(
+                "Rejected.ValidationFailed", "The CiphertextBlob is invalid.", 400
+            )  # not ours, or tampered with
+        key = self.state.keys[sealed[0]]
+        call.authorize(self._key_arn(key))
+        if sealed[2] != self._context(call):
+            raise ApiError(
+                "Rejected.ValidationFailed", "The EncryptionContext does not match.", 400
+            )
+        return {"Plaintext": sealed[1], "KeyId": key.key_id, "KeyVersionId": key.key_id}
+
+    @action("GenerateDataKey")
+    def generate_data_key(self, call: Call) -> Response:
+        key = self._resolved(call)
+        size = call.params.number("NumberOfBytes", 32, low=1, high=1024)
+        spec = call.params.text("KeySpec")
+        if spec is not None:
+            if spec not in ("AES_256", "AES_128"):
+                raise invalid_parameter("KeySpec", spec, "Use AES_256 or AES_128.")
+            size = 32 if spec == "AES_256" else 16
+        plaintext = base64.b64encode(secrets.token_bytes(size)).decode()
+        blob = self._seal(key, plaintext, self._context(call))
+        return {
+            "Plaintext": plaintext,
+            "CiphertextBlob": blob,
+            "KeyId": key.key_id,
+            "KeyVersionId": key.key_id,
+        }
+
+    # ---- secrets ----------------------------------------------------------------------------
+
+    @action("GetSecretValue")
+    def get_secret_value(self, call: Call) -> Response:
+        name = call.params.require("SecretName")
+        call.authorize(self.secret_arn(call.region, name))
+        found = self.state.secrets.get((call.region, name))
+        if found is None:
+            raise ApiError(
+                "Forbidden.ResourceNotFound", "The specified resource is not found.", 404
+            )
+        return {
+            "SecretName": found.name,
+            "SecretData": found.data,
+            "SecretDataType": "text",
+            "SecretType": "Generic",
+            "VersionId": f"v{found.version}",
+            "VersionStages": {"VersionStage": ["ACSCurrent"]},
+            "CreateTime": iso(found.created),
+        }

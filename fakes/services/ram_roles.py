@@ -1,0 +1,161 @@
+"""RAM roles: CreateRole (trust policy validated), GetRole, ListRoles, DeleteRole and their
+policy attachments. A part of the RAM service, kept apart so each module reads in one sitting."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fakes.clock import iso
+from fakes.errors import ApiError
+from fakes.ids import IdFactory
+from fakes.policy import PolicyError, compile_trust_policy
+from fakes.services.base import Call, Response, action
+from fakes.services.ram_models import (
+    MAX_CUSTOM_PER_USER,
+    MAX_POLICY_DOCUMENT,
+    MAX_SYSTEM_PER_USER,
+    ROLE_NAME,
+    Policy,
+    Role,
+    checked_name,
+    not_found,
+)
+
+
+class RamRoles:
+    """The role actions of `RamService`; it provides the policy tables and helpers used here."""
+
+    account_id: str
+    roles: dict[str, Role]
+    _ids: IdFactory
+
+    def _arn(self, kind: str, name: str) -> str:
+        raise NotImplementedError
+
+    def _policy(self, policy_type: str, name: str) -> Policy:
+        raise NotImplementedError
+
+    def _policy_type(self, call: Call, *, required: bool = True) -> str | None:
+        raise NotImplementedError
+
+    def role(self, name: str) -> Role | None:
+        return self.roles.get(name)
+
+    def _role_name(self, call: Call) -> str:
+        return checked_name(call.params.require("RoleName"), "RoleName", 64, ROLE_NAME)
+
+    def _role(self, call: Call) -> Role:
+        name = self._role_name(call)
+        call.authorize(self._arn("role", name))
+        role = self.roles.get(name)
+        if role is None:
+            raise not_found("Role")
+        return role
+
+    @action("CreateRole")
+    def create_role(self, call: Call) -> Response:
+        name = self._role_name(call)
+        document = call.params.require("AssumeRolePolicyDocument")
+        if len(document) > MAX_POLICY_DOCUMENT:
+            raise ApiError(
+                "InvalidParameter.PolicyDocument.Length",
+                f'The length of the parameter "AssumeRolePolicyDocument" exceeds the limit '
+                f"(1-{MAX_POLICY_DOCUMENT}).",
+                400,
+            )
+        max_session = call.params.number("MaxSessionDuration", 3600, low=3600, high=43200)
+        call.authorize(self._arn("role", name))
+        try:
+            trust = compile_trust_policy(document)
+        except PolicyError as e:
+            raise ApiError("MalformedPolicyDocument", str(e), 400) from None
+        if name in self.roles:
+            raise ApiError("EntityAlreadyExists.Role", "The role does already EXIST.", 409)
+        role_id = self._ids.user_id()
+        role = Role(
+            role_id=role_id,
+            name=name,
+            arn=f"acs:ram::{self.account_id}:role/{name.lower()}",
+            trust=trust,
+            description=call.params.text("Description", "") or "",
+            max_session=max_session,
+            created=call.now,
+        )
+        self.roles[name] = role
+        return {"Role": role.view()}
+
+    @action("GetRole")
+    def get_role(self, call: Call) -> Response:
+        return {"Role": self._role(call).view()}
+
+    @action("ListRoles")
+    def list_roles(self, call: Call) -> Response:
+        call.authorize(self._arn("role", "*"))
+        roles = [r.view() for r in sorted(self.roles.values(), key=lambda r: r.name)]
+        return {"Roles": {"Role": roles}, "IsTruncated": False}
+
+    @action("DeleteRole")
+    def delete_role(self, call: Call) -> Response:
+        role = self._role(call)
+        if role.policies:
+            raise ApiError(
+                "DeleteConflict.Role.Policy",
+                "The role CAN NOT has any attached policy while deleting the role.",
+                409,
+            )
+        del self.roles[role.name]
+        return {}
+
+    def _role_attachment(self, call: Call) -> tuple[Role, Policy]:
+        policy_type = self._policy_type(call)
+        assert policy_type is not None
+        policy_name = call.params.require("PolicyName")
+        role = self._role(call)
+        call.authorize(self._arn("policy", policy_name))
+        return role, self._policy(policy_type, policy_name)
+
+    @action("AttachPolicyToRole")
+    def attach_policy_to_role(self, call: Call) -> Response:
+        role, policy = self._role_attachment(call)
+        if any(t == policy.type and n == policy.name for t, n, _ in role.policies):
+            raise ApiError(
+                "EntityAlreadyExists.Role.Policy",
+                "The role has already been attached this policy.",
+                409,
+            )
+        limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
+        if sum(1 for t, _, _ in role.policies if t == policy.type) >= limit:
+            raise ApiError(
+                "LimitExceeded.Role.Policy",
+                f"The role can be attached up to {MAX_SYSTEM_PER_USER} system policies and up "
+                f"to {MAX_CUSTOM_PER_USER} custom policies.",
+                409,
+            )
+        role.policies.append((policy.type, policy.name, call.now))
+        policy.attachments += 1
+        return {}
+
+    @action("DetachPolicyFromRole")
+    def detach_policy_from_role(self, call: Call) -> Response:
+        role, policy = self._role_attachment(call)
+        for entry in role.policies:
+            if entry[0] == policy.type and entry[1] == policy.name:
+                role.policies.remove(entry)
+                policy.attachments -= 1
+                return {}
+        raise not_found("Role.Policy")
+
+    @action("ListPoliciesForRole")
+    def list_policies_for_role(self, call: Call) -> Response:
+        role = self._role(call)
+        return {"Policies": {"Policy": [self._attached_view(t, n, w) for t, n, w in role.policies]}}
+
+    def _attached_view(self, policy_type: str, name: str, when: datetime) -> dict[str, object]:
+        policy = self._policy(policy_type, name)
+        return {
+            "PolicyName": policy.name,
+            "PolicyType": policy.type,
+            "DefaultVersion": policy.default_version,
+            "Description": policy.description,
+            "AttachDate": iso(when),
+        }

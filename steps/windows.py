@@ -1,0 +1,53 @@
+"""Steps about the guide's Windows setup: the instance and its users' passwords, the encrypted
+parameter that holds a password, and the instance RAM role that may read it."""
+
+from __future__ import annotations
+
+import secrets
+
+from pytest_bdd import given, parsers
+
+from harness.errors import HarnessError
+from harness.world import World
+from steps import quoted
+
+
+@given(parsers.re(r"a Windows instance with the regular users? (?P<users>.+)"))
+def a_windows_instance(world: World, users: str) -> None:
+    instance_id = world.backend.windows_instance(quoted(users), world.passwords)
+    world.instances["Windows"] = instance_id
+    world.remember_invocations(instance_id)
+
+
+def _password(world: World, user: str) -> str:
+    try:
+        return world.passwords[user]
+    except KeyError:
+        raise HarnessError(
+            f"no logon password is known for `{user}`: add a Given step that creates the user"
+        ) from None
+
+
+@given(
+    parsers.re(
+        r'the password of "(?P<user>[^"]+)" is kept in the encrypted parameter "(?P<name>[^"]+)" '
+        r"in (?:the instance's region|the region \"(?P<region>[^\"]+)\")"
+    )
+)
+def a_password_parameter(world: World, user: str, name: str, region: str | None) -> None:
+    world.provisioner().secret_parameter(
+        name, _password(world, user), region or world.settings.region
+    )
+
+
+@given(parsers.parse('the encrypted parameter "{name}" holds a wrong password for "{user}"'))
+def a_wrong_password_parameter(world: World, name: str, user: str) -> None:
+    wrong = _password(world, user) + secrets.token_hex(4)
+    world.provisioner().secret_parameter(name, wrong, world.settings.region)
+
+
+@given(parsers.parse('the instance has the RAM role "{role}" with the policy "{policy}"'))
+def an_instance_role(world: World, role: str, policy: str) -> None:
+    world.provisioner().instance_role(
+        role, policy, world.instance("Windows"), world.settings.region
+    )

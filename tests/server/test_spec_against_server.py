@@ -1,0 +1,79 @@
+"""The harness runs the whole spec against a running server (`--fake-endpoint`), as CI does."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.backends import open_backend
+from harness.clients import Endpoint
+from harness.errors import HarnessError
+from harness.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _pytest(*args, timeout=180):
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    env.pop("RUNAS_FAKE_ENDPOINT", None)
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def _settings(url):
+    policies = ROOT / "features" / "policies"
+    return Settings(backend="fake", region="cn-hangzhou", policies=policies, fake_endpoint=url)
+
+
+def test_the_spec_passes_against_a_server(server, http):
+    run = _pytest("features", "--fake-endpoint", server.url)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+    assert " passed" in run.stdout
+    assert " failed" not in run.stdout
+    # It really went over HTTP: the server's account holds the last scenario's instance.
+    assert http.get(f"{server.url}/_fake/state", timeout=5).json()["Instances"]
+
+
+def test_a_bad_endpoint_is_a_usage_error():
+    run = _pytest("features", "--fake-endpoint", "not a url", timeout=60)
+    assert run.returncode == 4
+    assert "fake endpoint `not a url` is not a server address" in run.stderr
+
+
+def test_a_server_that_does_not_answer_is_named_with_the_fix(unused_port):
+    url = f"http://127.0.0.1:{unused_port}"
+    settings = _settings(url)
+    backend = open_backend(settings)
+    with pytest.raises(HarnessError) as failed:
+        backend.start()
+    message = str(failed.value)
+    assert message.startswith(f"the fake cloud server at `{url}` does not answer POST /_fake/reset")
+    assert "python -m fakes serve" in message
+    assert "\n" not in message
+
+
+def test_the_backend_resets_the_server_and_uses_its_root_key(server):
+    server.cloud.add_instance(users=["user01"])
+    before = server.cloud.account_id
+    settings = _settings(server.url)
+    backend = open_backend(settings)
+    backend.start()
+    assert server.cloud.account_id != before
+    assert backend.administrator.key.access_key_id == server.cloud.root_access_key[0]
+    assert backend.endpoint == Endpoint(server.endpoint, "HTTP")
+    instance = backend.linux_instance(["user01"])
+    assert server.cloud.guest(instance).os == "linux"
