@@ -250,6 +250,32 @@ class EcsService(EcsReads, InstanceRoles, Service):
         self._unsettled.add(invocation.invoke_id)
         return invocation
 
+    def _authorize_runs(self, call: Call, instances: Sequence[Instance], command: str) -> None:
+        """Once per target instance, on the instance and the command, as that instance's run-as
+        user (A1): a run as root anywhere in the list refuses the whole call."""
+        for instance in instances:
+            context = {RUN_AS_KEY: (self._run_as(call, instance),)}
+            call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
+            call.authorize(self.arn(call.region, "command", command), context)
+
+    def _new_command(
+        self, call: Call, name: str, kind: str, content: str, timeout: int, *, kept: bool
+    ) -> Command:
+        command = Command(
+            command_id=self._ids.command(),
+            region=call.region,
+            name=name,
+            type=kind,
+            content=content,
+            description=call.params.text("Description") or "",
+            working_dir=call.params.text("WorkingDir") or "",
+            timeout=timeout,
+            created=call.now,
+            kept=kept,
+        )
+        self.commands[command.command_id] = command
+        return command
+
     # ---- Cloud Assistant ----------------------------------------------------------------------
 
     @action("RunCommand")
@@ -259,28 +285,15 @@ class EcsService(EcsReads, InstanceRoles, Service):
         self._check_lengths(call)
         self._unsupported(call)
         instances = self._targets_of(call)
-        for instance in instances:  # A7
-            context = {RUN_AS_KEY: (self._run_as(call, instance),)}
-            call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
-            call.authorize(self.arn(call.region, "command", "*"), context)
+        self._authorize_runs(call, instances, "*")  # A7: the command does not exist yet
         self._check_os(kind, instances)
         self._check_windows_password(call, instances)
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 
         def make() -> Response:
-            command = Command(
-                command_id=self._ids.command(),
-                region=call.region,
-                name=call.params.text("Name") or "",
-                type=kind,
-                content=content,
-                description=call.params.text("Description") or "",
-                working_dir=call.params.text("WorkingDir") or "",
-                timeout=timeout,
-                created=call.now,
-                kept=call.params.flag("KeepCommand"),
-            )
-            self.commands[command.command_id] = command
+            name = call.params.text("Name") or ""
+            kept = call.params.flag("KeepCommand")
+            command = self._new_command(call, name, kind, content, timeout, kept=kept)
             invocation = self._invoke(call, command, instances)
             return {"CommandId": command.command_id, "InvokeId": invocation.invoke_id}
 
@@ -300,19 +313,7 @@ class EcsService(EcsReads, InstanceRoles, Service):
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 
         def make() -> Response:
-            command = Command(
-                command_id=self._ids.command(),
-                region=call.region,
-                name=name,
-                type=kind,
-                content=content,
-                description=call.params.text("Description") or "",
-                working_dir=call.params.text("WorkingDir") or "",
-                timeout=timeout,
-                created=call.now,
-                kept=True,
-            )
-            self.commands[command.command_id] = command
+            command = self._new_command(call, name, kind, content, timeout, kept=True)
             return {"CommandId": command.command_id}
 
         return self._idempotent(call, make)
@@ -330,10 +331,7 @@ class EcsService(EcsReads, InstanceRoles, Service):
         self._check_lengths(call)
         self._unsupported(call)
         instances = self._targets_of(call)
-        for instance in instances:  # A9
-            context = {RUN_AS_KEY: (self._run_as(call, instance),)}
-            call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
-            call.authorize(self.arn(call.region, "command", command.command_id), context)
+        self._authorize_runs(call, instances, command.command_id)  # A9
         self._check_os(command.type, instances)
         self._check_windows_password(call, instances)
         return self._idempotent(

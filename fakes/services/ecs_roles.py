@@ -59,6 +59,16 @@ def _instance_ids(call: Call, *, required: bool) -> list[str]:
     return list(dict.fromkeys(parsed))
 
 
+def _result(instance: Instance, success: bool, code: str, message: str) -> dict[str, object]:
+    """One instance's line in an Attach/DetachInstanceRamRole answer."""
+    return {
+        "InstanceId": instance.instance_id,
+        "Success": success,
+        "Code": code,
+        "Message": message,
+    }
+
+
 class InstanceRoles:
     """The instance-role actions of `EcsService`, which provides the state used here."""
 
@@ -113,19 +123,16 @@ class InstanceRoles:
             if instance.ram_role is not None and instance.ram_role != role.name:
                 # An instance holds one role; the code of this refusal is NOT FOUND in the docs.
                 results.append(
-                    {
-                        "InstanceId": instance.instance_id,
-                        "Success": False,
-                        "Code": "Forbidden.RamRoleAttached",
-                        "Message": "The instance already has an instance RAM role.",
-                    }
+                    _result(
+                        instance,
+                        False,
+                        "Forbidden.RamRoleAttached",
+                        "The instance already has an instance RAM role.",
+                    )
                 )
                 continue
             instance.ram_role = role.name
-            results.append(
-                {"InstanceId": instance.instance_id, "Success": True, "Code": "200",
-                 "Message": "success"}
-            )  # fmt: skip
+            results.append(_result(instance, True, "200", "success"))
         failed = sum(1 for r in results if not r["Success"])
         return {
             "RamRoleName": role.name,
@@ -143,18 +150,20 @@ class InstanceRoles:
             held = instance.ram_role
             if held is None or (name is not None and held != name):
                 results.append(
-                    {"InstanceId": instance.instance_id, "Success": False,
-                     "Code": "InvalidRamRole.NotEqual",
-                     "Message": "The instance does not hold the specified RAM role."}
-                )  # fmt: skip
+                    _result(
+                        instance,
+                        False,
+                        "InvalidRamRole.NotEqual",
+                        "The instance does not hold the specified RAM role.",
+                    )
+                )
                 continue
             instance.ram_role = None
-            results.append(
-                {"InstanceId": instance.instance_id, "Success": True, "Code": "200",
-                 "Message": "success",
-                 "InstanceRamRoleSets": {"InstanceRamRoleSet": [
-                     {"InstanceId": instance.instance_id, "RamRoleName": held}]}}
-            )  # fmt: skip
+            done = _result(instance, True, "200", "success")
+            done["InstanceRamRoleSets"] = {
+                "InstanceRamRoleSet": [{"InstanceId": instance.instance_id, "RamRoleName": held}]
+            }
+            results.append(done)
         return {
             "RamRoleName": name or "",
             "TotalCount": len(results),

@@ -14,11 +14,9 @@ from fakes.ids import IdFactory
 from fakes.policy import CompiledPolicy, PolicyError, PolicySource, compile_policy
 from fakes.services.base import Call, Principal, Response, Service, action
 from fakes.services.ram_models import (
-    MAX_CUSTOM_PER_USER,
     MAX_KEYS_PER_USER,
     MAX_POLICY_DOCUMENT,
     MAX_POLICY_VERSIONS,
-    MAX_SYSTEM_PER_USER,
     POLICY_NAME,
     USER_NAME,
     AccessKey,
@@ -26,7 +24,9 @@ from fakes.services.ram_models import (
     PolicyVersion,
     Role,
     User,
+    attach,
     checked_name,
+    detach,
     not_found,
 )
 from fakes.services.ram_roles import RamRoles
@@ -397,33 +397,14 @@ class RamService(RamRoles, Service):
     @action("AttachPolicyToUser")
     def attach_policy_to_user(self, call: Call) -> Response:
         user, policy = self._attachment(call)
-        if any(t == policy.type and n == policy.name for t, n, _ in user.policies):
-            raise ApiError(
-                "EntityAlreadyExists.User.Policy",
-                "The user has already been attached this policy.",
-                409,
-            )
-        limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
-        if sum(1 for t, _, _ in user.policies if t == policy.type) >= limit:
-            raise ApiError(
-                "LimitExceeded.User.Policy",
-                f"The user can be attached up to {MAX_SYSTEM_PER_USER} system policies and up "
-                f"to {MAX_CUSTOM_PER_USER} custom policies.",
-                409,
-            )
-        user.policies.append((policy.type, policy.name, call.now))
-        policy.attachments += 1
+        attach(user.policies, policy, call.now, "User")
         return {}
 
     @action("DetachPolicyFromUser")
     def detach_policy_from_user(self, call: Call) -> Response:
         user, policy = self._attachment(call)
-        for entry in user.policies:
-            if entry[0] == policy.type and entry[1] == policy.name:
-                user.policies.remove(entry)
-                policy.attachments -= 1
-                return {}
-        raise not_found("User.Policy")
+        detach(user.policies, policy, "User")
+        return {}
 
     @action("ListPoliciesForUser")
     def list_policies_for_user(self, call: Call) -> Response:

@@ -162,3 +162,35 @@ _NOT_FOUND = {
 
 def not_found(what: str) -> ApiError:
     return ApiError(f"EntityNotExist.{what}", _NOT_FOUND[what], 404)
+
+
+Attachments = list[tuple[str, str, datetime]]  # (policy type, policy name, when attached)
+
+
+def attach(attached: Attachments, policy: Policy, now: datetime, holder: str) -> None:
+    """Attach `policy` to a user's or role's list (`holder` is "User" or "Role")."""
+    if any(t == policy.type and n == policy.name for t, n, _ in attached):
+        raise ApiError(
+            f"EntityAlreadyExists.{holder}.Policy",
+            f"The {holder.lower()} has already been attached this policy.",
+            409,
+        )
+    limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
+    if sum(1 for t, _, _ in attached if t == policy.type) >= limit:
+        raise ApiError(
+            f"LimitExceeded.{holder}.Policy",
+            f"The {holder.lower()} can be attached up to {MAX_SYSTEM_PER_USER} system policies "
+            f"and up to {MAX_CUSTOM_PER_USER} custom policies.",
+            409,
+        )
+    attached.append((policy.type, policy.name, now))
+    policy.attachments += 1
+
+
+def detach(attached: Attachments, policy: Policy, holder: str) -> None:
+    for entry in attached:
+        if entry[0] == policy.type and entry[1] == policy.name:
+            attached.remove(entry)
+            policy.attachments -= 1
+            return
+    raise not_found(f"{holder}.Policy")

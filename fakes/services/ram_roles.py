@@ -11,13 +11,13 @@ from fakes.ids import IdFactory
 from fakes.policy import PolicyError, compile_trust_policy
 from fakes.services.base import Call, Response, action
 from fakes.services.ram_models import (
-    MAX_CUSTOM_PER_USER,
     MAX_POLICY_DOCUMENT,
-    MAX_SYSTEM_PER_USER,
     ROLE_NAME,
     Policy,
     Role,
+    attach,
     checked_name,
+    detach,
     not_found,
 )
 
@@ -117,33 +117,14 @@ class RamRoles:
     @action("AttachPolicyToRole")
     def attach_policy_to_role(self, call: Call) -> Response:
         role, policy = self._role_attachment(call)
-        if any(t == policy.type and n == policy.name for t, n, _ in role.policies):
-            raise ApiError(
-                "EntityAlreadyExists.Role.Policy",
-                "The role has already been attached this policy.",
-                409,
-            )
-        limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
-        if sum(1 for t, _, _ in role.policies if t == policy.type) >= limit:
-            raise ApiError(
-                "LimitExceeded.Role.Policy",
-                f"The role can be attached up to {MAX_SYSTEM_PER_USER} system policies and up "
-                f"to {MAX_CUSTOM_PER_USER} custom policies.",
-                409,
-            )
-        role.policies.append((policy.type, policy.name, call.now))
-        policy.attachments += 1
+        attach(role.policies, policy, call.now, "Role")
         return {}
 
     @action("DetachPolicyFromRole")
     def detach_policy_from_role(self, call: Call) -> Response:
         role, policy = self._role_attachment(call)
-        for entry in role.policies:
-            if entry[0] == policy.type and entry[1] == policy.name:
-                role.policies.remove(entry)
-                policy.attachments -= 1
-                return {}
-        raise not_found("Role.Policy")
+        detach(role.policies, policy, "Role")
+        return {}
 
     @action("ListPoliciesForRole")
     def list_policies_for_role(self, call: Call) -> Response:
