@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HttpRequest:
     """One request as it arrived: the adapters (in-process, server) build it, nothing else."""
 
@@ -17,7 +17,7 @@ class HttpRequest:
     client_ip: str = "127.0.0.1"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HttpResponse:
     status: int
     body: bytes

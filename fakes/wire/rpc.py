@@ -99,7 +99,7 @@ class Params(Mapping[str, str]):
         return number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RpcCall:
     """A parsed call: which product, version and action, with which parameters, from where."""
 
