@@ -512,3 +512,65 @@ def test_the_agents_refusal_is_explained(
     (decision,) = cloud.refusals
     assert decision.request.action == "oos:GetSecretParameter"
     assert decision.kind == "ImplicitDeny"
+
+
+def test_a_bat_script_runs_as_user01_too(cloud: FakeCloud, ecs: EcsClient, ready: str) -> None:
+    started = ecs.run_command(
+        ecs_models.RunCommandRequest(
+            region_id=REGION,
+            type="RunBatScript",
+            command_content="whoami",
+            instance_id=[ready],
+            username="user01",
+            windows_password_name="axtSecretPassword",
+        )
+    ).body
+    request = ecs_models.DescribeInvocationResultsRequest(
+        region_id=REGION, invoke_id=started.invoke_id, content_encoding="PlainText"
+    )
+    for _ in range(3):
+        results = ecs.describe_invocation_results(request).body.invocation.invocation_results
+    (result,) = results.invocation_result
+    assert result.output == f"{cloud.guest(ready).hostname.lower()}\\user01\n"
+
+
+def test_a_saved_command_is_invoked_as_user01_with_the_password_parameter(
+    cloud: FakeCloud, ecs: EcsClient, ready: str
+) -> None:
+    command_id = ecs.create_command(
+        ecs_models.CreateCommandRequest(
+            region_id=REGION, name="who", type="RunPowerShellScript", command_content="whoami"
+        )
+    ).body.command_id
+
+    def invoke(parameter: str | None) -> Any:
+        return ecs.invoke_command(
+            ecs_models.InvokeCommandRequest(
+                region_id=REGION,
+                command_id=command_id,
+                instance_id=[ready],
+                username="user01",
+                windows_password_name=parameter,
+            )
+        ).body
+
+    assert _refused(lambda: invoke(None)).code == "WindowsPasswordName.Missed"
+    invoke_id = invoke("axtSecretPassword").invoke_id
+    request = ecs_models.DescribeInvocationResultsRequest(
+        region_id=REGION, invoke_id=invoke_id, content_encoding="PlainText"
+    )
+    for _ in range(3):
+        results = ecs.describe_invocation_results(request).body.invocation.invocation_results
+    (result,) = results.invocation_result
+    assert (result.invocation_status, result.username) == ("Success", "user01")
+
+
+def test_a_linux_script_type_does_not_run_on_windows(ecs: EcsClient, ready: str) -> None:
+    error = _refused(
+        lambda: ecs.run_command(
+            ecs_models.RunCommandRequest(
+                region_id=REGION, type="RunShellScript", command_content="id", instance_id=[ready]
+            )
+        )
+    )
+    assert (error.code, error.status_code) == ("InvalidInstance.NotMatch", 400)
