@@ -49,6 +49,7 @@ def _invoke(world: World, principal: str, name: str, os: str, user: str | None) 
     world.outcome = Started(runner, invoke_id, instance_id, user)
 
 
+@given(parsers.parse('{principal} has run "{script}" on the {os} instance as "{user}"'))
 @when(parsers.parse('{principal} runs "{script}" on the {os} instance as "{user}"'))
 def run_as(world: World, principal: str, script: str, os: str, user: str) -> None:
     _start(world, principal, os, script, user)

@@ -8,11 +8,15 @@ Feature: AliyunECSReadOnlyAccess lets commandUser see instances and results
     Given a Linux instance with the regular users "user01" and "user02"
 
   @assumption_A3
-  Scenario: commandUser lists the instance and reads the results of its own run
+  Scenario: with the read-only policy, commandUser lists the instance
     Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"
     When commandUser lists the ECS instances
     Then the Linux instance is among them
-    When commandUser runs "id -un" on the Linux instance as "user02"
+
+  @assumption_A3
+  Scenario: with the read-only policy, commandUser reads the result of its own run
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"
+    And commandUser has run "id -un" on the Linux instance as "user02"
     Then commandUser can read the result of that run, showing "user02"
 
   @assumption_A2 @assumption_A8
