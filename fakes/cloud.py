@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 from fakes import access
 from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
+from fakes.faults import Fault, Faults
 from fakes.guest import CommandHandler, Guest
 from fakes.ids import IdFactory
 from fakes.policy import Decision
@@ -91,6 +92,7 @@ class FakeCloud:
             self.account_id, self._root_key, self.ram, self.sts, self.clock.now
         )
         self._refusals: deque[Decision] = deque(maxlen=50)
+        self.faults = Faults()
         self._authorizers = {
             product: access.PolicyAuthorizer(self.account_id, self.ram, product, self._refusals)
             for product in self._services
@@ -149,6 +151,23 @@ class FakeCloud:
         """The most recent policy refusals (up to 50), oldest first, each explaining itself."""
         return list(self._refusals)
 
+    def inject(
+        self,
+        action: str = "*",
+        code: str = "Throttling.User",
+        status: int = 400,
+        times: int = 1,
+        *,
+        product: str | None = None,
+        message: str = "",
+        retry_after_ms: int | None = None,
+    ) -> Fault:
+        """Answer the next `times` requests for `action` (`*`: any) of `product` (None: any)
+        with this error instead of acting on them; `retry_after_ms` adds `x-acs-retry-after`.
+        The returned `Fault` counts the requests it `answered`."""
+        fault = Fault(action, code, status, times, product, message, retry_after_ms)
+        return self.faults.arm(fault)
+
     def reset(self) -> None:
         """Forget everything: a new account id, new root key, no users, no instances."""
         with self._lock:
@@ -194,6 +213,10 @@ class FakeCloud:
             try:
                 call = rpc.parse(request)
                 product = call.product
+                if self.faults.armed:  # the one check on the fast path
+                    fault = self.faults.take(call.product, call.action)
+                    if fault is not None:
+                        return self._fault_answer(fault, request_id, host)
                 service = self._services.get(call.product)
                 if service is None:
                     raise ApiError(
@@ -229,6 +252,14 @@ class FakeCloud:
                     500,
                 )
                 return envelope.error(internal, request_id=request_id, host=host, product=product)
+
+    @staticmethod
+    def _fault_answer(fault: Fault, request_id: str, host: str) -> HttpResponse:
+        answer = envelope.error(fault.error(), request_id=request_id, host=host, product=None)
+        if fault.retry_after_ms is None:
+            return answer
+        headers = {**answer.headers, "x-acs-retry-after": str(fault.retry_after_ms)}
+        return HttpResponse(answer.status, answer.body, headers)
 
     # ---- the Cloud Assistant agent, as seen from the cloud ------------------------------------
 

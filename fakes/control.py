@@ -1,8 +1,9 @@
 """The control plane of the standalone server: what a test needs that no Alibaba API offers.
 
-`GET /_fake/account`, `POST /_fake/instances`, `POST /_fake/reset` (DESIGN.md) and
-`GET /_fake/state`, a JSON dump for debugging that never holds a secret. Sans-I/O like
-`FakeCloud.handle`: bytes in, an `HttpResponse` out; errors are JSON `{"Error": ...}`.
+`GET /_fake/account`, `POST /_fake/instances`, `POST /_fake/reset` (DESIGN.md),
+`POST /_fake/faults` (arm an injected error, `FakeCloud.inject`) and `GET /_fake/state`, a JSON
+dump for debugging that never holds a secret. Sans-I/O like `FakeCloud.handle`: bytes in, an
+`HttpResponse` out; errors are JSON `{"Error": ...}`.
 """
 
 from __future__ import annotations
@@ -18,6 +19,15 @@ from fakes.wire.http import HttpResponse
 PREFIX = "/_fake/"
 _JSON = {"Content-Type": "application/json;charset=utf-8"}
 _INSTANCE_FIELDS = ("os", "region", "users")
+_FAULT_FIELDS = {
+    "action": str,
+    "code": str,
+    "status": int,
+    "times": int,
+    "product": str,
+    "message": str,
+    "retry_after_ms": int,
+}
 
 
 class ControlError(Exception):
@@ -63,6 +73,31 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     return {"InstanceId": instance_id}
 
 
+def add_fault(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    """Arm a fault: `{"action", "code", "status", "times"[, "product", "message",
+    "retry_after_ms"]}`; the next `times` matching requests get that error."""
+    try:
+        spec = json.loads(body or b"{}")
+    except ValueError:
+        raise ControlError(
+            400, "the body is not JSON: send {`action`, `code`, `status`, `times`}"
+        ) from None
+    if not isinstance(spec, dict):
+        raise ControlError(400, "the body must be a JSON object with `action`, `code`, `status`")
+    for name, value in spec.items():
+        kind = _FAULT_FIELDS.get(name)
+        if kind is None:
+            known = ", ".join(f"`{k}`" for k in _FAULT_FIELDS)
+            raise ControlError(400, f"unknown field `{name}`: expected {known}")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ControlError(400, f"`{name}` must be {'a number' if kind is int else 'text'}")
+    try:
+        fault = cloud.inject(**spec)
+    except ValueError as e:
+        raise ControlError(400, str(e)) from None
+    return {"Fault": fault.view()}
+
+
 def reset(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     cloud.reset()
     return {"AccountId": cloud.account_id}
@@ -74,6 +109,7 @@ def state(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     with cloud._lock:  # the request path mutates under this lock: read one consistent picture
         now = cloud.clock.now()
         ram, ecs = cloud.ram, cloud.ecs
+        ecs.settle(now)  # run what is due, as the service does before any read of invocations
         users = [
             {
                 "UserName": u.name,
@@ -97,18 +133,37 @@ def state(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
             }
             for p in ram.custom.values()
         ] + [{"PolicyName": p.name, "PolicyType": p.type} for p in ram.system.values()]
+        roles = [
+            {
+                "RoleName": r.name,
+                "Arn": r.arn,
+                "Policies": [{"PolicyType": t, "PolicyName": n} for t, n, _ in r.policies],
+            }
+            for r in ram.roles.values()
+        ]
+        parameters = [
+            {"Name": p.name, "RegionId": p.region, "ParameterVersion": p.version}
+            for p in cloud.oos.parameters.values()
+        ]
         instances = [
             {
                 "InstanceId": i.instance_id,
                 "RegionId": i.region,
                 "OSType": i.os,
                 "HostName": i.guest.hostname,
+                "RamRoleName": i.ram_role,
                 "Ran": [{"Username": who, "Script": what} for who, what in i.guest.history],
             }
             for i in ecs.instances.values()
         ]
         commands = [
-            {"CommandId": c.command_id, "Name": c.name, "Type": c.type, "Content": c.content}
+            {
+                "CommandId": c.command_id,
+                "Name": c.name,
+                "Type": c.type,
+                "Content": c.content,
+                "Kept": c.kept,
+            }
             for c in ecs.commands.values()
         ]
         invocations = [
@@ -135,9 +190,12 @@ def state(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
             "Users": users,
             "AccessKeys": keys,
             "Policies": policies,
+            "Roles": roles,
+            "Parameters": parameters,
             "Instances": instances,
             "Commands": commands,
             "Invocations": invocations,
+            "Faults": cloud.faults.view(),
         }
 
 
@@ -145,6 +203,7 @@ Action = Callable[[FakeCloud, bytes], dict[str, Any]]
 ROUTES: Mapping[str, tuple[str, Action]] = {
     "account": ("GET", account),
     "instances": ("POST", add_instance),
+    "faults": ("POST", add_fault),
     "reset": ("POST", reset),
     "state": ("GET", state),
 }

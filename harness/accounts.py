@@ -1,12 +1,14 @@
 """Provisioning what a scenario needs through the official SDKs, as an administrator would in
 the console: RAM users with their policies and AccessKeys, OOS encrypted parameters, and
-instance RAM roles. Each thing is written to the cleanup ledger the moment it exists."""
+instance RAM roles. Each thing is written to the cleanup ledger the moment it exists, under the
+name `Names` gives it (the spec's name, prefixed in a real account)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any, Protocol
 
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_ecs20140526.client import Client as EcsClient
@@ -18,8 +20,21 @@ from alibabacloud_ram20150501.client import Client as RamClient
 from harness.api import Gateway
 from harness.clients import AccessKey, Principal
 from harness.errors import HarnessError
-from harness.ledger import CleanupLedger
+from harness.ledger import CleanupLedger, Resource
+from harness.names import Names
 from harness.policies import PolicyRef, resolve
+
+
+class Provisioner(Protocol):
+    """What the Given steps ask for: made (provision), or checked as it is (verify)."""
+
+    def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal: ...
+
+    def secret_parameter(self, name: str, value: str, region: str) -> None: ...
+
+    def instance_role(
+        self, role: str, policy_label: str, instance_id: str, region: str
+    ) -> None: ...
 
 
 class RamProvisioner:
@@ -32,6 +47,7 @@ class RamProvisioner:
         policy_dir: Path,
         ecs_client: Callable[[], EcsClient] | None = None,
         oos_client: Callable[[str], OosClient] | None = None,
+        names: Names | None = None,
     ) -> None:
         self._ecs_client = ecs_client
         self._oos_client = oos_client
@@ -40,96 +56,89 @@ class RamProvisioner:
         self._client = client
         self._gateway = gateway
         self._ledger = ledger
+        self._names = names or Names()
+
+    def _make(
+        self,
+        action: str,
+        params: Mapping[str, object],
+        send: Callable[[], Any],
+        resource: Resource | None,
+    ) -> Any:
+        """One create call; what it created goes in the ledger before anything else happens."""
+        answer = self._gateway.call(self._caller, action, params, send)
+        if resource is not None:
+            self._ledger.record(resource)
+        return answer
 
     def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal:
-        """Create `name` with the policies attached and one AccessKey; return its principal."""
+        """Create `name` with the policies attached and one AccessKey; return its principal
+        (named as the spec names it; its key is fresh, so RAM may need a moment)."""
         refs = [resolve(label, self._policy_dir) for label in policy_labels]
+        user = self._names.created(name)
         c = self._client
-        self._gateway.call(
-            self._caller,
+        self._make(
             "CreateUser",
-            {"UserName": name},
-            lambda: c.create_user(ram.CreateUserRequest(user_name=name, display_name=name)),
-        )
-        self._ledger.record(
-            f"RAM user `{name}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DeleteUser",
-                {"UserName": name},
-                lambda: c.delete_user(ram.DeleteUserRequest(user_name=name)),
-            ),
+            {"UserName": user},
+            lambda: c.create_user(ram.CreateUserRequest(user_name=user, display_name=user)),
+            Resource("user", user),
         )
         for ref in refs:
-            if ref.type == "Custom":
-                self._create_policy(ref)
-            self._attach(name, ref)
+            self._attach(user, ref, role=False)
         response = self._gateway.call(
             self._caller,
             "CreateAccessKey",
-            {"UserName": name},
-            lambda: c.create_access_key(ram.CreateAccessKeyRequest(user_name=name)),
+            {"UserName": user},
+            lambda: c.create_access_key(ram.CreateAccessKeyRequest(user_name=user)),
         )
         key = response.body.access_key
         key_id = str(key.access_key_id)
-        self._ledger.record(
-            f"AccessKey `{key_id}` of `{name}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DeleteAccessKey",
-                {"UserName": name, "UserAccessKeyId": key_id},
-                lambda: c.delete_access_key(
-                    ram.DeleteAccessKeyRequest(user_name=name, user_access_key_id=key_id)
-                ),
-            ),
-        )
+        self._ledger.record(Resource("access_key", key_id, detail={"UserName": user}))
+        self._gateway.fresh.add(name)
         return Principal(name, AccessKey(key_id, str(key.access_key_secret)))
+
+    def _policy_name(self, ref: PolicyRef) -> str:
+        return ref.ram_name if ref.type == "System" else self._names.created(ref.ram_name)
 
     def _create_policy(self, ref: PolicyRef) -> None:
         c = self._client
-        self._gateway.call(
-            self._caller,
+        name = self._policy_name(ref)
+        self._make(
             "CreatePolicy",
-            {"PolicyName": ref.ram_name, "PolicyDocument": f"<{ref.label}.json>"},
+            {"PolicyName": name, "PolicyDocument": f"<{ref.label}.json>"},
             lambda: c.create_policy(
-                ram.CreatePolicyRequest(policy_name=ref.ram_name, policy_document=ref.document)
+                ram.CreatePolicyRequest(policy_name=name, policy_document=ref.document)
             ),
-        )
-        self._ledger.record(
-            f"policy `{ref.ram_name}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DeletePolicy",
-                {"PolicyName": ref.ram_name},
-                lambda: c.delete_policy(ram.DeletePolicyRequest(policy_name=ref.ram_name)),
-            ),
+            Resource("policy", name),
         )
 
-    def _attach(self, user: str, ref: PolicyRef) -> None:
+    def _attach(self, holder: str, ref: PolicyRef, *, role: bool) -> None:
+        """Attach a policy (created first when it is custom) to a user or a role."""
+        if ref.type == "Custom":
+            self._create_policy(ref)
         c = self._client
-        params = {"PolicyType": ref.type, "PolicyName": ref.ram_name, "UserName": user}
-        self._gateway.call(
-            self._caller,
-            "AttachPolicyToUser",
-            params,
-            lambda: c.attach_policy_to_user(
-                ram.AttachPolicyToUserRequest(
-                    policy_type=ref.type, policy_name=ref.ram_name, user_name=user
+        name = self._policy_name(ref)
+        who = "RoleName" if role else "UserName"
+        params = {"PolicyType": ref.type, "PolicyName": name, who: holder}
+        if role:
+            send: Callable[[], Any] = lambda: c.attach_policy_to_role(  # noqa: E731
+                ram.AttachPolicyToRoleRequest(
+                    policy_type=ref.type, policy_name=name, role_name=holder
                 )
-            ),
-        )
-        self._ledger.record(
-            f"attachment of `{ref.ram_name}` to `{user}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DetachPolicyFromUser",
-                params,
-                lambda: c.detach_policy_from_user(
-                    ram.DetachPolicyFromUserRequest(
-                        policy_type=ref.type, policy_name=ref.ram_name, user_name=user
-                    )
-                ),
-            ),
+            )
+        else:
+            send = lambda: c.attach_policy_to_user(  # noqa: E731
+                ram.AttachPolicyToUserRequest(
+                    policy_type=ref.type, policy_name=name, user_name=holder
+                )
+            )
+        kind = "role_policy" if role else "user_policy"
+        detail = {"PolicyType": ref.type, who: holder}
+        self._make(
+            f"AttachPolicyTo{'Role' if role else 'User'}",
+            params,
+            send,
+            Resource(kind, name, detail=detail),
         )
 
     # ---- the Windows setup ----------------------------------------------------------------
@@ -139,24 +148,14 @@ class RamProvisioner:
         if self._oos_client is None:
             raise HarnessError("this backend cannot create OOS parameters")
         client = self._oos_client(region)
-        self._gateway.call(
-            self._caller,
+        made = self._names.created(name)
+        self._make(
             "CreateSecretParameter",
-            {"Name": name, "RegionId": region, "Value": value},
+            {"Name": made, "RegionId": region, "Value": value},
             lambda: client.create_secret_parameter(
-                oos.CreateSecretParameterRequest(region_id=region, name=name, value=value)
+                oos.CreateSecretParameterRequest(region_id=region, name=made, value=value)
             ),
-        )
-        self._ledger.record(
-            f"encrypted parameter `{name}` in {region}",
-            lambda: self._gateway.call(
-                self._caller,
-                "DeleteSecretParameter",
-                {"Name": name, "RegionId": region},
-                lambda: client.delete_secret_parameter(
-                    oos.DeleteSecretParameterRequest(region_id=region, name=name)
-                ),
-            ),
+            Resource("parameter", made, region=region),
         )
 
     def instance_role(self, role: str, policy_label: str, instance_id: str, region: str) -> None:
@@ -167,63 +166,28 @@ class RamProvisioner:
         if not trust.is_file():
             raise HarnessError(f"no trust policy for role `{role}`: expected {trust}")
         c = self._client
-        self._gateway.call(
-            self._caller,
+        made = self._names.created(role)
+        self._make(
             "CreateRole",
-            {"RoleName": role, "AssumeRolePolicyDocument": f"<{trust.name}>"},
+            {"RoleName": made, "AssumeRolePolicyDocument": f"<{trust.name}>"},
             lambda: c.create_role(
                 ram.CreateRoleRequest(
-                    role_name=role, assume_role_policy_document=trust.read_text(encoding="utf-8")
+                    role_name=made, assume_role_policy_document=trust.read_text(encoding="utf-8")
                 )
             ),
+            Resource("role", made),
         )
-        self._ledger.record(
-            f"RAM role `{role}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DeleteRole",
-                {"RoleName": role},
-                lambda: c.delete_role(ram.DeleteRoleRequest(role_name=role)),
-            ),
-        )
-        ref = resolve(policy_label, self._policy_dir)
-        if ref.type == "Custom":
-            self._create_policy(ref)
-        params = {"PolicyType": ref.type, "PolicyName": ref.ram_name, "RoleName": role}
-        self._gateway.call(
-            self._caller,
-            "AttachPolicyToRole",
-            params,
-            lambda: c.attach_policy_to_role(
-                ram.AttachPolicyToRoleRequest(
-                    policy_type=ref.type, policy_name=ref.ram_name, role_name=role
-                )
-            ),
-        )
-        self._ledger.record(
-            f"attachment of `{ref.ram_name}` to role `{role}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DetachPolicyFromRole",
-                params,
-                lambda: c.detach_policy_from_role(
-                    ram.DetachPolicyFromRoleRequest(
-                        policy_type=ref.type, policy_name=ref.ram_name, role_name=role
-                    )
-                ),
-            ),
-        )
-        self._attach_to_instance(role, instance_id, region)
+        self._attach(made, resolve(policy_label, self._policy_dir), role=True)
+        self._attach_to_instance(made, instance_id, region)
 
     def _attach_to_instance(self, role: str, instance_id: str, region: str) -> None:
         assert self._ecs_client is not None
         client = self._ecs_client()
         ids = json.dumps([instance_id])
-        params = {"InstanceIds": ids, "RamRoleName": role}
         answer = self._gateway.call(
             self._caller,
             "AttachInstanceRamRole",
-            params,
+            {"InstanceIds": ids, "RamRoleName": role},
             lambda: client.attach_instance_ram_role(
                 ecs.AttachInstanceRamRoleRequest(
                     region_id=region, instance_ids=ids, ram_role_name=role
@@ -233,17 +197,10 @@ class RamProvisioner:
         if answer.body.fail_count:
             results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
             reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
-            raise HarnessError(f"could not attach role `{role}`: {reasons}")
+            raise HarnessError(
+                f"could not attach role `{role}`: {reasons}: an instance holds one RAM role; "
+                "detach the one it has, or use another instance"
+            )
         self._ledger.record(
-            f"role `{role}` on instance `{instance_id}`",
-            lambda: self._gateway.call(
-                self._caller,
-                "DetachInstanceRamRole",
-                params,
-                lambda: client.detach_instance_ram_role(
-                    ecs.DetachInstanceRamRoleRequest(
-                        region_id=region, instance_ids=ids, ram_role_name=role
-                    )
-                ),
-            ),
+            Resource("instance_role", role, region=region, detail={"InstanceId": instance_id})
         )

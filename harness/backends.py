@@ -8,13 +8,19 @@ import os
 import secrets
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
-from typing import Any, Protocol
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Protocol
 
 from fakes import FakeCloud
 from harness.clients import AccessKey, Endpoint, Principal
 from harness.errors import HarnessError
+from harness.names import Names
+from harness.retry import RetryPolicy
 from harness.settings import Settings
+
+if TYPE_CHECKING:
+    from harness.accounts import Provisioner
+    from harness.world import World
 
 
 def _new_password() -> str:
@@ -30,13 +36,34 @@ class Backend(Protocol):
     name: str
     #: Where the SDK clients send their calls; None: the SDK's own Alibaba endpoints.
     endpoint: Endpoint | None
+    #: Verify mode: the Given steps check the account's setup instead of creating it.
+    verifies: bool
+    #: The names things get in the cloud (prefixed in a real account).
+    names: Names
+    #: Where a line of progress goes while an invocation runs; None: nowhere.
+    progress: Callable[[str], None] | None
 
     def start(self) -> None: ...
 
     def stop(self) -> None: ...
 
+    def bind(self, world: World) -> None:
+        """The scenario the backend serves from now on (its evidence, its assumptions)."""
+        ...
+
     @property
     def administrator(self) -> Principal: ...
+
+    @property
+    def observer(self) -> Principal:
+        """Who checks what ran on an instance."""
+        ...
+
+    def provisioner(self, world: World) -> Provisioner:
+        """What the Given steps create things with (or check them with, in verify mode)."""
+        ...
+
+    def retry(self) -> RetryPolicy: ...
 
     def linux_instance(self, users: Sequence[str]) -> str:
         """An instance with these regular users, ready for Cloud Assistant; its id."""
@@ -49,7 +76,36 @@ class Backend(Protocol):
     def sleep(self, seconds: float) -> None: ...
 
 
-class FakeBackend:
+class _FreshAccount:
+    """What both fake backends share: a fresh account per scenario, which the administrator
+    provisions under the spec's own names; no real waiting, no progress to show."""
+
+    verifies = False
+    names = Names()
+    progress: Callable[[str], None] | None = None
+
+    @property
+    def administrator(self) -> Principal:
+        raise NotImplementedError
+
+    def bind(self, world: World) -> None:
+        """Nothing to learn from the scenario: the fake has no assumptions to report."""
+
+    @property
+    def observer(self) -> Principal:
+        return self.administrator
+
+    def provisioner(self, world: World) -> Provisioner:
+        return world.ram_provisioner()
+
+    def sleep(self, seconds: float) -> None:
+        """No real waiting: the fake's clock moves with every call the poller makes."""
+
+    def retry(self) -> RetryPolicy:
+        return RetryPolicy(sleep=self.sleep)
+
+
+class FakeBackend(_FreshAccount):
     """The in-process fake cloud (`fakes`), one fresh account per scenario. Time is virtual."""
 
     name = "fake"
@@ -78,11 +134,8 @@ class FakeBackend:
         passwords.update(chosen)
         return self._cloud.add_instance(os="windows", region=self._settings.region, users=chosen)
 
-    def sleep(self, seconds: float) -> None:
-        """No real waiting: the fake's clock moves with every call the poller makes."""
 
-
-class FakeServerBackend:
+class FakeServerBackend(_FreshAccount):
     """The fake cloud served by another process (`python -m fakes serve`), over HTTP.
 
     Its account is reset before every scenario, so each starts as fresh as in-process: a server
@@ -127,9 +180,6 @@ class FakeServerBackend:
         spec = {"os": "windows", "region": self._settings.region, "users": chosen}
         return str(self._control("POST", "instances", spec)["InstanceId"])
 
-    def sleep(self, seconds: float) -> None:
-        """No real waiting: the server's clock moves with every call the poller makes."""
-
     def _control(self, method: str, name: str, payload: object = None) -> dict[str, Any]:
         """One call to the server's control plane (not an Alibaba API: the SDK cannot make it)."""
         what = f"{method} /_fake/{name}"
@@ -167,8 +217,9 @@ class FakeServerBackend:
 
 
 def open_backend(settings: Settings) -> Backend:
+    """The fake backend of the settings (live ones are opened by harness/live.py)."""
     if settings.backend == "fake" and settings.fake_endpoint:
         return FakeServerBackend(settings, settings.fake_endpoint)
     if settings.backend == "fake":
         return FakeBackend(settings)
-    raise AssertionError(f"backend `{settings.backend}` passed settings but has no class")
+    raise AssertionError(f"backend `{settings.backend}` is not a fake: open it with harness.live")

@@ -1,12 +1,15 @@
-"""Official SDK clients per principal. The secret stays inside `AccessKey`; it has no repr."""
+"""Official SDK clients per principal. The secret stays inside `AccessKey` (it has no repr) or
+inside the credentials client of the standard chain (harness/credentials.py)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_oos20190601.client import Client as OosClient
 from alibabacloud_ram20150501.client import Client as RamClient
+from alibabacloud_sts20150401.client import Client as StsClient
 from alibabacloud_tea_openapi.models import Config
 
 
@@ -23,10 +26,13 @@ class AccessKey:
 
 @dataclass(frozen=True)
 class Principal:
-    """A named identity the spec talks about (`commandUser`, `the administrator`)."""
+    """A named identity the spec talks about (`commandUser`, `the administrator`): signing
+    either with an AccessKey the harness holds (one it created, or the fake's) or through an
+    `alibabacloud_credentials` client (the standard chain, which refreshes STS tokens)."""
 
     name: str
-    key: AccessKey = field(repr=False)
+    key: AccessKey | None = field(default=None, repr=False)
+    credential: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -43,12 +49,14 @@ class Endpoint:
         return cls(rest.rstrip("/"), scheme.upper())
 
 
-def _config(key: AccessKey, region: str, endpoint: Endpoint | None = None) -> Config:
-    config = Config(
-        access_key_id=key.access_key_id,
-        access_key_secret=key.secret,
-        region_id=region,
-    )
+def _config(principal: Principal, region: str, endpoint: Endpoint | None = None) -> Config:
+    key = principal.key
+    if key is not None:
+        config = Config(
+            access_key_id=key.access_key_id, access_key_secret=key.secret, region_id=region
+        )
+    else:
+        config = Config(credential=principal.credential, region_id=region)
     if endpoint is not None:
         config.endpoint = endpoint.host
         config.protocol = endpoint.protocol
@@ -56,12 +64,16 @@ def _config(key: AccessKey, region: str, endpoint: Endpoint | None = None) -> Co
 
 
 def ecs_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> EcsClient:
-    return EcsClient(_config(principal.key, region, endpoint))
+    return EcsClient(_config(principal, region, endpoint))
 
 
 def ram_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> RamClient:
-    return RamClient(_config(principal.key, region, endpoint))
+    return RamClient(_config(principal, region, endpoint))
 
 
 def oos_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> OosClient:
-    return OosClient(_config(principal.key, region, endpoint))
+    return OosClient(_config(principal, region, endpoint))
+
+
+def sts_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> StsClient:
+    return StsClient(_config(principal, region, endpoint))

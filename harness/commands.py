@@ -8,7 +8,7 @@ import base64
 import binascii
 import json
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from alibabacloud_ecs20140526 import models as ecs
@@ -16,6 +16,9 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 
 from harness.api import Gateway
 from harness.errors import HarnessError
+from harness.ledger import CleanupLedger, Resource
+from harness.names import Names
+from harness.retry import backoff
 
 #: Per-instance statuses after which nothing changes any more (reference section 1.7).
 FINAL_STATUSES = frozenset(
@@ -39,14 +42,6 @@ class InstanceResult:
     username: str
 
 
-def backoff(first: float = 0.5, factor: float = 2.0, cap: float = 5.0) -> Iterator[float]:
-    """0.5 s doubling to 5 s, then 5 s for ever."""
-    delay = first
-    while True:
-        yield delay
-        delay = min(delay * factor, cap)
-
-
 def decode_output(text: str | None) -> str:
     """`Output` is Base64 unless PlainText was asked for; the harness always asks for Base64."""
     if not text:
@@ -67,12 +62,21 @@ class CommandRunner:
         gateway: Gateway,
         region: str,
         sleep: Callable[[float], None],
+        *,
+        names: Names | None = None,
+        ledger: CleanupLedger | None = None,
+        progress: Callable[[str], None] | None = None,
+        first_delay: float = 0.5,
     ) -> None:
         self._caller = caller
         self._client = client
         self._gateway = gateway
         self._region = region
         self._sleep = sleep
+        self._names = names or Names()
+        self._ledger = ledger
+        self._progress = progress
+        self._first_delay = first_delay
 
     def run(
         self,
@@ -88,6 +92,8 @@ class CommandRunner:
 
         `password_parameter` is the OOS parameter holding a Windows user's password
         (`WindowsPasswordName`): its name, never the password, travels with the request."""
+        if password_parameter is not None:
+            password_parameter = self._names.parameter(password_parameter)
         request = ecs.RunCommandRequest(
             region_id=self._region,
             type=script_type,
@@ -106,12 +112,17 @@ class CommandRunner:
             "CommandContent": script,
         }
         response = self._gateway.call(
-            self._caller, "RunCommand", shown, lambda: self._client.run_command(request)
+            self._caller,
+            "RunCommand",
+            shown,
+            lambda: self._client.run_command(request),
+            repeatable=True,  # the ClientToken makes a repeat the same run
         )
         return str(response.body.invoke_id)
 
     def save(self, name: str, script: str, *, script_type: str = "RunShellScript") -> str:
-        """Save a command with CreateCommand; return its CommandId."""
+        """Save a command with CreateCommand; return its CommandId. It goes in the ledger."""
+        name = self._names.created(name)
         request = ecs.CreateCommandRequest(
             region_id=self._region, name=name, type=script_type, command_content=script
         )
@@ -119,9 +130,24 @@ class CommandRunner:
         response = self._gateway.call(
             self._caller, "CreateCommand", shown, lambda: self._client.create_command(request)
         )
-        return str(response.body.command_id)
+        command_id = str(response.body.command_id)
+        if self._ledger is not None:
+            self._ledger.record(
+                Resource("command", command_id, self._caller, self._region, {"Name": name})
+            )
+        return command_id
+
+    def delete_saved(self, command_id: str) -> None:
+        request = ecs.DeleteCommandRequest(region_id=self._region, command_id=command_id)
+        self._gateway.call(
+            self._caller,
+            "DeleteCommand",
+            {"CommandId": command_id},
+            lambda: self._client.delete_command(request),
+        )
 
     def find_saved(self, name: str) -> str:
+        name = self._names.created(name)
         request = ecs.DescribeCommandsRequest(region_id=self._region, name=name)
         response = self._gateway.call(
             self._caller,
@@ -145,7 +171,11 @@ class CommandRunner:
         )
         shown = {"CommandId": command_id, "InstanceId": instance_id, "Username": username}
         response = self._gateway.call(
-            self._caller, "InvokeCommand", shown, lambda: self._client.invoke_command(request)
+            self._caller,
+            "InvokeCommand",
+            shown,
+            lambda: self._client.invoke_command(request),
+            repeatable=True,  # the ClientToken makes a repeat the same run
         )
         return str(response.body.invoke_id)
 
@@ -183,10 +213,15 @@ class CommandRunner:
         """Poll until the result is final; give up after the command's timeout plus delivery."""
         deadline = timeout + DELIVERY_ALLOWANCE
         waited = 0.0
-        delays = backoff()
+        delays = backoff(self._first_delay)
         last: InstanceResult | None = None
         while True:
             last = self.result(invoke_id, instance_id)
+            if self._progress is not None:
+                seen = last.status if last else "no result yet"
+                self._progress(
+                    f"{self._caller}: {invoke_id} on {instance_id}: {seen} after {waited:.1f} s"
+                )
             if last is not None and last.status in FINAL_STATUSES:
                 return last
             if waited >= deadline:
@@ -212,6 +247,20 @@ class CommandRunner:
         )
         invocations = response.body.invocations.invocation or []
         return {str(i.invoke_id) for i in invocations}
+
+    def os_of(self, instance_id: str) -> str | None:
+        """The instance's OS type (`linux`, `windows`), or None when the region has no such."""
+        request = ecs.DescribeInstancesRequest(
+            region_id=self._region, instance_ids=json.dumps([instance_id])
+        )
+        response = self._gateway.call(
+            self._caller,
+            "DescribeInstances",
+            {"InstanceIds": instance_id},
+            lambda: self._client.describe_instances(request),
+        )
+        found = response.body.instances.instance or []
+        return str(found[0].ostype or "").lower() if found else None
 
     def hostname_of(self, instance_id: str) -> str:
         """The instance's host name, as Windows prints it before a user name in `whoami`."""

@@ -48,10 +48,22 @@ def test_help_lists_every_option_with_its_environment_twin(pytester: pytest.Pyte
     )
 
 
-def test_a_backend_that_does_not_exist_yet_fails_fast(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--backend", "live")
+@pytest.mark.parametrize("backend", ["live", "record"])
+def test_the_live_backends_are_available(pytester: pytest.Pytester, backend: str) -> None:
+    """Accepted as a setting; with no scenario selected, nothing needs an account."""
+    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--backend", backend)
+    assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
+    result.stdout.fnmatch_lines([f"run-as harness: backend {backend}, region cn-hangzhou*"])
+
+
+def test_a_replay_without_a_recording_names_the_fix(pytester: pytest.Pytester) -> None:
+    result = pytester.runpytest_subprocess(
+        "-p", "harness.plugin", "--backend", "replay", "--cassettes", "nowhere"
+    )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*backend `live` is not available yet*--backend fake*"])
+    result.stderr.fnmatch_lines(
+        ["*no recording to replay: `nowhere/settings.toml` is missing; record one with --backend*"]
+    )
 
 
 def test_an_unknown_backend_from_the_environment_is_named(

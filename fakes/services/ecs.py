@@ -73,7 +73,7 @@ class EcsService(EcsReads, InstanceRoles, Service):
             raise too_many_instances()
         return self._instances(call, list(dict.fromkeys(ids)))
 
-    def _settle(self, now: datetime) -> None:
+    def settle(self, now: datetime) -> None:
         """Start every invocation whose time has come (only the unsettled ones are looked at)."""
         for invoke_id in list(self._unsettled):
             invocation = self.invocations[invoke_id]
@@ -362,7 +362,7 @@ class EcsService(EcsReads, InstanceRoles, Service):
         targets = [t for t in invocation.targets if not wanted or t.instance.instance_id in wanted]
         for target in targets:  # A8
             call.authorize(self.arn(call.region, "instance", target.instance.instance_id))
-        self._settle(call.now)
+        self.settle(call.now)
         for target in targets:
             if target.status(call.now) in ("Pending", "Running"):
                 target.stopped_at = call.now

@@ -48,7 +48,7 @@ class EcsReads:
     def _instances(self, call: Call, ids: Sequence[str]) -> list[Instance]:
         raise NotImplementedError
 
-    def _settle(self, now: datetime) -> None:
+    def settle(self, now: datetime) -> None:
         raise NotImplementedError
 
     @action("DescribeCommands")
@@ -121,7 +121,7 @@ class EcsReads:
     @action("DescribeInvocations")
     def describe_invocations(self, call: Call) -> Response:
         self._reads_invocations(call)
-        self._settle(call.now)
+        self.settle(call.now)
         encoding = call.params.text("ContentEncoding") or "Base64"
         include_output = call.params.flag("IncludeOutput")
         wanted_status = call.params.text("InvokeStatus")
@@ -190,7 +190,7 @@ class EcsReads:
     @action("DescribeInvocationResults")
     def describe_invocation_results(self, call: Call) -> Response:
         self._reads_invocations(call)
-        self._settle(call.now)
+        self.settle(call.now)
         encoding = call.params.text("ContentEncoding") or "Base64"
         instance_id = call.params.text("InstanceId")
         wanted = call.params.text("InvokeRecordStatus")
@@ -226,7 +226,7 @@ class EcsReads:
         else:
             call.authorize(self.arn(call.region, "instance", "*"))
             instances = [i for i in self.instances.values() if i.region == call.region]
-        self._settle(call.now)
+        self.settle(call.now)
         page, number, size = paginate(call, instances, default=10, high=50)
         statuses = []
         for instance in page:

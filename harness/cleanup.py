@@ -1,0 +1,278 @@
+"""Removing what the harness created, through the official SDKs: one resource at a time (the
+ledger's unwind, `python -m harness cleanup --ledger`), or everything whose name starts with a
+prefix (`python -m harness cleanup --prefix`). Something already gone counts as removed."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from alibabacloud_ecs20140526 import models as ecs
+from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_oos20190601 import models as oos
+from alibabacloud_oos20190601.client import Client as OosClient
+from alibabacloud_ram20150501 import models as ram
+from alibabacloud_ram20150501.client import Client as RamClient
+
+from harness.api import Gateway, Refusal
+from harness.errors import HarnessError
+from harness.ledger import Resource
+
+#: Answers that mean the thing is not there (any more).
+_GONE_PREFIXES = ("EntityNotExist", "InvalidCommandId.NotFound", "InvalidInstanceId.NotFound")
+_GONE_CODES = frozenset({"InvalidRamRole.NotEqual", "InvalidRamRole.NotFound"})
+
+
+def is_gone(refusal: Refusal) -> bool:
+    return refusal.code in _GONE_CODES or refusal.code.startswith(_GONE_PREFIXES)
+
+
+@dataclass(frozen=True)
+class Clients:
+    """One principal's SDK clients: RAM, and ECS and OOS by region."""
+
+    caller: str
+    ram: RamClient
+    ecs: Callable[[str], EcsClient]
+    oos: Callable[[str], OosClient]
+
+
+class Remover:
+    """Removes resources as their owners: `clients(owner)` gives the owner's SDK clients."""
+
+    def __init__(self, gateway: Gateway, clients: Callable[[str], Clients]) -> None:
+        self._gateway = gateway
+        self._clients = clients
+
+    def __call__(self, resource: Resource) -> None:
+        """Remove one resource; already gone is fine. A refusal raises `Refusal`."""
+        c = self._clients(resource.owner)
+        try:
+            self._remove(c, resource)
+        except Refusal as refusal:
+            if not is_gone(refusal):
+                raise
+
+    def _call(
+        self, c: Clients, action: str, params: dict[str, str], send: Callable[[], object]
+    ) -> object:
+        return self._gateway.call(c.caller, action, params, send)
+
+    def _remove(self, c: Clients, r: Resource) -> None:
+        d, name, region = r.detail, r.name, r.region
+        if r.kind == "user":
+            self._call(
+                c,
+                "DeleteUser",
+                {"UserName": name},
+                lambda: c.ram.delete_user(ram.DeleteUserRequest(user_name=name)),
+            )
+        elif r.kind == "access_key":
+            user = d["UserName"]
+            self._call(
+                c,
+                "DeleteAccessKey",
+                {"UserName": user, "UserAccessKeyId": name},
+                lambda: c.ram.delete_access_key(
+                    ram.DeleteAccessKeyRequest(user_name=user, user_access_key_id=name)
+                ),
+            )
+        elif r.kind == "policy":
+            self._call(
+                c,
+                "DeletePolicy",
+                {"PolicyName": name},
+                lambda: c.ram.delete_policy(ram.DeletePolicyRequest(policy_name=name)),
+            )
+        elif r.kind == "user_policy":
+            kind, user = d["PolicyType"], d["UserName"]
+            self._call(
+                c,
+                "DetachPolicyFromUser",
+                {"PolicyType": kind, "PolicyName": name, "UserName": user},
+                lambda: c.ram.detach_policy_from_user(
+                    ram.DetachPolicyFromUserRequest(
+                        policy_type=kind, policy_name=name, user_name=user
+                    )
+                ),
+            )
+        elif r.kind == "role":
+            self._call(
+                c,
+                "DeleteRole",
+                {"RoleName": name},
+                lambda: c.ram.delete_role(ram.DeleteRoleRequest(role_name=name)),
+            )
+        elif r.kind == "role_policy":
+            kind, role = d["PolicyType"], d["RoleName"]
+            self._call(
+                c,
+                "DetachPolicyFromRole",
+                {"PolicyType": kind, "PolicyName": name, "RoleName": role},
+                lambda: c.ram.detach_policy_from_role(
+                    ram.DetachPolicyFromRoleRequest(
+                        policy_type=kind, policy_name=name, role_name=role
+                    )
+                ),
+            )
+        elif r.kind == "parameter":
+            client = c.oos(region)
+            self._call(
+                c,
+                "DeleteSecretParameter",
+                {"Name": name, "RegionId": region},
+                lambda: client.delete_secret_parameter(
+                    oos.DeleteSecretParameterRequest(region_id=region, name=name)
+                ),
+            )
+        elif r.kind == "instance_role":
+            self._detach_instance_role(c, name, d["InstanceId"], region)
+        elif r.kind == "command":
+            client = c.ecs(region)
+            self._call(
+                c,
+                "DeleteCommand",
+                {"CommandId": name},
+                lambda: client.delete_command(
+                    ecs.DeleteCommandRequest(region_id=region, command_id=name)
+                ),
+            )
+        else:
+            raise HarnessError(f"cannot remove a `{r.kind}`: the ledger is from another version")
+
+    def _detach_instance_role(self, c: Clients, role: str, instance_id: str, region: str) -> None:
+        client = c.ecs(region)
+        ids = json.dumps([instance_id])
+        answer = self._gateway.call(
+            c.caller,
+            "DetachInstanceRamRole",
+            {"InstanceIds": ids, "RamRoleName": role},
+            lambda: client.detach_instance_ram_role(
+                ecs.DetachInstanceRamRoleRequest(
+                    region_id=region, instance_ids=ids, ram_role_name=role
+                )
+            ),
+        )
+        body = answer.body
+        if body.fail_count:
+            rows = body.detach_instance_ram_role_results.detach_instance_ram_role_result
+            codes = {str(row.code) for row in rows}
+            if not codes <= _GONE_CODES:
+                raise HarnessError(f"could not detach role `{role}` from `{instance_id}`: {codes}")
+
+
+def by_prefix(
+    c: Clients, gateway: Gateway, prefix: str, regions: Iterable[str]
+) -> Iterator[Resource]:
+    """Everything whose name starts with `prefix`, in the order it can be removed: instance
+    roles, saved commands and parameters per region, then users, roles and custom policies."""
+    lister = _Lister(c, gateway)
+    roles = [name for name in lister.roles() if name.startswith(prefix)]
+    for region in regions:
+        for role in roles:
+            for instance_id in lister.instances_holding(role, region):
+                yield Resource(
+                    "instance_role", role, region=region, detail={"InstanceId": instance_id}
+                )
+        for command_id, name in lister.commands(region):
+            if name.startswith(prefix):
+                yield Resource("command", command_id, region=region)
+        for name in lister.parameters(prefix, region):
+            yield Resource("parameter", name, region=region)
+    for user in (name for name in lister.users() if name.startswith(prefix)):
+        for kind, policy in lister.policies_of("UserName", user):
+            yield Resource("user_policy", policy, detail={"PolicyType": kind, "UserName": user})
+        for key_id in lister.keys_of(user):
+            yield Resource("access_key", key_id, detail={"UserName": user})
+        yield Resource("user", user)
+    for role in roles:
+        for kind, policy in lister.policies_of("RoleName", role):
+            yield Resource("role_policy", policy, detail={"PolicyType": kind, "RoleName": role})
+        yield Resource("role", role)
+    for policy in lister.custom_policies():
+        if policy.startswith(prefix):
+            yield Resource("policy", policy)
+
+
+class _Lister:
+    """The List and Describe calls `by_prefix` makes, as the administrator."""
+
+    def __init__(self, c: Clients, gateway: Gateway) -> None:
+        self._c = c
+        self._gateway = gateway
+
+    def _call(self, action: str, params: dict[str, str], send: Callable[[], Any]) -> Any:
+        return self._gateway.call(self._c.caller, action, params, send).body
+
+    def roles(self) -> list[str]:
+        request = ram.ListRolesRequest(max_items=1000)
+        body = self._call("ListRoles", {}, lambda: self._c.ram.list_roles(request))
+        return [str(r.role_name) for r in body.roles.role or []]
+
+    def users(self) -> list[str]:
+        request = ram.ListUsersRequest(max_items=1000)
+        body = self._call("ListUsers", {}, lambda: self._c.ram.list_users(request))
+        return [str(u.user_name) for u in body.users.user or []]
+
+    def custom_policies(self) -> list[str]:
+        request = ram.ListPoliciesRequest(policy_type="Custom", max_items=1000)
+        body = self._call(
+            "ListPolicies", {"PolicyType": "Custom"}, lambda: self._c.ram.list_policies(request)
+        )
+        return [str(p.policy_name) for p in body.policies.policy or []]
+
+    def policies_of(self, who: str, name: str) -> list[tuple[str, str]]:
+        if who == "UserName":
+            user_request = ram.ListPoliciesForUserRequest(user_name=name)
+            body = self._call(
+                "ListPoliciesForUser",
+                {who: name},
+                lambda: self._c.ram.list_policies_for_user(user_request),
+            )
+        else:
+            role_request = ram.ListPoliciesForRoleRequest(role_name=name)
+            body = self._call(
+                "ListPoliciesForRole",
+                {who: name},
+                lambda: self._c.ram.list_policies_for_role(role_request),
+            )
+        return [(str(p.policy_type), str(p.policy_name)) for p in body.policies.policy or []]
+
+    def keys_of(self, user: str) -> list[str]:
+        request = ram.ListAccessKeysRequest(user_name=user)
+        body = self._call(
+            "ListAccessKeys", {"UserName": user}, lambda: self._c.ram.list_access_keys(request)
+        )
+        return [str(k.access_key_id) for k in body.access_keys.access_key or []]
+
+    def instances_holding(self, role: str, region: str) -> list[str]:
+        client = self._c.ecs(region)
+        request = ecs.DescribeInstanceRamRoleRequest(region_id=region, ram_role_name=role)
+        body = self._call(
+            "DescribeInstanceRamRole",
+            {"RamRoleName": role, "RegionId": region},
+            lambda: client.describe_instance_ram_role(request),
+        )
+        held = body.instance_ram_role_sets.instance_ram_role_set or []
+        return [str(row.instance_id) for row in held]
+
+    def commands(self, region: str) -> list[tuple[str, str]]:
+        client = self._c.ecs(region)
+        request = ecs.DescribeCommandsRequest(region_id=region, page_size=50)
+        body = self._call(
+            "DescribeCommands", {"RegionId": region}, lambda: client.describe_commands(request)
+        )
+        return [(str(c.command_id), str(c.name)) for c in body.commands.command or []]
+
+    def parameters(self, prefix: str, region: str) -> list[str]:
+        client = self._c.oos(region)
+        request = oos.ListSecretParametersRequest(region_id=region, name=prefix, max_results=100)
+        body = self._call(
+            "ListSecretParameters",
+            {"Name": prefix, "RegionId": region},
+            lambda: client.list_secret_parameters(request),
+        )
+        names = [str(p.name) for p in body.parameters or []]
+        return [n for n in names if n.startswith(prefix)]

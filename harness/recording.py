@@ -1,0 +1,255 @@
+"""Record and replay with vcrpy: one cassette per scenario,
+`features/cassettes/<feature>/<scenario>.yaml`, and the settings of the recording beside them in
+`features/cassettes/settings.toml`, so a replay needs no settings and no credentials.
+
+A cassette opens with a `recorded` block: when, against what, in which mode, with which SDK
+versions, and the scenario's name prefix (a replay reuses it, so the names match). Requests are
+matched on product, action and the parameters that carry meaning, never on nonces, dates,
+signatures or ClientTokens (harness/scrub.py decides what is kept).
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl
+
+import pytest
+import vcr  # type: ignore[import-untyped]
+import yaml  # type: ignore[import-untyped]
+
+from harness.errors import HarnessError
+from harness.scrub import SCRUBBED, Scrubber
+from harness.settings import Settings, parse
+
+SETTINGS_FILE = "settings.toml"
+#: The settings a recording fixes: a replay must use the same, or its requests differ.
+RECORDED_KEYS = (
+    "region",
+    "linux_instance",
+    "windows_instance",
+    "run_as_users",
+    "refused_users",
+    "windows_password_parameter",
+    "command_user_policies",
+    "prefix",
+    "poll_interval",
+    "ram_settle",
+)
+#: Parameters that change with every call and carry no meaning for the cloud's answer.
+UNMATCHED = frozenset(
+    {
+        "ClientToken",
+        "Signature",
+        "SignatureNonce",
+        "SignatureMethod",
+        "SignatureVersion",
+        "SignatureType",
+        "Timestamp",
+        "AccessKeyId",
+        "SecurityToken",
+        "Format",
+    }
+)
+SDKS = (
+    "alibabacloud-tea-openapi",
+    "alibabacloud-ecs20140526",
+    "alibabacloud-ram20150501",
+    "alibabacloud-oos20190601",
+    "alibabacloud-sts20150401",
+    "alibabacloud-credentials",
+    "vcrpy",
+)
+
+
+def cassette_path(cassettes: Path, feature: str, test_name: str) -> Path:
+    """(`features/linux/allowlist.feature`, `test_x[ROOT]`) -> `linux/allowlist/x-+r+o+o+t.yaml`
+    under `cassettes`: a capital letter is written `+` and the letter, so `root`, `Root` and
+    `ROOT` stay three files on a file system that ignores case."""
+    folder = Path(feature).with_suffix("")
+    if folder.parts and folder.parts[0] == "features":
+        folder = Path(*folder.parts[1:])
+    name = test_name.removeprefix("test_")
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")
+    name = re.sub(r"[A-Z]", lambda capital: "+" + capital.group().lower(), name)
+    return cassettes / folder / f"{name}.yaml"
+
+
+def sdk_versions() -> dict[str, str]:
+    found = {}
+    for name in SDKS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
+
+
+# ---- settings beside the cassettes -----------------------------------------------------------
+
+
+def write_settings(settings: Settings, mode: str, against: str) -> Path:
+    """The settings of this recording, for replays; names and ids only, never a secret."""
+    lines = [
+        "# Written by `pytest --backend record`: what `--backend replay` runs with.",
+        f"# recorded against: {against}",
+        "",
+    ]
+    for key in RECORDED_KEYS:
+        value = getattr(settings, key)
+        if value is None:
+            continue
+        if isinstance(value, tuple):
+            lines.append(f"{key} = [{', '.join(_toml_str(v) for v in value)}]")
+        elif isinstance(value, float):
+            lines.append(f"{key} = {value}")
+        else:
+            lines.append(f"{key} = {_toml_str(str(value))}")
+    lines += ["", "[recorded]", f"mode = {_toml_str(mode)}", f"against = {_toml_str(against)}"]
+    if settings.endpoint:
+        lines.append(f"endpoint = {_toml_str(settings.endpoint)}")
+    path = settings.cassettes / SETTINGS_FILE
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def _toml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def replay_settings(settings: Settings) -> tuple[Settings, tuple[str, str]]:
+    """The recording's settings over `settings`, and (mode, what it was recorded against)."""
+    path = settings.cassettes / SETTINGS_FILE
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise pytest.UsageError(
+            f"no recording to replay: `{path}` is missing; record one with --backend record "
+            "(see README, Record and replay)"
+        ) from None
+    except tomllib.TOMLDecodeError as e:
+        raise pytest.UsageError(f"`{path}` is not TOML: {e}") from None
+    recorded = data.pop("recorded", {})
+    given = {
+        key: ",".join(v) if isinstance(v, list) else str(v)
+        for key, v in data.items()
+        if key in RECORDED_KEYS
+    }
+    parsed = parse({"backend": "fake", "policies": str(settings.policies), **given})
+    chosen = replace(
+        settings,
+        **{key: getattr(parsed, key) for key in RECORDED_KEYS},
+        endpoint=recorded.get("endpoint") or None,
+    )
+    return chosen, (str(recorded.get("mode", "provision")), str(recorded.get("against", "?")))
+
+
+# ---- one scenario's cassette -----------------------------------------------------------------
+
+
+class _Format:
+    """vcrpy serializer: YAML with the `recorded` block first."""
+
+    def __init__(self, recorded: dict[str, Any]) -> None:
+        self.recorded = recorded
+
+    def serialize(self, cassette: dict[str, Any]) -> str:
+        text: str = yaml.safe_dump(
+            {"recorded": self.recorded, **cassette},
+            sort_keys=False,
+            allow_unicode=True,
+            width=100,
+        )
+        return text
+
+    @staticmethod
+    def deserialize(text: str) -> dict[str, Any]:
+        data = yaml.safe_load(text)
+        if not isinstance(data, dict):
+            raise ValueError("a cassette is a YAML mapping")
+        return data
+
+
+def recorded_block(path: Path) -> dict[str, Any]:
+    """The `recorded` block of a cassette; a missing cassette names the fix."""
+    try:
+        data = _Format.deserialize(path.read_text(encoding="utf-8"))
+    except OSError:
+        raise HarnessError(
+            f"no cassette `{path}` to replay: record the scenario with --backend record"
+        ) from None
+    block = data.get("recorded")
+    if not isinstance(block, dict) or "prefix" not in block:
+        raise HarnessError(f"cassette `{path}` has no `recorded` block: record it again")
+    return block
+
+
+def _call_of(request: Any) -> tuple[str, str, str, list[tuple[str, str]]]:
+    """(method, product version, action, meaningful parameters) of a request."""
+    query = parse_qsl(request.parsed_uri.query, keep_blank_values=True)
+    body = request.body
+    if isinstance(body, bytes) and body and b"{" not in body:
+        query += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    named = dict(query)
+    version = headers.get("x-acs-version") or named.get("Version", "")
+    action = headers.get("x-acs-action") or named.get("Action", "")
+    meaningful = sorted(
+        (k, v) for k, v in query if k not in UNMATCHED and k not in ("Action", "Version")
+    )
+    return request.method, version, action, meaningful
+
+
+def same_call(r1: Any, r2: Any) -> None:
+    """vcrpy matcher: raises AssertionError saying how two requests differ."""
+    first, second = _call_of(r1), _call_of(r2)
+    if first != second:
+        raise AssertionError(f"{first[2]} {first[3]} is not {second[2]} {second[3]}")
+
+
+@contextmanager
+def scenario_cassette(
+    path: Path, *, record: bool, recorded: dict[str, Any] | None = None
+) -> Iterator[Scrubber]:
+    """Record into `path` (afresh), or replay it with no network; yields the scrubber."""
+    scrubber = Scrubber()
+    recorder = vcr.VCR(
+        record_mode="all" if record else "none",
+        match_on=["runas_call"],
+        before_record_request=scrubber.request,
+        before_record_response=scrubber.response,
+        decode_compressed_response=True,
+        serializer="runas",
+    )
+    recorder.register_matcher("runas_call", same_call)
+    recorder.register_serializer("runas", _Format(recorded or {}))
+    if record:
+        path.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with recorder.use_cassette(str(path)):
+        yield scrubber
+
+
+def recorded(
+    settings: Settings, *, mode: str, against: str, prefix: str, scenario: str
+) -> dict[str, Any]:
+    """The `recorded` block of a new cassette."""
+    return {
+        "at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "against": against,
+        "endpoint": settings.endpoint or "Alibaba Cloud's endpoints",
+        "mode": mode,
+        "region": settings.region,
+        "prefix": prefix,
+        "scenario": scenario,
+        "sdk": sdk_versions(),
+        "secrets": f"scrubbed: replaced by {SCRUBBED}, or dropped with the signing headers",
+    }

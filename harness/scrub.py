@@ -1,0 +1,170 @@
+"""What a cassette may keep. Requests keep the method, the URL and a few headers; signatures,
+nonces, dates, key ids and tokens are dropped, and secret values (an OOS `Value`, a password) are
+replaced. Responses lose AccessKey secrets, security tokens and secret values. The account id
+is replaced by a placeholder everywhere, also inside Base64 text, the same way every time.
+
+The same request scrubbing runs on a replayed request before it is matched, so a scrubbed
+recording matches the live request that made it.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import logging
+import re
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+#: Placeholders written instead of what was there.
+SCRUBBED = "<scrubbed>"
+ACCOUNT = "<account-id>"
+
+#: Request headers a cassette keeps; every other one (Authorization, x-acs-signature-nonce,
+#: x-acs-date, x-acs-security-token, x-acs-content-sha256, user-agent, ...) is dropped.
+KEPT_REQUEST_HEADERS = frozenset({"host", "x-acs-action", "x-acs-version", "content-type"})
+#: Response headers a cassette keeps (the retry hint matters to a replayed throttling).
+KEPT_RESPONSE_HEADERS = frozenset({"content-type", "x-acs-retry-after", "x-acs-request-id"})
+#: Query or form parameters dropped from a request: they sign or identify, and change per call.
+DROPPED_PARAMETERS = frozenset(
+    {"Signature", "SignatureNonce", "Timestamp", "AccessKeyId", "SecurityToken"}
+)
+#: Parameters whose value is secret: kept as a placeholder, so the request still matches.
+SECRET_PARAMETERS = frozenset({"Value", "Password", "Plaintext", "SecretData"})
+#: Response fields whose value is secret.
+SECRET_FIELDS = frozenset(
+    {"AccessKeySecret", "SecurityToken", "Value", "SecretData", "Plaintext", "Password"}
+)
+
+
+class Scrubber:
+    """Scrubs one scenario's traffic; learns the account id from the first answer naming it."""
+
+    def __init__(self, account_id: str | None = None) -> None:
+        self.account_id = account_id
+
+    # ---- text ----------------------------------------------------------------------------------
+
+    def text(self, value: str) -> str:
+        """`value` with the account id replaced, also inside Base64-encoded text."""
+        if not self.account_id:
+            return value
+        if self.account_id in value:
+            return value.replace(self.account_id, ACCOUNT)
+        decoded = _base64_text(value)
+        if decoded is not None and self.account_id in decoded:
+            return base64.b64encode(self.text(decoded).encode("utf-8")).decode("ascii")
+        return value
+
+    def data(self, value: Any) -> Any:
+        """A JSON value with secret fields replaced and the account id scrubbed."""
+        if isinstance(value, dict):
+            return {
+                k: SCRUBBED if k in SECRET_FIELDS and v not in (None, "") else self.data(v)
+                for k, v in value.items()
+            }
+        if isinstance(value, list):
+            return [self.data(v) for v in value]
+        if isinstance(value, str):
+            return self.text(value)
+        return value
+
+    def parameters(self, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        return [
+            (k, SCRUBBED if k in SECRET_PARAMETERS else self.text(v))
+            for k, v in pairs
+            if k not in DROPPED_PARAMETERS
+        ]
+
+    # ---- the vcrpy hooks -----------------------------------------------------------------------
+
+    def request(self, request: Any) -> Any:
+        """vcrpy `before_record_request`: `request` is already a copy."""
+        parts = urlsplit(request.uri)
+        query = self.parameters(parse_qsl(parts.query, keep_blank_values=True))
+        request.uri = urlunsplit(parts._replace(query=urlencode(query)))
+        request.headers = {
+            k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS
+        }
+        body = request.body
+        if isinstance(body, bytes) and body:
+            text = body.decode("utf-8", errors="replace")
+            if "=" in text and "{" not in text:  # a form: scrub it as parameters
+                form = self.parameters(parse_qsl(text, keep_blank_values=True))
+                request.body = urlencode(form)
+            else:
+                request.body = self.text(text)
+        return request
+
+    def response(self, response: dict[str, Any]) -> dict[str, Any]:
+        """vcrpy `before_record_response`: `response` is already a copy."""
+        response["headers"] = {
+            k: v for k, v in response["headers"].items() if k.lower() in KEPT_RESPONSE_HEADERS
+        }
+        raw = response["body"]["string"]
+        text = raw.decode("utf-8", errors="replace") if isinstance(raw, bytes) else str(raw)
+        try:
+            data = json.loads(text)
+        except ValueError:
+            response["body"]["string"] = self.text(text).encode("utf-8")
+            return response
+        if isinstance(data, dict) and isinstance(data.get("AccountId"), str | int):
+            self.account_id = self.account_id or str(data["AccountId"])
+        response["body"]["string"] = json.dumps(self.data(data)).encode("utf-8")
+        return response
+
+
+def _base64_text(value: str) -> str | None:
+    """The UTF-8 text `value` encodes in Base64, or None when it is not such."""
+    if len(value) < 16 or len(value) % 4:
+        return None
+    try:
+        return base64.b64decode(value, validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+# ---- logs ------------------------------------------------------------------------------------
+
+#: A URL's query string, where the SDKs put every parameter (an OOS `Value` among them).
+_QUERY = re.compile(r"\?[^\s'\">)]*")
+#: Loggers that would write request URLs or raw responses (urllib3 at DEBUG, vcrpy at DEBUG and
+#: INFO); the SDK's own HTTP debug log writes the signing headers, so it is dropped whole.
+NOISY_LOGGERS = (
+    "urllib3.connectionpool",
+    "vcr.cassette",
+    "vcr.request",
+    "vcr.stubs",
+    "vcr.matchers",
+    "darabonba-core",
+)
+
+
+class SecretsOutOfLogs(logging.Filter):
+    """Query strings out of log lines; raw recorded responses and signing headers dropped."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.name == "darabonba-core":
+            return False
+        if record.name == "vcr.cassette" and str(record.msg).startswith("Appending request"):
+            return False
+        record.msg = _QUERY.sub("?...", str(record.msg))
+        if isinstance(record.args, tuple):
+            record.args = tuple(_clean_arg(a) for a in record.args)
+        return True
+
+
+def _clean_arg(value: object) -> object:
+    if isinstance(value, int | float):
+        return value
+    text = str(value)
+    return _QUERY.sub("?...", text) if "?" in text else value
+
+
+def keep_secrets_out_of_logs() -> None:
+    """Install `SecretsOutOfLogs` on the loggers that need it (once)."""
+    for name in NOISY_LOGGERS:
+        logger = logging.getLogger(name)
+        if not any(isinstance(f, SecretsOutOfLogs) for f in logger.filters):
+            logger.addFilter(SecretsOutOfLogs())

@@ -1,0 +1,62 @@
+"""What the live tests share: running pytest in a subprocess against a stand-in account."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from collections.abc import Mapping
+from pathlib import Path
+
+from harness.standin import StandIn, holdings, isolated_env
+
+__all__ = ["ROOT", "clean_env", "holdings", "live_env", "output", "run_pytest", "small_spec"]
+
+ROOT = Path(__file__).resolve().parents[2]
+STEPS = '["harness.plugin", "steps.instances", "steps.accounts", "steps.commands", "steps.windows"]'
+INI = """
+[pytest]
+markers =
+    linux: Linux scenarios
+    windows: Windows scenarios
+filterwarnings = error
+"""
+
+
+def clean_env(home: Path, **chosen: str) -> dict[str, str]:
+    """No outside settings or credentials, a HOME with no credentials files."""
+    return isolated_env(home, **chosen)
+
+
+def live_env(stand_in: StandIn, home: Path, **chosen: str) -> dict[str, str]:
+    """A live run against the stand-in: its settings and credentials, no real waiting."""
+    return stand_in.environment(home, **chosen)
+
+
+def run_pytest(
+    *args: str, env: Mapping[str, str], cwd: Path = ROOT, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def small_spec(folder: Path, feature: str, steps: str = "") -> Path:
+    """A project of one feature file using the harness's steps, plus `steps` of its own."""
+    (folder / "pytest.ini").write_text(INI)
+    (folder / "conftest.py").write_text(f"pytest_plugins = {STEPS}\n" + textwrap.dedent(steps))
+    (folder / "test_spec.py").write_text(
+        'from pytest_bdd import scenarios\n\nscenarios("spec.feature")\n'
+    )
+    (folder / "spec.feature").write_text(textwrap.dedent(feature))
+    return folder
+
+
+def output(run: subprocess.CompletedProcess[str]) -> str:
+    return run.stdout[-4000:] + run.stderr[-2000:]

@@ -1,0 +1,28 @@
+"""Running pytest in a subprocess (as tests/live does) for the recording tests."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run_pytest(
+    *args: str, env: Mapping[str, str], cwd: Path = ROOT, timeout: float = 120
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", *args],
+        cwd=cwd,
+        env=dict(env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+
+
+def output(run: subprocess.CompletedProcess[str]) -> str:
+    return run.stdout[-4000:] + run.stderr[-2000:]

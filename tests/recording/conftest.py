@@ -1,0 +1,33 @@
+"""Fixtures for live runs against a stand-in account: a fake cloud server on a free loopback
+port, set up the way an administrator's account is before a live run."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+
+import pytest
+
+from fakes import serve
+from fakes.server import FakeServer
+from harness.standin import StandIn, holdings, prepare
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with serve("127.0.0.1", 0) as running:
+        yield running
+
+
+@pytest.fixture
+def account(server: FakeServer) -> StandIn:
+    """The stand-in after the administrator's own setup: instances, the password parameter,
+    and an administrator allowed to provision."""
+    return prepare(server.url)
+
+
+@pytest.fixture
+def before(account: StandIn) -> dict[str, set[str]]:
+    """What the account held before the run."""
+    return holdings(account.state())
