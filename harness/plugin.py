@@ -260,10 +260,11 @@ def pytest_terminal_summary(
     if not outcomes:
         return
     backend = config.stash[SETTINGS_KEY].backend
+    live = config.stash.get(LIVE_KEY, None)
     verdict = {
         "fake": "modelled by the fake, not confirmed",
         "replay": f"as recorded against {config.stash.get(REPLAY_KEY, ('', '?'))[1]}",
-    }.get(backend, "checked")
+    }.get(backend, f"checked against {live.against if live is not None else 'the cloud'}")
     terminalreporter.section("assumptions the spec rests on")
     for key in sorted(outcomes, key=lambda k: (len(k), k)):
         results = outcomes[key]

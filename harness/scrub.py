@@ -20,6 +20,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 #: Placeholders written instead of what was there.
 SCRUBBED = "<scrubbed>"
 ACCOUNT = "<account-id>"
+#: AccessKey ids (`LTAI...`, and STS's `STS.`...): not secrets, but they name a key; each
+#: distinct id becomes `<access-key-id-N>`, the same one every time it appears in a scenario.
+_KEY_ID = re.compile(r"\b(?:LTAI[0-9A-Za-z]{12,30}|STS\.[0-9A-Za-z]{12,60})\b")
 
 #: Request headers a cassette keeps; every other one (Authorization, x-acs-signature-nonce,
 #: x-acs-date, x-acs-security-token, x-acs-content-sha256, user-agent, ...) is dropped.
@@ -43,11 +46,19 @@ class Scrubber:
 
     def __init__(self, account_id: str | None = None) -> None:
         self.account_id = account_id
+        self._key_ids: dict[str, str] = {}
+
+    def _key_id(self, match: re.Match[str]) -> str:
+        found = match.group(0)
+        if found not in self._key_ids:
+            self._key_ids[found] = f"<access-key-id-{len(self._key_ids) + 1}>"
+        return self._key_ids[found]
 
     # ---- text ----------------------------------------------------------------------------------
 
     def text(self, value: str) -> str:
-        """`value` with the account id replaced, also inside Base64-encoded text."""
+        """`value` with AccessKey ids and the account id replaced, also inside Base64 text."""
+        value = _KEY_ID.sub(self._key_id, value)
         if not self.account_id:
             return value
         if self.account_id in value:
