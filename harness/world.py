@@ -45,6 +45,7 @@ class World:
     saved_commands: dict[str, str] = field(default_factory=dict)  # name -> command id
     passwords: dict[str, str] = field(default_factory=dict, repr=False)  # Windows logons
     outcome: Started | Refusal | None = None
+    outcomes: dict[str, Started | Refusal] = field(default_factory=dict)  # run-as user -> outcome
     listed_instances: list[str] | None = None
     #: What the scenario rests on but the harness could not check (verify mode), in words.
     assumed: list[str] = field(default_factory=list)

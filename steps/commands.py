@@ -168,6 +168,37 @@ def refused_with(world: World, code: str) -> None:
         raise SpecViolation(f"refused with `{outcome.code}`, not `{code}`: {outcome}")
 
 
+@when(
+    parsers.parse(
+        '{principal} runs "{script}" on the {os} instance as each user that must be refused'
+    )
+)
+def run_as_each_refused_user(world: World, principal: str, script: str, os: str) -> None:
+    """One run per user in the refused-users setting (default root and system)."""
+    for user in world.settings.refused_users:
+        _start(world, principal, os, script, user)
+        assert world.outcome is not None
+        world.outcomes[user] = world.outcome
+
+
+@then(parsers.parse('each of those requests is refused with "{code}"'))
+def each_refused_with(world: World, code: str) -> None:
+    if not world.outcomes:
+        raise SpecViolation("no request was made: the refused-users setting is empty")
+    exposed = [user for user, o in world.outcomes.items() if isinstance(o, Started)]
+    if exposed:
+        raise SpecViolation(
+            "the account is exposed: RAM accepted requests to run as "
+            + ", ".join(f"`{user}`" for user in exposed)
+        )
+    wrong = {
+        u: o.code for u, o in world.outcomes.items() if isinstance(o, Refusal) and o.code != code
+    }
+    if wrong:
+        shown = ", ".join(f"`{u}` with `{c}`" for u, c in wrong.items())
+        raise SpecViolation(f"refused, but not with `{code}`: {shown}")
+
+
 @then("nothing ran on the instance")
 def nothing_ran(world: World) -> None:
     for instance_id, before in world.baseline.items():

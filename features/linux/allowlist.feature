@@ -33,3 +33,8 @@ Feature: Under the allow-list policy, commandUser runs commands only as user01 a
     When commandUser runs "whoami" on the Linux instance without naming a user
     Then the request is refused with "Forbidden.RAM"
     And nothing ran on the instance
+
+  Scenario: every user the administrator says must be refused is refused
+    When commandUser runs "whoami" on the Linux instance as each user that must be refused
+    Then each of those requests is refused with "Forbidden.RAM"
+    And nothing ran on the instance

@@ -40,3 +40,8 @@ Feature: Under the deny-list policy, commandUser runs commands as anyone but roo
   Scenario: a user missing from the instance passes RAM and then fails on the instance
     When commandUser runs "whoami" on the Linux instance as "user03"
     Then the command fails on the instance with "AccountNotExists"
+
+  Scenario: under the deny-list, every user the administrator says must be refused is refused
+    When commandUser runs "whoami" on the Linux instance as each user that must be refused
+    Then each of those requests is refused with "Forbidden.RAM"
+    And nothing ran on the instance

@@ -5,6 +5,7 @@ passed), skips what does not apply to this account, and says when the account is
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -37,7 +38,9 @@ def test_the_spec_verifies_the_setup_and_reports_what_it_assumed(guide_account, 
     assert " skipped" in last, last
     assert " passed" not in last, last
     # every scenario that held rests on policies commandUser may not read: assumed, not passed
-    assert "assumed, not passed: 15 scenario(s) held" in run.stdout
+    held = re.search(r"assumed, not passed: (\d+) scenario\(s\) held", run.stdout)
+    assert held is not None, output(run)
+    assert f"{held.group(1)} assumed" in last  # the summary and the final line agree
     assert "commandUser has the policies `AliyunECSReadOnlyAccess`" in run.stdout
     assert "it may not read its own policies (NoPermission)" in run.stdout
     # the rest does not apply to this account, and says why
@@ -94,7 +97,7 @@ def test_the_assumptions_show_in_the_report_of_each_scenario(guide_account, tmp_
     assert run.returncode == 0, output(run)
     assert "test_an_approved_user_runs_a_command_as_themselves[user01] ASSUMED" in run.stdout
     assert "=== assumed, not passed ===" in run.stdout
-    assert "32 deselected, 1 assumed in" in run.stdout
+    assert re.search(r"\d+ deselected, 1 assumed in", run.stdout), output(run)
     xml = report.read_text()
     assert '<property name="assumed"' in xml
     assert "may not read its own policies" in xml

@@ -11,7 +11,7 @@ import yaml
 from harness.recording import SETTINGS_FILE
 from harness.standin import isolated_env
 
-from ._support import ROOT, output, run_pytest
+from ._support import ROOT, output, run_pytest, spec_scenarios
 
 CASSETTES = ROOT / "features" / "cassettes"
 FAKE_LABEL = "the fake cloud server (python -m fakes serve), not a real account"
@@ -39,9 +39,9 @@ def test_the_spec_replays_from_the_committed_cassettes(tmp_path):
 
 def test_every_scenario_has_a_cassette_labelled_with_its_origin():
     assert (CASSETTES / SETTINGS_FILE).is_file()
-    assert len(_cassettes()) == 49
+    assert len(_cassettes()) == spec_scenarios()
     # `root`, `Root` and `ROOT` stay apart on a file system that ignores case
-    assert len({p.as_posix().lower() for p in _cassettes()}) == 49
+    assert len({p.as_posix().lower() for p in _cassettes()}) == spec_scenarios()
     for path in _cassettes():
         recorded = yaml.safe_load(path.read_text())["recorded"]
         assert recorded["against"] == FAKE_LABEL, path
