@@ -53,6 +53,9 @@ def pytest_configure(config: pytest.Config) -> None:
         chosen, config.stash[REPLAY_KEY] = recording.replay_settings(chosen)
     config.stash[SETTINGS_KEY] = chosen
     config.stash[RESTS_ON_KEY] = {}
+    config.addinivalue_line(
+        "markers", "runas_scenario: a scenario of the spec (set by its binding module)"
+    )
     config.stash[ASSUMED_KEY] = []
     for assumption in ASSUMPTIONS.values():
         config.addinivalue_line(
@@ -113,8 +116,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def _is_scenario(item: pytest.Item) -> bool:
-    """Whether pytest-bdd made this test from a scenario: such a test takes its example."""
-    return "_pytest_bdd_example" in getattr(item, "fixturenames", ())
+    """Whether this test is a scenario of the spec: its binding module marks it so
+    (`pytestmark = pytest.mark.runas_scenario` beside `scenarios(...)`)."""
+    return item.get_closest_marker("runas_scenario") is not None
 
 
 def _ledger_dir(config: pytest.Config) -> Path:

@@ -12,7 +12,10 @@ CONFTEST = """
 pytest_plugins = ["harness.plugin", "steps.instances", "steps.accounts", "steps.commands"]
 """
 BINDING = """
+import pytest
 from pytest_bdd import scenarios
+
+pytestmark = pytest.mark.runas_scenario
 scenarios("spec.feature")
 """
 POLICIES = "commandUserPolicy.allowlist"

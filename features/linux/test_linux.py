@@ -1,5 +1,9 @@
 """Binds the Linux half of the spec to pytest: each scenario below features/linux is one test."""
 
+import pytest
 from pytest_bdd import scenarios
+
+#: Marks every test below as a scenario of the spec, for the harness plugin.
+pytestmark = pytest.mark.runas_scenario
 
 scenarios("linux")

@@ -52,7 +52,8 @@ def small_spec(folder: Path, feature: str, steps: str = "") -> Path:
     (folder / "pytest.ini").write_text(INI)
     (folder / "conftest.py").write_text(f"pytest_plugins = {STEPS}\n" + textwrap.dedent(steps))
     (folder / "test_spec.py").write_text(
-        'from pytest_bdd import scenarios\n\nscenarios("spec.feature")\n'
+        "import pytest\nfrom pytest_bdd import scenarios\n\n"
+        'pytestmark = pytest.mark.runas_scenario\nscenarios("spec.feature")\n'
     )
     (folder / "spec.feature").write_text(textwrap.dedent(feature))
     return folder
