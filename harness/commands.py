@@ -10,6 +10,7 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_ecs20140526.client import Client as EcsClient
@@ -248,8 +249,8 @@ class CommandRunner:
         invocations = response.body.invocations.invocation or []
         return {str(i.invoke_id) for i in invocations}
 
-    def os_of(self, instance_id: str) -> str | None:
-        """The instance's OS type (`linux`, `windows`), or None when the region has no such."""
+    def _instance(self, instance_id: str) -> Any:
+        """The instance as DescribeInstances tells it, or None when the region has no such."""
         request = ecs.DescribeInstancesRequest(
             region_id=self._region, instance_ids=json.dumps([instance_id])
         )
@@ -260,23 +261,19 @@ class CommandRunner:
             lambda: self._client.describe_instances(request),
         )
         found = response.body.instances.instance or []
-        return str(found[0].ostype or "").lower() if found else None
+        return found[0] if found else None
+
+    def os_of(self, instance_id: str) -> str | None:
+        """The instance's OS type (`linux`, `windows`), or None when the region has no such."""
+        found = self._instance(instance_id)
+        return str(found.ostype or "").lower() if found is not None else None
 
     def hostname_of(self, instance_id: str) -> str:
         """The instance's host name, as Windows prints it before a user name in `whoami`."""
-        request = ecs.DescribeInstancesRequest(
-            region_id=self._region, instance_ids=json.dumps([instance_id])
-        )
-        response = self._gateway.call(
-            self._caller,
-            "DescribeInstances",
-            {"InstanceIds": instance_id},
-            lambda: self._client.describe_instances(request),
-        )
-        found = response.body.instances.instance or []
-        if not found:
+        found = self._instance(instance_id)
+        if found is None:
             raise HarnessError(f"instance `{instance_id}` is not in {self._region}")
-        return str(found[0].host_name)
+        return str(found.host_name)
 
     def list_instances(self) -> list[str]:
         request = ecs.DescribeInstancesRequest(region_id=self._region, page_size=100)
