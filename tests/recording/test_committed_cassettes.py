@@ -3,6 +3,7 @@ on a clean clone, and each says honestly what it was recorded against."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -70,6 +71,13 @@ def test_every_scenario_has_a_cassette_labelled_with_its_origin():
 def test_no_committed_cassette_holds_what_scrubbing_removes(forbidden):
     holding = [p.name for p in _cassettes() if forbidden in p.read_text()]
     assert not holding
+
+
+def test_no_committed_cassette_names_an_access_key():
+    key_id = re.compile(r"\b(?:LTAI[0-9A-Za-z]{12,30}|STS\.[0-9A-Za-z]{12,})")
+    holding = [p.name for p in _cassettes() if key_id.search(p.read_text())]
+    assert not holding
+    assert any("<access-key-id-1>" in p.read_text() for p in _cassettes())
 
 
 def test_secret_values_in_committed_cassettes_are_placeholders():
