@@ -1,4 +1,5 @@
-"""What the live tests share: running pytest in a subprocess against a stand-in account."""
+"""What the live, record and replay tests share: running pytest in a subprocess against a
+stand-in account."""
 
 from __future__ import annotations
 
@@ -10,7 +11,16 @@ from pathlib import Path
 
 from harness.standin import StandIn, holdings, isolated_env
 
-__all__ = ["ROOT", "clean_env", "holdings", "live_env", "output", "run_pytest", "small_spec"]
+__all__ = [
+    "ROOT",
+    "clean_env",
+    "holdings",
+    "live_env",
+    "output",
+    "run_pytest",
+    "small_spec",
+    "spec_scenarios",
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = '["harness.plugin", "steps.instances", "steps.accounts", "steps.commands", "steps.windows"]'
@@ -61,3 +71,16 @@ def small_spec(folder: Path, feature: str, steps: str = "") -> Path:
 
 def output(run: subprocess.CompletedProcess[str]) -> str:
     return run.stdout[-4000:] + run.stderr[-2000:]
+
+
+def spec_scenarios() -> int:
+    """How many scenarios the spec has once outlines expand (Gherkin's pickles)."""
+    from gherkin.parser import Parser
+    from gherkin.pickles.compiler import Compiler
+
+    total = 0
+    for path in sorted((ROOT / "features").rglob("*.feature")):
+        document = Parser().parse(path.read_text(encoding="utf-8"))
+        document["uri"] = str(path)
+        total += len(Compiler().compile(document))
+    return total

@@ -1,5 +1,5 @@
-"""Fixtures for live runs against a stand-in account: a fake cloud server on a free loopback
-port, set up the way an administrator's account is before a live run."""
+"""Fixtures for live, record and replay runs against a stand-in account: a fake cloud server
+on a free loopback port, set up the way an administrator's account is before a live run."""
 
 from __future__ import annotations
 

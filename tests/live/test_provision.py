@@ -28,7 +28,7 @@ RUN = 'commandUser runs "whoami" on the Windows instance as "user01" with the pa
 
 def test_the_windows_spec_passes_and_leaves_nothing_behind(account, before, tmp_path):
     """The Windows half creates the most: user, key, policies, role, parameter, instance role.
-    (The whole spec runs in provision mode in tests/recording, recording it.)"""
+    (The whole spec runs in provision mode in test_record_replay.py, recording it.)"""
     cache = tmp_path / "cache"
     run = run_pytest(
         "features/windows",
