@@ -35,6 +35,36 @@ def paginate(
     return list(items[start : start + size]), number, size
 
 
+def json_instance_ids(call: Call, *, required: bool) -> list[str] | None:
+    """`InstanceIds`, which some ECS calls take as a JSON array string (`["i-1"]`), not `.N`.
+
+    None when absent and not required; a required list must not be empty."""
+    raw = call.params.text("InstanceIds")
+    if raw is None:
+        if required:
+            raise ApiError(
+                "InvalidInstanceIds.Malformed", "The specified parameter InstanceIds is empty.", 400
+            )
+        return None
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError:
+        parsed = None
+    if (
+        not isinstance(parsed, list)
+        or not all(isinstance(i, str) for i in parsed)
+        or (required and not parsed)
+    ):
+        raise ApiError(
+            "InvalidInstanceIds.Malformed",
+            "The specified parameter InstanceIds is not a JSON array of instance ids.",
+            400,
+        )
+    if len(parsed) > MAX_INSTANCES:
+        raise too_many_instances()
+    return list(dict.fromkeys(parsed))
+
+
 class EcsReads:
     """The read actions of `EcsService`, which provides the state and helpers used here."""
 
@@ -265,22 +295,7 @@ class EcsReads:
     @action("DescribeInstances")
     def describe_instances(self, call: Call) -> Response:
         call.authorize(self.arn(call.region, "instance", "*"))  # A11
-        raw_ids = call.params.text("InstanceIds")
-        wanted: list[str] | None = None
-        if raw_ids is not None:
-            try:
-                parsed = json.loads(raw_ids)
-            except json.JSONDecodeError:
-                parsed = None
-            if not isinstance(parsed, list) or not all(isinstance(i, str) for i in parsed):
-                raise ApiError(
-                    "InvalidInstanceIds.Malformed",
-                    "The specified parameter InstanceIds is not valid.",
-                    400,
-                )
-            if len(parsed) > MAX_INSTANCES:
-                raise too_many_instances()
-            wanted = parsed
+        wanted = json_instance_ids(call, required=False)
         chosen = [
             i
             for i in self.instances.values()

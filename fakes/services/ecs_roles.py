@@ -7,7 +7,6 @@ section 1.8.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Protocol
@@ -15,9 +14,8 @@ from typing import Protocol
 from fakes.errors import ApiError
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs_models import Instance
+from fakes.services.ecs_reads import json_instance_ids
 from fakes.services.ram_models import Role
-
-MAX_ROLE_INSTANCES = 100
 
 
 class RoleDirectory(Protocol):
@@ -32,31 +30,6 @@ class Agent(Protocol):
     def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
         """The decrypted OOS parameter, or None when the role may not read it or it is absent."""
         ...
-
-
-def _instance_ids(call: Call, *, required: bool) -> list[str]:
-    raw = call.params.text("InstanceIds")
-    if raw is None:
-        if required:
-            raise ApiError(
-                "InvalidInstanceIds.Malformed", "The specified parameter InstanceIds is empty.", 400
-            )
-        return []
-    try:
-        parsed = json.loads(raw)
-    except json.JSONDecodeError:
-        parsed = None
-    if not isinstance(parsed, list) or not all(isinstance(i, str) for i in parsed) or not parsed:
-        raise ApiError(
-            "InvalidInstanceIds.Malformed",
-            "The specified parameter InstanceIds is not a JSON array of instance ids.",
-            400,
-        )
-    if len(parsed) > MAX_ROLE_INSTANCES:
-        raise ApiError(
-            "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
-        )
-    return list(dict.fromkeys(parsed))
 
 
 def _result(instance: Instance, success: bool, code: str, message: str) -> dict[str, object]:
@@ -108,7 +81,7 @@ class InstanceRoles:
         name = call.params.require("RamRoleName")
         if call.params.text("Policy"):
             raise ApiError("UnsupportedParameter", "The fake cloud does not model Policy.", 400)
-        instances = self._role_instances(call, _instance_ids(call, required=True))
+        instances = self._role_instances(call, json_instance_ids(call, required=True) or [])
         role = self._ecs_role(call, name)
         try:
             call.authorize(role.arn, action="ram:PassRole")
@@ -144,7 +117,7 @@ class InstanceRoles:
     @action("DetachInstanceRamRole")
     def detach_instance_ram_role(self, call: Call) -> Response:
         name = call.params.text("RamRoleName")
-        instances = self._role_instances(call, _instance_ids(call, required=True))
+        instances = self._role_instances(call, json_instance_ids(call, required=True) or [])
         results = []
         for instance in instances:
             held = instance.ram_role
@@ -173,7 +146,7 @@ class InstanceRoles:
 
     @action("DescribeInstanceRamRole")
     def describe_instance_ram_role(self, call: Call) -> Response:
-        ids = _instance_ids(call, required=False)
+        ids = json_instance_ids(call, required=False) or []
         if ids:
             instances = self._role_instances(call, ids)
         else:
