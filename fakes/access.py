@@ -14,6 +14,7 @@ from collections import deque
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
+from fakes.clock import iso
 from fakes.errors import ApiError, missing_parameter
 from fakes.policy import AuthRequest, Decision, PolicySource, evaluate
 from fakes.services.base import Authorizer, ConditionContext, Principal
@@ -45,6 +46,16 @@ _EMPTY_SHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b85
 
 #: A13: how far a V2 `Timestamp` may stray from the real clock, either way.
 V2_TIMESTAMP_WINDOW = timedelta(minutes=15)
+
+
+def global_context(now: datetime, *, secure: bool, source_ip: str) -> dict[str, tuple[str]]:
+    """The global condition keys every request carries (reference section 3.3)."""
+    return {
+        "acs:CurrentTime": (iso(now),),
+        "acs:SecureTransport": ("true" if secure else "false",),
+        "acs:SourceIp": (source_ip,),
+        "acs:MFAPresent": ("false",),
+    }
 
 
 class Authenticator:

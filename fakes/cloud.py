@@ -12,18 +12,18 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
 from fakes import access
-from fakes.clock import VirtualClock, iso
+from fakes.agent import CloudAssistantAgent
+from fakes.clock import VirtualClock
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
 from fakes.guest import CommandHandler, Guest
 from fakes.ids import IdFactory
 from fakes.policy import Decision
-from fakes.services.base import Call, Principal, Service
+from fakes.services.base import Call, Service
 from fakes.services.ecs import EcsService
 from fakes.services.ecs_models import Instance
 from fakes.services.kms import KmsService
@@ -32,7 +32,6 @@ from fakes.services.ram import RamService
 from fakes.services.sts import StsService
 from fakes.wire import envelope, rpc
 from fakes.wire.http import HttpRequest, HttpResponse
-from fakes.wire.rpc import Params
 
 log = logging.getLogger("fakes")
 
@@ -80,7 +79,13 @@ class FakeCloud:
         self.kms = KmsService(self.account_id)
         self.oos = OosService(self.account_id, self.kms)
         self.sts = StsService(self.account_id, self._ids, self.ram)
-        self.ecs = EcsService(self.account_id, self._ids, agent=self, roles=self.ram)
+        self._refusals: deque[Decision] = deque(maxlen=50)
+        self._authorizers = {
+            product: access.PolicyAuthorizer(self.account_id, self.ram, product, self._refusals)
+            for product in ("ecs", "ram", "sts", "oos", "kms")
+        }
+        agent = CloudAssistantAgent(self.ram, self.sts, self.oos, self._authorizers["oos"])
+        self.ecs = EcsService(self.account_id, self._ids, agent=agent, roles=self.ram)
         self._services: dict[str, Service] = {
             "ecs": self.ecs,
             "ram": self.ram,
@@ -91,12 +96,7 @@ class FakeCloud:
         self._authenticator = access.Authenticator(
             self.account_id, self._root_key, self.ram, self.sts, self.clock.now
         )
-        self._refusals: deque[Decision] = deque(maxlen=50)
         self.faults = Faults()
-        self._authorizers = {
-            product: access.PolicyAuthorizer(self.account_id, self.ram, product, self._refusals)
-            for product in self._services
-        }
 
     # ---- the public contract ------------------------------------------------------------------
 
@@ -235,7 +235,7 @@ class FakeCloud:
                         caller=principal,
                         now=now,
                         authorizer=self._authorizers[call.product],
-                        global_context=self._global_context(
+                        global_context=access.global_context(
                             now, secure=call.secure, source_ip=call.client_ip
                         ),
                     )
@@ -260,47 +260,6 @@ class FakeCloud:
             return answer
         headers = {**answer.headers, "x-acs-retry-after": str(fault.retry_after_ms)}
         return HttpResponse(answer.status, answer.body, headers)
-
-    # ---- the Cloud Assistant agent, as seen from the cloud ------------------------------------
-
-    def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
-        """What the agent on `instance` reads from OOS for a Windows logon (A5): it asks with the
-        instance role's temporary credentials, and the request is authorized like any other."""
-        role = self.ram.role(instance.ram_role or "")
-        if role is None or not role.trust.trusts_service("ecs.aliyuncs.com"):
-            return None
-        session = self.sts.issue(role, "ecs-cloud-assistant", now)
-        agent = Principal(
-            "AssumedRoleUser",
-            role.name,
-            f"{role.role_id}:{session.name}",
-            session.access_key_id,
-            session=session.name,
-        )
-        call = Call(
-            product="oos",
-            action="GetSecretParameter",
-            params=Params({"Name": parameter, "WithDecryption": "true"}),
-            region=instance.region,
-            caller=agent,
-            now=now,
-            authorizer=self._authorizers["oos"],
-            global_context=self._global_context(now, secure=True, source_ip="100.100.100.200"),
-        )
-        try:
-            _, value = self.oos.read(call, parameter, decrypted=True)
-        except ApiError:
-            return None
-        return value
-
-    @staticmethod
-    def _global_context(now: datetime, *, secure: bool, source_ip: str) -> dict[str, tuple[str]]:
-        return {
-            "acs:CurrentTime": (iso(now),),
-            "acs:SecureTransport": ("true" if secure else "false",),
-            "acs:SourceIp": (source_ip,),
-            "acs:MFAPresent": ("false",),
-        }
 
     def _region_from_host(self, host: str) -> str:
         match = _REGION_IN_HOST.match(host)
