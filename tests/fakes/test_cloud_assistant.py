@@ -633,9 +633,7 @@ def test_deny_list_with_read_only_runs_as_user01_and_reads_its_own_results(
     assert cloud.guest(linux).history == [("user01", "whoami")]
 
 
-# The ECS SDK has no public way to send an action it does not model: every operation is a typed
-# method, and the only generic paths are the OpenAPI base client's `call_api`/`do_rpcrequest`,
-# which these tests do not use. So "an unknown action is refused" is not tested here.
+# "An unknown action is refused" goes through the SDK's generic `call_api`: tests/test_wire.py.
 
 
 def test_delete_command_refuses_before_revealing_whether_the_command_exists(
