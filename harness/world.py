@@ -1,20 +1,27 @@
-"""The state of one scenario, shared by its steps: the backend, the principals the spec has
-named, the instances, and the last outcome. Steps read and write it; they never talk HTTP."""
+"""One scenario, as its steps share it: the scene (what the spec named, as the cloud knows it)
+and the outcome (what happened). The world is also the one place where runners and provisioners
+are built, from the data the backend handed over; steps read and write it, never HTTP."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
-from harness.accounts import Provisioner, RamProvisioner
-from harness.api import Gateway, Refusal
-from harness.backends import Backend
-from harness.cleanup import Clients
-from harness.clients import Principal, ecs_client, oos_client, ram_client
-from harness.commands import CommandRunner, InstanceResult
+import pytest
+
+from harness.backends.base import Account, Backend
+from harness.cloud_assistant import CommandRunner, InstanceResult
+from harness.config.settings import Settings
 from harness.errors import HarnessError
-from harness.evidence import Evidence
-from harness.ledger import CleanupLedger
-from harness.settings import Settings
+from harness.provisioning.cleanup import Remover
+from harness.provisioning.ledger import CleanupLedger
+from harness.provisioning.provision import Provisioner, RamProvisioner
+from harness.provisioning.verify import SetupVerifier
+from harness.sdk.clients import Clients, Principal, ecs_client
+from harness.sdk.evidence import Evidence
+from harness.sdk.gateway import Gateway, Refusal
+
+ADMINISTRATOR_NAMES = ("the administrator", "administrator")
 
 
 @dataclass
@@ -34,113 +41,170 @@ class Started:
 
 
 @dataclass
-class World:
-    settings: Settings
-    backend: Backend
-    evidence: Evidence = field(default_factory=Evidence)
-    ledger: CleanupLedger = field(default_factory=CleanupLedger)
+class Scene:
+    """What the spec has named so far, as the cloud knows it."""
+
     principals: dict[str, Principal] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # "Linux" -> instance id
-    baseline: dict[str, set[str]] = field(default_factory=dict)  # instance id -> invoke ids
+    #: Logon passwords of Windows users the backend created (the fake's); never shown.
+    passwords: dict[str, str] = field(default_factory=dict, repr=False)
     saved_commands: dict[str, str] = field(default_factory=dict)  # name -> command id
-    passwords: dict[str, str] = field(default_factory=dict, repr=False)  # Windows logons
-    outcome: Started | Refusal | None = None
-    outcomes: dict[str, Started | Refusal] = field(default_factory=dict)  # run-as user -> outcome
+    #: The invocations each instance had before the scenario acted (instance id -> invoke ids).
+    baseline: dict[str, set[str]] = field(default_factory=dict)
+    #: Parts of the setup a Given has established or checked ("parameter", "role").
+    established: set[str] = field(default_factory=set)
+
+
+@dataclass
+class Outcome:
+    """What happened when the scenario acted."""
+
+    last: Started | Refusal | None = None
+    by_user: dict[str, Started | Refusal] = field(default_factory=dict)  # run-as user -> outcome
     listed_instances: list[str] | None = None
     #: What the scenario rests on but the harness could not check (verify mode), in words.
     assumed: list[str] = field(default_factory=list)
-    #: Parts of the setup a Given has established or checked ("parameter", "role").
-    setup: set[str] = field(default_factory=set)
-    _gateway: Gateway | None = field(default=None, repr=False)
-
-    @property
-    def gateway(self) -> Gateway:
-        if self._gateway is None:
-            self._gateway = Gateway(self.evidence, self.backend.retry())
-        return self._gateway
 
     def assume(self, what: str) -> None:
         """Record that the scenario rests on `what`, unchecked: it is reported, never passed."""
         if what not in self.assumed:
             self.assumed.append(what)
 
+
+class World:
+    """A started backend's account, one scene, one outcome, and their evidence."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        backend: Backend,
+        account: Account,
+        ledger: CleanupLedger | None = None,
+    ) -> None:
+        self.settings = settings
+        self.backend = backend
+        self.account = account
+        self.scene = Scene()
+        self.outcome = Outcome()
+        self.evidence = Evidence()
+        self.gateway = Gateway(self.evidence, account.retry)
+        self.ledger = ledger if ledger is not None else CleanupLedger()
+        self.ledger.remove = Remover(self.gateway, self.clients)
+
+    # ---- who ------------------------------------------------------------------------------
+
     def principal(self, name: str) -> Principal:
-        if name in ("the administrator", "administrator"):
-            return self.backend.administrator
+        if name in ADMINISTRATOR_NAMES:
+            return self.administrator
         try:
-            return self.principals[name]
+            return self.scene.principals[name]
         except KeyError:
             raise HarnessError(
                 f"the spec has not introduced `{name}` yet: add a Given step that creates it"
             ) from None
 
+    @property
+    def administrator(self) -> Principal:
+        admin = self.account.administrator
+        if admin is None:
+            pytest.skip(
+                "verify mode: the scenario needs the administrator, whose credentials are not "
+                "given (provision mode: set RUNAS_ADMIN_ACCESS_KEY_ID and "
+                "RUNAS_ADMIN_ACCESS_KEY_SECRET, or --admin-profile)"
+            )
+        return admin
+
+    def clients(self, owner: str) -> Clients:
+        """The SDK clients of whoever owns a resource, to remove it."""
+        return Clients.of(self.principal(owner), self.settings.region, self.account.endpoint)
+
+    # ---- what runs commands, and what makes the setup -------------------------------------
+
     def runner(self, name: str) -> CommandRunner:
         return self.runner_for(self.principal(name))
 
     def runner_for(self, principal: Principal) -> CommandRunner:
+        account, region = self.account, self.settings.region
         return CommandRunner(
             principal.name,
-            ecs_client(principal, self.settings.region, self.backend.endpoint),
+            ecs_client(principal, region, account.endpoint),
             self.gateway,
-            self.settings.region,
-            self.backend.sleep,
-            names=self.backend.names,
+            region,
+            account.sleep,
+            names=account.names,
             ledger=self.ledger,
-            progress=self.backend.progress,
-            first_delay=self.settings.poll_interval,
+            progress=account.progress,
+            first_delay=account.first_delay,
         )
 
-    def clients(self, owner: str) -> Clients:
-        """The SDK clients of whoever owns a resource, to remove it."""
-        principal = self.principal(owner)
-        endpoint = self.backend.endpoint
-        return Clients(
-            principal.name,
-            ram_client(principal, self.settings.region, endpoint),
-            ecs=lambda region: ecs_client(principal, region, endpoint),
-            oos=lambda region: oos_client(principal, region, endpoint),
-        )
+    def observer(self) -> CommandRunner:
+        """Who checks what ran: the administrator, who sees every invocation (in verify mode,
+        commandUser, who may see them if it has AliyunECSReadOnlyAccess)."""
+        return self.runner_for(self.account.observer)
 
+    @cached_property
     def provisioner(self) -> Provisioner:
         """What the Given steps create things with, or check them with (verify mode)."""
-        return self.backend.provisioner(self)
-
-    def ram_provisioner(self) -> RamProvisioner:
-        admin = self.backend.administrator
-        endpoint = self.backend.endpoint
+        account, settings = self.account, self.settings
+        if account.administrator is None:
+            if account.command_user is None:
+                raise AssertionError("verify mode always has commandUser's credentials")
+            return SetupVerifier(
+                settings,
+                account.command_user,
+                account.endpoint,
+                self.gateway,
+                runner=self.observer,
+                assume=self.outcome.assume,
+                established=self.scene.established,
+            )
+        live = account.backend != "fake"
         return RamProvisioner(
-            admin.name,
-            ram_client(admin, self.settings.region, endpoint),
+            account.administrator,
+            Clients.of(account.administrator, settings.region, account.endpoint),
             self.gateway,
             self.ledger,
-            self.settings.policies,
-            ecs_client=lambda: ecs_client(admin, self.settings.region, endpoint),
-            oos_client=lambda region: oos_client(admin, region, endpoint),
-            names=self.backend.names,
+            settings.library,
+            names=account.names,
+            region=settings.region,
+            runner=self.observer,
+            passwords=self.scene.passwords,
+            account_parameter=settings.windows_password_parameter if live else None,
         )
+
+    # ---- the scene ------------------------------------------------------------------------
+
+    def add_instance(self, label: str, users: list[str]) -> str:
+        """The backend's instance for `label`, checked, and what ran on it so far."""
+        offer = self.backend.instance(label, users)
+        self.provisioner.instance(label, offer.instance_id, offer.existing)
+        self.scene.instances[label] = offer.instance_id
+        self.scene.passwords.update(offer.passwords)
+        self._remember_invocations(offer.instance_id)
+        return offer.instance_id
 
     def instance(self, label: str) -> str:
         try:
-            return self.instances[label]
+            return self.scene.instances[label]
         except KeyError:
             raise HarnessError(
                 f"the spec has not introduced a {label} instance: add "
                 f'`Given a {label} instance with the regular users "user01" and "user02"`'
             ) from None
 
-    def observer(self) -> CommandRunner:
-        """Who checks what ran: the administrator, who sees every invocation (in verify mode,
-        commandUser, who may see them if it has AliyunECSReadOnlyAccess)."""
-        return self.runner_for(self.backend.observer)
-
-    def remember_invocations(self, instance_id: str) -> None:
-        observer = self.observer()
+    def _remember_invocations(self, instance_id: str) -> None:
         try:
-            self.baseline[instance_id] = observer.invocations_on(instance_id)
+            self.scene.baseline[instance_id] = self.observer().invocations_on(instance_id)
         except Refusal as refusal:
-            if not self.backend.verifies:
+            if not self.account.verifies:
                 raise
-            self.assume(
+            self.outcome.assume(
                 f"nothing runs on `{instance_id}` when a request is refused: "
-                f"{self.backend.observer.name} may not list its invocations ({refusal.code})"
+                f"{self.account.observer.name} may not list its invocations ({refusal.code})"
             )
+
+    def record(self, outcome: Started | Refusal, user: str | None = None) -> None:
+        """What a request to run came to; with `user`, also kept per run-as user."""
+        self.outcome.last = outcome
+        if user is not None:
+            self.outcome.by_user[user] = outcome

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.api import Refusal
-from harness.commands import InstanceResult
+from harness.cloud_assistant import InstanceResult
 from harness.errors import HarnessError, SpecViolation
+from harness.sdk.gateway import Refusal
 from harness.world import Started, World
 
 #: The script type a command is sent as, by the instance's OS.
@@ -20,6 +20,8 @@ def _start(
     script: str,
     user: str | None,
     password_parameter: str | None = None,
+    *,
+    user_key: str | None = None,
 ) -> None:
     runner = world.runner(principal)
     instance_id = world.instance(os)
@@ -32,21 +34,23 @@ def _start(
             password_parameter=password_parameter,
         )
     except Refusal as refusal:
-        world.outcome = refusal
+        world.record(refusal, user_key)
         return
-    world.outcome = Started(runner, invoke_id, instance_id, user)
+    world.record(Started(runner, invoke_id, instance_id, user), user_key)
 
 
-def _invoke(world: World, principal: str, name: str, os: str, user: str | None) -> None:
+def _invoke(
+    world: World, principal: str, name: str, os: str, user: str | None, user_key: str | None = None
+) -> None:
     runner = world.runner(principal)
     instance_id = world.instance(os)
     try:
-        command_id = world.saved_commands.get(name) or runner.find_saved(name)
+        command_id = world.scene.saved_commands.get(name) or runner.find_saved(name)
         invoke_id = runner.invoke(command_id, instance_id, username=user)
     except Refusal as refusal:
-        world.outcome = refusal
+        world.record(refusal, user_key)
         return
-    world.outcome = Started(runner, invoke_id, instance_id, user)
+    world.record(Started(runner, invoke_id, instance_id, user), user_key)
 
 
 @given(parsers.parse('{principal} has run "{script}" on the {os} instance as "{user}"'))
@@ -74,15 +78,15 @@ def run_as_default(world: World, principal: str, script: str, os: str) -> None:
 
 @given(parsers.parse('{principal} has saved the command "{script}" as "{name}"'))
 def saved_by(world: World, principal: str, script: str, name: str) -> None:
-    world.saved_commands[name] = world.runner(principal).save(name, script)
+    world.scene.saved_commands[name] = world.runner(principal).save(name, script)
 
 
 @when(parsers.parse('{principal} saves the command "{script}" as "{name}"'))
 def saves(world: World, principal: str, script: str, name: str) -> None:
     try:
-        world.saved_commands[name] = world.runner(principal).save(name, script)
+        world.scene.saved_commands[name] = world.runner(principal).save(name, script)
     except Refusal as refusal:
-        world.outcome = refusal
+        world.record(refusal)
 
 
 @when(parsers.parse('{principal} runs the saved command "{name}" on the {os} instance as "{user}"'))
@@ -100,7 +104,7 @@ def invoke_as_default(world: World, principal: str, name: str, os: str) -> None:
 
 
 def _finished(world: World) -> InstanceResult:
-    outcome = world.outcome
+    outcome = world.outcome.last
     if isinstance(outcome, Refusal):
         raise SpecViolation(f"the command was refused, but the spec expects it to run: {outcome}")
     if outcome is None:
@@ -152,7 +156,7 @@ def fails_on_instance(world: World, error_code: str) -> None:
 
 @then(parsers.parse('the request is refused with "{code}"'))
 def refused_with(world: World, code: str) -> None:
-    outcome = world.outcome
+    outcome = world.outcome.last
     if isinstance(outcome, Started):
         ran = outcome.final()
         ending = f"{ran.status}" + (f" with `{ran.error_code}`" if ran.error_code else "")
@@ -176,23 +180,23 @@ def refused_with(world: World, code: str) -> None:
 def run_as_each_refused_user(world: World, principal: str, script: str, os: str) -> None:
     """One run per user in the refused-users setting (default root and system)."""
     for user in world.settings.refused_users:
-        _start(world, principal, os, script, user)
-        assert world.outcome is not None
-        world.outcomes[user] = world.outcome
+        _start(world, principal, os, script, user, user_key=user)
 
 
 @then(parsers.parse('each of those requests is refused with "{code}"'))
 def each_refused_with(world: World, code: str) -> None:
-    if not world.outcomes:
+    if not world.outcome.by_user:
         raise SpecViolation("no request was made: the refused-users setting is empty")
-    exposed = [user for user, o in world.outcomes.items() if isinstance(o, Started)]
+    exposed = [user for user, o in world.outcome.by_user.items() if isinstance(o, Started)]
     if exposed:
         raise SpecViolation(
             "the account is exposed: RAM accepted requests to run as "
             + ", ".join(f"`{user}`" for user in exposed)
         )
     wrong = {
-        u: o.code for u, o in world.outcomes.items() if isinstance(o, Refusal) and o.code != code
+        u: o.code
+        for u, o in world.outcome.by_user.items()
+        if isinstance(o, Refusal) and o.code != code
     }
     if wrong:
         shown = ", ".join(f"`{u}` with `{c}`" for u, c in wrong.items())
@@ -201,7 +205,7 @@ def each_refused_with(world: World, code: str) -> None:
 
 @then("nothing ran on the instance")
 def nothing_ran(world: World) -> None:
-    for instance_id, before in world.baseline.items():
+    for instance_id, before in world.scene.baseline.items():
         after = world.observer().invocations_on(instance_id)
         new = sorted(after - before)
         if new:
@@ -213,7 +217,7 @@ def nothing_ran(world: World) -> None:
 
 @then(parsers.parse('{principal} can read the result of that run, showing "{expected}"'))
 def reads_result(world: World, principal: str, expected: str) -> None:
-    outcome = world.outcome
+    outcome = world.outcome.last
     if not isinstance(outcome, Started):
         raise SpecViolation(f"there is no run to read: {outcome}")
     try:
@@ -226,7 +230,7 @@ def reads_result(world: World, principal: str, expected: str) -> None:
 
 @then(parsers.parse("the refusal is an {kind} deny"))
 def refusal_kind(world: World, kind: str) -> None:
-    outcome = world.outcome
+    outcome = world.outcome.last
     if not isinstance(outcome, Refusal):
         raise SpecViolation(f"there is no refusal to examine: {outcome}")
     expected = {"explicit": "ExplicitDeny", "implicit": "ImplicitDeny"}.get(kind)

@@ -4,34 +4,31 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, then, when
 
-from harness.api import Refusal
 from harness.errors import SpecViolation
+from harness.sdk.gateway import Refusal
 from harness.world import World
 from steps import quoted
 
 
 @given(parsers.re(r"a (?P<os>Linux) instance with the regular users? (?P<users>.+)"))
 def an_instance(world: World, os: str, users: str) -> None:
-    names = quoted(users)
-    instance_id = world.backend.linux_instance(names)
-    world.instances[os] = instance_id
-    world.remember_invocations(instance_id)
+    world.add_instance(os, quoted(users))
 
 
 @when(parsers.parse("{principal} lists the ECS instances"))
 def list_instances(world: World, principal: str) -> None:
     try:
-        world.listed_instances = world.runner(principal).list_instances()
+        world.outcome.listed_instances = world.runner(principal).list_instances()
     except Refusal as refusal:
-        world.outcome = refusal
+        world.record(refusal)
 
 
 @then(parsers.parse("the {os} instance is among them"))
 def instance_is_listed(world: World, os: str) -> None:
     instance_id = world.instance(os)
-    if isinstance(world.outcome, Refusal):
-        raise SpecViolation(f"listing the instances was refused: {world.outcome}")
-    listed = world.listed_instances or []
+    if isinstance(world.outcome.last, Refusal):
+        raise SpecViolation(f"listing the instances was refused: {world.outcome.last}")
+    listed = world.outcome.listed_instances or []
     if instance_id not in listed:
         raise SpecViolation(
             f"the {os} instance `{instance_id}` is not in the list: {', '.join(listed) or 'none'}"

@@ -3,29 +3,15 @@ parameter that holds a password, and the instance RAM role that may read it."""
 
 from __future__ import annotations
 
-import secrets
-
 from pytest_bdd import given, parsers
 
-from harness.errors import HarnessError
 from harness.world import World
 from steps import quoted
 
 
 @given(parsers.re(r"a Windows instance with the regular users? (?P<users>.+)"))
 def a_windows_instance(world: World, users: str) -> None:
-    instance_id = world.backend.windows_instance(quoted(users), world.passwords)
-    world.instances["Windows"] = instance_id
-    world.remember_invocations(instance_id)
-
-
-def _password(world: World, user: str) -> str:
-    try:
-        return world.passwords[user]
-    except KeyError:
-        raise HarnessError(
-            f"no logon password is known for `{user}`: add a Given step that creates the user"
-        ) from None
+    world.add_instance("Windows", quoted(users))
 
 
 @given(
@@ -35,19 +21,14 @@ def _password(world: World, user: str) -> str:
     )
 )
 def a_password_parameter(world: World, user: str, name: str, region: str | None) -> None:
-    world.provisioner().secret_parameter(
-        name, _password(world, user), region or world.settings.region
-    )
+    world.provisioner.password_parameter(name, user, region or world.settings.region, wrong=False)
 
 
 @given(parsers.parse('the encrypted parameter "{name}" holds a wrong password for "{user}"'))
 def a_wrong_password_parameter(world: World, name: str, user: str) -> None:
-    wrong = _password(world, user) + secrets.token_hex(4)
-    world.provisioner().secret_parameter(name, wrong, world.settings.region)
+    world.provisioner.password_parameter(name, user, world.settings.region, wrong=True)
 
 
 @given(parsers.parse('the instance has the RAM role "{role}" with the policy "{policy}"'))
 def an_instance_role(world: World, role: str, policy: str) -> None:
-    world.provisioner().instance_role(
-        role, policy, world.instance("Windows"), world.settings.region
-    )
+    world.provisioner.instance_role(role, policy, world.instance("Windows"), world.settings.region)

@@ -65,7 +65,7 @@ def test_a_replay_without_a_recording_names_the_fix(pytester: pytest.Pytester) -
     )
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
-        ["*no recording to replay: `nowhere/settings.toml` is missing; record one with --backend*"]
+        ["*no recording to replay: `*nowhere/settings.toml` is missing; record one with --backend*"]
     )
 
 
@@ -81,7 +81,7 @@ def test_an_unknown_backend_from_the_environment_is_named(
 def test_a_missing_policy_folder_is_named(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("-p", "harness.plugin", "--policies", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["*policy folder `nowhere` does not exist*"])
+    result.stderr.fnmatch_lines(["*policy folder `*nowhere` does not exist*"])
 
 
 def test_the_header_says_which_backend_runs(pytester: pytest.Pytester) -> None:
@@ -120,7 +120,7 @@ def test_a_broken_promise_reads_as_one_line_and_the_api_calls(pytester: pytest.P
         [
             "SpecViolation: the command ran, but its output is `user01`, not `user02`*",
             "*Cloud API calls*",
-            "commandUser: RunCommand(InstanceId=i-*, Username=user01, CommandContent=whoami)*OK*",
+            "commandUser: RunCommand(CommandContent=whoami, InstanceId=i-*, Username=user01)*OK*",
         ]
     )
     assert "Traceback" not in result.stdout.str()
@@ -149,9 +149,9 @@ def test_a_refusal_where_a_run_was_expected_shows_why(pytester: pytest.Pytester)
 SECRET_SPY = """
 from pathlib import Path
 
-import harness.accounts
+import harness.provisioning.provision
 
-_create_user = harness.accounts.RamProvisioner.create_user
+_create_user = harness.provisioning.provision.RamProvisioner.create_user
 
 
 def _spy(self, name, policies):
@@ -161,7 +161,7 @@ def _spy(self, name, policies):
     return principal
 
 
-harness.accounts.RamProvisioner.create_user = _spy
+harness.provisioning.provision.RamProvisioner.create_user = _spy
 """
 
 

@@ -9,7 +9,7 @@ import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
-from harness.standin import StandIn, holdings, isolated_env
+from harness.backends.standin import StandIn, holdings, isolated_env
 
 __all__ = [
     "ROOT",

@@ -10,7 +10,7 @@ import pytest
 
 from fakes import serve
 from fakes.server import FakeServer
-from harness.standin import StandIn, holdings, prepare
+from harness.backends.standin import StandIn, holdings, prepare
 
 
 @pytest.fixture

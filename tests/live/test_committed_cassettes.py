@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from harness.recording import SETTINGS_FILE
-from harness.standin import isolated_env
+from harness.backends.standin import isolated_env
+from harness.recording.cassettes import SETTINGS_FILE
 
 from ._support import ROOT, output, run_pytest, spec_scenarios
 

@@ -66,7 +66,7 @@ def test_a_scenario_that_fails_midway_removes_what_it_created(account, before, t
     assert run.returncode == 1, output(run)
     assert "SpecViolation: the command ran, but Windows says it ran as" in run.stdout
     # the report names what was made, under the scenario's prefix
-    assert "CreateUser(UserName=runas-" in run.stdout
+    assert "CreateUser(DisplayName=runas-" in run.stdout
     assert "CreateSecretParameter(Name=runas-" in run.stdout
     assert holdings(account.state()) == before
 

@@ -10,16 +10,16 @@ from pathlib import Path
 
 import yaml
 
-from harness.standin import holdings, isolated_env
+from harness.backends.standin import holdings, isolated_env
 
 from ._support import output, run_pytest, spec_scenarios
 
 SPY = """
 from pathlib import Path
 
-import harness.accounts
+import harness.provisioning.provision
 
-_create_user = harness.accounts.RamProvisioner.create_user
+_create_user = harness.provisioning.provision.RamProvisioner.create_user
 
 
 def _spy(self, name, policies):
@@ -29,7 +29,7 @@ def _spy(self, name, policies):
     return principal
 
 
-harness.accounts.RamProvisioner.create_user = _spy
+harness.provisioning.provision.RamProvisioner.create_user = _spy
 """
 
 

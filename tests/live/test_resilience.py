@@ -8,14 +8,16 @@ from __future__ import annotations
 import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_ram20150501 import models as ram_models
 from alibabacloud_tea_openapi.exceptions import ClientException, ThrottlingException
 from alibabacloud_tea_openapi.models import Config
 
 from fakes import FakeCloud
-from harness.api import Gateway, Refusal
-from harness.evidence import Evidence
-from harness.retry import RetryPolicy
-from harness.standin import control
+from harness.backends.standin import control
+from harness.errors import HarnessError
+from harness.sdk.evidence import Evidence
+from harness.sdk.gateway import Gateway, NoAnswer, Refusal
+from harness.sdk.retry import RetryPolicy
 
 from ._support import holdings, live_env, output, run_pytest, small_spec
 
@@ -69,7 +71,7 @@ def test_throttling_and_server_errors_are_survived(account, before, tmp_path):
     run = _run(account, tmp_path)
     assert run.returncode == 0, output(run)
     assert "2 passed" in run.stdout
-    assert "RunCommand(InstanceId=" in run.stdout
+    assert "RunCommand(CommandContent=" in run.stdout
     assert "-> Throttling.User (400)" in run.stdout
     assert "-> ServiceUnavailable (503)" in run.stdout
     state = account.state()
@@ -165,8 +167,8 @@ def test_bad_fault_specs_are_refused_with_the_reason(server, body, says):
 def _failing(*errors):
     calls = []
 
-    def send():
-        calls.append(1)
+    def send(request):
+        calls.append(request)
         if len(calls) <= len(errors):
             raise errors[len(calls) - 1]
         return "answer"
@@ -191,14 +193,14 @@ def test_only_repeatable_calls_are_retried_and_they_wait_as_told():
         _error("Throttling.User", 400, ThrottlingException, retry_after=3000),
         _error("ServiceUnavailable", 503),
     )
-    assert gateway.call("me", "DescribeInstances", {}, send) == "answer"
+    assert gateway.call("me", send, ecs_models.DescribeInstancesRequest()) == "answer"
     assert (len(calls), waits) == (3, [3.0, 0.5])
     send, calls = _failing(_error("Throttling.User", 400))
     with pytest.raises(Refusal, match=r"CreateUser refused: Throttling\.User"):
-        gateway.call("me", "CreateUser", {}, send)
+        gateway.call("me", send, ram_models.CreateUserRequest(user_name="u"))
     assert len(calls) == 1
     send, calls = _failing(_error("Throttling", 400))
-    assert gateway.call("me", "RunCommand", {}, send, repeatable=True) == "answer"
+    assert gateway.call("me", send, ecs_models.RunCommandRequest(), repeatable=True) == "answer"
 
 
 def test_a_fresh_key_settles_within_its_window_only():
@@ -208,10 +210,48 @@ def test_a_fresh_key_settles_within_its_window_only():
     )
     send, calls = _failing(*[_error("Forbidden.RAM", 403)] * 10)
     with pytest.raises(Refusal, match=r"Forbidden\.RAM"):
-        gateway.call("commandUser", "RunCommand", {}, send)
+        gateway.call("commandUser", send, ecs_models.RunCommandRequest())
     assert waits == [1.0, 2.0]  # 3 s of settling, then the refusal stands
     assert gateway.fresh == set()  # settled: the next refusal is final at once
     send, calls = _failing(_error("Forbidden.RAM", 403))
     with pytest.raises(Refusal):
-        gateway.call("commandUser", "RunCommand", {}, send)
+        gateway.call("commandUser", send, ecs_models.RunCommandRequest())
     assert len(calls) == 1
+
+
+def test_no_answer_is_retried_but_a_harness_bug_is_neither_retried_nor_disguised():
+    waits = []
+    gateway = Gateway(Evidence(), RetryPolicy(waits.append, first_delay=0.5))
+    send, calls = _failing(ConnectionError("connection refused"))
+    assert gateway.call("me", send, ecs_models.DescribeInstancesRequest()) == "answer"
+    assert len(calls) == 2
+    send, calls = _failing(*[ConnectionError("connection refused")] * 10)
+    with pytest.raises(NoAnswer, match="DescribeInstances got no answer from the cloud"):
+        gateway.call("me", send, ecs_models.DescribeInstancesRequest())
+    send, calls = _failing(TypeError("a bug in the harness"))
+    with pytest.raises(TypeError, match="a bug in the harness"):
+        gateway.call("me", send, ecs_models.DescribeInstancesRequest())
+    assert len(calls) == 1
+    assert not isinstance(TypeError(), HarnessError)
+
+
+def test_evidence_is_derived_from_the_request_model_and_masks_secrets():
+    evidence = Evidence()
+    gateway = Gateway(evidence)
+    send, _ = _failing()
+    request = ecs_models.RunCommandRequest(
+        region_id="cn-hangzhou", instance_id=["i-1"], username="user01", client_token="t"
+    )
+    gateway.call("commandUser", send, request)
+    from alibabacloud_oos20190601 import models as oos_models
+
+    gateway.call(
+        "the administrator",
+        send,
+        oos_models.CreateSecretParameterRequest(name="p", value="PLANTED-CANARY-SECRET"),
+    )
+    text = evidence.text()
+    assert "commandUser: RunCommand(InstanceId=i-1, RegionId=cn-hangzhou, Username=user01)" in text
+    assert "ClientToken" not in text
+    assert "CreateSecretParameter(Name=p, Value=***)" in text
+    assert "PLANTED-CANARY-SECRET" not in text

@@ -8,8 +8,8 @@ import json
 import pytest
 from vcr.request import Request
 
-from harness.recording import same_call
-from harness.scrub import ACCOUNT, SCRUBBED, Scrubber
+from harness.recording.cassettes import same_call
+from harness.recording.scrub import ACCOUNT, SCRUBBED, Scrubber
 
 ACCOUNT_ID = "1234567890123456"
 

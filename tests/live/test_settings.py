@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.settings import OPTIONS, from_config
+from harness.config.settings import OPTIONS, from_config
 
 from ._support import clean_env, output, run_pytest, small_spec
 

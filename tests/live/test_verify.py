@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from harness.standin import GUIDE_POLICIES, POLICIES, prepare
+from harness.backends.standin import GUIDE_POLICIES, POLICIES, prepare
 
 from ._support import holdings, live_env, output, run_pytest
 
@@ -48,7 +48,7 @@ def test_the_spec_verifies_the_setup_and_reports_what_it_assumed(guide_account, 
         "this account's has `AliyunECSReadOnlyAccess`, `commandUserPolicy.allowlist`" in run.stdout
     )
     assert "the scenario needs the administrator, whose credentials are not given" in run.stdout
-    assert "the scenario needs a wrong password in the parameter" in run.stdout
+    assert "the scenario needs a wrong password for `user01` in the parameter" in run.stdout
     # verify mode creates nothing that outlives the run (saved commands are removed)
     assert holdings(guide_account.state()) == before
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends import open_backend
-from harness.clients import Endpoint
+from harness.backends.fake import open_fake
+from harness.config.settings import Settings
 from harness.errors import HarnessError
-from harness.settings import Settings
+from harness.sdk.clients import Endpoint
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def _pytest(*args, timeout=180):
 
 def _settings(url):
     policies = ROOT / "features" / "policies"
-    return Settings(backend="fake", region="cn-hangzhou", policies=policies, fake_endpoint=url)
+    return Settings(backend="fake", region="cn-hangzhou", spec_policies=policies, fake_endpoint=url)
 
 
 def test_the_spec_passes_against_a_server(server, http):
@@ -48,6 +48,15 @@ def test_the_spec_passes_against_a_server(server, http):
     assert http.get(f"{server.url}/_fake/state", timeout=5).json()["Instances"]
 
 
+def test_a_server_that_does_not_answer_fails_the_run_once_at_start(unused_port):
+    url = f"http://127.0.0.1:{unused_port}"
+    run = _pytest("features", "--fake-endpoint", url, timeout=60)
+    assert run.returncode == 4, run.stdout[-2000:] + run.stderr[-2000:]
+    assert run.stderr.count(f"the fake cloud server at `{url}` does not answer") == 1
+    assert " passed" not in run.stdout
+    assert " failed" not in run.stdout
+
+
 def test_a_bad_endpoint_is_a_usage_error():
     run = _pytest("features", "--fake-endpoint", "not a url", timeout=60)
     assert run.returncode == 4
@@ -57,7 +66,7 @@ def test_a_bad_endpoint_is_a_usage_error():
 def test_a_server_that_does_not_answer_is_named_with_the_fix(unused_port):
     url = f"http://127.0.0.1:{unused_port}"
     settings = _settings(url)
-    backend = open_backend(settings)
+    backend = open_fake(settings)
     with pytest.raises(HarnessError) as failed:
         backend.start()
     message = str(failed.value)
@@ -70,10 +79,10 @@ def test_the_backend_resets_the_server_and_uses_its_root_key(server):
     server.cloud.add_instance(users=["user01"])
     before = server.cloud.account_id
     settings = _settings(server.url)
-    backend = open_backend(settings)
-    backend.start()
+    backend = open_fake(settings)
+    account = backend.start()
     assert server.cloud.account_id != before
-    assert backend.administrator.key.access_key_id == server.cloud.root_access_key[0]
-    assert backend.endpoint == Endpoint(server.endpoint, "HTTP")
-    instance = backend.linux_instance(["user01"])
-    assert server.cloud.guest(instance).os == "linux"
+    assert account.administrator.key.access_key_id == server.cloud.root_access_key[0]
+    assert account.endpoint == Endpoint(server.endpoint, "HTTP")
+    offer = backend.instance("Linux", ["user01"])
+    assert server.cloud.guest(offer.instance_id).os == "linux"

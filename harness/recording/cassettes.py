@@ -25,9 +25,9 @@ import pytest
 import vcr  # type: ignore[import-untyped]
 import yaml  # type: ignore[import-untyped]
 
+from harness.config.settings import Settings, parse
 from harness.errors import HarnessError
-from harness.scrub import SCRUBBED, Scrubber
-from harness.settings import Settings, parse
+from harness.recording.scrub import SCRUBBED, Scrubber
 
 SETTINGS_FILE = "settings.toml"
 #: The settings a recording fixes: a replay must use the same, or its requests differ.

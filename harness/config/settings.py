@@ -17,11 +17,16 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from harness.config.policies import PolicyLibrary
+
 #: Backends the design names; all of them work.
 BACKENDS = ("fake", "live", "record", "replay")
 #: Backends whose SDK calls go to a real account (or to `--endpoint`).
 LIVE_BACKENDS = ("live", "record")
-HERE = Path(__file__).resolve().parent.parent
+#: Where the spec keeps its policy documents and cassettes, relative to the project (the pytest
+#: rootdir, or the current folder outside pytest).
+POLICIES = Path("features") / "policies"
+CASSETTES = Path("features") / "cassettes"
 CONFIG_ENV = "RUNAS_CONFIG"
 
 
@@ -62,8 +67,9 @@ OPTIONS = (
     Option(
         "--policies",
         "RUNAS_POLICIES",
-        str(HERE / "features" / "policies"),
-        "folder of the policy documents the spec attaches by name (default features/policies)",
+        "",
+        "your own folder of policy documents, over the spec's features/policies: a document "
+        "there replaces the spec's of the same name, and new names can be attached",
         "DIR",
     ),
     Option(
@@ -156,7 +162,7 @@ OPTIONS = (
     Option(
         "--cassettes",
         "RUNAS_CASSETTES",
-        str(HERE / "features" / "cassettes"),
+        str(CASSETTES),
         "record and replay: folder of the cassettes (default features/cassettes)",
         "DIR",
     ),
@@ -192,7 +198,10 @@ BY_KEY = {option.key: option for option in OPTIONS}
 class Settings:
     backend: str
     region: str
-    policies: Path
+    #: The spec's own policy documents (`features/policies` under the project).
+    spec_policies: Path
+    #: An administrator's folder over them (`--policies`), or None.
+    policies: Path | None = None
     fake_endpoint: str | None = None  # `http://host:port` of a fake cloud server, if one is used
     endpoint: str | None = None  # live: where the SDK calls go instead of Alibaba's endpoints
     linux_instance: str | None = None
@@ -204,15 +213,15 @@ class Settings:
     prefix: str = "runas"
     command_user_profile: str | None = None
     admin_profile: str | None = None
-    cassettes: Path = HERE / "features" / "cassettes"
+    cassettes: Path = CASSETTES
     recorded_against: str = ""
     poll_interval: float = 0.5
     ram_settle: float = 10.0
 
     @property
-    def is_live(self) -> bool:
-        """Whether SDK calls go to a real account (or its stand-in)."""
-        return self.backend in LIVE_BACKENDS
+    def library(self) -> PolicyLibrary:
+        """The policy documents scenarios attach by name."""
+        return PolicyLibrary(self.spec_policies, self.policies)
 
     def how_to_give(self, key: str) -> str:
         """`--linux-instance, RUNAS_LINUX_INSTANCE or linux_instance in --runas-config`."""
@@ -281,23 +290,27 @@ def from_config(config: pytest.Config) -> Settings:
             given[option.key] = os.environ[option.env]
         else:
             given[option.key] = from_file.get(option.key, option.default)
-    return parse(given)
+    chosen = parse(given, root=config.rootpath)
+    if chosen.policies is not None and not chosen.policies.is_dir():
+        raise pytest.UsageError(
+            f"policy folder `{chosen.policies}` does not exist: give one with --policies or "
+            "RUNAS_POLICIES"
+        )
+    return chosen
 
 
-def parse(given: dict[str, str]) -> Settings:
-    """Settings from raw strings keyed like the TOML file; missing keys take their defaults."""
+def parse(given: dict[str, str], root: Path | None = None) -> Settings:
+    """Settings from raw strings keyed like the TOML file; missing keys take their defaults.
+    Relative folders are taken from `root` (the pytest rootdir; default the current folder)."""
     values = {o.key: given.get(o.key, o.default).strip() for o in OPTIONS}
+    base = root if root is not None else Path.cwd()
     backend = values["backend"].lower()
     if backend not in BACKENDS:
         raise pytest.UsageError(
             f"unknown backend `{backend}`: choose one of {', '.join(BACKENDS)} "
             "(--backend or RUNAS_BACKEND)"
         )
-    policies = Path(values["policies"]).expanduser()
-    if not policies.is_dir():
-        raise pytest.UsageError(
-            f"policy folder `{policies}` does not exist: give one with --policies or RUNAS_POLICIES"
-        )
+    policies = base / Path(values["policies"]).expanduser() if values["policies"] else None
     refused = _names(values["refused_users"])
     run_as = _names(values["run_as_users"])
     both = sorted({u.lower() for u in run_as} & {u.lower() for u in refused})
@@ -309,6 +322,7 @@ def parse(given: dict[str, str]) -> Settings:
     return Settings(
         backend=backend,
         region=values["region"],
+        spec_policies=spec_policies(base),
         policies=policies,
         fake_endpoint=_fake_endpoint(values["fake_endpoint"], backend),
         endpoint=_endpoint(values["endpoint"], backend),
@@ -321,11 +335,21 @@ def parse(given: dict[str, str]) -> Settings:
         prefix=_prefix(values["prefix"]),
         command_user_profile=values["command_user_profile"] or None,
         admin_profile=values["admin_profile"] or None,
-        cassettes=Path(values["cassettes"]).expanduser(),
+        cassettes=base / Path(values["cassettes"]).expanduser(),
         recorded_against=values["recorded_against"],
         poll_interval=_seconds(values["poll_interval"], "poll_interval", 0.001),
         ram_settle=_seconds(values["ram_settle"], "ram_settle", 0.0),
     )
+
+
+def spec_policies(root: Path) -> Path:
+    """The spec's policy documents: `features/policies` in the project under test, else the
+    folder beside this harness's own source (a checkout or an editable install)."""
+    here = root / POLICIES
+    if here.is_dir():
+        return here
+    beside = Path(__file__).resolve().parents[2] / POLICIES
+    return beside if beside.is_dir() else here
 
 
 def _names(text: str) -> tuple[str, ...]:

@@ -8,36 +8,35 @@ skipped with the reason, since checking it would mean changing the account.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NoReturn
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, NoReturn, TypeVar
 
 import pytest
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
-from harness.api import Refusal
-from harness.clients import Principal, ecs_client, oos_client, ram_client, sts_client
+from harness.cloud_assistant import CommandRunner
+from harness.config.policies import PolicyLibrary
+from harness.config.settings import Settings
 from harness.errors import HarnessError
-from harness.policies import resolve
+from harness.provisioning.instances import check_instance
+from harness.sdk.clients import Clients, Endpoint, Principal, sts_client
+from harness.sdk.gateway import Gateway, Refusal
 
-if TYPE_CHECKING:
-    from harness.world import World
-
-#: A Windows password the harness does not know: it stays in the account's parameter.
-UNKNOWN_PASSWORD = "<the logon password kept in the account's encrypted parameter>"
+T = TypeVar("T")
 #: The policy the guide gives the instance role; a scenario naming another one breaks the setup.
 GUIDE_ROLE_POLICY = "AxtSecretRamRolePolicy"
 #: System policies that grant ECS actions (the rest, e.g. AliyunOOSReadOnlyAccess, do not).
 _ECS_SYSTEM = ("AliyunECS", "AdministratorAccess", "ReadOnlyAccess")
 
 
-def ecs_relevant(labels: Iterable[str], policy_dir: Any) -> frozenset[str]:
+def ecs_relevant(labels: Iterable[str], library: PolicyLibrary) -> frozenset[str]:
     """The policies among `labels` that grant or deny any `ecs:` action: only they decide what
     the spec's scenarios observe, so only they must match the account's."""
     chosen = set()
     for label in labels:
-        ref = resolve(label, policy_dir)
+        ref = library.resolve(label)
         if ref.type == "System":
             if label.startswith(_ECS_SYSTEM):
                 chosen.add(label)
@@ -56,22 +55,44 @@ def _skip(reason: str) -> NoReturn:
 
 
 class SetupVerifier:
-    """The verify-mode stand-in for `RamProvisioner`: same questions, checked not created."""
+    """The verify-mode stand-in for `RamProvisioner`: same questions, checked not created.
+    What commandUser may not read goes to `assume` (reported, never passed); each part of the
+    Windows setup it establishes goes into `established`."""
 
-    def __init__(self, world: World, command_user: Principal) -> None:
-        self._world = world
-        self._settings = world.settings
+    def __init__(
+        self,
+        settings: Settings,
+        command_user: Principal,
+        endpoint: Endpoint | None,
+        gateway: Gateway,
+        *,
+        runner: Callable[[], CommandRunner],
+        assume: Callable[[str], None],
+        established: set[str],
+    ) -> None:
+        self._settings = settings
         self._user = command_user
+        self._endpoint = endpoint
+        self._gateway = gateway
+        self._runner = runner
+        self._assume = assume
+        self._established = established
+        self._clients = Clients.of(command_user, settings.region, endpoint)
 
-    def _call(self, action: str, params: dict[str, str], send: Any) -> Any:
-        return self._world.gateway.call(self._user.name, action, params, send)
+    def _call(self, method: Callable[..., T], request: Any = None) -> T:
+        return self._gateway.call(self._user.name, method, request)
+
+    def instance(self, label: str, instance_id: str, existing: bool) -> None:
+        check_instance(
+            self._runner(), label, instance_id, self._settings.region, on_refused=self._assume
+        )
 
     def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal:
         settings = self._settings
         if name != "commandUser":
             _skip(f"the scenario needs the RAM user `{name}`; only commandUser's keys are given")
-        wanted = ecs_relevant(policy_labels, settings.policies)
-        declared = ecs_relevant(settings.command_user_policies, settings.policies)
+        wanted = ecs_relevant(policy_labels, settings.library)
+        declared = ecs_relevant(settings.command_user_policies, settings.library)
         if wanted != declared:
             _skip(
                 f"the scenario needs commandUser with {_listed(wanted)}; this account's has "
@@ -79,14 +100,14 @@ class SetupVerifier:
             )
         principal = Principal(name, self._user.key, self._user.credential)
         user = self._identity(principal)
-        self._check_policies(principal, user, policy_labels)
+        self._check_policies(user, policy_labels)
         return principal
 
     def _identity(self, principal: Principal) -> str:
         """commandUser's RAM user name, from GetCallerIdentity (which needs no permission)."""
-        sts = sts_client(principal, self._settings.region, self._world.backend.endpoint)
+        sts = sts_client(principal, self._settings.region, self._endpoint)
         try:
-            answer = self._call("GetCallerIdentity", {}, sts.get_caller_identity)
+            answer = self._call(sts.get_caller_identity)
         except Refusal as refusal:
             raise HarnessError(f"commandUser's credentials are not accepted: {refusal}") from None
         arn = str(answer.body.arn or "")
@@ -97,17 +118,12 @@ class SetupVerifier:
             )
         return arn.rsplit("/", 1)[-1]
 
-    def _check_policies(self, principal: Principal, user: str, labels: Sequence[str]) -> None:
-        client = ram_client(principal, self._settings.region, self._world.backend.endpoint)
+    def _check_policies(self, user: str, labels: Sequence[str]) -> None:
         request = ram.ListPoliciesForUserRequest(user_name=user)
         try:
-            answer = self._call(
-                "ListPoliciesForUser",
-                {"UserName": user},
-                lambda: client.list_policies_for_user(request),
-            )
+            answer = self._call(self._clients.ram.list_policies_for_user, request)
         except Refusal as refusal:
-            self._world.assume(
+            self._assume(
                 f"commandUser has the policies {_listed(labels)}, as --command-user-policies "
                 f"declares: it may not read its own policies ({refusal.code})"
             )
@@ -116,63 +132,56 @@ class SetupVerifier:
         missing = [
             label
             for label in labels
-            if resolve(label, self._settings.policies).ram_name not in attached
+            if self._settings.library.resolve(label).ram_name not in attached
         ]
         if missing:
             raise HarnessError(
                 f"commandUser (`{user}`) lacks {_listed(missing)}, which "
                 f"--command-user-policies declares: it has {_listed(sorted(attached))}"
             )
-        self._world.assume(
-            f"the documents of {_listed(labels)} in the account are those in "
-            f"{self._settings.policies} (names checked, documents not compared)"
+        folders = " or ".join(str(f) for f in self._settings.library.folders())
+        self._assume(
+            f"the documents of {_listed(labels)} in the account are those in {folders} (names "
+            "checked, documents not compared)"
         )
 
-    def secret_parameter(self, name: str, value: str, region: str) -> None:
+    def password_parameter(self, name: str, user: str, region: str, *, wrong: bool) -> None:
         settings = self._settings
         if region != settings.region:
             _skip(f"the scenario needs the password parameter in {region}, not the instance's")
-        if value != UNKNOWN_PASSWORD:
-            _skip("the scenario needs a wrong password in the parameter")
+        if wrong:
+            _skip(f"the scenario needs a wrong password for `{user}` in the parameter")
         actual = settings.windows_password_parameter
-        client = oos_client(self._user, region, self._world.backend.endpoint)
+        client = self._clients.oos(region)
         request = oos.GetSecretParameterRequest(region_id=region, name=actual)
         try:
-            self._call(
-                "GetSecretParameter",
-                {"Name": actual, "RegionId": region},
-                lambda: client.get_secret_parameter(request),
-            )
+            self._call(client.get_secret_parameter, request)
         except Refusal as refusal:
             if refusal.code.startswith("EntityNotExist"):
                 raise HarnessError(
                     f"the encrypted parameter `{actual}` is not in {region}: create it as the "
                     "guide says, or name yours with --windows-password-parameter"
                 ) from None
-            self._world.assume(
+            self._assume(
                 f"the encrypted parameter `{actual}` exists in {region}: commandUser may not "
                 f"read it ({refusal.code})"
             )
-        self._world.assume(
-            f"the encrypted parameter `{actual}` holds the Windows user's current logon password"
+        self._assume(
+            f"the encrypted parameter `{actual}` holds the current logon password of `{user}`"
         )
-        self._world.setup.add("parameter")
+        self._established.add("parameter")
 
     def instance_role(self, role: str, policy_label: str, instance_id: str, region: str) -> None:
         if policy_label != GUIDE_ROLE_POLICY:
             _skip(f"the scenario needs the instance role to have `{policy_label}`")
-        client = ecs_client(self._user, region, self._world.backend.endpoint)
+        client = self._clients.ecs(region)
         request = ecs.DescribeInstanceRamRoleRequest(
             region_id=region, instance_ids=json.dumps([instance_id])
         )
         try:
-            answer = self._call(
-                "DescribeInstanceRamRole",
-                {"InstanceIds": instance_id},
-                lambda: client.describe_instance_ram_role(request),
-            )
+            answer = self._call(client.describe_instance_ram_role, request)
         except Refusal as refusal:
-            self._world.assume(
+            self._assume(
                 f"the instance `{instance_id}` holds a RAM role like `{role}`: commandUser may "
                 f"not describe it ({refusal.code})"
             )
@@ -184,19 +193,19 @@ class SetupVerifier:
                     "the guide says"
                 )
             role = str(held[0].ram_role_name)
-        self._world.assume(
+        self._assume(
             f"the instance role `{role}` allows oos:GetSecretParameter and kms:GetSecretValue, "
             f"as `{policy_label}` does"
         )
-        self._world.setup.add("role")
+        self._established.add("role")
 
 
-def check_applicable(world: World) -> None:
+def check_applicable(instances: Iterable[str], established: set[str]) -> None:
     """Before the first action: a Windows scenario that leaves out the parameter or the role
     needs an account without them, which verify mode does not make."""
-    if "Windows" not in world.instances:
+    if "Windows" not in instances:
         return
-    missing = [part for part in ("parameter", "role") if part not in world.setup]
+    missing = [part for part in ("parameter", "role") if part not in established]
     if missing:
         what = " and the ".join(
             {"parameter": "password parameter", "role": "instance role"}[m] for m in missing

@@ -24,8 +24,8 @@ from alibabacloud_credentials.provider import (
     ProfileCredentialsProvider,
 )
 
-from harness.clients import Principal
-from harness.settings import Settings
+from harness.config.settings import Settings
+from harness.sdk.clients import Principal
 
 ADMIN_KEY_ID = "RUNAS_ADMIN_ACCESS_KEY_ID"
 ADMIN_KEY_SECRET = "RUNAS_ADMIN_ACCESS_KEY_SECRET"

@@ -10,17 +10,18 @@ import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_ecs20140526.client import Client as EcsClient
 
-from harness.api import Gateway
+from harness.config.names import Names
 from harness.errors import HarnessError
-from harness.ledger import CleanupLedger, Resource
-from harness.names import Names
-from harness.retry import backoff
+from harness.provisioning.ledger import CleanupLedger, Resource
+from harness.sdk.gateway import Gateway
+from harness.sdk.retry import backoff
 
+T = TypeVar("T")
 #: Per-instance statuses after which nothing changes any more (reference section 1.7).
 FINAL_STATUSES = frozenset(
     {"Success", "Failed", "Error", "Timeout", "Cancelled", "Terminated", "Invalid", "Aborted"}
@@ -79,6 +80,9 @@ class CommandRunner:
         self._progress = progress
         self._first_delay = first_delay
 
+    def _call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
+        return self._gateway.call(self._caller, method, request, repeatable=repeatable)
+
     def run(
         self,
         instance_id: str,
@@ -106,31 +110,24 @@ class CommandRunner:
             keep_command=False,
             client_token=str(uuid.uuid4()),
         )
-        shown = {
-            "InstanceId": instance_id,
-            "Username": username,
-            "WindowsPasswordName": password_parameter,
-            "CommandContent": script,
-        }
-        response = self._gateway.call(
-            self._caller,
-            "RunCommand",
-            shown,
-            lambda: self._client.run_command(request),
-            repeatable=True,  # the ClientToken makes a repeat the same run
-        )
+        # The ClientToken makes a repeat the same run, so a retry never runs it twice.
+        response = self._call(self._client.run_command, request, repeatable=True)
         return str(response.body.invoke_id)
 
     def save(self, name: str, script: str, *, script_type: str = "RunShellScript") -> str:
-        """Save a command with CreateCommand; return its CommandId. It goes in the ledger."""
+        """Save a command with CreateCommand; return its CommandId. It goes in the ledger.
+
+        CreateCommand reads `CommandContent` as Base64 unless told otherwise (its default, unlike
+        RunCommand's), so the content is sent encoded and the encoding is named."""
         name = self._names.created(name)
         request = ecs.CreateCommandRequest(
-            region_id=self._region, name=name, type=script_type, command_content=script
+            region_id=self._region,
+            name=name,
+            type=script_type,
+            command_content=base64.b64encode(script.encode("utf-8")).decode("ascii"),
+            content_encoding="Base64",
         )
-        shown = {"Name": name, "CommandContent": script}
-        response = self._gateway.call(
-            self._caller, "CreateCommand", shown, lambda: self._client.create_command(request)
-        )
+        response = self._call(self._client.create_command, request)
         command_id = str(response.body.command_id)
         if self._ledger is not None:
             self._ledger.record(
@@ -138,24 +135,10 @@ class CommandRunner:
             )
         return command_id
 
-    def delete_saved(self, command_id: str) -> None:
-        request = ecs.DeleteCommandRequest(region_id=self._region, command_id=command_id)
-        self._gateway.call(
-            self._caller,
-            "DeleteCommand",
-            {"CommandId": command_id},
-            lambda: self._client.delete_command(request),
-        )
-
     def find_saved(self, name: str) -> str:
         name = self._names.created(name)
         request = ecs.DescribeCommandsRequest(region_id=self._region, name=name)
-        response = self._gateway.call(
-            self._caller,
-            "DescribeCommands",
-            {"Name": name},
-            lambda: self._client.describe_commands(request),
-        )
+        response = self._call(self._client.describe_commands, request)
         commands = response.body.commands.command or []
         if not commands:
             raise HarnessError(f"no saved command named `{name}` in {self._region}")
@@ -170,14 +153,7 @@ class CommandRunner:
             username=username,
             client_token=str(uuid.uuid4()),
         )
-        shown = {"CommandId": command_id, "InstanceId": instance_id, "Username": username}
-        response = self._gateway.call(
-            self._caller,
-            "InvokeCommand",
-            shown,
-            lambda: self._client.invoke_command(request),
-            repeatable=True,  # the ClientToken makes a repeat the same run
-        )
+        response = self._call(self._client.invoke_command, request, repeatable=True)
         return str(response.body.invoke_id)
 
     def result(self, invoke_id: str, instance_id: str) -> InstanceResult | None:
@@ -188,12 +164,7 @@ class CommandRunner:
             instance_id=instance_id,
             content_encoding="Base64",
         )
-        response = self._gateway.call(
-            self._caller,
-            "DescribeInvocationResults",
-            {"InvokeId": invoke_id, "InstanceId": instance_id},
-            lambda: self._client.describe_invocation_results(request),
-        )
+        response = self._call(self._client.describe_invocation_results, request)
         invocation = response.body.invocation
         found = invocation.invocation_results.invocation_result if invocation else None
         if not found:
@@ -240,12 +211,7 @@ class CommandRunner:
         request = ecs.DescribeInvocationsRequest(
             region_id=self._region, instance_id=instance_id, page_size=50
         )
-        response = self._gateway.call(
-            self._caller,
-            "DescribeInvocations",
-            {"InstanceId": instance_id},
-            lambda: self._client.describe_invocations(request),
-        )
+        response = self._call(self._client.describe_invocations, request)
         invocations = response.body.invocations.invocation or []
         return {str(i.invoke_id) for i in invocations}
 
@@ -254,12 +220,7 @@ class CommandRunner:
         request = ecs.DescribeInstancesRequest(
             region_id=self._region, instance_ids=json.dumps([instance_id])
         )
-        response = self._gateway.call(
-            self._caller,
-            "DescribeInstances",
-            {"InstanceIds": instance_id},
-            lambda: self._client.describe_instances(request),
-        )
+        response = self._call(self._client.describe_instances, request)
         found = response.body.instances.instance or []
         return found[0] if found else None
 
@@ -277,8 +238,6 @@ class CommandRunner:
 
     def list_instances(self) -> list[str]:
         request = ecs.DescribeInstancesRequest(region_id=self._region, page_size=100)
-        response = self._gateway.call(
-            self._caller, "DescribeInstances", {}, lambda: self._client.describe_instances(request)
-        )
+        response = self._call(self._client.describe_instances, request)
         instances = response.body.instances.instance or []
         return [str(i.instance_id) for i in instances]

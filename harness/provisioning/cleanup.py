@@ -6,37 +6,24 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from alibabacloud_ecs20140526 import models as ecs
-from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_oos20190601 import models as oos
-from alibabacloud_oos20190601.client import Client as OosClient
 from alibabacloud_ram20150501 import models as ram
-from alibabacloud_ram20150501.client import Client as RamClient
 
-from harness.api import Gateway, Refusal
 from harness.errors import HarnessError
-from harness.ledger import Resource
+from harness.provisioning.ledger import Resource
+from harness.sdk.clients import Clients
+from harness.sdk.gateway import Gateway, Refusal
 
 #: Answers that mean the thing is not there (any more).
-_GONE_PREFIXES = ("EntityNotExist", "InvalidCommandId.NotFound", "InvalidInstanceId.NotFound")
+_GONE_PREFIXES = ("EntityNotExist", "InvalidCmdId.NotFound", "InvalidInstanceId.NotFound")
 _GONE_CODES = frozenset({"InvalidRamRole.NotEqual", "InvalidRamRole.NotFound"})
 
 
 def is_gone(refusal: Refusal) -> bool:
     return refusal.code in _GONE_CODES or refusal.code.startswith(_GONE_PREFIXES)
-
-
-@dataclass(frozen=True)
-class Clients:
-    """One principal's SDK clients: RAM, and ECS and OOS by region."""
-
-    caller: str
-    ram: RamClient
-    ecs: Callable[[str], EcsClient]
-    oos: Callable[[str], OosClient]
 
 
 class Remover:
@@ -55,106 +42,44 @@ class Remover:
             if not is_gone(refusal):
                 raise
 
-    def _call(
-        self, c: Clients, action: str, params: dict[str, str], send: Callable[[], object]
-    ) -> object:
-        return self._gateway.call(c.caller, action, params, send)
-
     def _remove(self, c: Clients, r: Resource) -> None:
         d, name, region = r.detail, r.name, r.region
+        call, iam = self._gateway.call, c.ram
         if r.kind == "user":
-            self._call(
-                c,
-                "DeleteUser",
-                {"UserName": name},
-                lambda: c.ram.delete_user(ram.DeleteUserRequest(user_name=name)),
-            )
+            call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
         elif r.kind == "access_key":
-            user = d["UserName"]
-            self._call(
-                c,
-                "DeleteAccessKey",
-                {"UserName": user, "UserAccessKeyId": name},
-                lambda: c.ram.delete_access_key(
-                    ram.DeleteAccessKeyRequest(user_name=user, user_access_key_id=name)
-                ),
-            )
+            request = ram.DeleteAccessKeyRequest(user_name=d["UserName"], user_access_key_id=name)
+            call(c.caller, iam.delete_access_key, request)
         elif r.kind == "policy":
-            self._call(
-                c,
-                "DeletePolicy",
-                {"PolicyName": name},
-                lambda: c.ram.delete_policy(ram.DeletePolicyRequest(policy_name=name)),
-            )
+            call(c.caller, iam.delete_policy, ram.DeletePolicyRequest(policy_name=name))
         elif r.kind == "user_policy":
-            kind, user = d["PolicyType"], d["UserName"]
-            self._call(
-                c,
-                "DetachPolicyFromUser",
-                {"PolicyType": kind, "PolicyName": name, "UserName": user},
-                lambda: c.ram.detach_policy_from_user(
-                    ram.DetachPolicyFromUserRequest(
-                        policy_type=kind, policy_name=name, user_name=user
-                    )
-                ),
+            detach_user = ram.DetachPolicyFromUserRequest(
+                policy_type=d["PolicyType"], policy_name=name, user_name=d["UserName"]
             )
+            call(c.caller, iam.detach_policy_from_user, detach_user)
         elif r.kind == "role":
-            self._call(
-                c,
-                "DeleteRole",
-                {"RoleName": name},
-                lambda: c.ram.delete_role(ram.DeleteRoleRequest(role_name=name)),
-            )
+            call(c.caller, iam.delete_role, ram.DeleteRoleRequest(role_name=name))
         elif r.kind == "role_policy":
-            kind, role = d["PolicyType"], d["RoleName"]
-            self._call(
-                c,
-                "DetachPolicyFromRole",
-                {"PolicyType": kind, "PolicyName": name, "RoleName": role},
-                lambda: c.ram.detach_policy_from_role(
-                    ram.DetachPolicyFromRoleRequest(
-                        policy_type=kind, policy_name=name, role_name=role
-                    )
-                ),
+            detach_role = ram.DetachPolicyFromRoleRequest(
+                policy_type=d["PolicyType"], policy_name=name, role_name=d["RoleName"]
             )
+            call(c.caller, iam.detach_policy_from_role, detach_role)
         elif r.kind == "parameter":
-            client = c.oos(region)
-            self._call(
-                c,
-                "DeleteSecretParameter",
-                {"Name": name, "RegionId": region},
-                lambda: client.delete_secret_parameter(
-                    oos.DeleteSecretParameterRequest(region_id=region, name=name)
-                ),
-            )
+            request_p = oos.DeleteSecretParameterRequest(region_id=region, name=name)
+            call(c.caller, c.oos(region).delete_secret_parameter, request_p)
         elif r.kind == "instance_role":
             self._detach_instance_role(c, name, d["InstanceId"], region)
         elif r.kind == "command":
-            client = c.ecs(region)
-            self._call(
-                c,
-                "DeleteCommand",
-                {"CommandId": name},
-                lambda: client.delete_command(
-                    ecs.DeleteCommandRequest(region_id=region, command_id=name)
-                ),
-            )
+            request_c = ecs.DeleteCommandRequest(region_id=region, command_id=name)
+            call(c.caller, c.ecs(region).delete_command, request_c)
         else:
             raise HarnessError(f"cannot remove a `{r.kind}`: the ledger is from another version")
 
     def _detach_instance_role(self, c: Clients, role: str, instance_id: str, region: str) -> None:
-        client = c.ecs(region)
-        ids = json.dumps([instance_id])
-        answer = self._gateway.call(
-            c.caller,
-            "DetachInstanceRamRole",
-            {"InstanceIds": ids, "RamRoleName": role},
-            lambda: client.detach_instance_ram_role(
-                ecs.DetachInstanceRamRoleRequest(
-                    region_id=region, instance_ids=ids, ram_role_name=role
-                )
-            ),
+        request = ecs.DetachInstanceRamRoleRequest(
+            region_id=region, instance_ids=json.dumps([instance_id]), ram_role_name=role
         )
+        answer = self._gateway.call(c.caller, c.ecs(region).detach_instance_ram_role, request)
         body = answer.body
         if body.fail_count:
             rows = body.detach_instance_ram_role_results.detach_instance_ram_role_result
@@ -203,76 +128,50 @@ class _Lister:
         self._c = c
         self._gateway = gateway
 
-    def _call(self, action: str, params: dict[str, str], send: Callable[[], Any]) -> Any:
-        return self._gateway.call(self._c.caller, action, params, send).body
+    def _call(self, method: Callable[..., Any], request: Any) -> Any:
+        return self._gateway.call(self._c.caller, method, request).body
 
     def roles(self) -> list[str]:
-        request = ram.ListRolesRequest(max_items=1000)
-        body = self._call("ListRoles", {}, lambda: self._c.ram.list_roles(request))
+        body = self._call(self._c.ram.list_roles, ram.ListRolesRequest(max_items=1000))
         return [str(r.role_name) for r in body.roles.role or []]
 
     def users(self) -> list[str]:
-        request = ram.ListUsersRequest(max_items=1000)
-        body = self._call("ListUsers", {}, lambda: self._c.ram.list_users(request))
+        body = self._call(self._c.ram.list_users, ram.ListUsersRequest(max_items=1000))
         return [str(u.user_name) for u in body.users.user or []]
 
     def custom_policies(self) -> list[str]:
         request = ram.ListPoliciesRequest(policy_type="Custom", max_items=1000)
-        body = self._call(
-            "ListPolicies", {"PolicyType": "Custom"}, lambda: self._c.ram.list_policies(request)
-        )
+        body = self._call(self._c.ram.list_policies, request)
         return [str(p.policy_name) for p in body.policies.policy or []]
 
     def policies_of(self, who: str, name: str) -> list[tuple[str, str]]:
         if who == "UserName":
-            user_request = ram.ListPoliciesForUserRequest(user_name=name)
             body = self._call(
-                "ListPoliciesForUser",
-                {who: name},
-                lambda: self._c.ram.list_policies_for_user(user_request),
+                self._c.ram.list_policies_for_user, ram.ListPoliciesForUserRequest(user_name=name)
             )
         else:
-            role_request = ram.ListPoliciesForRoleRequest(role_name=name)
             body = self._call(
-                "ListPoliciesForRole",
-                {who: name},
-                lambda: self._c.ram.list_policies_for_role(role_request),
+                self._c.ram.list_policies_for_role, ram.ListPoliciesForRoleRequest(role_name=name)
             )
         return [(str(p.policy_type), str(p.policy_name)) for p in body.policies.policy or []]
 
     def keys_of(self, user: str) -> list[str]:
-        request = ram.ListAccessKeysRequest(user_name=user)
-        body = self._call(
-            "ListAccessKeys", {"UserName": user}, lambda: self._c.ram.list_access_keys(request)
-        )
+        body = self._call(self._c.ram.list_access_keys, ram.ListAccessKeysRequest(user_name=user))
         return [str(k.access_key_id) for k in body.access_keys.access_key or []]
 
     def instances_holding(self, role: str, region: str) -> list[str]:
-        client = self._c.ecs(region)
         request = ecs.DescribeInstanceRamRoleRequest(region_id=region, ram_role_name=role)
-        body = self._call(
-            "DescribeInstanceRamRole",
-            {"RamRoleName": role, "RegionId": region},
-            lambda: client.describe_instance_ram_role(request),
-        )
+        body = self._call(self._c.ecs(region).describe_instance_ram_role, request)
         held = body.instance_ram_role_sets.instance_ram_role_set or []
         return [str(row.instance_id) for row in held]
 
     def commands(self, region: str) -> list[tuple[str, str]]:
-        client = self._c.ecs(region)
         request = ecs.DescribeCommandsRequest(region_id=region, page_size=50)
-        body = self._call(
-            "DescribeCommands", {"RegionId": region}, lambda: client.describe_commands(request)
-        )
+        body = self._call(self._c.ecs(region).describe_commands, request)
         return [(str(c.command_id), str(c.name)) for c in body.commands.command or []]
 
     def parameters(self, prefix: str, region: str) -> list[str]:
-        client = self._c.oos(region)
         request = oos.ListSecretParametersRequest(region_id=region, name=prefix, max_results=100)
-        body = self._call(
-            "ListSecretParameters",
-            {"Name": prefix, "RegionId": region},
-            lambda: client.list_secret_parameters(request),
-        )
+        body = self._call(self._c.oos(region).list_secret_parameters, request)
         names = [str(p.name) for p in body.parameters or []]
         return [n for n in names if n.startswith(prefix)]

@@ -3,7 +3,9 @@ inside the credentials client of the standard chain (harness/credentials.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from alibabacloud_ecs20140526.client import Client as EcsClient
@@ -77,3 +79,23 @@ def oos_client(principal: Principal, region: str, endpoint: Endpoint | None = No
 
 def sts_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> StsClient:
     return StsClient(_config(principal, region, endpoint))
+
+
+@dataclass(frozen=True)
+class Clients:
+    """One principal's SDK clients: RAM, and ECS and OOS by region."""
+
+    caller: str
+    ram: RamClient
+    ecs: Callable[[str], EcsClient]
+    oos: Callable[[str], OosClient]
+
+    @classmethod
+    def of(cls, principal: Principal, region: str, endpoint: Endpoint | None) -> Clients:
+        """`principal`'s clients; RAM is global, ECS and OOS are made once per region."""
+        return cls(
+            principal.name,
+            ram_client(principal, region, endpoint),
+            ecs=cache(lambda where: ecs_client(principal, where, endpoint)),
+            oos=cache(lambda where: oos_client(principal, where, endpoint)),
+        )

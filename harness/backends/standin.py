@@ -11,7 +11,6 @@ import json
 import os
 import secrets
 import tempfile
-import urllib.request
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,11 +20,14 @@ from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
-from harness.clients import AccessKey, Endpoint, Principal, ecs_client, oos_client, ram_client
-from harness.credentials import ADMIN_KEY_ID, ADMIN_KEY_SECRET
-from harness.settings import HERE
+from harness.backends.fake import control
+from harness.config.credentials import ADMIN_KEY_ID, ADMIN_KEY_SECRET
+from harness.sdk.clients import AccessKey, Endpoint, Principal, ecs_client, oos_client, ram_client
 
-POLICIES = HERE / "features" / "policies"
+#: The checkout this module sits in: the stand-in is tooling for this project's own tests and
+#: recordings, never used by an installed harness.
+CHECKOUT = Path(__file__).resolve().parents[2]
+POLICIES = CHECKOUT / "features" / "policies"
 #: What the administrator needs for provision mode (README, "Permissions").
 ADMINISTRATOR_POLICY = {
     "Version": "1",
@@ -44,7 +46,6 @@ GUIDE_POLICIES = (
     "AliyunOOSReadOnlyAccess",
     "kmsPolicy",
 )
-_DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
 @dataclass
@@ -107,20 +108,6 @@ class StandIn:
                 **chosen,
             },
         )
-
-
-def control(url: str, method: str, name: str, payload: object = None) -> dict[str, Any]:
-    """One call to a fake cloud server's control plane."""
-    data = None if payload is None else json.dumps(payload).encode("utf-8")
-    request = urllib.request.Request(
-        f"{url}/_fake/{name}",
-        data=data,
-        method=method,
-        headers={"Content-Type": "application/json"},
-    )
-    with _DIRECT.open(request, timeout=10) as response:
-        answer: dict[str, Any] = json.loads(response.read())
-    return answer
 
 
 def prepare(
@@ -255,6 +242,6 @@ def isolated_env(home: Path | None = None, **chosen: str) -> dict[str, str]:
     env["ALIBABA_CLOUD_CLI_PROFILE_DISABLED"] = "true"
     if home is not None:
         env["HOME"] = str(home)
-    env["PYTHONPATH"] = os.pathsep.join([str(HERE), env.get("PYTHONPATH", "")])
+    env["PYTHONPATH"] = os.pathsep.join([str(CHECKOUT), env.get("PYTHONPATH", "")])
     env.update(chosen)
     return env

@@ -12,20 +12,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import recording
-from harness.clients import AccessKey, Principal
-from harness.ledger import LedgerFile
-from harness.live import Identities, LiveBackend, identities
-from harness.names import scenario_prefix
-from harness.scrub import Scrubber
-from harness.settings import Settings
+from harness.backends.base import no_sleep
+from harness.backends.live import Identities, LiveBackend, identities
+from harness.config.names import scenario_prefix
+from harness.config.settings import Settings
+from harness.provisioning.ledger import LedgerFile
+from harness.recording import cassettes as recording
+from harness.recording.scrub import Scrubber
+from harness.sdk.clients import AccessKey, Principal
 
 #: Stand-in keys for a replay: nothing checks a signature, and no secret is needed.
 _REPLAY_KEY = AccessKey("REPLAY-ACCESS-KEY", "replay-needs-no-secret")
-
-
-def _no_sleep(seconds: float) -> None:
-    """A replay never waits: the recorded answers come at once."""
 
 
 @dataclass
@@ -99,7 +96,7 @@ class LiveRun:
             self.principals,
             prefix=prefix,
             name=self.settings.backend,
-            sleep=_no_sleep if replay else time.sleep,
+            sleep=no_sleep if replay else time.sleep,
             progress=self.progress,
         )
 

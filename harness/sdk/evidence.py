@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -9,6 +10,23 @@ from dataclasses import dataclass, field
 SECRET_PARAMETERS = frozenset(
     {"AccessKeySecret", "SecurityToken", "Password", "Value", "Signature", "Plaintext"}
 )
+#: Parameters that change with every call and say nothing about it.
+NOISE_PARAMETERS = frozenset({"ClientToken"})
+#: Values longer than this (a policy document) are shown by length and digest.
+LONGEST_SHOWN = 120
+
+
+def shown(name: str, value: object) -> str:
+    """How a parameter appears in evidence: masked when secret, digested when long."""
+    if name in SECRET_PARAMETERS:
+        return "***"
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]  # InstanceId=[i-1] reads better as InstanceId=i-1
+    text = str(value)
+    if len(text) <= LONGEST_SHOWN:
+        return text
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return f"<{len(text)} characters, sha256 {digest}>"
 
 
 @dataclass(frozen=True)
@@ -39,9 +57,9 @@ class Evidence:
         outcome: str,
     ) -> None:
         clean = {
-            k: ("***" if k in SECRET_PARAMETERS else str(v))
+            k: shown(k, v)
             for k, v in params.items()
-            if v is not None
+            if v not in (None, [], {}) and k not in NOISE_PARAMETERS
         }
         self.records.append(ApiCallRecord(caller, action, clean, request_id or "-", outcome))
 

@@ -1,9 +1,11 @@
-"""The cleanup ledger: everything the harness creates is written down the moment it exists and
-removed in reverse order, even when the scenario failed or the run was interrupted.
+"""The cleanup ledger: everything the harness creates is written down before it is created
+(write-ahead: its kind and exact name), confirmed once it exists, and removed in reverse order,
+even when the scenario failed or the run was interrupted. A create that was interrupted between
+the two writes is still removed: by the name recorded before it.
 
 In a live run the ledger is also a file, JSON lines under the pytest cache, appended and flushed
-as each thing appears and as each is removed, so `python -m harness cleanup` can finish the job
-after a crash. It holds names and ids only, never a secret.
+at each step (`intended`, `created`, `abandoned`, `removed`), so `python -m harness cleanup` can
+finish the job after a crash. It holds names and ids only, never a secret.
 """
 
 from __future__ import annotations
@@ -16,8 +18,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.api import Refusal
 from harness.errors import HarnessError
+from harness.sdk.gateway import Refusal
 
 #: What each kind of resource is called in messages.
 KINDS = {
@@ -90,21 +92,31 @@ class LedgerFile:
             os.fsync(out.fileno())
 
     def outstanding(self) -> list[tuple[str, Resource]]:
-        """What was created and not removed, oldest first, as (entry id, resource)."""
+        """What was (or may have been) created and not removed, oldest first, as (entry id,
+        resource). A last line cut short by a crash is ignored: it was never flushed whole."""
         created: dict[str, Resource] = {}
-        for line in self.path.read_text(encoding="utf-8").splitlines():
+        lines = self.path.read_text(encoding="utf-8").splitlines()
+        for number, line in enumerate(lines, 1):
             if not line.strip():
                 continue
             try:
                 event = json.loads(line)
+            except ValueError:
+                if number == len(lines):
+                    break  # torn by a kill while writing: its create had not started
+                raise HarnessError(
+                    f"ledger `{self.path}` line {number} is not a ledger event: `{line[:80]}`"
+                ) from None
+            try:
                 entry = str(event["entry"])
-                if event["event"] == "created":
+                kind = event["event"]
+                if kind in ("intended", "created") and "resource" in event:
                     created[entry] = Resource.from_json(event["resource"])
-                elif event["event"] == "removed":
+                elif kind in ("removed", "abandoned"):
                     created.pop(entry, None)
             except (ValueError, KeyError, TypeError):
                 raise HarnessError(
-                    f"ledger `{self.path}` has a line that is not a ledger event: `{line[:80]}`"
+                    f"ledger `{self.path}` line {number} is not a ledger event: `{line[:80]}`"
                 ) from None
         return list(created.items())
 
@@ -114,7 +126,8 @@ Remove = Callable[[Resource], None]
 
 @dataclass
 class CleanupLedger:
-    """What one scenario created, newest last; `unwind` removes it all, newest first."""
+    """What one scenario created (or was creating), newest last; `unwind` removes it all,
+    newest first."""
 
     remove: Remove | None = None  # how to remove a resource (set by the world)
     file: LedgerFile | None = None
@@ -122,11 +135,36 @@ class CleanupLedger:
     entries: list[tuple[str, Resource]] = field(default_factory=list)
     _count: int = 0
 
-    def record(self, resource: Resource) -> None:
+    def _write(self, event: str, entry: str, resource: Resource | None = None) -> None:
+        if self.file is not None:
+            line: dict[str, Any] = {"event": event, "entry": entry}
+            if resource is not None:
+                line["resource"] = resource.to_json()
+            self.file.write(line)
+
+    def intend(self, resource: Resource) -> str:
+        """Before a create: its kind and exact name, so that an interrupted create is still
+        removed. Returns the entry to `confirm` or `abandon`."""
         self._count += 1
         entry = f"{self.scenario}#{self._count}"
-        if self.file is not None:
-            self.file.write({"event": "created", "entry": entry, "resource": resource.to_json()})
+        self._write("intended", entry, resource)
+        self.entries.append((entry, resource))
+        return entry
+
+    def confirm(self, entry: str) -> None:
+        """The create answered: the resource exists."""
+        self._write("created", entry)
+
+    def abandon(self, entry: str) -> None:
+        """The create was refused: nothing was made."""
+        self.entries = [(e, r) for e, r in self.entries if e != entry]
+        self._write("abandoned", entry)
+
+    def record(self, resource: Resource) -> None:
+        """A resource whose name was known only from the create's answer (an AccessKey id)."""
+        self._count += 1
+        entry = f"{self.scenario}#{self._count}"
+        self._write("created", entry, resource)
         self.entries.append((entry, resource))
 
     def __iter__(self) -> Iterator[Resource]:
@@ -144,6 +182,5 @@ class CleanupLedger:
             except (Refusal, HarnessError) as e:
                 problems.append(f"could not remove {resource.describe()}: {e}")
                 continue
-            if self.file is not None:
-                self.file.write({"event": "removed", "entry": entry})
+            self._write("removed", entry)
         return problems

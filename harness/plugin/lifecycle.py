@@ -1,0 +1,159 @@
+"""A scenario's life: a live run starts once after collection (settings and credentials checked
+before any call), each scenario gets a `world` on a started backend, and everything it created
+is removed after, also when it fails or the run is interrupted (the ledger file remembers)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import nullcontext
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from harness.backends.base import Backend
+from harness.backends.fake import control, open_fake
+from harness.backends.live import missing_settings
+from harness.backends.run import LiveRun
+from harness.config.settings import Settings
+from harness.errors import HarnessError
+from harness.plugin import keys
+from harness.provisioning.verify import check_applicable
+from harness.sdk.clients import sts_client
+from harness.world import World
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    """Before any call: a fake server must answer, and a live run checks its settings and
+    credentials, naming everything missing in one message."""
+    config = session.config
+    chosen = config.stash[keys.SETTINGS]
+    scenarios = [item for item in session.items if keys.is_scenario(item)]
+    if not scenarios:
+        return
+    if chosen.backend == "fake":
+        if chosen.fake_endpoint:
+            _check_server(config, chosen.fake_endpoint)
+        return
+    if keys.is_xdist_worker(config):
+        raise pytest.UsageError(
+            f"backend `{chosen.backend}` runs every scenario on the same instances, and "
+            "parallel workers would see each other's commands: drop -n"
+        )
+    if chosen.backend != "replay":
+        oses = {
+            label
+            for item in scenarios
+            for label in ("Linux", "Windows")
+            if item.get_closest_marker(label.lower())
+        }
+        missing = missing_settings(chosen, oses)
+        if missing:
+            raise pytest.UsageError(
+                f"backend `{chosen.backend}` cannot start, {len(missing)} setting(s) missing: "
+                + "; ".join(f"({n}) {m}" for n, m in enumerate(missing, 1))
+            )
+    config.stash[keys.LIVE] = LiveRun.start(
+        chosen,
+        ledger_dir=_ledger_dir(config),
+        progress=_progress(config),
+        replay_mode=config.stash.get(keys.REPLAY, ("provision", ""))[0],
+    )
+
+
+def _check_server(config: pytest.Config, url: str) -> None:
+    """The fake cloud server hosts one run at a time and must be up: fail once, at start."""
+    if keys.is_xdist_worker(config):
+        raise pytest.UsageError(
+            f"the fake cloud server at `{url}` hosts one run at a time, and parallel workers "
+            "would reset each other's account: drop -n, or run without --fake-endpoint"
+        )
+    try:
+        control(url, "GET", "account")
+    except HarnessError as e:
+        raise pytest.UsageError(str(e)) from None
+
+
+def _ledger_dir(config: pytest.Config) -> Path:
+    cache = getattr(config, "cache", None)
+    if cache is not None:
+        return Path(cache.mkdir("runas-ledger"))
+    return config.rootpath / ".pytest_cache" / "d" / "runas-ledger"
+
+
+def _progress(config: pytest.Config) -> Callable[[str], None] | None:
+    """One line on the terminal per poll, shown even while output is captured."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    capture = config.pluginmanager.get_plugin("capturemanager")
+    if reporter is None:
+        return None
+
+    def show(line: str) -> None:
+        quiet = capture.global_and_fixture_disabled() if capture is not None else nullcontext()
+        with quiet:
+            reporter.write_line(f"    ... {line}")
+
+    return show
+
+
+def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
+    request.node.stash[keys.FEATURE] = str(feature.rel_filename)
+
+
+def pytest_bdd_before_step(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
+) -> None:
+    """Before the first action of a verify-mode scenario: does it apply to this account?"""
+    node = request.node
+    state = node.stash.get(keys.WORLD, None)
+    if step.type != "when" or state is None or node.stash.get(keys.ACTED, False):
+        return
+    node.stash[keys.ACTED] = True
+    if state.account.verifies:
+        check_applicable(state.scene.instances, state.scene.established)
+
+
+@pytest.fixture
+def world(request: pytest.FixtureRequest, runas_settings: Settings) -> Iterator[World]:
+    """One scenario's state on a started backend; everything it created is removed after,
+    also when the scenario fails or the run is interrupted (the ledger file remembers)."""
+    node = request.node
+    run = request.config.stash.get(keys.LIVE, None)
+    if run is None:
+        scenario: Any = nullcontext((open_fake(runas_settings), None))
+    else:
+        scenario = run.scenario(node.stash.get(keys.FEATURE, node.nodeid), node.name)
+    with scenario as (backend, scrubber):
+        state = _start(node, runas_settings, backend, run)
+        try:
+            if scrubber is not None:
+                _introduce_account(state)
+            yield state
+        finally:
+            problems = state.ledger.unwind()
+            backend.stop()
+            if problems:
+                raise HarnessError("; ".join(problems))
+
+
+def _start(node: pytest.Item, settings: Settings, backend: Backend, run: LiveRun | None) -> World:
+    account = backend.start()
+    state = World(settings, backend, account)
+    state.ledger.scenario = node.nodeid
+    state.ledger.file = run.ledger if run is not None else None
+    node.stash[keys.WORLD] = state
+    return state
+
+
+def _introduce_account(state: World) -> None:
+    """Recording: the first call names the account, so its id is scrubbed from every answer."""
+    observer = state.account.observer
+    client = sts_client(observer, state.settings.region, state.account.endpoint)
+    state.gateway.call(observer.name, client.get_caller_identity)
+
+
+@pytest.hookimpl(trylast=True)  # after an interrupted scenario's teardown has unwound it
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    run = session.config.stash.get(keys.LIVE, None)
+    if run is not None:
+        run.finish()

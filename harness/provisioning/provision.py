@@ -1,0 +1,222 @@
+"""Provisioning what a scenario needs through the official SDKs, as an administrator would in
+the console: RAM users with their policies and AccessKeys, OOS encrypted parameters, and
+instance RAM roles. The ledger hears of each thing before it is created (its kind and exact
+name) and again once it exists, so an interrupted create is still found and removed."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, Protocol, TypeVar
+
+from alibabacloud_ecs20140526 import models as ecs
+from alibabacloud_oos20190601 import models as oos
+from alibabacloud_ram20150501 import models as ram
+
+from harness.cloud_assistant import CommandRunner
+from harness.config.names import Names
+from harness.config.policies import PolicyLibrary, PolicyRef
+from harness.errors import HarnessError
+from harness.provisioning.instances import check_instance
+from harness.provisioning.ledger import CleanupLedger, Resource
+from harness.sdk.clients import AccessKey, Clients, Principal
+from harness.sdk.gateway import Gateway, Refusal
+
+T = TypeVar("T")
+
+
+class Provisioner(Protocol):
+    """What the Given steps ask for: made (provision), or checked as it is (verify)."""
+
+    def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal: ...
+
+    def instance(self, label: str, instance_id: str, existing: bool) -> None:
+        """Make sure the instance is usable: the account's own is checked (id, region, OS)."""
+        ...
+
+    def password_parameter(self, name: str, user: str, region: str, *, wrong: bool) -> None:
+        """An encrypted parameter holding `user`'s logon password (or, with `wrong`, a
+        password that is not theirs)."""
+        ...
+
+    def instance_role(
+        self, role: str, policy_label: str, instance_id: str, region: str
+    ) -> None: ...
+
+
+class RamProvisioner:
+    """Provision mode, and the fake backends: the administrator makes what the spec names."""
+
+    def __init__(
+        self,
+        administrator: Principal,
+        clients: Clients,
+        gateway: Gateway,
+        ledger: CleanupLedger,
+        policies: PolicyLibrary,
+        *,
+        names: Names,
+        region: str,
+        runner: Callable[[], CommandRunner],
+        passwords: Mapping[str, str],
+        account_parameter: str | None = None,
+    ) -> None:
+        self._caller = administrator.name
+        self._clients = clients
+        self._gateway = gateway
+        self._ledger = ledger
+        self._policies = policies
+        self._names = names
+        self._region = region
+        self._runner = runner
+        self._passwords = passwords
+        self._account_parameter = account_parameter
+
+    def _call(self, method: Callable[..., T], request: Any = None) -> T:
+        return self._gateway.call(self._caller, method, request)
+
+    def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
+        """One create call, written ahead to the ledger: if it is interrupted, cleanup still
+        knows the name it may have created."""
+        entry = self._ledger.intend(resource)
+        try:
+            answer = self._call(method, request)
+        except Refusal:
+            self._ledger.abandon(entry)  # the cloud refused it: nothing was made
+            raise
+        self._ledger.confirm(entry)
+        return answer
+
+    def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal:
+        """Create `name` with the policies attached and one AccessKey; return its principal
+        (named as the spec names it; its key is fresh, so RAM may need a moment)."""
+        refs = [self._policies.resolve(label) for label in policy_labels]
+        user = self._names.created(name)
+        iam = self._clients.ram
+        self._make(
+            iam.create_user,
+            ram.CreateUserRequest(user_name=user, display_name=user),
+            Resource("user", user),
+        )
+        for ref in refs:
+            self._attach(user, ref, role=False)
+        # The key id is known only from the answer: deleting the user later removes its keys.
+        response = self._call(iam.create_access_key, ram.CreateAccessKeyRequest(user_name=user))
+        key = response.body.access_key
+        key_id = str(key.access_key_id)
+        self._ledger.record(Resource("access_key", key_id, detail={"UserName": user}))
+        self._gateway.fresh.add(name)
+        return Principal(name, AccessKey(key_id, str(key.access_key_secret)))
+
+    def _policy_name(self, ref: PolicyRef) -> str:
+        return ref.ram_name if ref.type == "System" else self._names.created(ref.ram_name)
+
+    def _attach(self, holder: str, ref: PolicyRef, *, role: bool) -> None:
+        """Attach a policy (created first when it is custom) to a user or a role."""
+        iam = self._clients.ram
+        name = self._policy_name(ref)
+        if ref.type == "Custom":
+            self._make(
+                iam.create_policy,
+                ram.CreatePolicyRequest(policy_name=name, policy_document=ref.document),
+                Resource("policy", name),
+            )
+        if role:
+            detail = {"PolicyType": ref.type, "RoleName": holder}
+            self._make(
+                iam.attach_policy_to_role,
+                ram.AttachPolicyToRoleRequest(
+                    policy_type=ref.type, policy_name=name, role_name=holder
+                ),
+                Resource("role_policy", name, detail=detail),
+            )
+        else:
+            detail = {"PolicyType": ref.type, "UserName": holder}
+            self._make(
+                iam.attach_policy_to_user,
+                ram.AttachPolicyToUserRequest(
+                    policy_type=ref.type, policy_name=name, user_name=holder
+                ),
+                Resource("user_policy", name, detail=detail),
+            )
+
+    def instance(self, label: str, instance_id: str, existing: bool) -> None:
+        if existing:
+            check_instance(self._runner(), label, instance_id, self._region, on_refused=None)
+
+    # ---- the Windows setup ----------------------------------------------------------------
+
+    def password_parameter(self, name: str, user: str, region: str, *, wrong: bool) -> None:
+        """An OOS encrypted parameter with the default service key; the value is never shown."""
+        value = self._password(user)
+        if wrong:
+            value += secrets.token_hex(4)
+        client = self._clients.oos(region)
+        made = self._names.created(name)
+        self._make(
+            client.create_secret_parameter,
+            oos.CreateSecretParameterRequest(region_id=region, name=made, value=value),
+            Resource("parameter", made, region=region),
+        )
+
+    def _password(self, user: str) -> str:
+        """The user's logon password: the one the fake chose, or (provision mode) the one the
+        account keeps in its own encrypted parameter, copied without ever being shown."""
+        known = self._passwords.get(user)
+        if known is not None:
+            return known
+        name, region = self._account_parameter, self._region
+        if name is None:
+            raise HarnessError(
+                f"no logon password is known for `{user}`: add a Given step that creates the user"
+            )
+        client = self._clients.oos(region)
+        request = oos.GetSecretParameterRequest(region_id=region, name=name, with_decryption=True)
+        try:
+            answer = self._call(client.get_secret_parameter, request)
+        except Refusal as refusal:
+            raise HarnessError(
+                f"provision mode copies the logon password of `{user}` from the encrypted "
+                f"parameter `{name}` in {region}, but reading it was refused ({refusal.code}): "
+                "create it as the guide says, or name yours with --windows-password-parameter"
+            ) from None
+        return str(answer.body.parameter.value or "")
+
+    def instance_role(self, role: str, policy_label: str, instance_id: str, region: str) -> None:
+        """A RAM role trusted by ECS (`<role>.trust.json`), with one policy, on the instance."""
+        trust = self._policies.trust_document(role)
+        iam = self._clients.ram
+        made = self._names.created(role)
+        self._make(
+            iam.create_role,
+            ram.CreateRoleRequest(role_name=made, assume_role_policy_document=trust),
+            Resource("role", made),
+        )
+        self._attach(made, self._policies.resolve(policy_label), role=True)
+        self._attach_to_instance(made, instance_id, region)
+
+    def _attach_to_instance(self, role: str, instance_id: str, region: str) -> None:
+        client = self._clients.ecs(region)
+        request = ecs.AttachInstanceRamRoleRequest(
+            region_id=region, instance_ids=json.dumps([instance_id]), ram_role_name=role
+        )
+        resource = Resource(
+            "instance_role", role, region=region, detail={"InstanceId": instance_id}
+        )
+        entry = self._ledger.intend(resource)
+        try:
+            answer = self._call(client.attach_instance_ram_role, request)
+        except Refusal:
+            self._ledger.abandon(entry)
+            raise
+        if not answer.body.fail_count:
+            self._ledger.confirm(entry)
+        else:
+            self._ledger.abandon(entry)
+            results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
+            reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
+            raise HarnessError(
+                f"could not attach role `{role}`: {reasons}: an instance holds one RAM role; "
+                "detach the one it has, or use another instance"
+            )
