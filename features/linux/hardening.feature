@@ -8,7 +8,11 @@ Feature: The deny-list is an Allow with a condition, not a Deny
   Background:
     Given a Linux instance with the regular users "user01" and "user02"
 
+  @finding
   Scenario: with AliyunECSFullAccess also attached, the guide's deny-list no longer keeps root out
+    Fix: attach commandUserPolicy.hardened instead of the deny-list: its explicit Deny on
+    `ecs:CommandRunAs` root and system holds whatever else is attached.
+
     Given the RAM user "commandUser" with the policies "commandUserPolicy.denylist" and "AliyunECSFullAccess"
     When commandUser runs "whoami" on the Linux instance as "root"
     Then the command succeeds with the output "root"
