@@ -2,7 +2,8 @@
 administrator's account is set up before a live run, so that live, record and replay can be
 exercised without one. Everything is made from outside, as a person would: the instances
 through the server's control plane (no API creates an instance with users), the rest through
-the official SDKs with the account owner's key. The harness itself never calls this.
+the official SDKs with the account owner's key. No backend uses it: it serves the project's
+own tests of live runs and `python -m harness record-against-fake`.
 """
 
 from __future__ import annotations
