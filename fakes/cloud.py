@@ -25,7 +25,6 @@ from fakes.ids import IdFactory
 from fakes.policy import Decision
 from fakes.services.base import Call, Service
 from fakes.services.ecs import EcsService
-from fakes.services.ecs_models import Instance
 from fakes.services.kms import KmsService
 from fakes.services.oos import OosService
 from fakes.services.ram import RamService
@@ -37,7 +36,6 @@ log = logging.getLogger("fakes")
 
 DEFAULT_REGION = "cn-hangzhou"
 _REGION_IN_HOST = re.compile(r"^[a-z]+[.-]([a-z]{2}-[a-z0-9-]+?)\.aliyuncs\.com")
-_OS_NAMES = {"linux": "linux", "windows": "windows"}
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -119,28 +117,20 @@ class FakeCloud:
         `users` is a list of names (Linux) or a mapping of name -> logon password (Windows).
         `root` (Linux) or `System` (Windows) always exists.
         """
-        if os not in _OS_NAMES:
-            raise ValueError(f"unknown os `{os}`: choose `linux` or `windows`")
-        passwords: dict[str, str | None] = (
-            dict(users.items()) if isinstance(users, Mapping) else dict.fromkeys(users)
-        )
         with self._lock:
-            instance_id = self._ids.instance()
-            host = hostname or ("iZ" + instance_id[2:14] + "Z")
-            instance = Instance(
-                instance_id=instance_id,
-                region=region or self.default_region,
-                name=name or f"{os}-{instance_id[-6:]}",
-                created=self.clock.now(),
-                guest=Guest(os, host, passwords),
+            return self.ecs.add_instance(
+                os,
+                region or self.default_region,
+                users,
+                now=self.clock.now(),
+                hostname=hostname,
+                name=name,
             )
-            self.ecs.instances[instance_id] = instance
-        return instance_id
 
     def on_command(self, name: str, handler: CommandHandler) -> None:
         """Teach every guest a command: `handler(Execution) -> ExecResult`."""
         with self._lock:
-            self.ecs.handlers[name] = handler
+            self.ecs.on_command(name, handler)
 
     def guest(self, instance_id: str) -> Guest:
         """The simulated OS of an instance (its users, and `history` of the scripts that ran)."""
