@@ -3,9 +3,9 @@
 A service is a class whose methods are marked with `@action("Name")`; each takes a `Call` and
 returns the response fields as a dict (the envelope adds `RequestId`). A method authorizes the
 caller with `call.authorize(...)` once it knows the resources, before it changes any state.
-Every service has one shape: its state (the resources it holds), its errors, its actions; ECS,
-too large for one module, is a package whose resource modules share one base class that owns
-the state.
+Every service has one shape: its state (the resources it holds), its errors, its actions; ECS
+and RAM, too large for one module, are packages whose resource modules share one base class
+that owns the state.
 """
 
 from __future__ import annotations

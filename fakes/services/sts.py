@@ -18,7 +18,7 @@ from fakes.ids import IdFactory
 from fakes.policy import CompiledPolicy, PolicyError, compile_policy
 from fakes.services.base import Call, Response, Service, action
 from fakes.services.ram import RamService
-from fakes.services.ram_models import Role
+from fakes.services.ram.state import Role
 
 _ROLE_ARN = re.compile(r"^acs:ram::(\d+):role/([A-Za-z0-9.-]+)$")
 _SESSION_NAME = re.compile(r"^[A-Za-z0-9.@_-]{2,64}$")
@@ -41,6 +41,10 @@ class Session:
 
 def _invalid(what: str, message: str) -> ApiError:
     return ApiError(f"InvalidParameter.{what}", message, 400)
+
+
+def _role_not_found() -> ApiError:
+    return ApiError("EntityNotExist.Role", "The specified Role not exists.", 404)
 
 
 class StsService(Service):
@@ -80,12 +84,10 @@ class StsService(Service):
         match = _ROLE_ARN.match(arn)
         if match is None:
             raise _invalid("RoleArn", f"The parameter RoleArn `{arn[:80]}` is wrongly formed.")
-        if match.group(1) != self.account_id:
-            raise ApiError("EntityNotExist.Role", "The specified Role not exists.", 404)
-        for role in self._ram.roles.values():
-            if role.name.lower() == match.group(2).lower():
-                return role
-        raise ApiError("EntityNotExist.Role", "The specified Role not exists.", 404)
+        role = self._ram.role(match.group(2), ignore_case=True)
+        if match.group(1) != self.account_id or role is None:
+            raise _role_not_found()
+        return role
 
     @action("AssumeRole")
     def assume_role(self, call: Call) -> Response:

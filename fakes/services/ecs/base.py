@@ -24,7 +24,7 @@ from fakes.services.ecs.state import (
     Invocation,
     Target,
 )
-from fakes.services.ram_models import Role
+from fakes.services.ram.state import Role
 
 MAX_INSTANCES = 100
 T = TypeVar("T")

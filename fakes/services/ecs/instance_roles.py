@@ -13,7 +13,7 @@ from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import EcsBase, json_instance_ids
 from fakes.services.ecs.state import Instance
-from fakes.services.ram_models import Role
+from fakes.services.ram.state import Role
 
 
 def _result(instance: Instance, success: bool, code: str, message: str) -> dict[str, object]:
