@@ -74,8 +74,8 @@ class FakeCloud:
             self._ids.access_key_secret(),
         )
         self.ram = RamService(self.account_id, self._ids, self.clock.now())
-        self.kms = KmsService(self.account_id)
-        self.oos = OosService(self.account_id, self.kms)
+        self.kms = KmsService(self.account_id, self._ids)
+        self.oos = OosService(self.account_id, self._ids, self.kms)
         self.sts = StsService(self.account_id, self._ids, self.ram)
         self._refusals: deque[Decision] = deque(maxlen=50)
         self._authorizers = {
