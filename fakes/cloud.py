@@ -2,7 +2,7 @@
 
 `FakeCloud.handle` is the whole request path, with no I/O of its own: parse, authenticate,
 authorize (inside each action), act, encode. The adapters (`inprocess`, `server`) only carry
-bytes to and from it.
+bytes to and from it. `FakeCloud.snapshot` is everything the account holds, as plain data.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from fakes import access
 from fakes.agent import CloudAssistantAgent
-from fakes.clock import VirtualClock
+from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
 from fakes.guest import CommandHandler, Guest
@@ -157,6 +157,26 @@ class FakeCloud:
         The returned `Fault` counts the requests it `answered`."""
         fault = Fault(action, code, status, times, product, message, retry_after_ms)
         return self.faults.arm(fault)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the account holds, as plain data (JSON-ready), with no secret in it: no
+        AccessKey secret, password, secret value or token. Each service gives its own part;
+        nothing due on the virtual clock is run to take it (a read would run it)."""
+        with self._lock:
+            now = self.clock.now()
+            picture: dict[str, Any] = {
+                "AccountId": self.account_id,
+                "RootAccessKeyId": self._root_key[0],
+                "Clock": iso(now),
+            }
+            for service in self._services.values():
+                part = service.snapshot(now)
+                clash = picture.keys() & part.keys()
+                if clash:  # a service's part must not hide another's
+                    raise RuntimeError(f"snapshot: `{service.product}` repeats {sorted(clash)}")
+                picture.update(part)
+            picture["Faults"] = self.faults.view()
+            return picture
 
     def reset(self) -> None:
         """Forget everything: a new account id, new root key, no users, no instances."""

@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fakes.clock import iso
 from fakes.cloud import FakeCloud
 from fakes.wire.http import HttpResponse
 
@@ -104,99 +103,9 @@ def reset(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
 
 
 def state(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
-    """Everything the account holds, for a person debugging a client. AccessKey secrets and
-    logon passwords are never part of it."""
-    with cloud._lock:  # the request path mutates under this lock: read one consistent picture
-        now = cloud.clock.now()
-        ram, ecs = cloud.ram, cloud.ecs
-        ecs.settle(now)  # run what is due, as the service does before any read of invocations
-        users = [
-            {
-                "UserName": u.name,
-                "UserId": u.user_id,
-                "AccessKeyIds": list(u.keys),
-                "Policies": [{"PolicyType": t, "PolicyName": n} for t, n, _ in u.policies],
-            }
-            for u in ram.users.values()
-        ]
-        keys = [
-            {"AccessKeyId": k.access_key_id, "UserName": k.user_name, "Status": k.status}
-            for k in ram.keys.values()
-        ]
-        policies = [
-            {
-                "PolicyName": p.name,
-                "PolicyType": p.type,
-                "DefaultVersion": p.default_version,
-                "AttachmentCount": p.attachments,
-                "PolicyDocument": p.default.document,
-            }
-            for p in ram.custom.values()
-        ] + [{"PolicyName": p.name, "PolicyType": p.type} for p in ram.system.values()]
-        roles = [
-            {
-                "RoleName": r.name,
-                "Arn": r.arn,
-                "Policies": [{"PolicyType": t, "PolicyName": n} for t, n, _ in r.policies],
-            }
-            for r in ram.roles.values()
-        ]
-        parameters = [
-            {"Name": p.name, "RegionId": p.region, "ParameterVersion": p.version}
-            for p in cloud.oos.parameters.values()
-        ]
-        instances = [
-            {
-                "InstanceId": i.instance_id,
-                "RegionId": i.region,
-                "OSType": i.os,
-                "HostName": i.guest.hostname,
-                "RamRoleName": i.ram_role,
-                "Ran": [{"Username": who, "Script": what} for who, what in i.guest.history],
-            }
-            for i in ecs.instances.values()
-        ]
-        commands = [
-            {
-                "CommandId": c.command_id,
-                "Name": c.name,
-                "Type": c.type,
-                "Content": c.content,
-                "Kept": c.kept,
-            }
-            for c in ecs.commands.values()
-        ]
-        invocations = [
-            {
-                "InvokeId": v.invoke_id,
-                "CommandId": v.command.command_id,
-                "Status": v.overall(now),
-                "Targets": [
-                    {
-                        "InstanceId": t.instance.instance_id,
-                        "Username": t.username,
-                        "Status": t.status(now),
-                        "ErrorCode": t.error_code(now),
-                    }
-                    for t in v.targets
-                ],
-            }
-            for v in ecs.invocations.values()
-        ]
-        return {
-            "AccountId": cloud.account_id,
-            "RootAccessKeyId": cloud.root_access_key[0],
-            "Clock": iso(now),
-            "Users": users,
-            "AccessKeys": keys,
-            "Policies": policies,
-            "Roles": roles,
-            "Parameters": parameters,
-            "Instances": instances,
-            "Commands": commands,
-            "Invocations": invocations,
-            "Faults": cloud.faults.view(),
-        }
+    """Everything the account holds (`FakeCloud.snapshot`), for a person debugging a client.
+    AccessKey secrets, passwords, secret values and tokens are never part of it."""
+    return cloud.snapshot()
 
 
 Action = Callable[[FakeCloud, bytes], dict[str, Any]]

@@ -5,11 +5,12 @@ returns the response fields as a dict (the envelope adds `RequestId`). A method 
 caller with `call.authorize(...)` once it knows the resources, before it changes any state.
 Every service has one shape: its state (the resources it holds), its errors, its actions; ECS
 and RAM, too large for one module, are packages whose resource modules share one base class
-that owns the state.
+that owns the state. `snapshot()` is each service's part of `FakeCloud.snapshot()`.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -103,7 +104,7 @@ def action(name: str) -> Callable[[F], F]:
     return mark
 
 
-class Service:
+class Service(ABC):
     """Base of every fake service: finds its `@action` handlers once, per class."""
 
     product: ClassVar[str]
@@ -131,3 +132,7 @@ class Service:
             # Fail closed: an action that forgot to authorize must not serve a RAM user.
             raise ApiError("InternalError", "The request processing has failed.", 500)
         return result
+
+    @abstractmethod
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """What the service holds, as plain data with no secret in it, without acting on it."""

@@ -12,6 +12,7 @@ import json
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from fakes.clock import iso
 from fakes.errors import ApiError, invalid_parameter
@@ -30,6 +31,15 @@ class Key:
     created: datetime
     alias: str = ""
 
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "KeyId": self.key_id,
+            "RegionId": self.region,
+            "Alias": self.alias,
+            "Description": self.description,
+            "CreationDate": iso(self.created),
+        }
+
 
 @dataclass
 class Secret:
@@ -38,6 +48,10 @@ class Secret:
     data: str = field(repr=False)
     created: datetime
     version: int = 1
+
+    def snapshot(self) -> dict[str, object]:
+        """The secret without its value."""
+        return {"SecretName": self.name, "RegionId": self.region, "Version": self.version}
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,14 @@ class KmsService(Service):
         key = self.key(call.region, call.params.require("KeyId"), call.now)
         call.authorize(self._key_arn(key))
         return key
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """Keys and secrets, never a secret's value nor what a ciphertext seals."""
+        return {
+            "Keys": [k.snapshot() for k in self.keys.values()],
+            "Secrets": [s.snapshot() for s in self.secrets.values()],
+            "Ciphertexts": len(self.ciphertexts),
+        }
 
     # ---- keys ---------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fakes.clock import iso
 from fakes.errors import ApiError
@@ -113,6 +114,15 @@ class OosService(Service):
         if not decrypted:
             return parameter, None
         return parameter, self._kms.secret_value(call.region, name)
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """The parameters, never their values (KMS holds those)."""
+        return {
+            "Parameters": [
+                {"Name": p.name, "RegionId": p.region, "ParameterVersion": p.version}
+                for p in self.parameters.values()
+            ]
+        }
 
     @action("CreateSecretParameter")
     def create_secret_parameter(self, call: Call) -> Response:

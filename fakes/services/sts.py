@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from fakes.clock import iso
 from fakes.errors import ApiError
@@ -37,6 +38,15 @@ class Session:
     name: str
     expires: datetime
     policy: CompiledPolicy | None = field(default=None, repr=False)
+
+    def snapshot(self) -> dict[str, object]:
+        """The session without its secret or its token."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "RoleName": self.role,
+            "RoleSessionName": self.name,
+            "Expiration": iso(self.expires),
+        }
 
 
 def _invalid(what: str, message: str) -> ApiError:
@@ -88,6 +98,10 @@ class StsService(Service):
         if match.group(1) != self.account_id or role is None:
             raise _role_not_found()
         return role
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """The sessions issued, expired ones too, without their secrets or tokens."""
+        return {"Sessions": [s.snapshot() for s in self.sessions.values()]}
 
     @action("AssumeRole")
     def assume_role(self, call: Call) -> Response:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
+import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_kms20160120 import models as kms_models
@@ -14,6 +16,7 @@ from alibabacloud_ram20150501 import models as ram_models
 from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_tea_openapi.models import Config
 
+import fakes.clock
 from fakes import FakeCloud
 
 REGION = "cn-hangzhou"
@@ -74,3 +77,22 @@ def test_the_same_seed_makes_the_same_ids() -> None:
     with FakeCloud(seed=2) as other:
         seen_other = _drive(other)
     assert all(seen_other[name] != seen_first[name] for name in seen_first)
+
+
+def test_the_same_seed_makes_the_same_snapshot(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The virtual clock starts at the real current second: pin it, so both clouds start alike.
+    start = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+
+    class Pinned(datetime):
+        @classmethod
+        def now(cls, tz: tzinfo | None = None) -> datetime:
+            return start
+
+    monkeypatch.setattr(fakes.clock, "datetime", Pinned)
+    snapshots = []
+    for _ in range(2):
+        with FakeCloud(seed=1) as cloud:
+            _drive(cloud)
+            snapshots.append(cloud.snapshot())
+    assert snapshots[0] == snapshots[1]
+    assert snapshots[0]["Clock"].startswith("2026-01-02T03:04")

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from fakes.guest import CommandHandler
 from fakes.ids import IdFactory
@@ -171,3 +171,11 @@ class EcsBase(Service):
         return ""
 
     # ---- the account's view -----------------------------------------------------------------
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """Instances, commands and invocations as they stand: nothing due is run to take it."""
+        return {
+            "Instances": [i.snapshot() for i in self.instances.values()],
+            "Commands": [c.snapshot() for c in self.commands.values()],
+            "Invocations": [v.snapshot(now) for v in self.invocations.values()],
+        }

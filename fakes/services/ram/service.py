@@ -4,6 +4,9 @@ account asks of it: `fakes.access` authenticates keys with `key` and evaluates p
 
 from __future__ import annotations
 
+from datetime import datetime
+from typing import Any
+
 from fakes.policy import CompiledPolicy, PolicySource
 from fakes.services.base import Principal
 from fakes.services.ram.policies import PolicyActions
@@ -40,3 +43,12 @@ class RamService(UserActions, PolicyActions, RoleActions):
             policy = self._policy(policy_type, name)
             found.append((policy.source, policy.default.compiled))
         return found
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """Users, AccessKeys (never their secrets), policies and roles."""
+        return {
+            "Users": [u.snapshot() for u in self.users.values()],
+            "AccessKeys": [k.snapshot() for k in self.keys.values()],
+            "Policies": [p.snapshot() for p in [*self.custom.values(), *self.system.values()]],
+            "Roles": [r.snapshot() for r in self.roles.values()],
+        }

@@ -29,6 +29,14 @@ class AccessKey:
     created: datetime
     status: str = "Active"
 
+    def snapshot(self) -> dict[str, object]:
+        """The key without its secret."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "UserName": self.user_name,
+            "Status": self.status,
+        }
+
 
 @dataclass(frozen=True)
 class PolicyVersion:
@@ -78,6 +86,17 @@ class Policy:
             "AttachmentCount": self.attachments,
         }
 
+    def snapshot(self) -> dict[str, object]:
+        if self.type == "System":
+            return {"PolicyName": self.name, "PolicyType": self.type}
+        return {
+            "PolicyName": self.name,
+            "PolicyType": self.type,
+            "DefaultVersion": self.default_version,
+            "AttachmentCount": self.attachments,
+            "PolicyDocument": self.default.document,
+        }
+
     def version_view(self, version: PolicyVersion) -> dict[str, object]:
         return {
             "VersionId": version.version_id,
@@ -108,6 +127,14 @@ class User:
             "UpdateDate": iso(self.updated),
         }
 
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "UserName": self.name,
+            "UserId": self.user_id,
+            "AccessKeyIds": list(self.keys),
+            "Policies": attachments_snapshot(self.policies),
+        }
+
 
 @dataclass
 class Role:
@@ -132,6 +159,13 @@ class Role:
             "UpdateDate": iso(self.created),
         }
 
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "RoleName": self.name,
+            "Arn": self.arn,
+            "Policies": attachments_snapshot(self.policies),
+        }
+
 
 Attachments = list[tuple[str, str, datetime]]  # (policy type, policy name, when attached)
 
@@ -145,6 +179,10 @@ def attach(attached: Attachments, policy: Policy, now: datetime, holder: str) ->
         raise errors.too_many_attached(holder, MAX_SYSTEM_PER_USER, MAX_CUSTOM_PER_USER)
     attached.append((policy.type, policy.name, now))
     policy.attachments += 1
+
+
+def attachments_snapshot(attached: Attachments) -> list[dict[str, str]]:
+    return [{"PolicyType": t, "PolicyName": n} for t, n, _ in attached]
 
 
 def detach(attached: Attachments, policy: Policy, holder: str) -> None:
