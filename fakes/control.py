@@ -41,18 +41,26 @@ def _reply(status: int, data: Mapping[str, Any]) -> HttpResponse:
     return HttpResponse(status, json.dumps(data).encode("utf-8"), _JSON)
 
 
+def _json_object(body: bytes, *, send: str, expected: str) -> dict[str, Any]:
+    """The body as a JSON object, or the reason it is not one (`send`: what to send instead)."""
+    try:
+        spec = json.loads(body or b"{}")
+    except RecursionError:  # the decoder recurses per level: a deep body must not crash it
+        raise ControlError(400, f"the body is nested too deeply: send {send}") from None
+    except ValueError:
+        raise ControlError(400, f"the body is not JSON: send {send}") from None
+    if not isinstance(spec, dict):
+        raise ControlError(400, f"the body must be a JSON object with {expected}")
+    return spec
+
+
 def account(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     key_id, secret = cloud.root_access_key
     return {"AccountId": cloud.account_id, "RootAccessKeyId": key_id, "RootAccessKeySecret": secret}
 
 
 def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
-    try:
-        spec = json.loads(body or b"{}")
-    except ValueError:
-        raise ControlError(400, "the body is not JSON: send {`os`, `region`, `users`}") from None
-    if not isinstance(spec, dict):
-        raise ControlError(400, "the body must be a JSON object with `os`, `region`, `users`")
+    spec = _json_object(body, send="{`os`, `region`, `users`}", expected="`os`, `region`, `users`")
     unknown = sorted(set(spec) - set(_INSTANCE_FIELDS))
     if unknown:
         raise ControlError(400, f"unknown field `{unknown[0]}`: expected `os`, `region`, `users`")
@@ -75,14 +83,11 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
 def add_fault(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     """Arm a fault: `{"action", "code", "status", "times"[, "product", "message",
     "retry_after_ms"]}`; the next `times` matching requests get that error."""
-    try:
-        spec = json.loads(body or b"{}")
-    except ValueError:
-        raise ControlError(
-            400, "the body is not JSON: send {`action`, `code`, `status`, `times`}"
-        ) from None
-    if not isinstance(spec, dict):
-        raise ControlError(400, "the body must be a JSON object with `action`, `code`, `status`")
+    spec = _json_object(
+        body,
+        send="{`action`, `code`, `status`, `times`}",
+        expected="`action`, `code`, `status`",
+    )
     for name, value in spec.items():
         kind = _FAULT_FIELDS.get(name)
         if kind is None:
