@@ -22,6 +22,7 @@ from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
 from fakes.guest import CommandHandler, Guest
 from fakes.ids import IdFactory
+from fakes.inprocess import InProcessAdapter
 from fakes.policy import Decision
 from fakes.services.base import Call, Service
 from fakes.services.ecs import EcsService
@@ -62,7 +63,7 @@ class FakeCloud:
         self._seed = seed
         self._fixed_root_key = root_access_key
         self._lock = threading.RLock()
-        self._adapter: Any = None
+        self._adapter: InProcessAdapter | None = None
         self._build()
 
     def _build(self) -> None:
@@ -186,11 +187,9 @@ class FakeCloud:
     # ---- in-process interception ----------------------------------------------------------------
 
     def start(self) -> FakeCloud:
-        from fakes.inprocess import InProcessAdapter
-
         with self._lock:
             if self._adapter is None:
-                self._adapter = InProcessAdapter(self)
+                self._adapter = InProcessAdapter(self.handle)
                 self._adapter.start()
         return self
 
