@@ -173,4 +173,3 @@ ASSUMPTIONS: dict[str, Assumption] = {
         ),
     )
 }
-

@@ -8,10 +8,11 @@ request helpers below) lives here, so none depends on another's methods.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
+from fakes.errors import ApiError
 from fakes.guest import CommandHandler
 from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service
@@ -103,12 +104,23 @@ class EcsBase(Service):
     def arn(self, region: str, kind: str, resource_id: str) -> str:
         return f"acs:ecs:{region}:{self.account_id}:{kind}/{resource_id}"
 
-    def _instances(self, call: Call, ids: Sequence[str]) -> list[Instance]:
+    def _instances(
+        self,
+        call: Call,
+        ids: Sequence[str],
+        *,
+        not_found: Callable[[], ApiError] = errors.instance_not_found,
+        authorize: bool = False,
+    ) -> list[Instance]:
+        """The instances named, in the call's region; with `authorize`, each is authorized as
+        it is found, so a refusal comes before the lookup of the instances after it."""
         found = []
         for instance_id in ids:
             instance = self.instances.get(instance_id)
             if instance is None or instance.region != call.region:
-                raise errors.instance_not_found()
+                raise not_found()
+            if authorize:
+                call.authorize(self.arn(call.region, "instance", instance_id))
             found.append(instance)
         return found
 

@@ -30,14 +30,7 @@ class InstanceRoleActions(EcsBase):
     """The RAM role an instance holds, which the Cloud Assistant agent acts with (A5)."""
 
     def _role_instances(self, call: Call, ids: Sequence[str]) -> list[Instance]:
-        found = []
-        for instance_id in ids:
-            instance = self.instances.get(instance_id)
-            if instance is None or instance.region != call.region:
-                raise errors.instance_id_not_found()
-            call.authorize(self.arn(call.region, "instance", instance_id))
-            found.append(instance)
-        return found
+        return self._instances(call, ids, not_found=errors.instance_id_not_found, authorize=True)
 
     def _ecs_role(self, call: Call, name: str) -> Role:
         role = self.roles.role(name)
