@@ -36,9 +36,13 @@ class InvocationActions(EcsBase):
                 target.stopped_at = call.now
         return {}
 
-    def _reads_invocations(self, call: Call) -> None:
+    def _begin_read(self, call: Call) -> str:
+        """What a read of invocations does first: authorize it (A8, A11) and run what is due.
+        Returns the ContentEncoding the caller asked for."""
         instance_id = call.params.text("InstanceId")
-        call.authorize(self.arn(call.region, "instance", instance_id or "*"))  # A8, A11
+        call.authorize(self.arn(call.region, "instance", instance_id or "*"))
+        self.settle(call.now)
+        return call.params.text("ContentEncoding") or "Base64"
 
     def _matching_invocations(self, call: Call) -> list[Invocation]:
         invoke_id = call.params.text("InvokeId")
@@ -63,9 +67,7 @@ class InvocationActions(EcsBase):
 
     @action("DescribeInvocations")
     def describe_invocations(self, call: Call) -> Response:
-        self._reads_invocations(call)
-        self.settle(call.now)
-        encoding = call.params.text("ContentEncoding") or "Base64"
+        encoding = self._begin_read(call)
         include_output = call.params.flag("IncludeOutput")
         wanted_status = call.params.text("InvokeStatus")
         chosen = [
@@ -132,9 +134,7 @@ class InvocationActions(EcsBase):
 
     @action("DescribeInvocationResults")
     def describe_invocation_results(self, call: Call) -> Response:
-        self._reads_invocations(call)
-        self.settle(call.now)
-        encoding = call.params.text("ContentEncoding") or "Base64"
+        encoding = self._begin_read(call)
         instance_id = call.params.text("InstanceId")
         wanted = call.params.text("InvokeRecordStatus")
         results = [
