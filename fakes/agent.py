@@ -12,7 +12,7 @@ from datetime import datetime
 from fakes.access import PolicyAuthorizer, global_context
 from fakes.errors import ApiError
 from fakes.services.base import Call, Principal
-from fakes.services.ecs_models import Instance
+from fakes.services.ecs.state import Instance
 from fakes.services.oos import OosService
 from fakes.services.ram import RamService
 from fakes.services.sts import StsService
@@ -23,7 +23,7 @@ METADATA_ADDRESS = "100.100.100.200"
 
 
 class CloudAssistantAgent:
-    """Implements `fakes.services.ecs_roles.Agent` over the account's RAM, STS and OOS."""
+    """Implements `fakes.services.ecs.base.Agent` over the account's RAM, STS and OOS."""
 
     def __init__(
         self, ram: RamService, sts: StsService, oos: OosService, authorizer: PolicyAuthorizer

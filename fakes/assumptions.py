@@ -173,9 +173,3 @@ ASSUMPTIONS: dict[str, Assumption] = {
         ),
     )
 }
-
-
-def describe(assumption_id: str) -> str:
-    """One line naming the assumption, for reports and error messages."""
-    a = ASSUMPTIONS[assumption_id]
-    return f"{a.id}: {a.statement}"

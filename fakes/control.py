@@ -12,7 +12,6 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from fakes.clock import iso
 from fakes.cloud import FakeCloud
 from fakes.wire.http import HttpResponse
 
@@ -42,18 +41,26 @@ def _reply(status: int, data: Mapping[str, Any]) -> HttpResponse:
     return HttpResponse(status, json.dumps(data).encode("utf-8"), _JSON)
 
 
+def _json_object(body: bytes, *, send: str, expected: str) -> dict[str, Any]:
+    """The body as a JSON object, or the reason it is not one (`send`: what to send instead)."""
+    try:
+        spec = json.loads(body or b"{}")
+    except RecursionError:  # the decoder recurses per level: a deep body must not crash it
+        raise ControlError(400, f"the body is nested too deeply: send {send}") from None
+    except ValueError:
+        raise ControlError(400, f"the body is not JSON: send {send}") from None
+    if not isinstance(spec, dict):
+        raise ControlError(400, f"the body must be a JSON object with {expected}")
+    return spec
+
+
 def account(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     key_id, secret = cloud.root_access_key
     return {"AccountId": cloud.account_id, "RootAccessKeyId": key_id, "RootAccessKeySecret": secret}
 
 
 def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
-    try:
-        spec = json.loads(body or b"{}")
-    except ValueError:
-        raise ControlError(400, "the body is not JSON: send {`os`, `region`, `users`}") from None
-    if not isinstance(spec, dict):
-        raise ControlError(400, "the body must be a JSON object with `os`, `region`, `users`")
+    spec = _json_object(body, send="{`os`, `region`, `users`}", expected="`os`, `region`, `users`")
     unknown = sorted(set(spec) - set(_INSTANCE_FIELDS))
     if unknown:
         raise ControlError(400, f"unknown field `{unknown[0]}`: expected `os`, `region`, `users`")
@@ -76,14 +83,11 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
 def add_fault(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     """Arm a fault: `{"action", "code", "status", "times"[, "product", "message",
     "retry_after_ms"]}`; the next `times` matching requests get that error."""
-    try:
-        spec = json.loads(body or b"{}")
-    except ValueError:
-        raise ControlError(
-            400, "the body is not JSON: send {`action`, `code`, `status`, `times`}"
-        ) from None
-    if not isinstance(spec, dict):
-        raise ControlError(400, "the body must be a JSON object with `action`, `code`, `status`")
+    spec = _json_object(
+        body,
+        send="{`action`, `code`, `status`, `times`}",
+        expected="`action`, `code`, `status`",
+    )
     for name, value in spec.items():
         kind = _FAULT_FIELDS.get(name)
         if kind is None:
@@ -104,99 +108,9 @@ def reset(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
 
 
 def state(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
-    """Everything the account holds, for a person debugging a client. AccessKey secrets and
-    logon passwords are never part of it."""
-    with cloud._lock:  # the request path mutates under this lock: read one consistent picture
-        now = cloud.clock.now()
-        ram, ecs = cloud.ram, cloud.ecs
-        ecs.settle(now)  # run what is due, as the service does before any read of invocations
-        users = [
-            {
-                "UserName": u.name,
-                "UserId": u.user_id,
-                "AccessKeyIds": list(u.keys),
-                "Policies": [{"PolicyType": t, "PolicyName": n} for t, n, _ in u.policies],
-            }
-            for u in ram.users.values()
-        ]
-        keys = [
-            {"AccessKeyId": k.access_key_id, "UserName": k.user_name, "Status": k.status}
-            for k in ram.keys.values()
-        ]
-        policies = [
-            {
-                "PolicyName": p.name,
-                "PolicyType": p.type,
-                "DefaultVersion": p.default_version,
-                "AttachmentCount": p.attachments,
-                "PolicyDocument": p.default.document,
-            }
-            for p in ram.custom.values()
-        ] + [{"PolicyName": p.name, "PolicyType": p.type} for p in ram.system.values()]
-        roles = [
-            {
-                "RoleName": r.name,
-                "Arn": r.arn,
-                "Policies": [{"PolicyType": t, "PolicyName": n} for t, n, _ in r.policies],
-            }
-            for r in ram.roles.values()
-        ]
-        parameters = [
-            {"Name": p.name, "RegionId": p.region, "ParameterVersion": p.version}
-            for p in cloud.oos.parameters.values()
-        ]
-        instances = [
-            {
-                "InstanceId": i.instance_id,
-                "RegionId": i.region,
-                "OSType": i.os,
-                "HostName": i.guest.hostname,
-                "RamRoleName": i.ram_role,
-                "Ran": [{"Username": who, "Script": what} for who, what in i.guest.history],
-            }
-            for i in ecs.instances.values()
-        ]
-        commands = [
-            {
-                "CommandId": c.command_id,
-                "Name": c.name,
-                "Type": c.type,
-                "Content": c.content,
-                "Kept": c.kept,
-            }
-            for c in ecs.commands.values()
-        ]
-        invocations = [
-            {
-                "InvokeId": v.invoke_id,
-                "CommandId": v.command.command_id,
-                "Status": v.overall(now),
-                "Targets": [
-                    {
-                        "InstanceId": t.instance.instance_id,
-                        "Username": t.username,
-                        "Status": t.status(now),
-                        "ErrorCode": t.error_code(now),
-                    }
-                    for t in v.targets
-                ],
-            }
-            for v in ecs.invocations.values()
-        ]
-        return {
-            "AccountId": cloud.account_id,
-            "RootAccessKeyId": cloud.root_access_key[0],
-            "Clock": iso(now),
-            "Users": users,
-            "AccessKeys": keys,
-            "Policies": policies,
-            "Roles": roles,
-            "Parameters": parameters,
-            "Instances": instances,
-            "Commands": commands,
-            "Invocations": invocations,
-            "Faults": cloud.faults.view(),
-        }
+    """Everything the account holds (`FakeCloud.snapshot`), for a person debugging a client.
+    AccessKey secrets, passwords, secret values and tokens are never part of it."""
+    return cloud.snapshot()
 
 
 Action = Callable[[FakeCloud, bytes], dict[str, Any]]

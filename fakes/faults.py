@@ -86,10 +86,6 @@ class Faults:
                         return fault
         return None
 
-    def clear(self) -> None:
-        with self._lock:
-            self.armed.clear()
-
     def view(self) -> list[dict[str, object]]:
         with self._lock:
             return [f.view() for faults in self.armed.values() for f in faults]

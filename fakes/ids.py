@@ -1,6 +1,8 @@
-"""Identifiers in Alibaba's shapes (`i-...`, `c-...`, `t-...`, `LTAI...`, upper-case RequestIds).
+"""Identifiers in Alibaba's shapes (`i-...`, `c-...`, `t-...`, `LTAI...`, upper-case RequestIds,
+KMS key UUIDs, OOS `p-...`) and the fake's own handles (CiphertextBlobs).
 
-Seeded, so one FakeCloud is reproducible run to run; every id is unique within the cloud.
+Seeded, so one FakeCloud is reproducible run to run; every id of the account comes from here.
+Secrets (AccessKey secrets, STS tokens, data keys) never do: they must not be guessable.
 """
 
 from __future__ import annotations
@@ -55,6 +57,22 @@ class IdFactory:
         # Secrets come from the OS's CSPRNG, not the seeded generator: they must not be guessable.
         return "".join(random.SystemRandom().choice(_ALNUM) for _ in range(30))
 
-    def request_id(self) -> str:
+    def _uuid(self) -> uuid.UUID:
         with self._lock:
-            return str(uuid.UUID(int=self._rng.getrandbits(128), version=4)).upper()
+            return uuid.UUID(int=self._rng.getrandbits(128), version=4)
+
+    def request_id(self) -> str:
+        return str(self._uuid()).upper()
+
+    def key_id(self) -> str:
+        """A KMS key id: a lower-case UUID."""
+        return str(self._uuid())
+
+    def parameter_id(self) -> str:
+        """An OOS parameter id: `p-` and 32 hex digits."""
+        return "p-" + self._uuid().hex
+
+    def ciphertext_handle(self) -> bytes:
+        """The opaque part of a CiphertextBlob: it names a sealed value, it does not hide one."""
+        with self._lock:
+            return self._rng.getrandbits(24 * 8).to_bytes(24, "big")

@@ -1,17 +1,18 @@
-"""The `responses` adapter: every `requests` call to `*.aliyuncs.com` goes to a `FakeCloud`."""
+"""The `responses` adapter: every `requests` call to `*.aliyuncs.com` goes to one account's
+`handle` (a `FakeCloud`'s), which the adapter knows only as a callable."""
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 import responses
 from requests import PreparedRequest
 
-from fakes.wire.http import HttpRequest
+from fakes.wire.http import HttpRequest, HttpResponse
 
-if TYPE_CHECKING:
-    from fakes.cloud import FakeCloud
+#: The whole request path of one account (`FakeCloud.handle`): a request in, its answer out.
+Handle = Callable[[HttpRequest], HttpResponse]
 
 #: Any Alibaba Cloud endpoint, over HTTP or HTTPS, any port.
 ENDPOINTS = re.compile(r"^https?://([A-Za-z0-9-]+\.)*aliyuncs\.com(:\d+)?(/.*)?$")
@@ -19,10 +20,10 @@ _METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "HEAD")
 
 
 class InProcessAdapter:
-    """Owns one `responses.RequestsMock` that routes Alibaba endpoints to the fake."""
+    """Owns one `responses.RequestsMock` that routes Alibaba endpoints to `handle`."""
 
-    def __init__(self, cloud: FakeCloud) -> None:
-        self._cloud = cloud
+    def __init__(self, handle: Handle) -> None:
+        self._handle = handle
         self._mock = responses.RequestsMock(assert_all_requests_are_fired=False)
         for method in _METHODS:
             self._mock.add_callback(method, ENDPOINTS, callback=self._answer, content_type=None)
@@ -51,5 +52,5 @@ class InProcessAdapter:
             },
             body=raw,
         )
-        response = self._cloud.handle(request)
+        response = self._handle(request)
         return response.status, dict(response.headers), response.body

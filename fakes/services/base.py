@@ -3,14 +3,18 @@
 A service is a class whose methods are marked with `@action("Name")`; each takes a `Call` and
 returns the response fields as a dict (the envelope adds `RequestId`). A method authorizes the
 caller with `call.authorize(...)` once it knows the resources, before it changes any state.
+Every service has one shape: its state (the resources it holds), its errors, its actions; ECS
+and RAM, too large for one module, are packages whose resource modules share one base class
+that owns the state. `snapshot()` is each service's part of `FakeCloud.snapshot()`.
 """
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from fakes.errors import ApiError, unknown_action
 from fakes.policy import CompiledPolicy
@@ -44,13 +48,12 @@ class Principal:
         return f"acs:ram::{account_id}:assumed-role/{self.name}/{self.session}"
 
 
-class Authorizer:
+class Authorizer(Protocol):
     """Decides whether a principal may do an action on a resource; raises the service's denial."""
 
     def check(
         self, principal: Principal, action: str, resource: str, context: ConditionContext
-    ) -> None:
-        raise NotImplementedError
+    ) -> None: ...
 
 
 @dataclass
@@ -101,7 +104,7 @@ def action(name: str) -> Callable[[F], F]:
     return mark
 
 
-class Service:
+class Service(ABC):
     """Base of every fake service: finds its `@action` handlers once, per class."""
 
     product: ClassVar[str]
@@ -111,7 +114,7 @@ class Service:
         super().__init_subclass__()
         cls._handlers = {
             fn.__dict__["api_action"]: fn
-            for klass in reversed(cls.__mro__)  # a service may take actions from one helper class
+            for klass in reversed(cls.__mro__)  # ECS and RAM gather theirs from resource classes
             for fn in vars(klass).values()
             if callable(fn) and "api_action" in getattr(fn, "__dict__", {})
         }
@@ -129,3 +132,7 @@ class Service:
             # Fail closed: an action that forgot to authorize must not serve a RAM user.
             raise ApiError("InternalError", "The request processing has failed.", 500)
         return result
+
+    @abstractmethod
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """What the service holds, as plain data with no secret in it, without acting on it."""

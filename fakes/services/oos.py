@@ -8,12 +8,13 @@ documentation and the guide's instance-role policy imply. Values never appear in
 from __future__ import annotations
 
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fakes.clock import iso
 from fakes.errors import ApiError
+from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service, action
 from fakes.services.kms import KmsService
 
@@ -60,8 +61,9 @@ def _parameter_not_found() -> ApiError:
 class OosService(Service):
     product = "oos"
 
-    def __init__(self, account_id: str, kms: KmsService) -> None:
+    def __init__(self, account_id: str, ids: IdFactory, kms: KmsService) -> None:
         self.account_id = account_id
+        self._ids = ids
         self._kms = kms
         self.parameters: dict[tuple[str, str], SecretParameter] = {}  # (region, name)
 
@@ -111,8 +113,16 @@ class OosService(Service):
         parameter = self._existing(call, name)
         if not decrypted:
             return parameter, None
-        secret = self._kms.state.secrets[(call.region, name)]
-        return parameter, secret.data
+        return parameter, self._kms.secret_value(call.region, name)
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """The parameters, never their values (KMS holds those)."""
+        return {
+            "Parameters": [
+                {"Name": p.name, "RegionId": p.region, "ParameterVersion": p.version}
+                for p in self.parameters.values()
+            ]
+        }
 
     @action("CreateSecretParameter")
     def create_secret_parameter(self, call: Call) -> Response:
@@ -127,7 +137,7 @@ class OosService(Service):
         if (call.region, name) in self.parameters:
             raise ApiError("EntityAlreadyExists.Parameter", "The Parameter already exists.", 409)
         parameter = SecretParameter(
-            parameter_id=f"p-{uuid.uuid4().hex[:32]}",
+            parameter_id=self._ids.parameter_id(),
             name=name,
             region=call.region,
             key_id=key.key_id,

@@ -11,6 +11,7 @@ import re
 import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Any
 
 from fakes.clock import iso
 from fakes.errors import ApiError
@@ -18,7 +19,7 @@ from fakes.ids import IdFactory
 from fakes.policy import CompiledPolicy, PolicyError, compile_policy
 from fakes.services.base import Call, Response, Service, action
 from fakes.services.ram import RamService
-from fakes.services.ram_models import Role
+from fakes.services.ram.state import Role
 
 _ROLE_ARN = re.compile(r"^acs:ram::(\d+):role/([A-Za-z0-9.-]+)$")
 _SESSION_NAME = re.compile(r"^[A-Za-z0-9.@_-]{2,64}$")
@@ -38,9 +39,22 @@ class Session:
     expires: datetime
     policy: CompiledPolicy | None = field(default=None, repr=False)
 
+    def snapshot(self) -> dict[str, object]:
+        """The session without its secret or its token."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "RoleName": self.role,
+            "RoleSessionName": self.name,
+            "Expiration": iso(self.expires),
+        }
+
 
 def _invalid(what: str, message: str) -> ApiError:
     return ApiError(f"InvalidParameter.{what}", message, 400)
+
+
+def _role_not_found() -> ApiError:
+    return ApiError("EntityNotExist.Role", "The specified Role not exists.", 404)
 
 
 class StsService(Service):
@@ -80,12 +94,14 @@ class StsService(Service):
         match = _ROLE_ARN.match(arn)
         if match is None:
             raise _invalid("RoleArn", f"The parameter RoleArn `{arn[:80]}` is wrongly formed.")
-        if match.group(1) != self.account_id:
-            raise ApiError("EntityNotExist.Role", "The specified Role not exists.", 404)
-        for role in self._ram.roles.values():
-            if role.name.lower() == match.group(2).lower():
-                return role
-        raise ApiError("EntityNotExist.Role", "The specified Role not exists.", 404)
+        role = self._ram.role(match.group(2), ignore_case=True)
+        if match.group(1) != self.account_id or role is None:
+            raise _role_not_found()
+        return role
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """The sessions issued, expired ones too, without their secrets or tokens."""
+        return {"Sessions": [s.snapshot() for s in self.sessions.values()]}
 
     @action("AssumeRole")
     def assume_role(self, call: Call) -> Response:

@@ -59,6 +59,14 @@ def test_bad_instance_specs_are_refused_with_the_reason(server, http, body, says
     assert "Traceback" not in answer.text
 
 
+@pytest.mark.parametrize("path", ["instances", "faults"])
+def test_a_deeply_nested_body_is_refused_at_once(server, http, path):
+    deep = b"[" * 5000 + b"]" * 5000
+    answer = http.post(f"{server.url}/_fake/{path}", data=deep, timeout=5)
+    assert answer.status_code == 400
+    assert "nested too deeply" in answer.json()["Error"]
+
+
 def test_unknown_paths_and_wrong_methods_are_named(server, http):
     unknown = http.get(f"{server.url}/_fake/volcanoes", timeout=5)
     assert unknown.status_code == 404

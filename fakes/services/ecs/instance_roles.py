@@ -1,35 +1,19 @@
-"""Instance RAM roles (AttachInstanceRamRole, DetachInstanceRamRole, DescribeInstanceRamRole) and
-what the Cloud Assistant agent does with one: read a Windows password from OOS (A5).
+"""Instance RAM roles: AttachInstanceRamRole, DetachInstanceRamRole, DescribeInstanceRamRole.
 
-A part of the ECS service, kept apart so each module reads in one sitting. Codes: reference
-section 1.8.
+What an instance does with its role (the Cloud Assistant agent reading a Windows password) is
+`fakes.agent`'s part. Codes: reference section 1.8.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
-from typing import Protocol
 
 from fakes.errors import ApiError
 from fakes.services.base import Call, Response, action
-from fakes.services.ecs_models import Instance
-from fakes.services.ecs_reads import json_instance_ids
-from fakes.services.ram_models import Role
-
-
-class RoleDirectory(Protocol):
-    """The RAM roles ECS may hand to an instance."""
-
-    def role(self, name: str) -> Role | None: ...
-
-
-class Agent(Protocol):
-    """The Cloud Assistant agent's calls out of the instance, made with the instance role."""
-
-    def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
-        """The decrypted OOS parameter, or None when the role may not read it or it is absent."""
-        ...
+from fakes.services.ecs import errors
+from fakes.services.ecs.base import EcsBase, json_instance_ids
+from fakes.services.ecs.state import Instance
+from fakes.services.ram.state import Role
 
 
 def _result(instance: Instance, success: bool, code: str, message: str) -> dict[str, object]:
@@ -42,59 +26,35 @@ def _result(instance: Instance, success: bool, code: str, message: str) -> dict[
     }
 
 
-class InstanceRoles:
-    """The instance-role actions of `EcsService`, which provides the state used here."""
-
-    account_id: str
-    instances: dict[str, Instance]
-    roles: RoleDirectory
-
-    def arn(self, region: str, kind: str, resource_id: str) -> str:
-        raise NotImplementedError
+class InstanceRoleActions(EcsBase):
+    """The RAM role an instance holds, which the Cloud Assistant agent acts with (A5)."""
 
     def _role_instances(self, call: Call, ids: Sequence[str]) -> list[Instance]:
-        found = []
-        for instance_id in ids:
-            instance = self.instances.get(instance_id)
-            if instance is None or instance.region != call.region:
-                raise ApiError(
-                    "InvalidInstanceId.NotFound", "The specified InstanceId does not exist.", 404
-                )
-            call.authorize(self.arn(call.region, "instance", instance_id))
-            found.append(instance)
-        return found
+        return self._instances(call, ids, not_found=errors.instance_id_not_found, authorize=True)
 
     def _ecs_role(self, call: Call, name: str) -> Role:
         role = self.roles.role(name)
         if role is None:
-            raise ApiError("InvalidRamRole.NotFound", "The specified ram role does not exist.", 404)
+            raise errors.role_not_found()
         if not role.trust.trusts_service("ecs.aliyuncs.com"):
-            raise ApiError(
-                "InvalidRamRole.NotEcsRole",
-                "The specified ram role is not authorized for ecs, please check your role policy.",
-                404,
-            )
+            raise errors.role_not_for_ecs()
         return role
 
     @action("AttachInstanceRamRole")
     def attach_instance_ram_role(self, call: Call) -> Response:
         name = call.params.require("RamRoleName")
         if call.params.text("Policy"):
-            raise ApiError("UnsupportedParameter", "The fake cloud does not model Policy.", 400)
+            raise errors.unsupported("Policy")
         instances = self._role_instances(call, json_instance_ids(call, required=True) or [])
         role = self._ecs_role(call, name)
         try:
             call.authorize(role.arn, action="ram:PassRole")
         except ApiError:
-            raise ApiError(
-                "InvalidUser.PassRoleForbidden",
-                "The RAM user does not have the privilege to pass a RAM role.",
-                403,
-            ) from None
+            raise errors.pass_role_forbidden() from None
         results = []
         for instance in instances:
             if instance.ram_role is not None and instance.ram_role != role.name:
-                # An instance holds one role; the code of this refusal is NOT FOUND in the docs.
+                # An instance holds one role; the code of this refusal is NOT FOUND (reference 1.8).
                 results.append(
                     _result(
                         instance,

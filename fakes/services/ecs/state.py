@@ -50,6 +50,17 @@ class Instance:
     def os(self) -> str:
         return self.guest.os
 
+    def snapshot(self) -> dict[str, Any]:
+        """The instance as plain data: its users' passwords are not part of it."""
+        return {
+            "InstanceId": self.instance_id,
+            "RegionId": self.region,
+            "OSType": self.os,
+            "HostName": self.guest.hostname,
+            "RamRoleName": self.ram_role,
+            "Ran": [{"Username": who, "Script": what} for who, what in self.guest.history],
+        }
+
 
 @dataclass
 class Command:
@@ -67,6 +78,15 @@ class Command:
 
     def content_as(self, encoding: str) -> str:
         return encode_text(self.content, encoding)
+
+    def snapshot(self) -> dict[str, Any]:
+        return {
+            "CommandId": self.command_id,
+            "Name": self.name,
+            "Type": self.type,
+            "Content": self.content,
+            "Kept": self.kept,
+        }
 
 
 def encode_text(text: str, encoding: str) -> str:
@@ -116,6 +136,13 @@ class Target:
             return "Failed"  # A12
         assert self.result is not None
         return "Success" if self.result.exit_code == 0 else "Failed"
+
+    def observed_status(self, now: datetime) -> str:
+        """The status without running anything: a target due to start that has not run on its
+        guest yet (the service runs it at its next read) is still Pending."""
+        if not self.settled and now >= self.start_at:
+            return "Pending"
+        return self.status(now)
 
     def error_code(self, now: datetime) -> str:
         status = self.status(now)
@@ -167,21 +194,42 @@ class Invocation:
 
     def overall(self, now: datetime) -> str:
         """DescribeInvocations' roll-up of the per-instance statuses."""
-        statuses = {t.status(now) for t in self.targets}
-        failed = {"Failed", "Invalid", "Aborted", "Timeout", "Error"}
-        stopped = {"Cancelled", "Terminated"}
-        if statuses & {"Pending"} and not statuses - {"Pending"}:
-            return "Pending"
-        if statuses & {"Pending", "Running", "Stopping"}:
-            return "Running"
-        if statuses <= {"Success"}:
-            return "Success"
-        if statuses <= stopped:
-            return "Stopped"
-        if statuses <= failed | stopped:
-            return "Failed"
-        return "PartialFailed"
+        return rollup({t.status(now) for t in self.targets})
 
     def legacy_status(self, now: datetime) -> str:
         overall = self.overall(now)
         return {"Pending": "Running", "Success": "Finished"}.get(overall, overall)
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """The invocation as plain data, as far as it has run (nothing is run to take it)."""
+        return {
+            "InvokeId": self.invoke_id,
+            "CommandId": self.command.command_id,
+            "Status": rollup({t.observed_status(now) for t in self.targets}),
+            "Targets": [
+                {
+                    "InstanceId": t.instance.instance_id,
+                    "Username": t.username,
+                    "Status": t.observed_status(now),
+                    "ErrorCode": t.error_code(now) if t.settled else "",
+                }
+                for t in self.targets
+            ],
+        }
+
+
+def rollup(statuses: set[str]) -> str:
+    """One status for a set of per-instance statuses, as DescribeInvocations reports it."""
+    failed = {"Failed", "Invalid", "Aborted", "Timeout", "Error"}
+    stopped = {"Cancelled", "Terminated"}
+    if statuses & {"Pending"} and not statuses - {"Pending"}:
+        return "Pending"
+    if statuses & {"Pending", "Running", "Stopping"}:
+        return "Running"
+    if statuses <= {"Success"}:
+        return "Success"
+    if statuses <= stopped:
+        return "Stopped"
+    if statuses <= failed | stopped:
+        return "Failed"
+    return "PartialFailed"

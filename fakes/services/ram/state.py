@@ -1,4 +1,5 @@
-"""RAM state: users, AccessKeys, policies with their versions. Limits: reference section 3.4."""
+"""RAM state: users, AccessKeys, policies with their versions, roles, and the attachments of
+policies to users and roles. Limits: reference section 3.4."""
 
 from __future__ import annotations
 
@@ -7,8 +8,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from fakes.clock import iso
-from fakes.errors import ApiError
 from fakes.policy import CompiledPolicy, PolicySource, TrustPolicy
+from fakes.services.ram import errors
 
 USER_NAME = re.compile(r"^[A-Za-z0-9._@-]+$")
 ROLE_NAME = re.compile(r"^[A-Za-z0-9.-]+$")
@@ -23,10 +24,18 @@ MAX_POLICY_VERSIONS = 5
 @dataclass
 class AccessKey:
     access_key_id: str
-    secret: str
+    secret: str = field(repr=False)
     user_name: str
     created: datetime
     status: str = "Active"
+
+    def snapshot(self) -> dict[str, object]:
+        """The key without its secret."""
+        return {
+            "AccessKeyId": self.access_key_id,
+            "UserName": self.user_name,
+            "Status": self.status,
+        }
 
 
 @dataclass(frozen=True)
@@ -77,6 +86,17 @@ class Policy:
             "AttachmentCount": self.attachments,
         }
 
+    def snapshot(self) -> dict[str, object]:
+        if self.type == "System":
+            return {"PolicyName": self.name, "PolicyType": self.type}
+        return {
+            "PolicyName": self.name,
+            "PolicyType": self.type,
+            "DefaultVersion": self.default_version,
+            "AttachmentCount": self.attachments,
+            "PolicyDocument": self.default.document,
+        }
+
     def version_view(self, version: PolicyVersion) -> dict[str, object]:
         return {
             "VersionId": version.version_id,
@@ -107,6 +127,14 @@ class User:
             "UpdateDate": iso(self.updated),
         }
 
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "UserName": self.name,
+            "UserId": self.user_id,
+            "AccessKeyIds": list(self.keys),
+            "Policies": attachments_snapshot(self.policies),
+        }
+
 
 @dataclass
 class Role:
@@ -131,37 +159,12 @@ class Role:
             "UpdateDate": iso(self.created),
         }
 
-
-def checked_name(value: str, param: str, limit: int, allowed: re.Pattern[str]) -> str:
-    """A user or policy name within RAM's length and character rules, or RAM's error for it."""
-    if len(value) > limit:
-        raise ApiError(
-            f"InvalidParameter.{param}.Length",
-            f'The length of the parameter "{param}" exceeds the limit (1-{limit}).',
-            400,
-        )
-    if not allowed.match(value):
-        raise ApiError(
-            f"InvalidParameter.{param}.InvalidChars",
-            f'The parameter "{param}" contains invalid chars.',
-            400,
-        )
-    return value
-
-
-_NOT_FOUND = {
-    "User": "The user does not exist.",
-    "User.AccessKey": "The user access key does not exist.",
-    "User.Policy": "The indicate policy of the user does not exist.",
-    "Policy": "The policy does not exist.",
-    "Policy.Version": "The policy version does not exist.",
-    "Role": "The role does not exist.",
-    "Role.Policy": "The policy of the role does not exist.",
-}
-
-
-def not_found(what: str) -> ApiError:
-    return ApiError(f"EntityNotExist.{what}", _NOT_FOUND[what], 404)
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "RoleName": self.name,
+            "Arn": self.arn,
+            "Policies": attachments_snapshot(self.policies),
+        }
 
 
 Attachments = list[tuple[str, str, datetime]]  # (policy type, policy name, when attached)
@@ -170,21 +173,16 @@ Attachments = list[tuple[str, str, datetime]]  # (policy type, policy name, when
 def attach(attached: Attachments, policy: Policy, now: datetime, holder: str) -> None:
     """Attach `policy` to a user's or role's list (`holder` is "User" or "Role")."""
     if any(t == policy.type and n == policy.name for t, n, _ in attached):
-        raise ApiError(
-            f"EntityAlreadyExists.{holder}.Policy",
-            f"The {holder.lower()} has already been attached this policy.",
-            409,
-        )
+        raise errors.already_attached(holder)
     limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
     if sum(1 for t, _, _ in attached if t == policy.type) >= limit:
-        raise ApiError(
-            f"LimitExceeded.{holder}.Policy",
-            f"The {holder.lower()} can be attached up to {MAX_SYSTEM_PER_USER} system policies "
-            f"and up to {MAX_CUSTOM_PER_USER} custom policies.",
-            409,
-        )
+        raise errors.too_many_attached(holder, MAX_SYSTEM_PER_USER, MAX_CUSTOM_PER_USER)
     attached.append((policy.type, policy.name, now))
     policy.attachments += 1
+
+
+def attachments_snapshot(attached: Attachments) -> list[dict[str, str]]:
+    return [{"PolicyType": t, "PolicyName": n} for t, n, _ in attached]
 
 
 def detach(attached: Attachments, policy: Policy, holder: str) -> None:
@@ -193,4 +191,4 @@ def detach(attached: Attachments, policy: Policy, holder: str) -> None:
             attached.remove(entry)
             policy.attachments -= 1
             return
-    raise not_found(f"{holder}.Policy")
+    raise errors.not_found(f"{holder}.Policy")

@@ -1,55 +1,28 @@
-"""RAM roles: CreateRole (trust policy validated), GetRole, ListRoles, DeleteRole and their
-policy attachments. A part of the RAM service, kept apart so each module reads in one sitting."""
+"""RAM roles: CreateRole (its trust policy validated at once), GetRole, ListRoles, DeleteRole,
+and the policies attached to a role."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from fakes.clock import iso
 from fakes.errors import ApiError
-from fakes.ids import IdFactory
 from fakes.policy import PolicyError, compile_trust_policy
 from fakes.services.base import Call, Response, action
-from fakes.services.ram_models import (
-    MAX_POLICY_DOCUMENT,
-    ROLE_NAME,
-    Policy,
-    Role,
-    attach,
-    checked_name,
-    detach,
-    not_found,
-)
+from fakes.services.ram import errors
+from fakes.services.ram.base import RamBase
+from fakes.services.ram.state import MAX_POLICY_DOCUMENT, ROLE_NAME, Policy, Role, attach, detach
 
 
-class RamRoles:
-    """The role actions of `RamService`; it provides the policy tables and helpers used here."""
-
-    account_id: str
-    roles: dict[str, Role]
-    _ids: IdFactory
-
-    def _arn(self, kind: str, name: str) -> str:
-        raise NotImplementedError
-
-    def _policy(self, policy_type: str, name: str) -> Policy:
-        raise NotImplementedError
-
-    def _policy_type(self, call: Call, *, required: bool = True) -> str | None:
-        raise NotImplementedError
-
-    def role(self, name: str) -> Role | None:
-        return self.roles.get(name)
+class RoleActions(RamBase):
+    """Roles and role policy attachments."""
 
     def _role_name(self, call: Call) -> str:
-        return checked_name(call.params.require("RoleName"), "RoleName", 64, ROLE_NAME)
+        return errors.checked_name(call.params.require("RoleName"), "RoleName", 64, ROLE_NAME)
 
     def _role(self, call: Call) -> Role:
         name = self._role_name(call)
         call.authorize(self._arn("role", name))
         role = self.roles.get(name)
         if role is None:
-            raise not_found("Role")
+            raise errors.not_found("Role")
         return role
 
     @action("CreateRole")
@@ -57,20 +30,15 @@ class RamRoles:
         name = self._role_name(call)
         document = call.params.require("AssumeRolePolicyDocument")
         if len(document) > MAX_POLICY_DOCUMENT:
-            raise ApiError(
-                "InvalidParameter.PolicyDocument.Length",
-                f'The length of the parameter "AssumeRolePolicyDocument" exceeds the limit '
-                f"(1-{MAX_POLICY_DOCUMENT}).",
-                400,
-            )
+            raise errors.document_too_long("AssumeRolePolicyDocument", MAX_POLICY_DOCUMENT)
         max_session = call.params.number("MaxSessionDuration", 3600, low=3600, high=43200)
         call.authorize(self._arn("role", name))
         try:
             trust = compile_trust_policy(document)
         except PolicyError as e:
-            raise ApiError("MalformedPolicyDocument", str(e), 400) from None
+            raise errors.malformed_document(str(e)) from None
         if name in self.roles:
-            raise ApiError("EntityAlreadyExists.Role", "The role does already EXIST.", 409)
+            raise errors.already_exists("Role")
         role_id = self._ids.user_id()
         role = Role(
             role_id=role_id,
@@ -130,13 +98,3 @@ class RamRoles:
     def list_policies_for_role(self, call: Call) -> Response:
         role = self._role(call)
         return {"Policies": {"Policy": [self._attached_view(t, n, w) for t, n, w in role.policies]}}
-
-    def _attached_view(self, policy_type: str, name: str, when: datetime) -> dict[str, object]:
-        policy = self._policy(policy_type, name)
-        return {
-            "PolicyName": policy.name,
-            "PolicyType": policy.type,
-            "DefaultVersion": policy.default_version,
-            "Description": policy.description,
-            "AttachDate": iso(when),
-        }

@@ -1,0 +1,193 @@
+"""The base of the ECS service: it owns ECS's state and the lifecycle every resource shares.
+
+The resource modules (instances, commands, invocations, instance roles) each add their actions
+to this base; what more than one of them needs (lookups, starting and settling invocations, the
+request helpers below) lives here, so none depends on another's methods.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Any, Protocol, TypeVar
+
+from fakes.errors import ApiError
+from fakes.guest import CommandHandler
+from fakes.ids import IdFactory
+from fakes.services.base import Call, Response, Service
+from fakes.services.ecs import errors
+from fakes.services.ecs.state import (
+    RUN_TIME,
+    START_DELAY,
+    Command,
+    Instance,
+    Invocation,
+    Target,
+)
+from fakes.services.ram.state import Role
+
+MAX_INSTANCES = 100
+T = TypeVar("T")
+
+
+class RoleDirectory(Protocol):
+    """The RAM roles ECS may hand to an instance."""
+
+    def role(self, name: str) -> Role | None: ...
+
+
+class Agent(Protocol):
+    """The Cloud Assistant agent's calls out of the instance, made with the instance role."""
+
+    def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
+        """The decrypted OOS parameter, or None when the role may not read it or it is absent."""
+        ...
+
+
+def paginate(
+    call: Call, items: Sequence[T], *, default: int, high: int
+) -> tuple[list[T], int, int]:
+    """`PageNumber`/`PageSize` applied to `items`: the page, its number and its size."""
+    number = call.params.number("PageNumber", 1, low=1, high=10**6)
+    size = call.params.number("PageSize", default, low=1, high=high)
+    start = (number - 1) * size
+    return list(items[start : start + size]), number, size
+
+
+def json_instance_ids(call: Call, *, required: bool) -> list[str] | None:
+    """`InstanceIds`, which some ECS calls take as a JSON array string (`["i-1"]`), not `.N`.
+
+    None when absent and not required; a required list must not be empty."""
+    raw = call.params.text("InstanceIds")
+    if raw is None:
+        if required:
+            raise errors.instance_ids_malformed("is empty")
+        return None
+    try:
+        parsed = json.loads(raw)
+    except json.JSONDecodeError:
+        parsed = None
+    if (
+        not isinstance(parsed, list)
+        or not all(isinstance(i, str) for i in parsed)
+        or (required and not parsed)
+    ):
+        raise errors.instance_ids_malformed("is not a JSON array of instance ids")
+    if len(parsed) > MAX_INSTANCES:
+        raise errors.too_many_instances()
+    return list(dict.fromkeys(parsed))
+
+
+def run_as(call: Call, instance: Instance) -> str:
+    """The run-as user for one instance: the `Username` sent, else the OS default (A1)."""
+    return call.params.text("Username") or instance.guest.default_user
+
+
+class EcsBase(Service):
+    """ECS's state (instances, commands, invocations, guest commands) and what acts on all of it."""
+
+    product = "ecs"
+
+    def __init__(self, account_id: str, ids: IdFactory, agent: Agent, roles: RoleDirectory) -> None:
+        self.account_id = account_id
+        self._ids = ids
+        self.agent = agent
+        self.roles = roles
+        self.instances: dict[str, Instance] = {}
+        self.commands: dict[str, Command] = {}
+        self.invocations: dict[str, Invocation] = {}
+        self.handlers: dict[str, CommandHandler] = {}
+        self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
+        self._unsettled: set[str] = set()
+
+    def arn(self, region: str, kind: str, resource_id: str) -> str:
+        return f"acs:ecs:{region}:{self.account_id}:{kind}/{resource_id}"
+
+    def _instances(
+        self,
+        call: Call,
+        ids: Sequence[str],
+        *,
+        not_found: Callable[[], ApiError] = errors.instance_not_found,
+        authorize: bool = False,
+    ) -> list[Instance]:
+        """The instances named, in the call's region; with `authorize`, each is authorized as
+        it is found, so a refusal comes before the lookup of the instances after it."""
+        found = []
+        for instance_id in ids:
+            instance = self.instances.get(instance_id)
+            if instance is None or instance.region != call.region:
+                raise not_found()
+            if authorize:
+                call.authorize(self.arn(call.region, "instance", instance_id))
+            found.append(instance)
+        return found
+
+    # ---- the life of an invocation ----------------------------------------------------------
+
+    def _invoke(self, call: Call, command: Command, instances: Sequence[Instance]) -> Invocation:
+        timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
+        invocation = Invocation(
+            invoke_id=self._ids.invocation(),
+            region=call.region,
+            command=command,
+            username=call.params.text("Username") or "",
+            created=call.now,
+            timeout=timeout,
+            password_parameter=call.params.text("WindowsPasswordName") or "",
+        )
+        for instance in instances:
+            user = run_as(call, instance)
+            known = instance.guest.canonical_user(user)
+            target = Target(
+                instance=instance,
+                username=user,
+                start_at=call.now + START_DELAY,
+                finish_at=call.now + START_DELAY + RUN_TIME,
+            )
+            if known is None:
+                target.failure = "AccountNotExists"
+            else:
+                target.username = known if instance.os == "windows" else user
+                target.needs_logon = instance.os == "windows" and known != "System"
+            invocation.targets.append(target)
+        command.invoke_times += 1
+        self.invocations[invocation.invoke_id] = invocation
+        self._unsettled.add(invocation.invoke_id)
+        return invocation
+
+    def settle(self, now: datetime) -> None:
+        """Start every invocation whose time has come (only the unsettled ones are looked at)."""
+        for invoke_id in list(self._unsettled):
+            invocation = self.invocations[invoke_id]
+            for target in invocation.targets:
+                if target.needs_logon and now >= target.start_at and target.stopped_at is None:
+                    target.needs_logon = False
+                    target.failure = self._logon(target, invocation.password_parameter, now)
+                target.settle(now, invocation.command.content, self.handlers)
+            if all(t.settled for t in invocation.targets):
+                self._unsettled.discard(invoke_id)
+
+    def _logon(self, target: Target, parameter: str, now: datetime) -> str:
+        """What the agent does before running as a Windows user: fetch the password with the
+        instance role's credentials (A5) and log on. Returns the ErrorCode, or "" on success."""
+        instance = target.instance
+        if instance.ram_role is None:
+            return "InstanceRoleInvalid"
+        password = self.agent.password(instance, parameter, now)
+        if password is None:
+            return "QueryParameterStoreFailed"
+        if not instance.guest.password_matches(target.username, password):
+            return "UserOrPasswordInvalid"
+        return ""
+
+    # ---- the account's view -----------------------------------------------------------------
+
+    def snapshot(self, now: datetime) -> dict[str, Any]:
+        """Instances, commands and invocations as they stand: nothing due is run to take it."""
+        return {
+            "Instances": [i.snapshot() for i in self.instances.values()],
+            "Commands": [c.snapshot() for c in self.commands.values()],
+            "Invocations": [v.snapshot(now) for v in self.invocations.values()],
+        }

@@ -1,0 +1,260 @@
+"""Cloud Assistant commands: RunCommand, CreateCommand, InvokeCommand, DeleteCommand and
+DescribeCommands, with the checks the real API makes before anything runs.
+
+Authorization follows the modelled assumptions: RunCommand (A7) and InvokeCommand (A9) are
+authorized per target instance with that instance's run-as user (A1); every other call carries
+no `ecs:CommandRunAs` (A8). Codes and statuses: shared/reference sections 1.2-1.5.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Callable, Sequence
+
+from fakes.clock import iso
+from fakes.errors import invalid_parameter
+from fakes.services.base import Call, Response, action
+from fakes.services.ecs import errors
+from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, paginate, run_as
+from fakes.services.ecs.state import SCRIPT_TYPES, Command, Instance
+
+MAX_CONTENT_BASE64 = 24 * 1024
+RUN_AS_KEY = "ecs:CommandRunAs"
+_LENGTH_LIMITS = (
+    ("Name", 128, "CmdName.ExceedLimit", "command name"),
+    ("Description", 512, "CmdDesc.ExceedLimit", "command description"),
+    ("Username", 255, "Username.ExceedLimit", "username"),
+    ("WindowsPasswordName", 255, "WindowsPasswordName.ExceedLimit", "WindowsPasswordName"),
+)
+
+
+# ---- the checks RunCommand, CreateCommand and InvokeCommand share ----------------------------
+
+
+def script_type(call: Call) -> str:
+    kind = call.params.require("Type")
+    if kind not in SCRIPT_TYPES:
+        raise errors.command_type_not_found()
+    return kind
+
+
+def script_content(call: Call) -> str:
+    content = call.params.require("CommandContent")
+    encoding = (call.params.text("ContentEncoding") or "PlainText").lower()
+    if encoding == "base64":
+        if len(content) > MAX_CONTENT_BASE64:
+            raise errors.command_too_long()
+        try:
+            return base64.b64decode(content, validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError):
+            raise invalid_parameter(
+                "CommandContent", content[:32], "It is not valid Base64 text."
+            ) from None
+    # An unknown ContentEncoding is treated as PlainText (reference section 1.2).
+    if len(base64.b64encode(content.encode("utf-8"))) > MAX_CONTENT_BASE64:
+        raise errors.command_too_long()
+    return content
+
+
+def check_lengths(call: Call) -> None:
+    for name, limit, code, what in _LENGTH_LIMITS:
+        if len(call.params.text(name) or "") > limit:
+            raise errors.too_long(code, what)
+
+
+def refuse_unmodelled(call: Call) -> None:
+    """Refuse, by name, what the fake does not model, rather than pretend to do it."""
+    mode = call.params.text("RepeatMode", "Once") or "Once"
+    if mode not in ("Once", "Period", "NextRebootOnly", "EveryReboot", "DryRun"):
+        raise errors.repeat_mode_not_found()
+    if mode != "Once":
+        raise errors.unsupported(f"RepeatMode `{mode}`")
+    if call.params.flag("EnableParameter"):
+        raise errors.unsupported("EnableParameter")
+    for name in ("ContainerId", "ContainerName", "ResourceTag.1.Key"):
+        if call.params.text(name):
+            raise errors.unsupported(name)
+
+
+def check_os(kind: str, instances: Sequence[Instance]) -> None:
+    for instance in instances:
+        if SCRIPT_TYPES[kind] != instance.os:
+            raise errors.instance_os_mismatch()
+
+
+def check_windows_password(call: Call, instances: Sequence[Instance]) -> None:
+    for instance in instances:
+        user = run_as(call, instance)
+        is_default = user.lower() == instance.guest.default_user.lower()
+        if (
+            instance.os == "windows"
+            and not is_default
+            and not call.params.text("WindowsPasswordName")
+        ):
+            raise errors.windows_password_missing()
+
+
+class CommandActions(EcsBase):
+    """Commands, and the calls that run them."""
+
+    def _targets_of(self, call: Call) -> list[Instance]:
+        ids = call.params.items_of("InstanceId")
+        if not ids:
+            raise errors.missing_instance_id()
+        if len(ids) > MAX_INSTANCES:
+            raise errors.too_many_instances()
+        return self._instances(call, list(dict.fromkeys(ids)))
+
+    def _idempotent(self, call: Call, make: Callable[[], Response]) -> Response:
+        token = call.params.text("ClientToken")
+        if token is None:
+            return make()
+        if len(token) > 64 or not token.isascii():
+            raise errors.client_token_malformed()
+        # The token names one request: the same caller, region and parameters get the first
+        # answer again; anything else reusing the token is a mismatch, not a second run.
+        request = (call.caller.principal_id, call.region, sorted(call.params.items()))
+        key = (call.action, token)
+        if key in self._client_tokens:
+            first_request, first_answer = self._client_tokens[key]
+            if first_request != request:
+                raise errors.client_token_mismatch()
+            return first_answer
+        answer = make()
+        self._client_tokens[key] = (request, answer)
+        return answer
+
+    def _authorize_runs(self, call: Call, instances: Sequence[Instance], command: str) -> None:
+        """Once per target instance, on the instance and the command, as that instance's run-as
+        user (A1): a run as root anywhere in the list refuses the whole call."""
+        for instance in instances:
+            context = {RUN_AS_KEY: (run_as(call, instance),)}
+            call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
+            call.authorize(self.arn(call.region, "command", command), context)
+
+    def _new_command(
+        self, call: Call, name: str, kind: str, content: str, timeout: int, *, kept: bool
+    ) -> Command:
+        command = Command(
+            command_id=self._ids.command(),
+            region=call.region,
+            name=name,
+            type=kind,
+            content=content,
+            description=call.params.text("Description") or "",
+            working_dir=call.params.text("WorkingDir") or "",
+            timeout=timeout,
+            created=call.now,
+            kept=kept,
+        )
+        self.commands[command.command_id] = command
+        return command
+
+    def _command(self, call: Call, *, kept_only: bool = True) -> Command:
+        command_id = call.params.require("CommandId")
+        command = self.commands.get(command_id)
+        if command is None or command.region != call.region or (kept_only and not command.kept):
+            raise errors.command_not_found()
+        return command
+
+    @action("RunCommand")
+    def run_command(self, call: Call) -> Response:
+        kind = script_type(call)
+        content = script_content(call)
+        check_lengths(call)
+        refuse_unmodelled(call)
+        instances = self._targets_of(call)
+        self._authorize_runs(call, instances, "*")  # A7: the command does not exist yet
+        check_os(kind, instances)
+        check_windows_password(call, instances)
+        timeout = call.params.number("Timeout", 60, low=10, high=86400)
+
+        def make() -> Response:
+            name = call.params.text("Name") or ""
+            kept = call.params.flag("KeepCommand")
+            command = self._new_command(call, name, kind, content, timeout, kept=kept)
+            invocation = self._invoke(call, command, instances)
+            return {"CommandId": command.command_id, "InvokeId": invocation.invoke_id}
+
+        return self._idempotent(call, make)
+
+    @action("CreateCommand")
+    def create_command(self, call: Call) -> Response:
+        name = call.params.require("Name")
+        kind = script_type(call)
+        content = script_content(call)
+        check_lengths(call)
+        if call.params.flag("EnableParameter"):
+            raise errors.unsupported("EnableParameter")
+        call.authorize(self.arn(call.region, "command", "*"))  # A8: no ecs:CommandRunAs
+        timeout = call.params.number("Timeout", 60, low=10, high=86400)
+
+        def make() -> Response:
+            command = self._new_command(call, name, kind, content, timeout, kept=True)
+            return {"CommandId": command.command_id}
+
+        return self._idempotent(call, make)
+
+    @action("InvokeCommand")
+    def invoke_command(self, call: Call) -> Response:
+        command = self._command(call)
+        check_lengths(call)
+        refuse_unmodelled(call)
+        instances = self._targets_of(call)
+        self._authorize_runs(call, instances, command.command_id)  # A9
+        check_os(command.type, instances)
+        check_windows_password(call, instances)
+        return self._idempotent(
+            call, lambda: {"InvokeId": self._invoke(call, command, instances).invoke_id}
+        )
+
+    @action("DeleteCommand")
+    def delete_command(self, call: Call) -> Response:
+        # Authorized before the lookup, so a caller without permission learns nothing of ids.
+        call.authorize(self.arn(call.region, "command", call.params.require("CommandId")))  # A8
+        command = self._command(call)
+        command.kept = False
+        return {}
+
+    @action("DescribeCommands")
+    def describe_commands(self, call: Call) -> Response:
+        call.authorize(self.arn(call.region, "command", "*"))  # A8, A11
+        encoding = call.params.text("ContentEncoding") or "Base64"
+        wanted_id, wanted_name = call.params.text("CommandId"), call.params.text("Name")
+        wanted_type = call.params.text("Type")
+        chosen = [
+            c
+            for c in self.commands.values()
+            if c.kept
+            and c.region == call.region
+            and wanted_id in (None, c.command_id)
+            and wanted_name in (None, c.name)
+            and wanted_type in (None, c.type)
+        ]
+        page, number, size = paginate(call, chosen, default=10, high=50)
+        return {
+            "Commands": {
+                "Command": [
+                    {
+                        "CommandId": c.command_id,
+                        "Name": c.name,
+                        "Type": c.type,
+                        "Description": c.description,
+                        "CommandContent": c.content_as(encoding),
+                        "WorkingDir": c.working_dir,
+                        "Timeout": c.timeout,
+                        "CreationTime": iso(c.created),
+                        "InvokeTimes": c.invoke_times,
+                        "Latest": True,
+                        "Version": 1,
+                        "Provider": "",
+                        "EnableParameter": False,
+                    }
+                    for c in page
+                ]
+            },
+            "TotalCount": len(chosen),
+            "PageNumber": number,
+            "PageSize": size,
+        }

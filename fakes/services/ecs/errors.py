@@ -1,0 +1,106 @@
+"""ECS's error answers: codes, messages and statuses as shared/reference sections 1.5 and 1.8
+record them. Where the fake declines to model a parameter it says so by name."""
+
+from __future__ import annotations
+
+from fakes.errors import ApiError
+
+
+def unsupported(what: str) -> ApiError:
+    """What the fake does not model, refused by name rather than pretended."""
+    return ApiError("UnsupportedParameter", f"The fake cloud does not model {what}.", 400)
+
+
+def too_many_instances() -> ApiError:
+    return ApiError(
+        "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
+    )
+
+
+def instance_not_found() -> ApiError:
+    return ApiError("InvalidInstance.NotFound", "The specified instance does not exist.", 404)
+
+
+def instance_id_not_found() -> ApiError:
+    """The instance-role calls' spelling of an unknown instance."""
+    return ApiError("InvalidInstanceId.NotFound", "The specified InstanceId does not exist.", 404)
+
+
+def missing_instance_id() -> ApiError:
+    return ApiError("MissingParam.InstanceId", "The parameter instanceId is missing or empty.", 400)
+
+
+def instance_ids_malformed(why: str) -> ApiError:
+    return ApiError(
+        "InvalidInstanceIds.Malformed", f"The specified parameter InstanceIds {why}.", 400
+    )
+
+
+def instance_os_mismatch() -> ApiError:
+    return ApiError(
+        "InvalidInstance.NotMatch", "The specified instance type does not match the command.", 400
+    )
+
+
+def command_type_not_found() -> ApiError:
+    return ApiError("InvalidCmdType.NotFound", "The specified command type does not exist.", 403)
+
+
+def command_too_long() -> ApiError:
+    return ApiError("CmdContent.ExceedLimit", "The maximum length of a command is exceeded.", 403)
+
+
+def too_long(code: str, what: str) -> ApiError:
+    return ApiError(code, f"The length of the {what} exceeds the upper limit.", 403)
+
+
+def repeat_mode_not_found() -> ApiError:
+    return ApiError("InvalidRepeatMode.NotFound", "The specified repeat mode does not exist.", 404)
+
+
+def windows_password_missing() -> ApiError:
+    return ApiError(
+        "WindowsPasswordName.Missed",
+        "WindowsPasswordName must be specified when you create a Windows task.",
+        403,
+    )
+
+
+def client_token_malformed() -> ApiError:
+    return ApiError("InvalidClientToken.Malformed", "The specified ClientToken is malformed.", 400)
+
+
+def client_token_mismatch() -> ApiError:
+    return ApiError(
+        "IdempotentParameterMismatch",
+        "Request uses a client token in a previous request but is not identical to that request.",
+        403,
+    )
+
+
+def command_not_found() -> ApiError:
+    return ApiError("InvalidCmdId.NotFound", "The specified command ID does not exist.", 404)
+
+
+def invocation_not_found() -> ApiError:
+    return ApiError("InvalidInvokeId.NotFound", "The specified invoke ID does not exist.", 404)
+
+
+def role_not_found() -> ApiError:
+    return ApiError("InvalidRamRole.NotFound", "The specified ram role does not exist.", 404)
+
+
+def role_not_for_ecs() -> ApiError:
+    return ApiError(
+        "InvalidRamRole.NotEcsRole",
+        "The specified ram role is not authorized for ecs, please check your role policy.",
+        404,
+    )
+
+
+def pass_role_forbidden() -> ApiError:
+    return ApiError(
+        "InvalidUser.PassRoleForbidden",
+        "The RAM user does not have the privilege to pass a RAM role.",
+        403,
+    )

@@ -1,0 +1,13 @@
+"""The ECS service (2014-05-26) put together from its resources; `fakes.cloud` builds one."""
+
+from __future__ import annotations
+
+from fakes.services.ecs.commands import CommandActions
+from fakes.services.ecs.instance_roles import InstanceRoleActions
+from fakes.services.ecs.instances import InstanceActions
+from fakes.services.ecs.invocations import InvocationActions
+
+
+class EcsService(InstanceActions, CommandActions, InvocationActions, InstanceRoleActions):
+    """ECS: instances, Cloud Assistant commands and invocations, instance RAM roles, with real
+    resource ARNs and `ecs:CommandRunAs`. Its state is `EcsBase`'s."""
