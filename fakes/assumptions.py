@@ -171,6 +171,16 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "account); only the relative id, the last segment, may match `:`",
             "ARNs are documented as five colon-separated parts, each of which may be `*`",
         ),
+        Assumption(
+            "A28",
+            "a parameter sent twice with different values (in the query, the body or both), and "
+            "a list index that is not an ASCII decimal from 1 without a leading zero, or leaves "
+            "a gap (`InstanceId.1`, `InstanceId.3`), is refused with 400 `InvalidParameter` "
+            "naming the parameter; the same value twice is one parameter",
+            "the SDKs flatten lists as `Name.1..N` and send each parameter once (the legacy SDK "
+            "repeats `RegionId` with one value); how Alibaba answers anything else is NOT FOUND, "
+            "and a fake that guessed would run what the signer did not mean",
+        ),
     )
 }
 
