@@ -172,6 +172,22 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "ARNs are documented as five colon-separated parts, each of which may be `*`",
         ),
         Assumption(
+            "A27",
+            "a V3 request is refused with 400 `IncompleteSignature` when `SignedHeaders` has an "
+            "upper-case or empty name or leaves out a common header it sends (`host`, "
+            "`content-type`, any `x-acs-*`); with 400 `MissingParameter` when it lacks "
+            "`x-acs-signature-nonce`, `x-acs-date` or `x-acs-content-sha256` (and a V2 request "
+            "when it lacks `SignatureNonce`); with 400 `SignatureDoesNotMatch` when "
+            "`x-acs-content-sha256` is not the body's hash; and with 400 "
+            "`InvalidTimeStamp.Format` / `InvalidTimeStamp.Expired` when `x-acs-date` is not "
+            "`YYYY-MM-DDThh:mm:ssZ` or is more than 15 minutes from the real clock, either way",
+            "the rules are Alibaba's V3 signature document (every common header but "
+            "Authorization is signed; the date is within 15 minutes before sending; the body is "
+            "covered by its hash) and the codes are documented (reference 4.3); which code "
+            "answers which broken rule, and the window for a date ahead of the clock, are NOT "
+            "FOUND. A third-party fixture shows V2's missing `Timestamp` as `MissingParameter`",
+        ),
+        Assumption(
             "A28",
             "a parameter sent twice with different values (in the query, the body or both), and "
             "a list index that is not an ASCII decimal from 1 without a leading zero, or leaves "
