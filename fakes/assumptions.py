@@ -197,6 +197,16 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "repeats `RegionId` with one value); how Alibaba answers anything else is NOT FOUND, "
             "and a fake that guessed would run what the signer did not mean",
         ),
+        Assumption(
+            "A29",
+            "a request the HTTP layer cannot take (a request line over 64 KiB, a header line "
+            "over 64 KiB or more than 100 headers, a body shorter than its Content-Length, a bad "
+            "chunk), or a JSON parameter nested too deeply to parse, is answered in Alibaba's "
+            "JSON envelope with `InvalidParameter`, keeping the HTTP status that names the limit "
+            "(414, 431, else 400)",
+            "the real gateway's answer to these is NOT FOUND; the envelope keeps the SDKs from "
+            "failing on an HTML page, and the codes are documented (reference 4.3)",
+        ),
     )
 }
 
