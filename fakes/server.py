@@ -36,7 +36,7 @@ log = logging.getLogger("fakes")
 MAX_BODY = 1024 * 1024
 #: Seconds the body may pause: a client that sent less than its Content-Length is answered
 #: then, not after the socket's 10 s.
-BODY_IDLE = 1.0
+BODY_IDLE = 2.0
 _CRASH = ApiError("InternalError", "The fake cloud server failed on this request.", 500)
 _ACTION = re.compile(r"[A-Za-z0-9]{1,64}")
 #: A29: what http.server refuses before the app sees a request, said in Alibaba's envelope.

@@ -62,9 +62,8 @@ def sign_v3(
     canonical_headers = "".join(f"{name}:{headers[name].strip()}\n" for name in names)
     listed = ";".join(signed_names) if signed_names is not None else ";".join(names)
     canonical_query = "&".join(f"{_encode(k)}={_encode(v)}" for k, v in sorted(query.items()))
-    canonical = "\n".join(
-        ("POST", "/", canonical_query, canonical_headers, listed, headers["x-acs-content-sha256"])
-    )
+    hashed = headers.get("x-acs-content-sha256", hashlib.sha256(body).hexdigest())
+    canonical = "\n".join(("POST", "/", canonical_query, canonical_headers, listed, hashed))
     to_sign = "ACS3-HMAC-SHA256\n" + hashlib.sha256(canonical.encode()).hexdigest()
     signature = hmac.new(key[1].encode(), to_sign.encode(), hashlib.sha256).hexdigest()
     headers["authorization"] = (
