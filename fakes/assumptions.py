@@ -199,7 +199,7 @@ ASSUMPTIONS: dict[str, Assumption] = {
         ),
         Assumption(
             "A29",
-            "a request the HTTP layer cannot take (a request line over 64 KiB, a header line "
+            "a request the HTTP layer cannot take (a request line over 1 MiB, a header line "
             "over 64 KiB or more than 100 headers, a body shorter than its Content-Length, a bad "
             "chunk), or a JSON parameter nested too deeply to parse, is answered in Alibaba's "
             "JSON envelope with `InvalidParameter`, keeping the HTTP status that names the limit "

@@ -34,6 +34,9 @@ log = logging.getLogger("fakes")
 
 #: The largest request body read (1 MiB); a larger one is refused with `InvalidParameter`.
 MAX_BODY = 1024 * 1024
+#: The longest request line read (1 MiB): http.server's own 64 KiB is shorter than the URL the
+#: SDK sends for a long PolicyDocument, which must reach RAM's own length check.
+MAX_REQUEST_LINE = MAX_BODY
 #: Seconds the body may pause: a client that sent less than its Content-Length is answered
 #: then, not after the socket's 10 s.
 BODY_IDLE = 2.0
@@ -41,8 +44,8 @@ _CRASH = ApiError("InternalError", "The fake cloud server failed on this request
 _ACTION = re.compile(r"[A-Za-z0-9]{1,64}")
 #: A29: what http.server refuses before the app sees a request, said in Alibaba's envelope.
 _HTTP_LIMITS: dict[int, str] = {
-    HTTPStatus.REQUEST_URI_TOO_LONG: "The request line is longer than 65536 bytes, the fake "
-    "cloud server's limit.",
+    HTTPStatus.REQUEST_URI_TOO_LONG: f"The request line is longer than {MAX_REQUEST_LINE} bytes, "
+    "the fake cloud server's limit.",
     HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "A request header is longer than 65536 bytes, "
     "or there are more than 100 headers: the fake cloud server's limits.",
 }
@@ -53,6 +56,25 @@ class _Handler(WSGIRequestHandler):
     refuses (too long, not HTTP) in Alibaba's JSON envelope, never an HTML page."""
 
     timeout = 10  # seconds a client may leave the socket silent
+
+    def handle_one_request(self) -> None:
+        """http.server's, reading a request line of up to `MAX_REQUEST_LINE` bytes."""
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():  # it has answered already
+                return
+            self.run_wsgi()  # werkzeug serves every method with it
+            self.wfile.flush()
+        except TimeoutError as e:
+            self.log_error("Request timed out: %r", e)
+            self.close_connection = True
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Method, path and action only: the query holds V2 signatures, AccessKey ids and
