@@ -138,8 +138,8 @@ def _refuse(name: str, why: str) -> ApiError:
 
 def _is_index_like(segment: str) -> bool:
     """A segment meant as a number: digits of any script (superscript, Arabic-Indic,
-    fullwidth); an empty one counts too."""
-    return all(ch.isdigit() or ch.isnumeric() for ch in segment)
+    fullwidth, which `str.isnumeric` all knows); an empty one counts too."""
+    return segment == "" or segment.isnumeric()
 
 
 def check_list_indexes(names: Iterable[str]) -> None:
@@ -149,6 +149,8 @@ def check_list_indexes(names: Iterable[str]) -> None:
     hide what was meant."""
     lists: dict[str, set[int]] = {}
     for name in names:
+        if "." not in name:
+            continue
         segments = name.split(".")
         for depth, segment in enumerate(segments[1:], start=1):
             if not _is_index_like(segment):

@@ -9,6 +9,7 @@ come from reference 4.3; which code answers which broken rule is assumption A27.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +21,8 @@ WINDOW = timedelta(minutes=15)
 #: The common request headers that must be signed whenever present (x-acs-* by prefix).
 MUST_SIGN = ("host", "content-type")
 
-_DATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+#: `YYYY-MM-DDThh:mm:ssZ` in ASCII digits; a regex, since `strptime` costs a request ~20 us.
+_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
 
 
 def wall_clock() -> datetime:
@@ -45,15 +47,12 @@ def check_v3_headers(headers: Mapping[str, str], signed_headers: tuple[str, ...]
             raise incomplete("`SignedHeaders` names an empty header")
         if name != name.lower():
             raise incomplete(f"`SignedHeaders` must be lower case, not `{name}`")
-    if len(set(signed_headers)) != len(signed_headers):
+    signed = set(signed_headers)
+    if len(signed) != len(signed_headers):
         raise incomplete("`SignedHeaders` names a header twice")
-    unsigned = sorted(
-        name
-        for name in headers
-        if (name.startswith("x-acs-") or name in MUST_SIGN) and name not in signed_headers
-    )
-    if unsigned:
-        raise incomplete(f"the header `{unsigned[0]}` is sent but not in `SignedHeaders`")
+    for name in sorted(headers):
+        if name not in signed and (name.startswith("x-acs-") or name in MUST_SIGN):
+            raise incomplete(f"the header `{name}` is sent but not in `SignedHeaders`")
     for required in ("x-acs-signature-nonce", "x-acs-date", "x-acs-content-sha256"):
         if not headers.get(required):
             raise missing_parameter(required)
@@ -64,8 +63,12 @@ def check_signing_time(value: str, name: str) -> None:
     clock; `name` (`Timestamp`, `x-acs-date`) is what a missing one is called."""
     if not value:
         raise missing_parameter(name)
+    parts = _DATE.fullmatch(value)
     try:
-        sent = datetime.strptime(value, _DATE_FORMAT).replace(tzinfo=UTC)
+        if parts is None:
+            raise ValueError(value)
+        year, month, day, hour, minute, second = (int(p) for p in parts.groups())
+        sent = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
     except ValueError:
         raise ApiError(
             "InvalidTimeStamp.Format",
