@@ -171,5 +171,41 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "account); only the relative id, the last segment, may match `:`",
             "ARNs are documented as five colon-separated parts, each of which may be `*`",
         ),
+        Assumption(
+            "A27",
+            "a V3 request is refused with 400 `IncompleteSignature` when `SignedHeaders` has an "
+            "upper-case or empty name or leaves out a common header it sends (`host`, "
+            "`content-type`, any `x-acs-*`); with 400 `MissingParameter` when it lacks "
+            "`x-acs-signature-nonce`, `x-acs-date` or `x-acs-content-sha256` (and a V2 request "
+            "when it lacks `SignatureNonce`); with 400 `SignatureDoesNotMatch` when "
+            "`x-acs-content-sha256` is not the body's hash; and with 400 "
+            "`InvalidTimeStamp.Format` / `InvalidTimeStamp.Expired` when `x-acs-date` is not "
+            "`YYYY-MM-DDThh:mm:ssZ` or is more than 15 minutes from the real clock, either way",
+            "the rules are Alibaba's V3 signature document (every common header but "
+            "Authorization is signed; the date is within 15 minutes before sending; the body is "
+            "covered by its hash) and the codes are documented (reference 4.3); which code "
+            "answers which broken rule, and the window for a date ahead of the clock, are NOT "
+            "FOUND. A third-party fixture shows V2's missing `Timestamp` as `MissingParameter`",
+        ),
+        Assumption(
+            "A28",
+            "a parameter sent twice with different values (in the query, the body or both), and "
+            "a list index that is not an ASCII decimal from 1 without a leading zero, or leaves "
+            "a gap (`InstanceId.1`, `InstanceId.3`), is refused with 400 `InvalidParameter` "
+            "naming the parameter; the same value twice is one parameter",
+            "the SDKs flatten lists as `Name.1..N` and send each parameter once (the legacy SDK "
+            "repeats `RegionId` with one value); how Alibaba answers anything else is NOT FOUND, "
+            "and a fake that guessed would run what the signer did not mean",
+        ),
+        Assumption(
+            "A29",
+            "a request the HTTP layer cannot take (a request line over 1 MiB, a header line "
+            "over 64 KiB or more than 100 headers, a body shorter than its Content-Length, a bad "
+            "chunk), or a JSON parameter nested too deeply to parse, is answered in Alibaba's "
+            "JSON envelope with `InvalidParameter`, keeping the HTTP status that names the limit "
+            "(414, 431, else 400)",
+            "the real gateway's answer to these is NOT FOUND; the envelope keeps the SDKs from "
+            "failing on an HTML page, and the codes are documented (reference 4.3)",
+        ),
     )
 }

@@ -254,6 +254,9 @@ class FakeCloud:
                 return envelope.success(request_id, data)
             except ApiError as err:
                 return envelope.error(err, request_id=request_id, host=host, product=product)
+            except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
+                deep = ApiError("InvalidParameter", "A parameter is nested too deeply to read.")
+                return envelope.error(deep, request_id=request_id, host=host, product=product)
             except Exception:  # never a traceback on the wire: log it, answer like Alibaba
                 log.exception("fake cloud failed on a request (RequestId %s)", request_id)
                 internal = ApiError(

@@ -5,6 +5,7 @@ only unless told otherwise, since the control plane hands out the root AccessKey
 from __future__ import annotations
 
 import ipaddress
+import json
 import logging
 import os
 import re
@@ -12,9 +13,11 @@ import socket
 import threading
 import uuid
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from http import HTTPStatus
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, quote, urlsplit
 
+from werkzeug.exceptions import ClientDisconnected
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
@@ -31,18 +34,75 @@ log = logging.getLogger("fakes")
 
 #: The largest request body read (1 MiB); a larger one is refused with `InvalidParameter`.
 MAX_BODY = 1024 * 1024
+#: The longest request line read (1 MiB): http.server's own 64 KiB is shorter than the URL the
+#: SDK sends for a long PolicyDocument, which must reach RAM's own length check.
+MAX_REQUEST_LINE = MAX_BODY
+#: Seconds the body may pause: a client that sent less than its Content-Length is answered
+#: then, not after the socket's 10 s.
+BODY_IDLE = 2.0
 _CRASH = ApiError("InternalError", "The fake cloud server failed on this request.", 500)
-_QUERY = re.compile(r"\?[^\s\"']*")  # V2 signatures and AccessKey ids travel in the query
+_ACTION = re.compile(r"[A-Za-z0-9]{1,64}")
+#: A29: what http.server refuses before the app sees a request, said in Alibaba's envelope.
+_HTTP_LIMITS: dict[int, str] = {
+    HTTPStatus.REQUEST_URI_TOO_LONG: f"The request line is longer than {MAX_REQUEST_LINE} bytes, "
+    "the fake cloud server's limit.",
+    HTTPStatus.REQUEST_HEADER_FIELDS_TOO_LARGE: "A request header is longer than 65536 bytes, "
+    "or there are more than 100 headers: the fake cloud server's limits.",
+}
 
 
 class _Handler(WSGIRequestHandler):
-    """werkzeug's handler, with query strings kept out of the log and stalled clients dropped."""
+    """werkzeug's handler, logging no query string and answering even a request http.server
+    refuses (too long, not HTTP) in Alibaba's JSON envelope, never an HTML page."""
 
     timeout = 10  # seconds a client may leave the socket silent
 
-    def log(self, type: str, message: str, *args: Any) -> None:
-        scrubbed = (_QUERY.sub("?...", a) if isinstance(a, str) else a for a in args)
-        super().log(type, message, *scrubbed)
+    def handle_one_request(self) -> None:
+        """http.server's, reading a request line of up to `MAX_REQUEST_LINE` bytes."""
+        try:
+            self.raw_requestline = self.rfile.readline(MAX_REQUEST_LINE + 1)
+            if len(self.raw_requestline) > MAX_REQUEST_LINE:
+                self.requestline = self.request_version = self.command = ""
+                self.send_error(HTTPStatus.REQUEST_URI_TOO_LONG)
+                return
+            if not self.raw_requestline:
+                self.close_connection = True
+                return
+            if not self.parse_request():  # it has answered already
+                return
+            self.run_wsgi()  # werkzeug serves every method with it
+            self.wfile.flush()
+        except TimeoutError as e:
+            self.log_error("Request timed out: %r", e)
+            self.close_connection = True
+
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """Method, path and action only: the query holds V2 signatures, AccessKey ids and
+        parameter values (an OOS secret's `Value`), and none of them belongs in a log."""
+        target = urlsplit(getattr(self, "path", "") or "")
+        headers = getattr(self, "headers", None)
+        action = headers.get("x-acs-action", "") if headers is not None else ""
+        if not action:
+            action = dict(parse_qsl(target.query)).get("Action", "")
+        shown_action = action if _ACTION.fullmatch(action) else "-"
+        path = quote(target.path[:256], safe="/-._~!$&'()*+,;=:@%") or "-"
+        method = self.command if _ACTION.fullmatch(self.command or "") else "-"
+        self.log("info", '"%s %s %s" %s %s', method, path, shown_action, code, size)
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        why = _HTTP_LIMITS.get(code, "The request is not well-formed HTTP.")
+        err = ApiError("InvalidParameter", why, code if code in _HTTP_LIMITS else 400)
+        answer = envelope.error(err, request_id=_request_id(), host="", product=None)
+        self.close_connection = True
+        if self.request_version == "HTTP/0.9":  # not HTTP at all: answer in HTTP/1.1 anyway
+            self.request_version = self.protocol_version
+        self.send_response(err.status)
+        for name, value in {**answer.headers, "Connection": "close"}.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
 
 
 def is_loopback(host: str) -> bool:
@@ -113,13 +173,16 @@ class FakeServer:
         return response(environ, start_response)
 
     def _answer(self, request: Request) -> HttpResponse:
-        declared = request.content_length
-        body = b"" if declared == 0 else request.stream.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY or (declared or 0) > MAX_BODY:
-            why = f"The request body is larger than {MAX_BODY} bytes, the fake cloud's limit."
-            return _error(request, ApiError("InvalidParameter", why, 400))
+        try:  # werkzeug's server closes every connection after answering, this one too
+            body = _read_body(request)
+        except ApiError as err:
+            return _error(request, err)
         if request.path.startswith(control.PREFIX):
-            return control.answer(self.cloud, request.method, request.path, body)
+            try:
+                return control.answer(self.cloud, request.method, request.path, body)
+            except RecursionError:  # json.loads on a body nested thousands deep
+                why = {"Error": "the body is nested too deeply to read"}
+                return HttpResponse(400, json.dumps(why).encode(), envelope.JSON)
         query = request.environ.get("QUERY_STRING", "")
         url = f"http://{request.host}{quote(request.path)}" + (f"?{query}" if query else "")
         headers = {name.lower(): value for name, value in request.headers.items()}
@@ -127,10 +190,50 @@ class FakeServer:
         return self.cloud.handle(sent)
 
 
+def _read_body(request: Request) -> bytes:
+    """The body, at most `MAX_BODY` bytes, or the `ApiError` for one that cannot be read: too
+    large, shorter than its Content-Length, or badly chunked. The socket may idle for only
+    `BODY_IDLE` seconds meanwhile, so a short body is answered at once, not after 10 s."""
+    declared = request.content_length
+    if (declared or 0) > MAX_BODY:
+        raise _too_large()
+    if declared == 0 or (declared is None and not request.environ.get("wsgi.input_terminated")):
+        return b""
+    connection = request.environ.get("werkzeug.socket")
+    if isinstance(connection, socket.socket):
+        connection.settimeout(BODY_IDLE)
+    try:
+        body = request.stream.read(MAX_BODY + 1)
+    except (OSError, ClientDisconnected) as e:  # TimeoutError is an OSError
+        short = isinstance(e, (TimeoutError, ClientDisconnected))
+        why = (
+            "The request body is shorter than its Content-Length."
+            if short
+            else "The request body is not well-formed chunked encoding."
+        )
+        raise ApiError("InvalidParameter", why, 400) from None
+    finally:
+        if isinstance(connection, socket.socket):
+            connection.settimeout(_Handler.timeout)
+    if len(body) > MAX_BODY:
+        raise _too_large()
+    if declared is not None and len(body) < declared:  # the client half-closed early
+        raise ApiError("InvalidParameter", "The request body is shorter than its Content-Length.")
+    return body
+
+
+def _too_large() -> ApiError:
+    why = f"The request body is larger than {MAX_BODY} bytes, the fake cloud's limit."
+    return ApiError("InvalidParameter", why, 400)
+
+
+def _request_id() -> str:
+    return str(uuid.uuid4()).upper()
+
+
 def _error(request: Request, err: ApiError) -> HttpResponse:
     """An error the server answers itself, before the account sees the request."""
-    request_id = str(uuid.uuid4()).upper()
-    return envelope.error(err, request_id=request_id, host=request.host, product=None)
+    return envelope.error(err, request_id=_request_id(), host=request.host, product=None)
 
 
 def serve(

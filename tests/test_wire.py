@@ -7,6 +7,7 @@ the official SDK, including its generic `call_api` for actions the typed clients
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
@@ -19,7 +20,7 @@ from alibabacloud_tea_openapi.utils_models import OpenApiRequest, Params
 from darabonba.runtime import RuntimeOptions
 
 from fakes import FakeCloud
-from fakes.wire import signature
+from fakes.wire import signature, signing_rules
 from fakes.wire.http import HttpRequest
 
 V3_URL = (
@@ -46,6 +47,13 @@ V3_HEADERS = {
 }
 
 
+@pytest.fixture
+def at_vector_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wall clock at the vector's `x-acs-date`: it was signed then, and is fresh only then."""
+    signed = datetime(2026, 11, 28, 4, 3, 35, tzinfo=UTC)
+    monkeypatch.setattr(signing_rules, "wall_clock", lambda: signed)
+
+
 def _answer(cloud: FakeCloud, url: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
     response = cloud.handle(HttpRequest("POST", url, headers))
     return response.status, json.loads(response.body)
@@ -58,6 +66,7 @@ def _ecs(cloud: FakeCloud, **extra: object) -> EcsClient:
     )
 
 
+@pytest.mark.usefixtures("at_vector_time")
 def test_v3_reference_vector_is_accepted() -> None:
     cloud = FakeCloud(root_access_key=("testid", "testsecret"))
     status, body = _answer(cloud, V3_URL, V3_HEADERS)
@@ -80,6 +89,7 @@ def test_v3_reference_vector_signature_is_reproduced() -> None:
     assert signature.v3_signature("testsecret", to_sign) == auth.signature
 
 
+@pytest.mark.usefixtures("at_vector_time")
 def test_v3_vector_with_one_changed_parameter_is_refused() -> None:
     cloud = FakeCloud(root_access_key=("testid", "testsecret"))
     status, body = _answer(cloud, V3_URL.replace("user01", "root"), V3_HEADERS)
@@ -113,6 +123,7 @@ def test_v2_signed_sdk_calls_are_authenticated() -> None:
         assert [i.instance_id for i in listed.body.instances.instance] == [linux]
 
 
+@pytest.mark.usefixtures("at_vector_time")
 def test_a_replayed_nonce_is_refused() -> None:
     cloud = FakeCloud(root_access_key=("testid", "testsecret"))
     assert _answer(cloud, V3_URL, V3_HEADERS)[1]["Code"] == "InvalidInstance.NotFound"
@@ -134,12 +145,14 @@ def test_a_garbled_authorization_header_is_refused() -> None:
     assert (status, body["Code"]) == (400, "IncompleteSignature")
 
 
+@pytest.mark.usefixtures("at_vector_time")
 def test_an_unknown_version_is_refused() -> None:
     cloud = FakeCloud(root_access_key=("testid", "testsecret"))
     status, body = _answer(cloud, V3_URL, {**V3_HEADERS, "x-acs-version": "1999-01-01"})
     assert (status, body["Code"]) == (400, "InvalidVersion")
 
 
+@pytest.mark.usefixtures("at_vector_time")
 def test_a_malformed_query_is_refused_without_a_traceback() -> None:
     cloud = FakeCloud(root_access_key=("testid", "testsecret"))
     status, body = _answer(cloud, "https://ecs.aliyuncs.com/?a=1&&&=b", V3_HEADERS)

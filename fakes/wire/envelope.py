@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fakes.errors import ApiError
 from fakes.wire.http import HttpResponse
 
-_JSON = {"Content-Type": "application/json;charset=utf-8"}
+JSON = {"Content-Type": "application/json;charset=utf-8"}
 
 #: Product codes as the troubleshooting link spells them.
 _PRODUCT_NAMES = {"ecs": "Ecs", "ram": "Ram", "sts": "Sts", "oos": "Oos", "kms": "Kms"}
@@ -18,7 +18,7 @@ _PRODUCT_NAMES = {"ecs": "Ecs", "ram": "Ram", "sts": "Sts", "oos": "Oos", "kms":
 
 def success(request_id: str, data: Mapping[str, Any]) -> HttpResponse:
     body = {"RequestId": request_id, **data}
-    return HttpResponse(200, json.dumps(body).encode("utf-8"), _JSON)
+    return HttpResponse(200, json.dumps(body).encode("utf-8"), JSON)
 
 
 def error(err: ApiError, *, request_id: str, host: str, product: str | None) -> HttpResponse:
@@ -37,4 +37,4 @@ def error(err: ApiError, *, request_id: str, host: str, product: str | None) -> 
         "Recommend": recommend,
         **err.extra,
     }
-    return HttpResponse(err.status, json.dumps(body).encode("utf-8"), _JSON)
+    return HttpResponse(err.status, json.dumps(body).encode("utf-8"), JSON)

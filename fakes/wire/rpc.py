@@ -4,7 +4,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from urllib.parse import parse_qsl, urlsplit
 
@@ -37,6 +38,8 @@ V2_PROTOCOL = frozenset(
 )
 
 _MAX_LIST = 1000
+#: A list index as the SDKs write it: ASCII decimal, no sign, no leading zero.
+_INDEX = re.compile(r"[1-9][0-9]{0,3}")
 
 
 class Params(Mapping[str, str]):
@@ -69,11 +72,9 @@ class Params(Mapping[str, str]):
         prefix = f"{name}."
         indexed: list[tuple[int, str]] = []
         for key, value in self._values.items():
-            if key.startswith(prefix) and key[len(prefix) :].isdigit():
-                index = int(key[len(prefix) :])
-                if not 1 <= index <= _MAX_LIST:
-                    raise invalid_parameter(key, value, "List indexes run from 1.")
-                indexed.append((index, value))
+            index = key[len(prefix) :]
+            if key.startswith(prefix) and _INDEX.fullmatch(index):
+                indexed.append((int(index), value))
         return [value for _, value in sorted(indexed)]
 
     def flag(self, name: str, default: bool = False) -> bool:
@@ -104,14 +105,13 @@ class RpcCall:
     """A parsed call: which product, version and action, with which parameters, from where."""
 
     product: str
-    version: str
     action: str
     params: Params
     host: str
     secure: bool
     client_ip: str
     signature_version: str  # "v3" or "v2"
-    # What the authenticator needs to recompute the signature:
+    # What the authenticator needs to recompute the signature and check the body's hash:
     method: str
     path: str
     query: tuple[tuple[str, str], ...]
@@ -129,6 +129,64 @@ def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
         ) from None
 
 
+def _refuse(name: str, why: str) -> ApiError:
+    """A parameter the fake will not read; the message names it and never echoes its value,
+    which may be a secret (an OOS `Value`, a logon password)."""
+    message = f'The specified parameter "{name}" is not valid: {why}'
+    return ApiError("InvalidParameter", message, 400)
+
+
+def _is_index_like(segment: str) -> bool:
+    """A segment meant as a number: digits of any script (superscript, Arabic-Indic,
+    fullwidth, which `str.isnumeric` all knows); an empty one counts too."""
+    return segment == "" or segment.isnumeric()
+
+
+def check_list_indexes(names: Iterable[str]) -> None:
+    """Every `Name.N` (and `Name.N.Field`) index is ASCII decimal without a leading zero, and
+    each list's indexes run from 1 without a gap, as the SDKs flatten lists. Anything else is a
+    400 naming the parameter: `int()` reads Arabic-Indic and fullwidth digits, and a gap would
+    hide what was meant."""
+    lists: dict[str, set[int]] = {}
+    for name in names:
+        if "." not in name:
+            continue
+        segments = name.split(".")
+        for depth, segment in enumerate(segments[1:], start=1):
+            if not _is_index_like(segment):
+                continue
+            if not _INDEX.fullmatch(segment) or int(segment) > _MAX_LIST:
+                raise _refuse(
+                    name,
+                    f"list indexes are ASCII decimals from 1 to {_MAX_LIST} without a leading "
+                    "zero.",
+                )
+            lists.setdefault(".".join(segments[:depth]), set()).add(int(segment))
+    for prefix, indexes in sorted(lists.items()):
+        if len(indexes) != max(indexes):
+            missing = min(set(range(1, max(indexes) + 1)) - indexes)
+            raise _refuse(
+                f"{prefix}.{max(indexes)}",
+                f"list indexes run from 1 without a gap, and `{prefix}.{missing}` is missing.",
+            )
+
+
+def _merge(query: list[tuple[str, str]], form: list[tuple[str, str]]) -> dict[str, str]:
+    """One value per parameter: a name sent twice with two values (in the query, in the body,
+    or in both) is refused, never merged, since a V3 signature covers only the query and the
+    body's hash. The same value twice is one parameter: the legacy SDK adds `RegionId` to the
+    query even when the caller put it in the body (aliyunsdkcore `RpcRequest.get_url`)."""
+    merged: dict[str, str] = {}
+    for where, pairs in (("query", query), ("body", form)):
+        for name, value in pairs:
+            if merged.get(name, value) != value:
+                raise _refuse(
+                    name, f"it is sent twice with different values (again in the {where})."
+                )
+            merged[name] = value
+    return merged
+
+
 def parse(request: HttpRequest) -> RpcCall:
     """Turn one HTTP request into an `RpcCall`, or raise the `ApiError` Alibaba would send."""
     url = urlsplit(request.url)
@@ -141,8 +199,8 @@ def parse(request: HttpRequest) -> RpcCall:
         except UnicodeDecodeError:
             raise ApiError("InvalidParameter", "The request body is not UTF-8.", 400) from None
         form = _pairs(body_text, "body")
-    merged = dict(query)
-    merged.update(form)
+    merged = _merge(query, form)
+    check_list_indexes(merged)
 
     headers = request.headers
     # V3 signs in the Authorization header; V2 in a `Signature` parameter. The SDK's V2 mode
@@ -160,7 +218,6 @@ def parse(request: HttpRequest) -> RpcCall:
     params = {k: v for k, v in merged.items() if signature_version == "v3" or k not in V2_PROTOCOL}
     return RpcCall(
         product=product,
-        version=version,
         action=action,
         params=Params(params),
         host=headers.get("host", url.netloc),

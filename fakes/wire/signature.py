@@ -1,25 +1,38 @@
-"""Request signatures: V3 `ACS3-HMAC-SHA256`, as the official SDKs compute them.
+"""Request signatures as the official SDKs compute them: V3 (`ACS3-HMAC-SHA256` and
+`ACS3-HMAC-SM3`) and V2 (`HMAC-SHA1`).
 
-Steps per shared/reference/alibaba-cloud.md section 5.1: canonical request from method, path,
-RFC 3986 query, the headers named in `SignedHeaders`, and the payload hash; string to sign is the
-algorithm and the hex SHA-256 of that; the signature is hex HMAC-SHA256 keyed by the secret.
+V3 per shared/reference/alibaba-cloud.md section 5.1: the canonical request is the method, path,
+RFC 3986 query, the headers named in `SignedHeaders` and the payload hash; the string to sign is
+the algorithm and the hex hash of that; the signature is the hex HMAC keyed by the secret. The
+two V3 algorithms differ only in the hash (SHA-256 or SM3), which also hashes the body for
+`x-acs-content-sha256` (tea-openapi `utils.py` `Utils.hash`, `signature_method`). V2 per 5.2.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote
 
-V3_ALGORITHM = "ACS3-HMAC-SHA256"
+from fakes.wire.sm3 import Sm3
+
+#: Each V3 algorithm the fake verifies, with its hash. `ACS3-RSA-SHA256` (a public key the
+#: account would have to register) is not modelled.
+V3_HASHES: Mapping[str, Callable[..., Any]] = {
+    "ACS3-HMAC-SHA256": hashlib.sha256,
+    "ACS3-HMAC-SM3": Sm3,
+}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class V3Authorization:
-    """The parts of an `Authorization: ACS3-HMAC-SHA256 ...` header."""
+    """The parts of an `Authorization: ACS3-HMAC-... Credential=...,SignedHeaders=...` header."""
 
+    algorithm: str
     access_key_id: str
     signed_headers: tuple[str, ...]
     signature: str
@@ -29,10 +42,14 @@ class MalformedAuthorization(ValueError):
     """The header is not a V3 authorization the fake can read."""
 
 
+class UnsupportedAlgorithm(MalformedAuthorization):
+    """A well-formed header naming an algorithm the fake does not verify."""
+
+
 def parse_v3_authorization(header: str) -> V3Authorization:
     algorithm, _, rest = header.strip().partition(" ")
-    if algorithm != V3_ALGORITHM:
-        raise MalformedAuthorization(f"unsupported signature algorithm `{algorithm}`")
+    if algorithm not in V3_HASHES:
+        raise UnsupportedAlgorithm(f"unsupported signature algorithm `{algorithm}`")
     parts: dict[str, str] = {}
     for item in rest.split(","):
         name, sep, value = item.strip().partition("=")
@@ -43,10 +60,16 @@ def parse_v3_authorization(header: str) -> V3Authorization:
     if missing:
         raise MalformedAuthorization("authorization lacks " + ", ".join(missing))
     return V3Authorization(
+        algorithm=algorithm,
         access_key_id=parts["Credential"],
         signed_headers=tuple(parts["SignedHeaders"].split(";")),
         signature=parts["Signature"],
     )
+
+
+def payload_hash(algorithm: str, body: bytes) -> str:
+    """What `x-acs-content-sha256` must hold for `body` (despite its name, SM3 under SM3)."""
+    return str(V3_HASHES[algorithm](body).hexdigest())
 
 
 def canonical_query(query: Sequence[tuple[str, str]]) -> str:
@@ -60,7 +83,8 @@ def v3_string_to_sign(
     query: Sequence[tuple[str, str]],
     headers: Mapping[str, str],
     signed_headers: Sequence[str],
-    payload_hash: str,
+    hashed_payload: str,
+    algorithm: str = "ACS3-HMAC-SHA256",
 ) -> str:
     canonical_headers = "".join(
         f"{name}:{headers.get(name, '').strip()}\n" for name in sorted(signed_headers)
@@ -72,17 +96,17 @@ def v3_string_to_sign(
             canonical_query(query),
             canonical_headers,
             ";".join(sorted(signed_headers)),
-            payload_hash,
+            hashed_payload,
         )
     )
-    digest = hashlib.sha256(canonical_request.encode("utf-8")).hexdigest()
-    return f"{V3_ALGORITHM}\n{digest}"
+    return f"{algorithm}\n{payload_hash(algorithm, canonical_request.encode('utf-8'))}"
 
 
 def v3_signature(secret: str, string_to_sign: str) -> str:
-    return hmac.new(
-        secret.encode("utf-8"), string_to_sign.encode("utf-8"), hashlib.sha256
-    ).hexdigest()
+    """Hex HMAC of the string to sign, with the hash its first line names."""
+    algorithm = string_to_sign.partition("\n")[0]
+    digest = V3_HASHES.get(algorithm, hashlib.sha256)
+    return hmac.new(secret.encode("utf-8"), string_to_sign.encode("utf-8"), digest).hexdigest()
 
 
 def signatures_match(expected: str, given: str) -> bool:
@@ -106,7 +130,5 @@ def v2_string_to_sign(method: str, params: Sequence[tuple[str, str]]) -> str:
 
 def v2_signature(secret: str, string_to_sign: str) -> str:
     """Base64 HMAC-SHA1 keyed by `secret + "&"`."""
-    import base64
-
     mac = hmac.new(f"{secret}&".encode(), string_to_sign.encode("utf-8"), hashlib.sha1)
     return base64.b64encode(mac.digest()).decode("ascii")

@@ -5,13 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import time
 
 import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
+from alibabacloud_oos20190601 import models as oos_models
+from alibabacloud_oos20190601.client import Client as OosClient
+from alibabacloud_ram20150501 import models as ram_models
+from alibabacloud_tea_openapi.exceptions import ClientException
 
-from fakes.server import MAX_BODY
+from fakes.server import BODY_IDLE, MAX_BODY, MAX_REQUEST_LINE
 
-from ._support import REGION, v2_signed
+from ._support import REGION, sdk_config, v2_signed
 
 ENVELOPE = {"RequestId", "HostId", "Code", "Message", "Recommend"}
 LIST = {"Action": "DescribeInstances", "Version": "2014-05-26", "RegionId": REGION}
@@ -67,12 +72,103 @@ def test_a_body_over_the_limit(server, root, http):
     assert str(MAX_BODY) in answer.json()["Message"]
 
 
-def test_a_request_that_is_not_http(server):
-    """Not even HTTP: http.server's plain 400 page (no envelope: it is not an API request)."""
+def _raw(server, data: bytes, *, half_close: bool = False) -> tuple[float, int, dict]:
+    """Send bytes no HTTP client would; return (seconds to the answer, status, JSON body)."""
     with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
-        raw.sendall(b"\x16\x03\x01 not http at all\r\n\r\n")
-        reply = raw.recv(4096)
-    assert b"400" in reply
+        started = time.monotonic()
+        raw.sendall(data)
+        if half_close:
+            raw.shutdown(socket.SHUT_WR)
+        reply = b""
+        while chunk := raw.recv(65536):
+            reply += chunk
+    elapsed = time.monotonic() - started
+    head, _, body = reply.partition(b"\r\n\r\n")
+    assert b"Traceback" not in reply
+    answer = json.loads(body)
+    assert set(answer) >= ENVELOPE
+    return elapsed, int(head.split()[1]), answer
+
+
+def test_a_request_that_is_not_http(server):
+    """Not even HTTP: still an HTTP/1.1 answer with the envelope, never an HTML page."""
+    _, status, body = _raw(server, b"\x16\x03\x01 not http at all\r\n\r\n")
+    assert (status, body["Code"]) == (400, "InvalidParameter")
+
+
+@pytest.mark.parametrize("half_close", [False, True], ids=["waiting", "half-closed"])
+def test_a_body_shorter_than_its_content_length_is_answered_at_once(server, half_close):
+    request = b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nAction=Desc"
+    elapsed, status, body = _raw(server, request, half_close=half_close)
+    assert (status, body["Code"]) == (400, "InvalidParameter")
+    assert "Content-Length" in body["Message"]
+    assert elapsed < BODY_IDLE + 2  # not the socket timeout of 10 s
+
+
+def test_a_bad_chunk_size_is_refused(server):
+    request = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        b"zz\r\nAction=DescribeInstances\r\n0\r\n\r\n"
+    )
+    _, status, body = _raw(server, request)
+    assert (status, body["Code"]) == (400, "InvalidParameter")
+    assert "chunked" in body["Message"]
+
+
+def test_a_request_line_over_the_limit_gets_the_envelope(server, http):
+    pad = "a" * (MAX_REQUEST_LINE + 1)
+    answer = http.get(server.url, params={"Action": "X", "Pad": pad}, timeout=10)
+    assert answer.headers["Content-Type"].startswith("application/json")
+    assert _refusal(answer) == (414, "InvalidParameter")
+    assert str(MAX_REQUEST_LINE) in answer.json()["Message"]
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"X-Big": "a" * 70_000}, {f"X-Many-{n}": "a" for n in range(120)}],
+    ids=["one-long-header", "too-many-headers"],
+)
+def test_oversized_headers_get_the_envelope(server, http, headers):
+    answer = http.get(server.url, headers=headers, timeout=5)
+    assert _refusal(answer) == (431, "InvalidParameter")
+
+
+def test_a_thousand_statement_policy_is_refused_for_its_length(server, ram_as, root):
+    """The SDK sends PolicyDocument in the query: 1,000 statements make a request line longer
+    than http.server's 64 KiB, which answered with an HTML page the SDK could not parse. The
+    server reads longer lines, so RAM's own limit (6,144 characters) answers."""
+    statement = {"Effect": "Allow", "Action": "ecs:DescribeInstances", "Resource": "*"}
+    document = json.dumps({"Version": "1", "Statement": [statement] * 1000})
+    assert len(document) > 65_536
+    with pytest.raises(ClientException) as refused:
+        ram_as(root).create_policy(
+            ram_models.CreatePolicyRequest(policy_name="big", policy_document=document)
+        )
+    assert (refused.value.code, refused.value.status_code) == (
+        "InvalidParameter.PolicyDocument.Length",
+        400,
+    )
+
+
+def test_the_access_log_holds_method_path_and_action_only(server, root, http, caplog):
+    """A canary secret after a `%22` in the query (an OOS secret's `Value`, a V2 signature)
+    never reaches the log; the log still says what was asked."""
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    canary = "canary-5e1c7f0a9b"
+    oos = OosClient(sdk_config(server, root))
+    oos.create_secret_parameter(
+        oos_models.CreateSecretParameterRequest(
+            region_id=REGION, name="axtSecretPassword", value=f'"{canary}" pass', type="Secret"
+        )
+    )
+    params = v2_signed(root, "GET", {**LIST, "Note": f'"{canary}'})
+    http.get(server.url, params=params, timeout=5)
+    http.get(f"{server.url}/%22?Signature=%22{canary}&Action=%22{canary}", timeout=5)
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert canary not in logged
+    assert params["Signature"] not in logged
+    assert '"POST / CreateSecretParameter" 200' in logged
+    assert '"GET / DescribeInstances"' in logged
 
 
 def test_the_access_log_shows_no_signature_or_key(server, root, http, caplog):
@@ -81,7 +177,7 @@ def test_the_access_log_shows_no_signature_or_key(server, root, http, caplog):
     assert http.get(server.url, params=params, timeout=5).status_code == 200
     assert http.get(f"{server.url}/?Signature=abc&&&", timeout=5).status_code == 400
     logged = "\n".join(r.getMessage() for r in caplog.records)
-    assert "GET /?..." in logged
+    assert '"GET / DescribeInstances" 200' in logged
     for secret in (params["Signature"], root[0], "Signature="):
         assert secret not in logged
     assert json.dumps(params["Signature"]) not in logged
