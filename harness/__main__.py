@@ -79,7 +79,12 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["prove"]:  # the prover has its own parser (harness/prove/cli.py)
+        from harness.prove.cli import main as prove
+
+        return prove(given[1:])
+    args = _parser().parse_args(given)
     try:
         if args.command == "cleanup":
             return cleanup(args)
