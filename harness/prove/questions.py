@@ -180,6 +180,7 @@ class AllowedNames:
     names: tuple[str, ...]
     complete: bool
     unknown: bool = False
+    open: bool = False  # a name longer than every listed value is allowed
 
 
 @dataclass(frozen=True)
@@ -227,14 +228,37 @@ class Proof:
         return "safe"
 
 
+def _longest_listed(policies: Policies) -> int:
+    """The longest value or pattern any condition lists: names beyond it equal none of them."""
+    longest = 0
+    for _source, policy in policies:
+        for statement in policy.statements:
+            for condition in statement.conditions:
+                longest = max([longest, *(len(value) for value in condition.expected)])
+    return longest
+
+
 def allowed_names(
     policies: Policies, action: str, limit: int = _ENUMERATED, limit_ms: int | None = None
 ) -> AllowedNames:
+    """The allowed names when they are a short closed list; else an example of a name longer
+    than anything the policies list (so they are no list of names at all)."""
+    beyond = 3 * _longest_listed(policies)  # casefolding can triple a value's length
+    long = ask(
+        policies,
+        action,
+        lambda r: z3.Length(r.name.text) > beyond,
+        lambda c: c.name is not None and len(c.name) > beyond,
+        prefer=lambda r: (z3.InRe(r.name.text, _readable()),),
+        limit_ms=limit_ms,
+    )
+    if long.verdict is Verdict.ALLOWED and long.witness is not None and long.witness.name:
+        return AllowedNames((long.witness.name,), complete=False, open=True)
     found: list[str] = []
     for _ in range(limit + 1):
         answer = run_as_other_than(policies, action, found, looks_like=(), limit_ms=limit_ms)
-        if answer.verdict is Verdict.REFUSED:
-            return AllowedNames(tuple(found), complete=True)
+        if answer.verdict is Verdict.REFUSED and long.verdict is Verdict.REFUSED:
+            return AllowedNames(tuple(sorted(found)), complete=True)
         if answer.witness is None or answer.witness.name is None:
             return AllowedNames(tuple(found), complete=False, unknown=True)
         if len(found) == limit:

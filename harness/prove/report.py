@@ -67,6 +67,11 @@ def text(proof: Proof, names: Sequence[str]) -> str:
             lines.append(
                 f"  names allowed: exactly {listed}" if listed else "  names allowed: none"
             )
+        elif allowed.open:
+            lines.append(
+                f"  names allowed: no closed list: {listed} is allowed, longer than any value "
+                "the policies name"
+            )
         elif allowed.unknown:
             lines.append(f"  names allowed: {listed or 'UNKNOWN'}, and perhaps more")
         else:
@@ -110,6 +115,7 @@ def _action_json(action: ActionProof) -> dict[str, Any]:
         "allowed_names": {
             "names": list(action.allowed.names),
             "complete": action.allowed.complete,
+            "open": action.allowed.open,
         },
     }
 

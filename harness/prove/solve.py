@@ -15,9 +15,9 @@ from enum import Enum
 
 import z3
 
-from fakes.policy import Decision, StatementRef, evaluate
+from fakes.policy import AuthRequest, Decision, StatementRef, evaluate
 from harness.prove import strings
-from harness.prove.encode import Policies
+from harness.prove.encode import Policies, RequestContext, Resource, UnsupportedPolicy, allowed
 from harness.prove.request import GLOBAL_KEYS, ConcreteRequest, RunAsRequest
 
 #: Per query; `RUNAS_PROVE_TIMEOUT_MS` overrides it.
@@ -142,3 +142,25 @@ def solve(query: Query, limit_ms: int | None = None) -> Answer:
             break
         assertions.append(name != strings.literal(strings.text_of(model, name)))
     return Answer(Verdict.UNKNOWN, reason="no candidate the solver found replays")
+
+
+def decide(policies: Policies, request: AuthRequest, limit_ms: int | None = None) -> Verdict:
+    """One concrete request, decided symbolically: how the differential tests hold the
+    translation to the concrete engine, case by case."""
+    try:
+        formula = allowed(
+            policies,
+            request.action,
+            Resource.fixed(request.resource),
+            RequestContext(fixed=request.context),
+        )
+    except (strings.Unrepresentable, UnsupportedPolicy):
+        return Verdict.UNKNOWN
+    limit = limit_ms or timeout_ms()
+    can_allow = _check(_solver([formula], limit))
+    can_refuse = _check(_solver([z3.Not(formula)], limit))
+    if can_allow == z3.sat and can_refuse == z3.unsat:
+        return Verdict.ALLOWED
+    if can_allow == z3.unsat and can_refuse == z3.sat:
+        return Verdict.REFUSED
+    return Verdict.UNKNOWN

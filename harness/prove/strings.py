@@ -13,7 +13,6 @@ mapping or a decimal digit lies below it and a caseless stand-in acts the same o
 from __future__ import annotations
 
 import functools
-import unicodedata
 from collections.abc import Callable
 from typing import Any, TypeAlias
 
@@ -127,26 +126,6 @@ def preimage(target: str, mapping: str = "casefold") -> ReRef:
                 choices.append(z3.Concat(union([exactly(c) for c in sorted(set(chars))]), rest))
         after.append(union(choices))
     return after[-1]
-
-
-@functools.cache
-def _decimal_digit_runs() -> tuple[tuple[int, int], ...]:
-    """Runs of code points that Python's `\\d` matches (Unicode decimal digits)."""
-    runs: list[tuple[int, int]] = []
-    for point in range(_CASED_BELOW):
-        if unicodedata.category(chr(point)) == "Nd":
-            if runs and runs[-1][1] == point - 1:
-                runs[-1] = (runs[-1][0], point)
-            else:
-                runs.append((point, point))
-    return tuple(runs)
-
-
-def decimal_digit() -> ReRef:
-    """Python's `\\d`: any Unicode decimal digit, as the fake's number pattern reads it."""
-    return union(
-        [z3.Range(literal(chr(low)), literal(chr(high))) for low, high in _decimal_digit_runs()]
-    )
 
 
 def text_of(model: z3.ModelRef, term: StringRef) -> str:
