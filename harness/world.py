@@ -40,6 +40,8 @@ class World:
     evidence: Evidence = field(default_factory=Evidence)
     ledger: CleanupLedger = field(default_factory=CleanupLedger)
     principals: dict[str, Principal] = field(default_factory=dict)
+    #: The policy labels the spec attached to each principal, for the proof steps.
+    attached: dict[str, tuple[str, ...]] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # "Linux" -> instance id
     baseline: dict[str, set[str]] = field(default_factory=dict)  # instance id -> invoke ids
     saved_commands: dict[str, str] = field(default_factory=dict)  # name -> command id
