@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import z3
 
+from fakes.policy.errors import quote
 from harness.prove import strings
 from harness.prove.encode import Policies, UnsupportedPolicy
 from harness.prove.request import RUN_AS_ACTIONS, ConcreteRequest, RunAsRequest
@@ -33,10 +34,8 @@ def _readable() -> strings.ReRef:
 
 def _unknown(error: Exception) -> Answer:
     if isinstance(error, strings.Unrepresentable):
-        shown = strings.literal.__name__ and repr(str(error))[:40]
-        return Answer(
-            Verdict.UNKNOWN, reason=f"a policy value has characters z3 cannot hold: {shown}"
-        )
+        reason = f"the policy value {quote(str(error))} has a character z3 cannot hold"
+        return Answer(Verdict.UNKNOWN, reason=reason)
     return Answer(Verdict.UNKNOWN, reason=str(error))
 
 
