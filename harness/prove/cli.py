@@ -105,7 +105,10 @@ def _account(user: str) -> list[LoadedPolicy]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     try:
-        args = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        try:
+            args = parser().parse_args(list(sys.argv[1:] if argv is None else argv))
+        except SystemExit as done:  # --help: argparse has printed it
+            return done.code if isinstance(done.code, int) else 0
         if not args.policies and args.account is None:
             raise _BadInput("give at least one POLICY, or --account")
         loaded = [load(policy) for policy in args.policies]
