@@ -11,19 +11,12 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from fakes.policy import PolicySource, compile_policy, evaluate
+from fakes.policy import OPERATORS, PolicySource, compile_policy, evaluate
 from harness.prove import Verdict, run_as_any_case, run_as_exactly, run_as_other_than
 from harness.prove.request import RUN_AS_ACTIONS, ConcreteRequest
 
 ALPHABET = "rRoOtTsSyYmM01-_*?\u017f"
-STRING_OPERATORS = [
-    "StringEquals",
-    "StringNotEquals",
-    "StringEqualsIgnoreCase",
-    "StringNotEqualsIgnoreCase",
-    "StringLike",
-    "StringNotLike",
-]
+STRING_OPERATORS = sorted(name for name in OPERATORS if name.startswith("String"))
 CONTEXT = {
     "acs:CurrentTime": ("2026-01-01T00:00:00Z",),
     "acs:SecureTransport": ("true",),
