@@ -157,7 +157,10 @@ class InstanceFacts:
     sudoers: frozenset[str] = frozenset()
 
     def reaching_root(self) -> list[tuple[str, str]]:
-        found = [("root", "uid 0"), (ECS_ASSIST_USER, "a passwordless sudoer (Cloud Assistant's)")]
+        found = [
+            ("root", "uid 0"),
+            (ECS_ASSIST_USER, "a passwordless sudoer, made so by the Cloud Assistant agent"),
+        ]
         for name in sorted(self.sudoers - {ECS_ASSIST_USER, "root"}):
             if self.users is None or name in self.users:
                 found.append((name, "a sudoer"))
