@@ -37,8 +37,13 @@ def _parser() -> tuple[argparse.ArgumentParser, dict[str, Callable[[argparse.Nam
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    given = list(sys.argv[1:] if argv is None else argv)
+    if given[:1] == ["prove"]:  # the prover has its own parser (harness/prove/cli.py)
+        from harness.prove.cli import main as prove
+
+        return prove(given[1:])
     parser, runs = _parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(given)
     try:
         return runs[args.command](args)
     except (HarnessError, pytest.UsageError) as e:

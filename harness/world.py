@@ -45,6 +45,8 @@ class Scene:
     """What the spec has named so far, as the cloud knows it."""
 
     principals: dict[str, Principal] = field(default_factory=dict)
+    #: The policy labels the spec attached to each principal, for the proof steps.
+    attached: dict[str, tuple[str, ...]] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # "Linux" -> instance id
     #: Logon passwords of Windows users the backend created (the fake's); never shown.
     passwords: dict[str, str] = field(default_factory=dict, repr=False)

@@ -10,4 +10,6 @@ from steps import quoted
 
 @given(parsers.re(r'the RAM user "(?P<name>[^"]+)" with the polic(?:y|ies) (?P<policies>.+)'))
 def a_ram_user(world: World, name: str, policies: str) -> None:
-    world.scene.principals[name] = world.provisioner.create_user(name, quoted(policies))
+    labels = quoted(policies)
+    world.scene.principals[name] = world.provisioner.create_user(name, labels)
+    world.scene.attached[name] = tuple(labels)

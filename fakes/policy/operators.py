@@ -93,7 +93,8 @@ def parse_address(text: str) -> Address | None:
         return None
 
 
-def _parse_network(text: str) -> Network | None:
+def parse_network(text: str) -> Network | None:
+    """An IP address or CIDR block as a policy lists it (host bits allowed); None otherwise."""
     try:
         return ipaddress.ip_network(text, strict=False)
     except ValueError:
@@ -202,7 +203,7 @@ def _listed_bool(value: Scalar) -> bool | None:
 
 
 def _listed_network(value: Scalar) -> Network | None:
-    return _parse_network(value) if isinstance(value, str) else None
+    return parse_network(value) if isinstance(value, str) else None
 
 
 Builder = Callable[[tuple[Scalar, ...]], ValueMatcher]

@@ -38,3 +38,9 @@ Feature: Under the allow-list policy, commandUser runs commands only as user01 a
     When commandUser runs "whoami" on the Linux instance as each user that must be refused
     Then each of those requests is refused with "Forbidden.RAM"
     And nothing ran on the instance
+
+  Scenario: no spelling of root or system gets past the allow-list, proved for every name
+    Then no user name that is root or system can be run as
+
+  Scenario: the allow-list lets commandUser run as user01 and user02 and as no one else
+    Then the only names commandUser can run as are "user01" and "user02"

@@ -45,3 +45,11 @@ Feature: Under the deny-list policy, commandUser runs commands as anyone but roo
     When commandUser runs "whoami" on the Linux instance as each user that must be refused
     Then each of those requests is refused with "Forbidden.RAM"
     And nothing ran on the instance
+
+  @assumption_A1
+  Scenario: no spelling of root or system gets past the deny-list, proved for every name
+    Then no user name that is root or system can be run as
+
+  @finding
+  Scenario: the deny-list refuses only root and system, so ecs-assist-user, a passwordless sudoer, gets in; the allow-list keeps it out
+    Then commandUser can run as "ecs-assist-user", a passwordless sudoer on every Linux instance where Cloud Assistant has opened a session

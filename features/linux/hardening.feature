@@ -43,3 +43,13 @@ Feature: The deny-list is an Allow with a condition, not a Deny
     Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSReadOnlyAccess"
     When commandUser runs "whoami" on the Linux instance as "user01"
     Then the command succeeds with the output "user01"
+
+  @assumption_A1
+  Scenario: the hardened policy refuses every spelling of root and system beside AliyunECSFullAccess, proved for every name
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSFullAccess"
+    Then no user name that is root or system can be run as
+
+  @finding
+  Scenario: the hardened Deny names only root and system, so ecs-assist-user, a passwordless sudoer, still gets in; only the allow-list keeps it out
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSReadOnlyAccess"
+    Then commandUser can run as "ecs-assist-user", a passwordless sudoer on every Linux instance where Cloud Assistant has opened a session

@@ -25,6 +25,7 @@ from alibabacloud_credentials.provider import (
 )
 
 from harness.config.settings import Settings
+from harness.errors import HarnessError
 from harness.sdk.clients import Principal
 
 ADMIN_KEY_ID = "RUNAS_ADMIN_ACCESS_KEY_ID"
@@ -149,3 +150,13 @@ def administrator(settings: Settings) -> CredentialSource | None:
         client = CredentialsClient(provider=_FirstProfile(name))
         return CredentialSource("the administrator", f"profile `{name}`", how, client)
     return None
+
+
+def reader(settings: Settings) -> Principal:
+    """Who a command that only reads or removes signs as: the administrator when given, else
+    commandUser through the standard chain; a `HarnessError` (one line) when neither is found."""
+    source = administrator(settings) or command_user(settings)
+    problem = source.resolve()
+    if problem:
+        raise HarnessError(f"{problem}: {source.how_to_give}")
+    return source.as_principal(source.principal)

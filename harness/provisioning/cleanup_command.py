@@ -93,12 +93,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _clients(settings: Settings) -> Clients:
-    source = credentials.administrator(settings) or credentials.command_user(settings)
-    problem = source.resolve()
-    if problem:
-        raise HarnessError(f"{problem}: {source.how_to_give}")
     endpoint = Endpoint.from_url(settings.endpoint) if settings.endpoint else None
-    return Clients.of(source.as_principal(source.principal), settings.region, endpoint)
+    return Clients.of(credentials.reader(settings), settings.region, endpoint)
 
 
 def _remove_all(
