@@ -11,4 +11,5 @@ pytest_plugins = [
     "harness.plugin.lifecycle",
     "harness.plugin.reporting",
     "harness.plugin.collection",
+    "harness.plugin.phrases",
 ]
