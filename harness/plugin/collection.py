@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import ast
 import fnmatch
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -45,8 +46,12 @@ class FeatureFile(pytest.Module):
         code = compile("_scenarios(_path, features_base_dir=_base)\n", str(path), "exec")
         try:
             exec(code, namespace)  # `scenarios` puts its tests into the calling module's namespace
-        except (exceptions.FeatureError, exceptions.NoScenariosFound) as e:
-            raise self.CollectError(f"feature `{path}` cannot be collected: {e}") from None
+        except exceptions.NoScenariosFound:
+            raise self.CollectError(f"feature `{path}` has no scenario") from None
+        except exceptions.GherkinParseError as e:
+            where = f"feature `{path}` line {e.line}: `{e.line_content.strip()}`"
+            said = e.message.rstrip(".").replace(". ", ": ")
+            raise self.CollectError(f"{where}: {said[:1].lower()}{said[1:]}") from None
         return module
 
 
@@ -160,7 +165,12 @@ def _named_features(binding: Path, config: pytest.Config) -> list[Path]:
     return named
 
 
-def _binding_calls(path: Path) -> Iterator[tuple[ast.Call, list[str]]]:
+@functools.cache
+def _binding_calls(path: Path) -> tuple[tuple[ast.Call, list[str]], ...]:
+    return tuple(_calls_in(path))
+
+
+def _calls_in(path: Path) -> Iterator[tuple[ast.Call, list[str]]]:
     try:
         tree = ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):

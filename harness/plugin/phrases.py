@@ -309,6 +309,11 @@ def markdown(modules: Iterable[StepModule]) -> str:
         "Every phrase a scenario can use, generated from the step definitions in `steps/` by",
         "`python -m harness phrases --readme README.md` (a test fails when this list is stale).",
         "A `{name}` is a value of your choosing; keep the quotes where the phrase has them.",
+        "",
+        "A feature file anywhere under `features/` is collected (a new folder too), and",
+        "`pytest features/linux/my.feature` runs one file on its own. Its tags need no",
+        "registration. Policies are attached by name: your own folder (`--policies DIR`) is",
+        "laid over `features/policies/`, a document there replacing the spec's of the same name.",
     ]
     for module in modules:
         lines += ["", f"`{module.path}`: {module.about}", ""]
