@@ -64,3 +64,11 @@ def one_line(result: pytest.RunResult) -> None:
     assert "Traceback" not in text
     assert "FrozenInstanceError" not in text
     assert "raise " not in text
+
+
+def run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """pytest in this process. The harness is imported already, so pytest cannot rewrite its
+    asserts and says so in a warning that is not the subject of any test here."""
+    return pytester.runpytest_inprocess(
+        "-p", "no:cacheprovider", "-W", "ignore::pytest.PytestAssertRewriteWarning", *args
+    )

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ._support import RUNS_AS_USER01, feature, one_line, spec_project
+from ._support import RUNS_AS_USER01, feature, one_line, run, spec_project
 
 pytest_plugins = ["pytester"]
 
@@ -22,14 +22,10 @@ def _write(pytester: pytest.Pytester, path: str, text: str) -> Path:
     return target
 
 
-def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
-    return pytester.runpytest_inprocess("-p", "no:cacheprovider", *args)
-
-
 def test_a_feature_file_runs_on_its_own(pytester: pytest.Pytester) -> None:
     spec_project(pytester)
     _write(pytester, "features/linux/my.feature", feature("mine", RUNS_AS_USER01))
-    result = _run(pytester, "features/linux/my.feature", "-v", "-m", "runas_scenario")
+    result = run(pytester, "features/linux/my.feature", "-v", "-m", "runas_scenario")
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(["features/linux/my.feature::test_user01_runs_as_user01 PASSED*"])
 
@@ -42,7 +38,7 @@ def test_a_binding_module_and_a_feature_file_run_each_scenario_once(
     spec_project(pytester)
     _write(pytester, "features/linux/my.feature", feature("mine", RUNS_AS_USER01))
     for args in (["features"], ["features/linux/my.feature", "features/linux/test_linux.py"]):
-        result = _run(pytester, "--collect-only", "-q", *args)
+        result = run(pytester, "--collect-only", "-q", *args)
         assert {line for line in result.outlines if "::" in line} == {
             "features/linux/test_linux.py::test_root_is_refused",
             "features/linux/test_linux.py::test_user01_runs_as_user01",
@@ -52,7 +48,7 @@ def test_a_binding_module_and_a_feature_file_run_each_scenario_once(
 def test_a_feature_in_a_new_folder_is_collected(pytester: pytest.Pytester) -> None:
     spec_project(pytester)
     _write(pytester, "features/side_doors/sudo.feature", feature("a new folder", RUNS_AS_USER01))
-    result = _run(pytester, "features", "-v")
+    result = run(pytester, "features", "-v")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
@@ -77,12 +73,12 @@ def test_a_custom_tag_needs_no_registration(pytester: pytest.Pytester) -> None:
           | user02 |
     """
     _write(pytester, "features/linux/mine.feature", feature("mine", outline, tags="@mine"))
-    everything = _run(pytester, "features")
+    everything = run(pytester, "features")
     everything.assert_outcomes(passed=2)
-    chosen = _run(pytester, "features", "-m", "reviewer_wip and second_look and mine", "-v")
+    chosen = run(pytester, "features", "-m", "reviewer_wip and second_look and mine", "-v")
     chosen.assert_outcomes(passed=1, deselected=1)
     chosen.stdout.fnmatch_lines(["*test_approved_users_run_as_themselves[[]user02] PASSED*"])
-    markers = _run(pytester, "--markers")
+    markers = run(pytester, "--markers")
     markers.stdout.fnmatch_lines(["@pytest.mark.reviewer_wip: a tag in the feature files"])
 
 
@@ -123,7 +119,7 @@ def test_the_administrators_folder_overlays_the_spec_documents(pytester: pytest.
         "features/linux/listing.feature",
         feature("listing", lists, policies='"commandUserPolicy.denylist" and "readsInstances"'),
     )
-    result = _run(pytester, "--policies", "mine", "features")
+    result = run(pytester, "--policies", "mine", "features")
     result.assert_outcomes(passed=2)
     result.stdout.fnmatch_lines(
         [
@@ -138,7 +134,7 @@ def test_the_header_says_when_no_spec_document_is_replaced(pytester: pytest.Pyte
     spec_project(pytester)
     mine = pytester.mkdir("mine")
     (mine / "extra.json").write_text((SPEC / "kmsPolicy.json").read_text())
-    result = _run(pytester, "--policies", "mine", "--collect-only")
+    result = run(pytester, "--policies", "mine", "--collect-only")
     result.stdout.fnmatch_lines(
         ["run-as harness: policy documents from *mine over the spec's; none of the spec's replaced"]
     )

@@ -11,7 +11,7 @@ import pytest
 
 from harness.backends.standin import isolated_env
 
-from ._support import CONFTEST, feature, one_line
+from ._support import CONFTEST, feature, one_line, run
 
 pytest_plugins = ["pytester"]
 
@@ -32,10 +32,10 @@ def _spec(pytester: pytest.Pytester, text: str) -> None:
 
 
 def _failure(result: pytest.RunResult) -> list[str]:
-    """The lines of the one failure's report, from its header to the summary."""
+    """The lines of the one failure's report, from its header to the next section."""
     lines = result.outlines
     start = next(i for i, line in enumerate(lines) if line.startswith("_____"))
-    end = next(i for i, line in enumerate(lines) if "short test summary info" in line)
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith("====="))
     return lines[start + 1 : end]
 
 
@@ -53,7 +53,7 @@ def test_a_misspelt_system_policy_is_one_line_before_any_user_is_created(
             policies='"commandUserPolicy.allowlist" and "AliyunECSReadOnlyAcess"',
         ),
     )
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = run(pytester)
     result.assert_outcomes(errors=0, failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -81,16 +81,25 @@ def test_a_misspelt_system_policy_is_one_line_before_any_user_is_created(
             '{"Version": "1", "Statement": [',
             "*ERROR: policy file `*mine*commandUserPolicy.allowlist.json` is not JSON: *",
         ),
+        (
+            None,
+            "*ERROR: policy `bad_name` in `*mine*bad_name.json`: RAM refuses the name "
+            "`bad_name`: use letters, digits and hyphens before the first dot of the file's name",
+        ),
     ],
-    ids=["unknown-operator", "not-json"],
+    ids=["unknown-operator", "not-json", "name-ram-refuses"],
 )
 def test_a_malformed_policy_in_the_administrators_folder_is_named_at_start(
-    pytester: pytest.Pytester, document: str, says: str
+    pytester: pytest.Pytester, document: str | None, says: str
 ) -> None:
+    """Before any cloud call; `None`: the guide's own document under a name RAM refuses."""
     _spec(pytester, feature("a spec", "Scenario: one\n  Then nothing ran on the instance\n"))
     mine = pytester.mkdir("mine")
-    (mine / "commandUserPolicy.allowlist.json").write_text(document)
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--policies", "mine")
+    if document is None:
+        (mine / "bad_name.json").write_text((SPEC / "commandUserPolicy.allowlist.json").read_text())
+    else:
+        (mine / "commandUserPolicy.allowlist.json").write_text(document)
+    result = run(pytester, "--policies", "mine")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines([says])
     assert len([line for line in result.errlines if line.strip()]) == 1
@@ -112,7 +121,7 @@ def test_a_refusal_in_a_given_step_is_one_line(pytester: pytest.Pytester) -> Non
             policies='"AliyunECSReadOnlyAccess"',
         ),
     )
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -121,22 +130,6 @@ def test_a_refusal_in_a_given_step_is_one_line(pytester: pytest.Pytester) -> Non
         ]
     )
     assert len(_failure(result)) <= 8
-    one_line(result)
-
-
-def test_a_policy_the_cloud_refuses_in_a_given_step_is_one_line(
-    pytester: pytest.Pytester,
-) -> None:
-    """A document whose name RAM refuses (`_` is not allowed in policy names)."""
-    scenario = "Scenario: one\n  Then nothing ran on the instance\n"
-    _spec(pytester, feature("a refused policy", scenario, policies='"bad_name"'))
-    mine = pytester.mkdir("mine")
-    (mine / "bad_name.json").write_text((SPEC / "commandUserPolicy.allowlist.json").read_text())
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider", "--policies", "mine")
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        ["Refusal: CreatePolicy refused: InvalidParameter.PolicyName.InvalidChars (HTTP 400)*"]
-    )
     one_line(result)
 
 
@@ -164,7 +157,7 @@ def test_an_unknown_step_names_the_nearest_known_phrases(
     pytester: pytest.Pytester, step: str, hint: str
 ) -> None:
     _spec(pytester, feature("a spec", f"Scenario: a phrase nobody defined\n  {step}\n"))
-    result = pytester.runpytest_inprocess("-p", "no:cacheprovider")
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     said = step.split(" ", 1)
     result.stdout.fnmatch_lines(
@@ -202,3 +195,26 @@ def test_a_live_run_without_credentials_prints_its_one_line_only(tmp_path: Path)
     assert lines[0].startswith("ERROR: backend `live` cannot start, 2 setting(s) missing: ")
     assert "commandUser: no credentials from the default credentials chain" in lines[0]
     assert "Traceback" not in run.stdout + run.stderr
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        (
+            "Feature: broken\n  Scenario: one\n    Given a Linux instance\n  Whatever\n",
+            "feature `*broken.feature` line 4: `Whatever`: unexpected token found*",
+        ),
+        ("Feature: nothing yet\n", "feature `*broken.feature` has no scenario"),
+    ],
+    ids=["gherkin", "empty"],
+)
+def test_a_feature_file_that_cannot_be_collected_is_one_line(
+    pytester: pytest.Pytester, text: str, says: str
+) -> None:
+    pytester.makeconftest(CONFTEST)
+    pytester.mkdir("features")
+    (pytester.path / "features" / "broken.feature").write_text(text)
+    result = run(pytester, "features")
+    result.assert_outcomes(errors=1)
+    result.stdout.fnmatch_lines(["*ERROR collecting features/broken.feature*", says])
+    one_line(result)
