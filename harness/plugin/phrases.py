@@ -241,7 +241,8 @@ def nearest(keyword: str, text: str, known: Iterable[Phrase], n: int = 3) -> str
     close = [phrases[i] for score, i in reversed(scored) if score >= 0.5][:n]
     if not close:
         return "no known phrase is close: `python -m harness phrases` lists them all"
-    return "nearest known phrases: " + "; ".join(f"`{p}`" for p in close)
+    shown = "; ".join(f"`{p}`" for p in close)
+    return f"nearest known phrases: {shown} (all of them: `python -m harness phrases`)"
 
 
 # --- the report: pytest-bdd's error, and the nearest phrases ---------------------------------
