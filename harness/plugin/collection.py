@@ -50,8 +50,8 @@ class FeatureFile(pytest.Module):
             raise self.CollectError(f"feature `{path}` has no scenario") from None
         except exceptions.GherkinParseError as e:
             where = f"feature `{path}` line {e.line}: `{e.line_content.strip()}`"
-            said = e.message.rstrip(".").replace(". ", ": ")
-            raise self.CollectError(f"{where}: {said[:1].lower()}{said[1:]}") from None
+            said = ": ".join(p[:1].lower() + p[1:] for p in e.message.rstrip(".").split(". "))
+            raise self.CollectError(f"{where}: {said}") from None
         return module
 
 

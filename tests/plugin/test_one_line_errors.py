@@ -208,7 +208,7 @@ def test_a_live_run_without_credentials_prints_its_one_line_only(tmp_path: Path)
     [
         (
             "Feature: broken\n  Scenario: one\n    Given a Linux instance\n  Whatever\n",
-            "feature `*broken.feature` line 4: `Whatever`: unexpected token found*",
+            "feature `*broken.feature` line 4: `Whatever`: unexpected token found: check Gherkin*",
         ),
         ("Feature: nothing yet\n", "feature `*broken.feature` has no scenario"),
     ],
