@@ -56,6 +56,8 @@ def _invoke(
 @given(parsers.parse('{principal} has run "{script}" on the {os} instance as "{user}"'))
 @when(parsers.parse('{principal} runs "{script}" on the {os} instance as "{user}"'))
 def run_as(world: World, principal: str, script: str, os: str, user: str) -> None:
+    """The principal runs the script with RunCommand as that OS user; a refusal is kept as the
+    outcome, for a Then step to judge."""
     _start(world, principal, os, script, user)
 
 
@@ -68,21 +70,29 @@ def run_as(world: World, principal: str, script: str, os: str, user: str) -> Non
 def run_as_with_password(
     world: World, principal: str, script: str, os: str, user: str, parameter: str
 ) -> None:
+    """The same on Windows, naming the encrypted parameter that holds the user's password
+    (WindowsPasswordName)."""
     _start(world, principal, os, script, user, parameter)
 
 
 @when(parsers.parse('{principal} runs "{script}" on the {os} instance without naming a user'))
 def run_as_default(world: World, principal: str, script: str, os: str) -> None:
+    """The principal runs the script with RunCommand naming no OS user, so the instance's default
+    user would run it."""
     _start(world, principal, os, script, None)
 
 
 @given(parsers.parse('{principal} has saved the command "{script}" as "{name}"'))
 def saved_by(world: World, principal: str, script: str, name: str) -> None:
+    """The principal has saved the script with CreateCommand under that name; a refusal fails the
+    scenario."""
     world.scene.saved_commands[name] = world.runner(principal).save(name, script)
 
 
 @when(parsers.parse('{principal} saves the command "{script}" as "{name}"'))
 def saves(world: World, principal: str, script: str, name: str) -> None:
+    """The principal saves the script with CreateCommand under that name; a refusal is kept as the
+    outcome."""
     try:
         world.scene.saved_commands[name] = world.runner(principal).save(name, script)
     except Refusal as refusal:
@@ -91,6 +101,8 @@ def saves(world: World, principal: str, script: str, name: str) -> None:
 
 @when(parsers.parse('{principal} runs the saved command "{name}" on the {os} instance as "{user}"'))
 def invoke_as(world: World, principal: str, name: str, os: str, user: str) -> None:
+    """The principal runs the saved command with InvokeCommand as that OS user; a refusal is kept as
+    the outcome."""
     _invoke(world, principal, name, os, user)
 
 
@@ -100,6 +112,7 @@ def invoke_as(world: World, principal: str, name: str, os: str, user: str) -> No
     )
 )
 def invoke_as_default(world: World, principal: str, name: str, os: str) -> None:
+    """The principal runs the saved command with InvokeCommand naming no OS user."""
     _invoke(world, principal, name, os, None)
 
 
@@ -114,6 +127,8 @@ def _finished(world: World) -> InstanceResult:
 
 @then(parsers.parse('the command succeeds with the output "{expected}"'))
 def succeeds_with(world: World, expected: str) -> None:
+    """The command ran to Success with exit code 0, and its output is this text: it ran as the
+    expected user."""
     result = _finished(world)
     if result.status != "Success" or result.exit_code != 0:
         raise SpecViolation(
@@ -129,6 +144,7 @@ def succeeds_with(world: World, expected: str) -> None:
 
 @then(parsers.parse('the command succeeds as the Windows user "{user}"'))
 def succeeds_as_windows_user(world: World, user: str) -> None:
+    """The command ran to Success, and Windows' `whoami` names this user on the instance's host."""
     result = _finished(world)
     hostname = world.observer().hostname_of(result.instance_id)
     expected = f"{hostname}\\{user}".lower()  # what `whoami` prints on Windows
@@ -146,6 +162,7 @@ def succeeds_as_windows_user(world: World, user: str) -> None:
 
 @then(parsers.parse('the command fails on the instance with "{error_code}"'))
 def fails_on_instance(world: World, error_code: str) -> None:
+    """RAM let the command through, and it failed on the instance with this error code."""
     result = _finished(world)
     if result.error_code != error_code:
         raise SpecViolation(
@@ -156,6 +173,8 @@ def fails_on_instance(world: World, error_code: str) -> None:
 
 @then(parsers.parse('the request is refused with "{code}"'))
 def refused_with(world: World, code: str) -> None:
+    """The request was refused with this error code before anything ran (a run that started is
+    reported as an exposure)."""
     outcome = world.outcome.last
     if isinstance(outcome, Started):
         ran = outcome.final()
@@ -185,6 +204,8 @@ def run_as_each_refused_user(world: World, principal: str, script: str, os: str)
 
 @then(parsers.parse('each of those requests is refused with "{code}"'))
 def each_refused_with(world: World, code: str) -> None:
+    """Every one of those runs was refused with this error code; any that RAM accepted is named as
+    an exposure."""
     if not world.outcome.by_user:
         raise SpecViolation("no request was made: the refused-users setting is empty")
     exposed = [user for user, o in world.outcome.by_user.items() if isinstance(o, Started)]
@@ -205,6 +226,7 @@ def each_refused_with(world: World, code: str) -> None:
 
 @then("nothing ran on the instance")
 def nothing_ran(world: World) -> None:
+    """No invocation appeared on any instance of the scenario since it began."""
     for instance_id, before in world.scene.baseline.items():
         after = world.observer().invocations_on(instance_id)
         new = sorted(after - before)
@@ -217,6 +239,8 @@ def nothing_ran(world: World) -> None:
 
 @then(parsers.parse('{principal} can read the result of that run, showing "{expected}"'))
 def reads_result(world: World, principal: str, expected: str) -> None:
+    """The principal can read the last run's result (DescribeInvocationResults), and its output is
+    this text."""
     outcome = world.outcome.last
     if not isinstance(outcome, Started):
         raise SpecViolation(f"there is no run to read: {outcome}")
@@ -230,6 +254,8 @@ def reads_result(world: World, principal: str, expected: str) -> None:
 
 @then(parsers.parse("the refusal is an {kind} deny"))
 def refusal_kind(world: World, kind: str) -> None:
+    """The last refusal's AccessDeniedDetail says `explicit` (a Deny statement) or `implicit` (no
+    statement allowed it)."""
     outcome = world.outcome.last
     if not isinstance(outcome, Refusal):
         raise SpecViolation(f"there is no refusal to examine: {outcome}")

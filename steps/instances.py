@@ -12,11 +12,15 @@ from steps import quoted
 
 @given(parsers.re(r"a (?P<os>Linux) instance with the regular users? (?P<users>.+)"))
 def an_instance(world: World, os: str, users: str) -> None:
+    """The Linux instance under test, with these regular OS users beside root (live: the one given
+    by --linux-instance, checked)."""
     world.add_instance(os, quoted(users))
 
 
 @when(parsers.parse("{principal} lists the ECS instances"))
 def list_instances(world: World, principal: str) -> None:
+    """The principal asks ECS for the instances it can see (DescribeInstances); a refusal is kept as
+    the outcome."""
     try:
         world.outcome.listed_instances = world.runner(principal).list_instances()
     except Refusal as refusal:
@@ -25,6 +29,7 @@ def list_instances(world: World, principal: str) -> None:
 
 @then(parsers.parse("the {os} instance is among them"))
 def instance_is_listed(world: World, os: str) -> None:
+    """The instance of that OS was in the last listing, and the listing was not refused."""
     instance_id = world.instance(os)
     if isinstance(world.outcome.last, Refusal):
         raise SpecViolation(f"listing the instances was refused: {world.outcome.last}")

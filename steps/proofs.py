@@ -24,6 +24,7 @@ def no_root_or_system(world: World) -> None:
 
 @then(parsers.re(r"the only names commandUser can run as are (?P<names>.+)"))
 def only_names(world: World, names: str) -> None:
+    """Proved over every name: RAM lets commandUser run as these names and as no other."""
     spec.only_these_names_run(_policies(world), quoted(names))
 
 

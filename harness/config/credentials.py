@@ -12,7 +12,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +34,22 @@ from harness.sdk.clients import Principal
 ADMIN_KEY_ID = "RUNAS_ADMIN_ACCESS_KEY_ID"
 ADMIN_KEY_SECRET = "RUNAS_ADMIN_ACCESS_KEY_SECRET"
 ADMIN_TOKEN = "RUNAS_ADMIN_SECURITY_TOKEN"
+#: The logger `alibabacloud_credentials` writes to, through a stderr handler of its own.
+LIBRARY_LOGGER = "credentials"
+
+
+@contextmanager
+def _library_logs_held() -> Iterator[None]:
+    """While the chain is asked: the library logs every provider that fails (with its traceback,
+    on a handler of its own) and then raises. The failure reaches the caller as an exception
+    and is said in one line there, so its log lines are held back; its level comes back after."""
+    logger = logging.getLogger(LIBRARY_LOGGER)
+    level = logger.level
+    logger.setLevel(logging.CRITICAL + 1)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 class _FirstProfile:
@@ -90,7 +109,8 @@ class CredentialSource:
     def resolve(self) -> str | None:
         """None when the chain yields credentials, else why not (one line, no secret)."""
         try:
-            found = self.client.get_credential()
+            with _library_logs_held():
+                found = self.client.get_credential()
         except Exception as e:
             return f"{self.principal}: no credentials from {self.described} ({type(e).__name__})"
         if not found.access_key_id or not found.access_key_secret:

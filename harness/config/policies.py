@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ from fakes.services.system_policies import SYSTEM_POLICIES
 from harness.errors import HarnessError
 
 TRUST_SUFFIX = ".trust"
+#: What RAM accepts as a policy name: letters, digits and hyphens, at most 128.
+RAM_POLICY_NAME = re.compile(r"[A-Za-z0-9-]{1,128}")
 
 
 @dataclass(frozen=True)
@@ -89,8 +92,8 @@ class PolicyLibrary:
         return _read(path)
 
     def check(self) -> None:
-        """Validate every document, as CreatePolicy and CreateRole would: the first bad one
-        raises a `HarnessError` naming the file, the policy and the problem."""
+        """Validate every document and policy name, as CreatePolicy and CreateRole would: the
+        first bad one raises a `HarnessError` naming the file, the policy and the problem."""
         for label, path in sorted(self._files().items()):
             text = _read(path)
             try:
@@ -101,6 +104,12 @@ class PolicyLibrary:
             except PolicyError as e:
                 kind = "trust policy" if label.endswith(TRUST_SUFFIX) else "policy"
                 raise HarnessError(f"{kind} `{label}` in `{path}`: {e}") from None
+            ram_name = label.split(".")[0]
+            if not label.endswith(TRUST_SUFFIX) and not RAM_POLICY_NAME.fullmatch(ram_name):
+                raise HarnessError(
+                    f"policy `{label}` in `{path}`: RAM refuses the name `{ram_name}`: use "
+                    "letters, digits and hyphens before the first dot of the file's name"
+                )
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._files()))

@@ -10,4 +10,6 @@ pytest_plugins = [
     "harness.plugin.options",
     "harness.plugin.lifecycle",
     "harness.plugin.reporting",
+    "harness.plugin.collection",
+    "harness.plugin.phrases",
 ]
