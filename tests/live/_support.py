@@ -44,7 +44,7 @@ def live_env(stand_in: StandIn, home: Path, **chosen: str) -> dict[str, str]:
 
 
 def run_pytest(
-    *args: str, env: Mapping[str, str], cwd: Path = ROOT, timeout: float = 120
+    *args: str, env: Mapping[str, str], cwd: Path = ROOT, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "pytest", *args],
