@@ -48,8 +48,13 @@ class Remover:
         d, name, region = r.detail, r.name, r.region
         call, iam = self._gateway.call, c.ram
         if r.kind == "user":
-            self._delete_keys(c, name)  # RAM refuses to delete a user who still has keys
-            call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
+            try:
+                call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
+            except Refusal as refusal:
+                if refusal.code != "DeleteConflict.User.AccessKey":
+                    raise
+                self._delete_keys(c, name)  # one the ledger never heard of: its create was cut
+                call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
         elif r.kind == "access_keys":
             self._delete_keys(c, name)
         elif r.kind == "access_key":

@@ -150,7 +150,7 @@ class UnwindAborted(KeyboardInterrupt):
     removed). A KeyboardInterrupt still, so the run stops as the person asked."""
 
     def __init__(self, left: list[Resource]) -> None:
-        super().__init__(f"{len(left)} left to remove")
+        super().__init__(f"a second Ctrl-C stopped the removal: {len(left)} left to remove")
         self.left = left
 
 
@@ -225,7 +225,8 @@ class CleanupLedger:
     def unwind(self) -> list[str]:
         """Remove every entry, newest first; return one line per entry that could not be.
         A KeyboardInterrupt stops it with `UnwindAborted`, naming what is left."""
-        problems = []
+        problems: list[str] = []
+        failed: list[Resource] = []
         while self.entries:
             entry, resource = self.entries[-1]
             try:
@@ -234,10 +235,12 @@ class CleanupLedger:
                 self.remove(resource)
             except (Refusal, HarnessError) as e:
                 self.entries.pop()
+                failed.append(resource)
                 problems.append(f"could not remove {resource.describe()}: {e}")
                 continue
             except KeyboardInterrupt:
-                raise UnwindAborted([r for _, r in reversed(self.entries)]) from None
+                left = [r for _, r in reversed(self.entries)]
+                raise UnwindAborted(left + failed) from None
             self.entries.pop()
             self._write("removed", entry)
         return problems

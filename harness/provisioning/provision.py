@@ -94,11 +94,14 @@ class RamProvisioner:
         )
         for ref in refs:
             self._attach(user, ref, role=False)
-        # The key id comes only with the answer: the ledger knows the key by its user's name.
-        response = self._make(
-            iam.create_access_key,
-            ram.CreateAccessKeyRequest(user_name=user),
+        # The key id comes only with the answer: until then the ledger knows the key by its
+        # user's name (cleanup lists the user's keys), after, by its id.
+        response = self._ledger.create(
             Resource("access_keys", user),
+            lambda: self._call(iam.create_access_key, ram.CreateAccessKeyRequest(user_name=user)),
+            lambda answer: Resource(
+                "access_key", str(answer.body.access_key.access_key_id), detail={"UserName": user}
+            ),
         )
         key = response.body.access_key
         key_id = str(key.access_key_id)

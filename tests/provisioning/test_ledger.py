@@ -77,20 +77,25 @@ def test_unwind_removes_newest_first_and_writes_each_removal(tmp_path: Path) -> 
 
 
 def test_a_ctrl_c_during_unwind_says_what_is_left(tmp_path: Path) -> None:
-    """The second Ctrl-C: what was not removed stays outstanding, in the file and the error."""
+    """The second Ctrl-C: what was not removed (also what could not be, before it) stays
+    outstanding, in the file and in the error."""
+    key = Resource("access_keys", USER.name)
 
     def remove(resource: Resource) -> None:
+        if resource == COMMAND:
+            raise refused()
         if resource == POLICY:
             raise KeyboardInterrupt
 
     ledger = CleanupLedger(remove, LedgerFile(tmp_path / "run.jsonl"), "s")
-    for resource in (USER, POLICY, COMMAND):
+    for resource in (USER, POLICY, key, COMMAND):
         ledger.create(resource, lambda: None)
     with pytest.raises(UnwindAborted) as aborted:
         ledger.unwind()
     assert isinstance(aborted.value, KeyboardInterrupt)
-    assert aborted.value.left == [POLICY, USER]
-    assert [r for _, r in LedgerFile(tmp_path / "run.jsonl").outstanding()] == [USER, POLICY]
+    assert aborted.value.left == [POLICY, USER, COMMAND]
+    outstanding = [r for _, r in LedgerFile(tmp_path / "run.jsonl").outstanding()]
+    assert outstanding == [USER, POLICY, COMMAND]
 
 
 def test_a_torn_last_line_is_ignored_and_cut_before_the_next_event(tmp_path: Path) -> None:
@@ -157,7 +162,7 @@ def test_the_ledger_file_holds_no_secret(world: World, tmp_path: Path) -> None:
         "instance_role",
         "user",
         "user_policy",
-        "access_keys",
+        "access_key",
         "command",
     }
     assert world.ledger.unwind() == []
