@@ -82,11 +82,7 @@ class Remover:
         elif r.kind == "command":
             for command_id in self._command_ids(c, r):
                 request_c = ecs.DeleteCommandRequest(region_id=region, command_id=command_id)
-                try:
-                    call(c.caller, c.ecs(region).delete_command, request_c)
-                except Refusal as refusal:
-                    if not is_gone(refusal):
-                        raise
+                self._delete(c, c.ecs(region).delete_command, request_c)
         else:
             raise HarnessError(f"cannot remove a `{r.kind}`: the ledger is from another version")
 
@@ -95,11 +91,15 @@ class Remover:
         known by its user's name only."""
         for key_id in _Lister(c, self._gateway).keys_of(user):
             request = ram.DeleteAccessKeyRequest(user_name=user, user_access_key_id=key_id)
-            try:
-                self._gateway.call(c.caller, c.ram.delete_access_key, request)
-            except Refusal as refusal:
-                if not is_gone(refusal):
-                    raise
+            self._delete(c, c.ram.delete_access_key, request)
+
+    def _delete(self, c: Clients, method: Callable[..., Any], request: Any) -> None:
+        """One of several removals: already gone is fine, and the others still go ahead."""
+        try:
+            self._gateway.call(c.caller, method, request)
+        except Refusal as refusal:
+            if not is_gone(refusal):
+                raise
 
     def _command_ids(self, c: Clients, r: Resource) -> list[str]:
         """The saved command's id: known once CreateCommand answered, else looked up by its
