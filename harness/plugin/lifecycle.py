@@ -200,7 +200,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
             return (yield)
         finally:
             if heard():
-                item.session.shouldstop = "interrupted (Ctrl-C) during a teardown, let finish"
+                item.session.shouldstop = "Ctrl-C: stopped once the scenario's teardown was done"
 
 
 FINISHING = (
