@@ -9,7 +9,7 @@ import binascii
 import json
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
 from alibabacloud_ecs20140526 import models as ecs
@@ -115,7 +115,8 @@ class CommandRunner:
         return str(response.body.invoke_id)
 
     def save(self, name: str, script: str, *, script_type: str = "RunShellScript") -> str:
-        """Save a command with CreateCommand; return its CommandId. It goes in the ledger.
+        """Save a command with CreateCommand; return its CommandId. It goes in the ledger by
+        name before the call (the id comes only with the answer), and with its id after.
 
         CreateCommand reads `CommandContent` as Base64 unless told otherwise (its default, unlike
         RunCommand's), so the content is sent encoded and the encoding is named."""
@@ -127,13 +128,15 @@ class CommandRunner:
             command_content=base64.b64encode(script.encode("utf-8")).decode("ascii"),
             content_encoding="Base64",
         )
-        response = self._call(self._client.create_command, request)
-        command_id = str(response.body.command_id)
-        if self._ledger is not None:
-            self._ledger.record(
-                Resource("command", command_id, self._caller, self._region, {"Name": name})
-            )
-        return command_id
+        if self._ledger is None:
+            return str(self._call(self._client.create_command, request).body.command_id)
+        saved = Resource("command", name, self._caller, self._region)
+        response = self._ledger.create(
+            saved,
+            lambda: self._call(self._client.create_command, request),
+            lambda answer: replace(saved, detail={"CommandId": str(answer.body.command_id)}),
+        )
+        return str(response.body.command_id)
 
     def find_saved(self, name: str) -> str:
         name = self._names.created(name)

@@ -172,11 +172,12 @@ def administrator(settings: Settings) -> CredentialSource | None:
     return None
 
 
-def reader(settings: Settings) -> Principal:
+def reader(settings: Settings, how_to_give: str | None = None) -> Principal:
     """Who a command that only reads or removes signs as: the administrator when given, else
-    commandUser through the standard chain; a `HarnessError` (one line) when neither is found."""
+    commandUser through the standard chain; a `HarnessError` (one line, ending with
+    `how_to_give` or the chain's own fix) when neither is found."""
     source = administrator(settings) or command_user(settings)
     problem = source.resolve()
     if problem:
-        raise HarnessError(f"{problem}: {source.how_to_give}")
+        raise HarnessError(f"{problem}: {how_to_give or source.how_to_give}")
     return source.as_principal(source.principal)

@@ -1,12 +1,20 @@
 """A scenario's life: a live run starts once after collection (settings and credentials checked
 before any call), each scenario gets a `world` on a started backend, and everything it created
-is removed after, also when it fails or the run is interrupted (the ledger file remembers)."""
+is removed after, also when it fails or the run is interrupted (the ledger file remembers).
+
+Ctrl-C: during a scenario, it stops the scenario and the run, and the teardown still removes
+what the scenario created; during the teardown, a first Ctrl-C waits for the teardown to finish
+(then the run stops), and a second one aborts it, saying what is left and the command that
+removes it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import nullcontext
+import signal
+import threading
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 import pytest
@@ -18,6 +26,8 @@ from harness.backends.run import LiveRun
 from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.plugin import keys
+from harness.provisioning.cleanup_command import command_line
+from harness.provisioning.ledger import UnwindAborted
 from harness.provisioning.verify import check_applicable
 from harness.sdk.clients import sts_client
 from harness.world import World
@@ -83,6 +93,14 @@ def _ledger_dir(config: pytest.Config) -> Path:
 
 def _progress(config: pytest.Config) -> Callable[[str], None] | None:
     """One line on the terminal per poll, shown even while output is captured."""
+    terminal = _terminal(config)
+    if terminal is None:
+        return None
+    return lambda line: terminal(f"    ... {line}")
+
+
+def _terminal(config: pytest.Config) -> Callable[[str], None] | None:
+    """Write one line on the terminal, even while output is captured."""
     reporter = config.pluginmanager.get_plugin("terminalreporter")
     capture = config.pluginmanager.get_plugin("capturemanager")
     if reporter is None:
@@ -91,9 +109,15 @@ def _progress(config: pytest.Config) -> Callable[[str], None] | None:
     def show(line: str) -> None:
         quiet = capture.global_and_fixture_disabled() if capture is not None else nullcontext()
         with quiet:
-            reporter.write_line(f"    ... {line}")
+            reporter.write_line(line)
 
     return show
+
+
+def _say(config: pytest.Config, line: str) -> None:
+    terminal = _terminal(config)
+    if terminal is not None:
+        terminal(line)
 
 
 def pytest_bdd_before_scenario(request: pytest.FixtureRequest, feature: Any, scenario: Any) -> None:
@@ -117,8 +141,8 @@ def pytest_bdd_before_step(
 def world(request: pytest.FixtureRequest, runas_settings: Settings) -> Iterator[World]:
     """One scenario's state on a started backend; everything it created is removed after,
     also when the scenario fails or the run is interrupted (the ledger file remembers)."""
-    node = request.node
-    run = request.config.stash.get(keys.LIVE, None)
+    node, config = request.node, request.config
+    run = config.stash.get(keys.LIVE, None)
     if run is None:
         scenario: Any = nullcontext((open_fake(runas_settings), None))
     else:
@@ -130,10 +154,87 @@ def world(request: pytest.FixtureRequest, runas_settings: Settings) -> Iterator[
                 _introduce_account(state)
             yield state
         finally:
-            problems = state.ledger.unwind()
+            # A Ctrl-C stopped the run: these are the session's last teardowns.
+            interrupted = request.session.exitstatus == pytest.ExitCode.INTERRUPTED
+            if interrupted and state.ledger.entries:
+                _say(config, FINISHING)
+            try:
+                problems = state.ledger.unwind()
+            except UnwindAborted as aborted:
+                for line in _left_behind(state, aborted):
+                    _say(config, line)
+                if not interrupted:
+                    raise  # the run stops here, as the second Ctrl-C asks
+                problems = []  # the run is stopping already: the lines above say what is left
             backend.stop()
             if problems:
-                raise HarnessError("; ".join(problems))
+                raise HarnessError("; ".join(problems) + _remove_later(state))
+
+
+def _left_behind(state: World, aborted: UnwindAborted) -> list[str]:
+    """One line per thing the aborted teardown left, and one with the command that removes it."""
+    lines = [f"teardown aborted: left {resource.describe()}" for resource in aborted.left]
+    ledger = state.ledger.file
+    if ledger is not None and aborted.left:
+        lines.append(f"remove what is left with: {command_line(ledger.path, state.settings)}")
+    return lines
+
+
+def _remove_later(state: World) -> str:
+    ledger = state.ledger.file
+    if ledger is None:
+        return ""
+    return f": once that is fixed, `{command_line(ledger.path, state.settings)}` removes it"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, None, None]:
+    """While a scenario's teardown removes what it created, a first Ctrl-C only waits for it
+    (then the run stops), and a second aborts it (the world fixture says what is left)."""
+    state = item.stash.get(keys.WORLD, None)
+    if state is None or not state.ledger.entries:
+        return (yield)
+    config = item.config
+    with first_interrupt_deferred(lambda: _say(config, FINISHING)) as heard:
+        try:
+            return (yield)
+        finally:
+            if heard():
+                item.session.shouldstop = "Ctrl-C: stopped once the scenario's teardown was done"
+
+
+FINISHING = (
+    "interrupted: removing what the scenario created before stopping (Ctrl-C again leaves it "
+    "in the account)"
+)
+
+
+@contextmanager
+def first_interrupt_deferred(notify: Callable[[], None]) -> Iterator[Callable[[], bool]]:
+    """Inside the block, a first SIGINT only calls `notify` and is remembered (the block
+    yields whether one was heard); a second raises KeyboardInterrupt as usual. The previous
+    handler is back after the block. Only in the main thread, where Python runs signal
+    handlers, and only over Python's own handler (someone else's stays in charge)."""
+    heard = False
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield lambda: heard
+        return
+
+    def defer(signum: int, frame: FrameType | None) -> None:
+        nonlocal heard
+        if heard:
+            raise KeyboardInterrupt
+        heard = True
+        notify()
+
+    previous = signal.signal(signal.SIGINT, defer)
+    try:
+        yield lambda: heard
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _start(node: pytest.Item, settings: Settings, backend: Backend, run: LiveRun | None) -> World:

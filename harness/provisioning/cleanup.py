@@ -1,6 +1,8 @@
 """Removing what the harness created, through the official SDKs: one resource at a time (the
 ledger's unwind, `python -m harness cleanup --ledger`), or everything whose name starts with a
-prefix (`python -m harness cleanup --prefix`). Something already gone counts as removed."""
+prefix (`python -m harness cleanup --prefix`). Something already gone counts as removed; what a
+create may have made before its answer was lost is found by its name (a saved command through
+DescribeCommands, AccessKeys through their user's ListAccessKeys)."""
 
 from __future__ import annotations
 
@@ -46,7 +48,15 @@ class Remover:
         d, name, region = r.detail, r.name, r.region
         call, iam = self._gateway.call, c.ram
         if r.kind == "user":
-            call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
+            try:
+                call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
+            except Refusal as refusal:
+                if refusal.code != "DeleteConflict.User.AccessKey":
+                    raise
+                self._delete_keys(c, name)  # one the ledger never heard of: its create was cut
+                call(c.caller, iam.delete_user, ram.DeleteUserRequest(user_name=name))
+        elif r.kind == "access_keys":
+            self._delete_keys(c, name)
         elif r.kind == "access_key":
             request = ram.DeleteAccessKeyRequest(user_name=d["UserName"], user_access_key_id=name)
             call(c.caller, iam.delete_access_key, request)
@@ -70,10 +80,36 @@ class Remover:
         elif r.kind == "instance_role":
             self._detach_instance_role(c, name, d["InstanceId"], region)
         elif r.kind == "command":
-            request_c = ecs.DeleteCommandRequest(region_id=region, command_id=name)
-            call(c.caller, c.ecs(region).delete_command, request_c)
+            for command_id in self._command_ids(c, r):
+                request_c = ecs.DeleteCommandRequest(region_id=region, command_id=command_id)
+                self._delete(c, c.ecs(region).delete_command, request_c)
         else:
             raise HarnessError(f"cannot remove a `{r.kind}`: the ledger is from another version")
+
+    def _delete_keys(self, c: Clients, user: str) -> None:
+        """Every AccessKey of `user`, by listing them: a key whose create was interrupted is
+        known by its user's name only."""
+        for key_id in _Lister(c, self._gateway).keys_of(user):
+            request = ram.DeleteAccessKeyRequest(user_name=user, user_access_key_id=key_id)
+            self._delete(c, c.ram.delete_access_key, request)
+
+    def _delete(self, c: Clients, method: Callable[..., Any], request: Any) -> None:
+        """One of several removals: already gone is fine, and the others still go ahead."""
+        try:
+            self._gateway.call(c.caller, method, request)
+        except Refusal as refusal:
+            if not is_gone(refusal):
+                raise
+
+    def _command_ids(self, c: Clients, r: Resource) -> list[str]:
+        """The saved command's id: known once CreateCommand answered, else looked up by its
+        exact name (an interrupted create may or may not have saved it)."""
+        if "CommandId" in r.detail:
+            return [r.detail["CommandId"]]
+        if r.name.startswith("c-") and "Name" in r.detail:
+            return [r.name]  # a ledger from before commands were written ahead: name is the id
+        found = _Lister(c, self._gateway).commands(r.region, r.name)
+        return [command_id for command_id, name in found if name == r.name]
 
     def _detach_instance_role(self, c: Clients, role: str, instance_id: str, region: str) -> None:
         request = ecs.DetachInstanceRamRoleRequest(
@@ -103,7 +139,7 @@ def by_prefix(
                 )
         for command_id, name in lister.commands(region):
             if name.startswith(prefix):
-                yield Resource("command", command_id, region=region)
+                yield Resource("command", name, region=region, detail={"CommandId": command_id})
         for name in lister.parameters(prefix, region):
             yield Resource("parameter", name, region=region)
     for user in (name for name in lister.users() if name.startswith(prefix)):
@@ -165,10 +201,20 @@ class _Lister:
         held = body.instance_ram_role_sets.instance_ram_role_set or []
         return [str(row.instance_id) for row in held]
 
-    def commands(self, region: str) -> list[tuple[str, str]]:
-        request = ecs.DescribeCommandsRequest(region_id=region, page_size=50)
-        body = self._call(self._c.ecs(region).describe_commands, request)
-        return [(str(c.command_id), str(c.name)) for c in body.commands.command or []]
+    def commands(self, region: str, name: str | None = None) -> list[tuple[str, str]]:
+        """(CommandId, Name) of every saved command in `region` (named `name`), page by page."""
+        found: list[tuple[str, str]] = []
+        client = self._c.ecs(region)
+        for page in range(1, 1000):
+            request = ecs.DescribeCommandsRequest(
+                region_id=region, name=name, page_size=50, page_number=page
+            )
+            body = self._call(client.describe_commands, request)
+            rows = body.commands.command or []
+            found += [(str(c.command_id), str(c.name)) for c in rows]
+            if not rows or len(found) >= int(body.total_count or 0):
+                break
+        return found
 
     def parameters(self, prefix: str, region: str) -> list[str]:
         request = oos.ListSecretParametersRequest(region_id=region, name=prefix, max_results=100)

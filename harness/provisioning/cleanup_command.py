@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import time
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,6 +26,21 @@ from harness.sdk.retry import RetryPolicy
 DEFAULT_LEDGERS = Path(".pytest_cache") / "d" / "runas-ledger"
 #: Regions a prefix search looks in besides --region: the spec's "another region".
 SPEC_REGIONS = ("cn-shanghai",)
+#: How to give cleanup the credentials it removes with, in the options it has.
+HOW_TO_GIVE = (
+    f"set {credentials.ADMIN_KEY_ID} and {credentials.ADMIN_KEY_SECRET} to the administrator's "
+    "AccessKey, or name its profile with --admin-profile or RUNAS_ADMIN_PROFILE"
+)
+
+
+def command_line(ledger: Path, settings: Settings) -> str:
+    """The exact command that removes what a run's ledger file still lists."""
+    words = ["python", "-m", "harness", "cleanup", "--ledger", str(ledger)]
+    if settings.endpoint:
+        words += ["--endpoint", settings.endpoint]
+    if settings.admin_profile:
+        words += ["--admin-profile", settings.admin_profile]
+    return shlex.join(words)
 
 
 def add_parser(commands: Any) -> None:
@@ -70,31 +86,40 @@ def run(args: argparse.Namespace) -> int:
     if not args.prefix and not files:
         print(f"nothing to clean up: no ledger files in {DEFAULT_LEDGERS}")
         return 0
+    if args.prefix and len(args.prefix) < 3:
+        raise HarnessError(f"prefix `{args.prefix}` is too short to be the harness's")
+    ledgers = [_read(path) for path in files]  # all of them, before credentials are asked for
     clients = _clients(settings)
     gateway = Gateway(Evidence(), RetryPolicy(time.sleep))
     remover = Remover(gateway, lambda owner: clients)
     if args.prefix:
-        if len(args.prefix) < 3:
-            raise HarnessError(f"prefix `{args.prefix}` is too short to be the harness's")
         regions = list(dict.fromkeys([*(args.region or [settings.region]), *SPEC_REGIONS]))
         found = by_prefix(clients, gateway, args.prefix, regions)
         return 1 if _remove_all(((None, r) for r in found), remover, None, args.dry_run) else 0
     failed = 0
-    for path in files:
-        if not path.is_file():
-            raise HarnessError(f"no ledger file `{path}`")
-        ledger = LedgerFile(path)
-        outstanding = list(reversed(ledger.outstanding()))
-        print(f"{path}: {len(outstanding)} left to remove")
-        failed += _remove_all(iter(outstanding), remover, ledger, args.dry_run)
+    for ledger, outstanding in ledgers:
+        print(f"{ledger.path}: {len(outstanding)} left to remove")
+        failed += _remove_all(reversed(outstanding), remover, ledger, args.dry_run)
         if not args.dry_run and not ledger.outstanding():
-            path.unlink()
+            ledger.path.unlink()
     return 1 if failed else 0
 
 
+def _read(path: Path) -> tuple[LedgerFile, list[tuple[str, Resource]]]:
+    """A ledger file and what it lists as left to remove, oldest first."""
+    if not path.is_file():
+        raise HarnessError(
+            f"no ledger file `{path}`: a run keeps one in `{DEFAULT_LEDGERS}` only while "
+            "something it created is left to remove"
+        )
+    ledger = LedgerFile(path)
+    return ledger, ledger.outstanding()
+
+
 def _clients(settings: Settings) -> Clients:
+    """The administrator's clients, or commandUser's (which can remove only its commands)."""
     endpoint = Endpoint.from_url(settings.endpoint) if settings.endpoint else None
-    return Clients.of(credentials.reader(settings), settings.region, endpoint)
+    return Clients.of(credentials.reader(settings, HOW_TO_GIVE), settings.region, endpoint)
 
 
 def _remove_all(

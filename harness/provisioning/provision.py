@@ -79,14 +79,7 @@ class RamProvisioner:
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
         """One create call, written ahead to the ledger: if it is interrupted, cleanup still
         knows the name it may have created."""
-        entry = self._ledger.intend(resource)
-        try:
-            answer = self._call(method, request)
-        except Refusal:
-            self._ledger.abandon(entry)  # the cloud refused it: nothing was made
-            raise
-        self._ledger.confirm(entry)
-        return answer
+        return self._ledger.create(resource, lambda: self._call(method, request))
 
     def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal:
         """Create `name` with the policies attached and one AccessKey; return its principal
@@ -101,11 +94,17 @@ class RamProvisioner:
         )
         for ref in refs:
             self._attach(user, ref, role=False)
-        # The key id is known only from the answer: deleting the user later removes its keys.
-        response = self._call(iam.create_access_key, ram.CreateAccessKeyRequest(user_name=user))
+        # The key id comes only with the answer: until then the ledger knows the key by its
+        # user's name (cleanup lists the user's keys), after, by its id.
+        response = self._ledger.create(
+            Resource("access_keys", user),
+            lambda: self._call(iam.create_access_key, ram.CreateAccessKeyRequest(user_name=user)),
+            lambda answer: Resource(
+                "access_key", str(answer.body.access_key.access_key_id), detail={"UserName": user}
+            ),
+        )
         key = response.body.access_key
         key_id = str(key.access_key_id)
-        self._ledger.record(Resource("access_key", key_id, detail={"UserName": user}))
         self._gateway.fresh.add(name)
         return Principal(name, AccessKey(key_id, str(key.access_key_secret)))
 
@@ -204,16 +203,12 @@ class RamProvisioner:
         resource = Resource(
             "instance_role", role, region=region, detail={"InstanceId": instance_id}
         )
-        entry = self._ledger.intend(resource)
-        try:
-            answer = self._call(client.attach_instance_ram_role, request)
-        except Refusal:
-            self._ledger.abandon(entry)
-            raise
-        if not answer.body.fail_count:
-            self._ledger.confirm(entry)
-        else:
-            self._ledger.abandon(entry)
+        answer = self._ledger.create(
+            resource,
+            lambda: self._call(client.attach_instance_ram_role, request),
+            lambda answer: None if answer.body.fail_count else resource,
+        )
+        if answer.body.fail_count:
             results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
             reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
             raise HarnessError(

@@ -151,7 +151,7 @@ def test_cleanup_removes_what_a_killed_run_left_from_its_ledger(account, before,
     cleanup = run_pytest_module("cleanup", "--ledger", str(ledger), env=env, cwd=tmp_path)
     assert cleanup.returncode == 0, output(cleanup)
     assert "removed RAM user `runas-" in cleanup.stdout
-    assert "removed saved command `c-" in cleanup.stdout
+    assert "removed saved command `runas-" in cleanup.stdout
     assert holdings(account.state()) == before
     assert not ledger.exists()
 
