@@ -53,6 +53,8 @@ class Scene:
     baseline: dict[str, set[str]] = field(default_factory=dict)
     #: Parts of the setup a Given has established or checked ("parameter", "role").
     established: set[str] = field(default_factory=set)
+    #: The policies each RAM user was given, as the spec names them (for the run-as matrix).
+    policies: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dataclass
@@ -64,6 +66,8 @@ class Outcome:
     listed_instances: list[str] | None = None
     #: What the scenario rests on but the harness could not check (verify mode), in words.
     assumed: list[str] = field(default_factory=list)
+    #: Every outcome recorded, in order (the report's run-as matrix reads them all).
+    history: list[Started | Refusal] = field(default_factory=list)
 
     def assume(self, what: str) -> None:
         """Record that the scenario rests on `what`, unchecked: it is reported, never passed."""
@@ -206,5 +210,6 @@ class World:
     def record(self, outcome: Started | Refusal, user: str | None = None) -> None:
         """What a request to run came to; with `user`, also kept per run-as user."""
         self.outcome.last = outcome
+        self.outcome.history.append(outcome)
         if user is not None:
             self.outcome.by_user[user] = outcome

@@ -10,4 +10,5 @@ from steps import quoted
 
 @given(parsers.re(r'the RAM user "(?P<name>[^"]+)" with the polic(?:y|ies) (?P<policies>.+)'))
 def a_ram_user(world: World, name: str, policies: str) -> None:
+    world.scene.policies[name] = quoted(policies)
     world.scene.principals[name] = world.provisioner.create_user(name, quoted(policies))

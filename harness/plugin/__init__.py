@@ -10,4 +10,5 @@ pytest_plugins = [
     "harness.plugin.options",
     "harness.plugin.lifecycle",
     "harness.plugin.reporting",
+    "harness.plugin.evidence",
 ]

@@ -1,0 +1,111 @@
+"""The run's context: where it ran, against what, with which policy documents and versions."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from importlib import metadata
+from typing import TypedDict
+
+from harness.config.settings import Settings
+from harness.report.model import ScenarioRecord
+
+#: Distributions whose versions say what ran: the harness, its test runner, the official SDKs.
+DISTRIBUTIONS = (
+    "runas-harness",
+    "pytest",
+    "pytest-bdd",
+    "alibabacloud-ecs20140526",
+    "alibabacloud-ram20150501",
+    "alibabacloud-sts20150401",
+    "alibabacloud-oos20190601",
+    "alibabacloud-kms20160120",
+    "alibabacloud-tea-openapi",
+    "alibabacloud-credentials",
+)
+
+
+class PolicyDocument(TypedDict):
+    name: str
+    ram_name: str
+    version: str
+    sha256: str
+    source: str  # spec or overlay
+
+
+class Context(TypedDict):
+    backend: str
+    mode: str
+    against: str
+    region: str
+    account: str
+    instances: dict[str, list[str]]
+    policies: list[PolicyDocument]
+    versions: dict[str, str]
+    started: str
+    finished: str
+
+
+def build_context(
+    settings: Settings,
+    records: list[ScenarioRecord],
+    *,
+    mode: str,
+    against: str,
+    started: str,
+    finished: str,
+) -> Context:
+    instances: dict[str, set[str]] = {}
+    for record in records:
+        for label, instance_id in record["instances"].items():
+            instances.setdefault(label, set()).add(instance_id)
+    accounts = sorted({r["account"] for r in records if r["account"]})
+    return Context(
+        backend=settings.backend,
+        mode=mode,
+        against=against,
+        region=settings.region,
+        account=", ".join(accounts) or "not seen in any answer",
+        instances={k: sorted(v) for k, v in sorted(instances.items())},
+        policies=policy_documents(settings),
+        versions=versions(),
+        started=started,
+        finished=finished,
+    )
+
+
+def policy_documents(settings: Settings) -> list[PolicyDocument]:
+    """Every document the spec can attach: its label, RAM name, `Version` and SHA-256."""
+    library = settings.library
+    found: list[PolicyDocument] = []
+    for folder, source in ((library.overlay, "overlay"), (library.spec, "spec")):
+        if folder is None or not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.json")):
+            if any(p["name"] == path.stem for p in found):
+                continue  # the overlay's document wins
+            data = path.read_bytes()
+            try:
+                version = str(json.loads(data).get("Version", ""))
+            except (ValueError, AttributeError):
+                version = ""
+            found.append(
+                PolicyDocument(
+                    name=path.stem,
+                    ram_name=path.stem.split(".")[0],
+                    version=version,
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    source=source,
+                )
+            )
+    return sorted(found, key=lambda p: p["name"])
+
+
+def versions() -> dict[str, str]:
+    found = {}
+    for name in DISTRIBUTIONS:
+        try:
+            found[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            found[name] = "not installed"
+    return found
