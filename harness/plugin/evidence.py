@@ -92,17 +92,19 @@ def pytest_runtest_makereport(
             trace=trace,
             world=item.stash.get(keys.WORLD, None),
             phases=phases,
-            assumptions=[
-                m.name.removeprefix("assumption_")
-                for m in item.iter_markers()
-                if m.name.startswith("assumption_")
-            ],
+            assumptions=_assumptions(item),
             fallback_name=item.name,
         )
         setattr(report, ATTRIBUTE, record)
         present = {k for k, _ in report.user_properties}
         report.user_properties.extend(p for p in junit.properties(record) if p[0] not in present)
     return report
+
+
+def _assumptions(item: pytest.Item) -> list[str]:
+    """The ids of the scenario's `@assumption_<id>` tags, once each, A2 before A10."""
+    tags = {m.name for m in item.iter_markers() if m.name.startswith("assumption_")}
+    return sorted((t.removeprefix("assumption_") for t in tags), key=lambda a: (len(a), a))
 
 
 def _example(item: pytest.Item) -> str:

@@ -32,7 +32,7 @@ BINDING = (
 )
 
 
-@dataclass
+@dataclass(eq=False)
 class Written:
     """One run and the four files it wrote."""
 
