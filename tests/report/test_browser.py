@@ -3,6 +3,7 @@ the file alone, the matrix and the findings are there, and its screenshot is not
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -25,6 +26,8 @@ FLAGS = (
 
 def _chromium() -> str:
     found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.environ.get("CI"):
+        pytest.fail("CI must have chromium: .ci/run installs it with apt-get")
     if found is None:
         pytest.skip("chromium is not installed: apt-get install -y chromium (.ci/run does)")
     return found
