@@ -11,7 +11,8 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from harness.backends.standin import StandIn, isolated_env
+from fakes import serve
+from harness.backends.standin import GUIDE_POLICIES, StandIn, isolated_env, prepare
 from harness.report.bundle import schema
 
 from ._support import Written, run_with_reports
@@ -63,6 +64,17 @@ def on_live(tmp_path_factory: pytest.TempPathFactory, stand_in: StandIn) -> Writ
     tmp = tmp_path_factory.mktemp("live")
     env = _spied(tmp, stand_in.environment(tmp))
     return run_with_reports(tmp, "features", "--backend", "live", "-p", "canary_spy", env=env)
+
+
+@pytest.fixture(scope="module")
+def on_verify(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    """Verify mode: an account set up as the guide says, and only commandUser's keys."""
+    tmp = tmp_path_factory.mktemp("verify")
+    with serve("127.0.0.1", 0) as running:
+        account = prepare(running.url, administrator=False, command_user=GUIDE_POLICIES)
+        return run_with_reports(
+            tmp, "features/linux", "--backend", "live", env=account.environment(tmp)
+        )
 
 
 def _passed(written: Written) -> int:
@@ -137,3 +149,24 @@ def test_all_four_on_a_live_run_against_a_stand_in_and_no_secret_in_them(
     assert ledger["A1"]["summary"].startswith("confirmed by a live run against the endpoint")
     account = [stand_in.root.secret, stand_in.administrator.secret, stand_in.windows_password]
     _no_secret(on_live, [*_made(on_live), *account])
+
+
+def test_verify_mode_shows_assumed_in_every_format(on_verify: Written):
+    assert on_verify.run.returncode == 0, on_verify.output()
+    bundle = on_verify.bundle
+    assert bundle["context"]["mode"] == "verify mode"
+    assumed = [s for s in bundle["scenarios"] if s["verdict"] == "assumed"]
+    assert assumed
+    assert bundle["summary"]["passed"] == 0
+    kinds = {e["kind"] for t in bundle["matrix"] for r in t["rows"] for c in r["cells"] for e in c}
+    assert kinds == {"assumed"}
+    ledger = {a["id"]: a for a in bundle["assumptions"]}
+    assert ledger["A1"]["status"] == "not checked"
+    verdicts = {
+        p.get("value")
+        for c in on_verify.junit.iter("testcase")
+        for p in c.iter("property")
+        if p.get("name") == "verdict"
+    }
+    assert verdicts == {"assumed", "skipped"}
+    assert "ASSUMED" in on_verify.html

@@ -9,6 +9,7 @@ import json
 import jsonschema
 
 from harness.report.bundle import schema
+from harness.report.html import render
 
 from ._support import Written
 
@@ -207,3 +208,20 @@ def test_no_secret_reaches_any_evidence_file(small, small_xdist):
         assert all(len(s) == 30 for s in made)
         leaks = [(n, s[:4]) for n, text in written.texts().items() for s in made if s in text]
         assert not leaks
+
+
+def test_the_html_is_self_contained(small: Written):
+    html = small.html
+    for outside in ("<script", "<link", "src=", "url(", "@import"):
+        assert outside not in html, outside
+    assert "<style>" in html
+
+
+def test_the_html_escapes_what_the_spec_and_the_cloud_say(small: Written):
+    bundle = small.bundle
+    bundle["scenarios"][0]["name"] = "<script>alert(1)</script>"
+    bundle["scenarios"][0]["message"] = "`<img src=x onerror=alert(1)>`"
+    html = render(bundle)
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "<code>&lt;img src=x onerror=alert(1)&gt;</code>" in html
