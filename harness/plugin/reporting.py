@@ -1,9 +1,9 @@
 """What the terminal shows: a scenario's API calls and what it rested on, one line for the
 harness's own failures, `assumed` instead of `passed` for unchecked setup, FINDING for a
-scenario that documents a weakness and EXPOSED for an account that let a run through, and at
-the end the findings with their fixes and the assumption summary. The summaries are built from
-the scenario records the controller gathers (harness/plugin/evidence.py), so they are complete
-under xdist too."""
+scenario that documents a weakness and FAILED (EXPOSED) for an account that let a run through,
+and at the end the findings with their fixes and the assumption summary. The summaries are
+built from the scenario records the controller gathers (harness/plugin/evidence.py), so they
+are complete under xdist too."""
 
 from __future__ import annotations
 
@@ -48,7 +48,7 @@ def pytest_report_teststatus(
     report: pytest.TestReport, config: pytest.Config
 ) -> tuple[str, str, tuple[str, dict[str, bool]]] | None:
     """A passed scenario that rests on unchecked setup counts as `assumed`, not `passed`; one
-    that documents a weakness reads FINDING, and an exposed account EXPOSED."""
+    that documents a weakness reads FINDING, and an exposed account FAILED (EXPOSED)."""
     if report.when != "call":
         return None
     names = {k for k, _ in report.user_properties}
@@ -57,7 +57,8 @@ def pytest_report_teststatus(
     if report.passed and "finding" in names:
         return "passed", "!", ("FINDING", {"purple": True, "bold": True})
     if report.failed and EXPOSED in str(report.longrepr):
-        return "failed", "X", ("EXPOSED", {"red": True, "bold": True})
+        # still a failure by name too: tools and people read `FAILED` lines
+        return "failed", "F", ("FAILED (EXPOSED)", {"red": True, "bold": True})
     return None
 
 

@@ -8,21 +8,11 @@ from importlib import metadata
 from typing import TypedDict
 
 from harness.config.settings import Settings
+from harness.recording.cassettes import sdk_versions
 from harness.report.model import ScenarioRecord
 
-#: Distributions whose versions say what ran: the harness, its test runner, the official SDKs.
-DISTRIBUTIONS = (
-    "runas-harness",
-    "pytest",
-    "pytest-bdd",
-    "alibabacloud-ecs20140526",
-    "alibabacloud-ram20150501",
-    "alibabacloud-sts20150401",
-    "alibabacloud-oos20190601",
-    "alibabacloud-kms20160120",
-    "alibabacloud-tea-openapi",
-    "alibabacloud-credentials",
-)
+#: Distributions whose versions say what ran, beside the SDKs a cassette names.
+RUNNERS = ("runas-harness", "pytest", "pytest-bdd", "alibabacloud-kms20160120")
 
 
 class PolicyDocument(TypedDict):
@@ -102,10 +92,12 @@ def policy_documents(settings: Settings) -> list[PolicyDocument]:
 
 
 def versions() -> dict[str, str]:
-    found = {}
-    for name in DISTRIBUTIONS:
-        try:
-            found[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            found[name] = "not installed"
-    return found
+    """The harness's, its test runner's and the official SDKs' versions."""
+    return {**{name: _version(name) for name in RUNNERS}, **sdk_versions()}
+
+
+def _version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "not installed"

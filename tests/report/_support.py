@@ -26,6 +26,24 @@ markers =
     finding: a documented weakness
 filterwarnings = error
 """
+#: Spies on the AccessKeys the run makes: each secret goes to `secrets-made.txt` beside it.
+SPY = """
+from pathlib import Path
+
+import harness.provisioning.provision
+
+_create_user = harness.provisioning.provision.RamProvisioner.create_user
+
+
+def _spy(self, name, policies):
+    principal = _create_user(self, name, policies)
+    with Path(__file__).with_name("secrets-made.txt").open("a") as out:
+        out.write(principal.key.secret + "\\n")
+    return principal
+
+
+harness.provisioning.provision.RamProvisioner.create_user = _spy
+"""
 BINDING = (
     "import pytest\nfrom pytest_bdd import scenarios\n\n"
     'pytestmark = pytest.mark.runas_scenario\nscenarios("spec.feature")\n'

@@ -11,7 +11,7 @@ import pytest
 from fakes import serve
 from harness.backends.standin import StandIn, prepare
 
-from ._support import Written, run_with_reports, small_spec
+from ._support import SPY, Written, run_with_reports, small_spec
 
 ALLOW = '"commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"'
 FULL = '"commandUserPolicy.denylist" and "AliyunECSFullAccess"'
@@ -62,32 +62,18 @@ Feature: a small spec for the evidence
     When commandUser runs "whoami" on the Linux instance as "user01"
     Then the command succeeds with the output "user01"
 """
-STEPS = """
-from pathlib import Path
-
+STEPS = (
+    """
 import pytest
 from pytest_bdd import given
-
-import harness.provisioning.provision
 
 
 @given("the weather is bad")
 def bad_weather():
     pytest.skip("the weather is bad today")
-
-
-_create_user = harness.provisioning.provision.RamProvisioner.create_user
-
-
-def _spy(self, name, policies):
-    principal = _create_user(self, name, policies)
-    with Path(__file__).with_name("secrets-made.txt").open("a") as out:
-        out.write(principal.key.secret + "\\n")
-    return principal
-
-
-harness.provisioning.provision.RamProvisioner.create_user = _spy
 """
+    + SPY
+)
 
 
 def _small(tmp: Path, *args: str) -> Written:

@@ -15,25 +15,8 @@ from fakes import serve
 from harness.backends.standin import GUIDE_POLICIES, StandIn, isolated_env, prepare
 from harness.report.bundle import schema
 
-from ._support import Written, run_with_reports
+from ._support import SPY, Written, run_with_reports
 
-SPY = """
-from pathlib import Path
-
-import harness.provisioning.provision
-
-_create_user = harness.provisioning.provision.RamProvisioner.create_user
-
-
-def _spy(self, name, policies):
-    principal = _create_user(self, name, policies)
-    with Path(__file__).with_name("secrets-made.txt").open("a") as out:
-        out.write(principal.key.secret + "\\n")
-    return principal
-
-
-harness.provisioning.provision.RamProvisioner.create_user = _spy
-"""
 HARDENING_FINDING = (
     "with AliyunECSFullAccess also attached, the guide's deny-list no longer keeps root out"
 )

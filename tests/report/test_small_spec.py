@@ -121,7 +121,7 @@ def test_the_context_names_backend_policies_versions_and_masks_the_account(small
 def test_the_terminal_says_finding_and_exposed_and_lists_the_findings(small: Written):
     out = small.run.stdout
     assert "test_full_access_lets_root_in_beside_the_denylist FINDING" in out
-    assert "test_the_denylist_beside_full_access_keeps_root_out EXPOSED" in out
+    assert "test_the_denylist_beside_full_access_keeps_root_out FAILED (EXPOSED)" in out
     section = out[out.index("= findings =") :]
     assert "FINDING test_spec.py::test_full_access_lets_root_in_beside_the_denylist" in section
     assert "Fix: attach `commandUserPolicy.hardened` instead of the deny-list." in section
