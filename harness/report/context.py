@@ -7,6 +7,7 @@ import json
 from importlib import metadata
 from typing import TypedDict
 
+from harness.config.policies import TRUST_SUFFIX
 from harness.config.settings import Settings
 from harness.recording.cassettes import sdk_versions
 from harness.report.model import ScenarioRecord
@@ -65,30 +66,30 @@ def build_context(
 
 
 def policy_documents(settings: Settings) -> list[PolicyDocument]:
-    """Every document the spec can attach: its label, RAM name, `Version` and SHA-256."""
+    """Every document the spec can attach (and each role's trust policy), as the run's policy
+    library resolves it: its label, RAM name, `Version` and SHA-256."""
     library = settings.library
     found: list[PolicyDocument] = []
-    for folder, source in ((library.overlay, "overlay"), (library.spec, "spec")):
-        if folder is None or not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.json")):
-            if any(p["name"] == path.stem for p in found):
-                continue  # the overlay's document wins
-            data = path.read_bytes()
-            try:
-                version = str(json.loads(data).get("Version", ""))
-            except (ValueError, AttributeError):
-                version = ""
-            found.append(
-                PolicyDocument(
-                    name=path.stem,
-                    ram_name=path.stem.split(".")[0],
-                    version=version,
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    source=source,
-                )
+    for label in library:
+        if label.endswith(TRUST_SUFFIX):
+            text = library.trust_document(label.removesuffix(TRUST_SUFFIX))
+        else:
+            text = library.resolve(label).document or ""
+        try:
+            version = str(json.loads(text).get("Version", ""))
+        except (ValueError, AttributeError):
+            version = ""
+        overlay = library.overlay is not None and (library.overlay / f"{label}.json").is_file()
+        found.append(
+            PolicyDocument(
+                name=label,
+                ram_name=label.split(".")[0],
+                version=version,
+                sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
+                source="overlay" if overlay else "spec",
             )
-    return sorted(found, key=lambda p: p["name"])
+        )
+    return found
 
 
 def versions() -> dict[str, str]:
