@@ -84,7 +84,11 @@ def _plain(attempt: Attempt) -> tuple[str, str, str]:
         how = {"ExplicitDeny": "explicit deny", "ImplicitDeny": "implicit deny"}.get(
             refused["deny"], refused["code"]
         )
-        return "refused", f"refused: {how}", refused["explanation"] or refused["message"]
+        label = f"refused: {how}"
+        deciding = _deciding(refused["explanation"])
+        if deciding:
+            label += f" by {deciding}" if refused["deny"] == "ExplicitDeny" else f"; {deciding}"
+        return "refused", label, refused["explanation"] or refused["message"]
     if ran is None:
         return "accepted", "accepted (result not read)", ""
     if ran["status"] == "Success":
@@ -95,3 +99,13 @@ def _plain(attempt: Attempt) -> tuple[str, str, str]:
         return "ran", f"ran as {who}", detail
     code = ran["error_code"] or ran["status"]
     return "failed", f"failed on the instance: {code}", ran["error_info"]
+
+
+def _deciding(explanation: str) -> str:
+    """The statement that decided a refusal, from the fake's explanation: the denying one, or
+    for an implicit deny the statement that came closest (`... closest: <policy> statement N`)."""
+    if " is denied by " in explanation:
+        return explanation.split(" is denied by ", 1)[1]
+    if "`: " in explanation:  # "ImplicitDeny: no statement allows `a` on `r`: <closest>: <why>"
+        return "closest: " + explanation.split("`: ", 1)[1].split(": ", 1)[0]
+    return ""
