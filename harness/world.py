@@ -45,7 +45,7 @@ class Scene:
     """What the spec has named so far, as the cloud knows it."""
 
     principals: dict[str, Principal] = field(default_factory=dict)
-    #: The policy labels the spec attached to each principal, for the proof steps.
+    #: The policy labels the spec attached to each principal (the proof steps, the run-as matrix).
     attached: dict[str, tuple[str, ...]] = field(default_factory=dict)
     instances: dict[str, str] = field(default_factory=dict)  # "Linux" -> instance id
     #: Logon passwords of Windows users the backend created (the fake's); never shown.
@@ -66,6 +66,8 @@ class Outcome:
     listed_instances: list[str] | None = None
     #: What the scenario rests on but the harness could not check (verify mode), in words.
     assumed: list[str] = field(default_factory=list)
+    #: Every outcome recorded, in order (the report's run-as matrix reads them all).
+    history: list[Started | Refusal] = field(default_factory=list)
 
     def assume(self, what: str) -> None:
         """Record that the scenario rests on `what`, unchecked: it is reported, never passed."""
@@ -208,5 +210,6 @@ class World:
     def record(self, outcome: Started | Refusal, user: str | None = None) -> None:
         """What a request to run came to; with `user`, also kept per run-as user."""
         self.outcome.last = outcome
+        self.outcome.history.append(outcome)
         if user is not None:
             self.outcome.by_user[user] = outcome

@@ -190,6 +190,22 @@ OPTIONS = (
         "RAM catches up (default 10; 0: never)",
         "SECONDS",
     ),
+    Option(
+        "--runas-report",
+        "RUNAS_REPORT",
+        "",
+        "write the evidence as one self-contained HTML file: findings with their fixes, the "
+        "run-as matrix, every scenario's API calls, the assumption ledger, the run's context",
+        "FILE.html",
+    ),
+    Option(
+        "--runas-evidence",
+        "RUNAS_EVIDENCE",
+        "",
+        "write the same evidence as one JSON document (schema: harness/report/evidence.schema.json)"
+        ", with ids that stay the same from run to run",
+        "FILE.json",
+    ),
 )
 BY_KEY = {option.key: option for option in OPTIONS}
 
@@ -217,6 +233,10 @@ class Settings:
     recorded_against: str = ""
     poll_interval: float = 0.5
     ram_settle: float = 10.0
+    #: Where the HTML report and the JSON evidence bundle go (relative: to pytest's invocation
+    #: folder); None: not written.
+    runas_report: Path | None = None
+    runas_evidence: Path | None = None
 
     @property
     def library(self) -> PolicyLibrary:
@@ -339,6 +359,10 @@ def parse(given: dict[str, str], root: Path | None = None) -> Settings:
         recorded_against=values["recorded_against"],
         poll_interval=_seconds(values["poll_interval"], "poll_interval", 0.001),
         ram_settle=_seconds(values["ram_settle"], "ram_settle", 0.0),
+        runas_report=Path(values["runas_report"]).expanduser() if values["runas_report"] else None,
+        runas_evidence=(
+            Path(values["runas_evidence"]).expanduser() if values["runas_evidence"] else None
+        ),
     )
 
 

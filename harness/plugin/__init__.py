@@ -12,4 +12,5 @@ pytest_plugins = [
     "harness.plugin.reporting",
     "harness.plugin.collection",
     "harness.plugin.phrases",
+    "harness.plugin.evidence",
 ]

@@ -14,8 +14,6 @@ LIVE = pytest.StashKey[LiveRun]()
 WORLD = pytest.StashKey[World]()
 FEATURE = pytest.StashKey[str]()
 ACTED = pytest.StashKey[bool]()
-RESTS_ON = pytest.StashKey[dict[str, list[str]]]()  # assumption id -> outcomes
-ASSUMED = pytest.StashKey[list[tuple[str, list[str]]]]()  # (nodeid, what was assumed)
 
 
 def is_scenario(item: pytest.Item) -> bool:

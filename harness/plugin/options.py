@@ -29,8 +29,6 @@ def pytest_configure(config: pytest.Config) -> None:
     except HarnessError as e:
         raise pytest.UsageError(str(e)) from None
     config.stash[keys.SETTINGS] = chosen
-    config.stash[keys.RESTS_ON] = {}
-    config.stash[keys.ASSUMED] = []
     config.addinivalue_line(
         "markers", "runas_scenario: a scenario of the spec (set by its binding module)"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -36,6 +37,7 @@ class ApiCallRecord:
     params: Mapping[str, str]
     request_id: str
     outcome: str  # "OK" or "<Code> (<HTTP status>)"
+    at: float = field(default_factory=time.time, compare=False)  # when the answer came
 
     def line(self) -> str:
         shown = ", ".join(f"{k}={v}" for k, v in self.params.items())

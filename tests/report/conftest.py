@@ -1,0 +1,98 @@
+"""One small spec, run once serially and once under xdist, each writing all four evidence
+files; the tests read them (module-scoped: the runs are the expensive part)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from fakes import serve
+from harness.backends.standin import StandIn, prepare
+
+from ._support import SPY, Written, run_with_reports, small_spec
+
+ALLOW = '"commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"'
+FULL = '"commandUserPolicy.denylist" and "AliyunECSFullAccess"'
+FEATURE = f"""
+@linux
+Feature: a small spec for the evidence
+  Background:
+    Given a Linux instance with the regular users "user01" and "user02"
+
+  Scenario: an approved user runs
+    Given the RAM user "commandUser" with the policies {ALLOW}
+    When commandUser runs "whoami" on the Linux instance as "user01"
+    Then the command succeeds with the output "user01"
+
+  @assumption_A1 @assumption_A4
+  Scenario Outline: refused users
+    Given the RAM user "commandUser" with the policies {ALLOW}
+    When commandUser runs "whoami" on the Linux instance as "<user>"
+    Then the request is refused with "Forbidden.RAM"
+    And nothing ran on the instance
+
+    Examples:
+      | user   |
+      | root   |
+      | user03 |
+
+  @finding
+  Scenario: full access lets root in beside the deny-list
+    Fix: attach `commandUserPolicy.hardened` instead of the deny-list.
+
+    Given the RAM user "commandUser" with the policies {FULL}
+    When commandUser runs "whoami" on the Linux instance as "root"
+    Then the command succeeds with the output "root"
+
+  Scenario: the deny-list beside full access keeps root out
+    Given the RAM user "commandUser" with the policies {FULL}
+    When commandUser runs "whoami" on the Linux instance as "root"
+    Then the request is refused with "Forbidden.RAM"
+    And nothing ran on the instance
+
+  Scenario: a phrase nobody defined
+    Given the RAM user "commandUser" with the policy "commandUserPolicy.allowlist"
+    When commandUser juggles three instances
+    Then the command succeeds with the output "user01"
+
+  Scenario: a scenario that does not apply here
+    Given the weather is bad
+    When commandUser runs "whoami" on the Linux instance as "user01"
+    Then the command succeeds with the output "user01"
+"""
+STEPS = (
+    """
+import pytest
+from pytest_bdd import given
+
+
+@given("the weather is bad")
+def bad_weather():
+    pytest.skip("the weather is bad today")
+"""
+    + SPY
+)
+
+
+def _small(tmp: Path, *args: str) -> Written:
+    project = small_spec(tmp / "project", FEATURE, STEPS)
+    return run_with_reports(tmp / "out", *args, "-v", "-rA", cwd=project)
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    return _small(tmp_path_factory.mktemp("small"))
+
+
+@pytest.fixture(scope="module")
+def small_xdist(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    return _small(tmp_path_factory.mktemp("small-xdist"), "-n", "2")
+
+
+@pytest.fixture(scope="module")
+def stand_in() -> Iterator[StandIn]:
+    """A fake cloud server set up as an administrator's account before a live run."""
+    with serve("127.0.0.1", 0) as running:
+        yield prepare(running.url)

@@ -1,0 +1,68 @@
+"""The HTML report in a real browser (Debian's chromium, headless, no driver): it loads from
+the file alone, the matrix and the findings are there, and its screenshot is not blank."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from ._support import Written, png_pixels
+
+FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def _chromium() -> str:
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None and os.environ.get("CI"):
+        pytest.fail("CI must have chromium: .ci/run installs it with apt-get")
+    if found is None:
+        pytest.skip("chromium is not installed: apt-get install -y chromium (.ci/run does)")
+    return found
+
+
+def _browse(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    profile = tmp_path / "profile"
+    return subprocess.run(
+        [_chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_the_browser_finds_the_matrix_and_the_findings(small: Written, tmp_path: Path):
+    page = (small.folder / "r.html").as_uri()
+    run = _browse(tmp_path, "--dump-dom", page)
+    assert run.returncode == 0, run.stderr[-2000:]
+    dom = run.stdout
+    assert 'id="findings"' in dom
+    assert dom.count('class="finding verdict-') == 2
+    assert 'class="runas-matrix"' in dom
+    assert 'id="matrix-linux"' in dom
+    assert 'class="cell kind-exposed"' in dom
+    assert 'class="cell kind-refused"' in dom
+    assert dom.count('class="scenario verdict-') == 7
+
+
+def test_the_screenshot_of_the_report_is_not_blank(small: Written, tmp_path: Path):
+    shot = tmp_path / "report.png"
+    page = (small.folder / "r.html").as_uri()
+    run = _browse(tmp_path, f"--screenshot={shot}", "--window-size=800,700", page)
+    assert run.returncode == 0, run.stderr[-2000:]
+    width, height, colours = png_pixels(shot.read_bytes())
+    assert (width, height) == (800, 700)
+    assert len(colours) > 50, "the page rendered (nearly) blank"

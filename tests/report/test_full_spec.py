@@ -1,0 +1,171 @@
+"""Done when: `pytest features --runas-report r.html --runas-evidence r.json --junitxml j.xml
+--cucumberjson c.json` writes all four, with the evidence, on the fake, on replay (the committed
+cassettes) and on a live run against a stand-in account (the fake cloud server); and no secret
+the run knew reaches any of them."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+from pytest_bdd.parser import FeatureParser
+
+from fakes import serve
+from harness.backends.standin import GUIDE_POLICIES, StandIn, isolated_env, prepare
+from harness.report.bundle import schema
+
+from ._support import SPY, Written, run_with_reports
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _findings_in_spec() -> set[str]:
+    """The name of every scenario the spec tags `@finding` (the feature's tags count too)."""
+    names = set()
+    for path in sorted((ROOT / "features").rglob("*.feature")):
+        parsed = FeatureParser(str(path.parent), path.name).parse()
+        for scenario in parsed.scenarios.values():
+            if "finding" in scenario.tags or "finding" in parsed.tags:
+                names.add(scenario.name)
+    return names
+
+
+HARDENING_FINDING = (
+    "with AliyunECSFullAccess also attached, the guide's deny-list no longer keeps root out"
+)
+
+
+def _spied(folder: Path, env: dict[str, str]) -> dict[str, str]:
+    spy = folder / "spy"
+    spy.mkdir(parents=True)
+    (spy / "canary_spy.py").write_text(SPY)
+    env["PYTHONPATH"] += f":{spy}"
+    return env
+
+
+@pytest.fixture(scope="module")
+def on_the_fake(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    tmp = tmp_path_factory.mktemp("fake")
+    return run_with_reports(tmp, "features", "-p", "canary_spy", env=_spied(tmp, isolated_env(tmp)))
+
+
+@pytest.fixture(scope="module")
+def on_replay(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    tmp = tmp_path_factory.mktemp("replay")
+    return run_with_reports(tmp, "features", "--backend", "replay", env=isolated_env(tmp))
+
+
+@pytest.fixture(scope="module")
+def on_live(tmp_path_factory: pytest.TempPathFactory, stand_in: StandIn) -> Written:
+    tmp = tmp_path_factory.mktemp("live")
+    env = _spied(tmp, stand_in.environment(tmp))
+    return run_with_reports(tmp, "features", "--backend", "live", "-p", "canary_spy", env=env)
+
+
+@pytest.fixture(scope="module")
+def on_verify(tmp_path_factory: pytest.TempPathFactory) -> Written:
+    """Verify mode: an account set up as the guide says, and only commandUser's keys."""
+    tmp = tmp_path_factory.mktemp("verify")
+    with serve("127.0.0.1", 0) as running:
+        account = prepare(running.url, administrator=False, command_user=GUIDE_POLICIES)
+        return run_with_reports(
+            tmp, "features/linux", "--backend", "live", env=account.environment(tmp)
+        )
+
+
+def _passed(written: Written) -> int:
+    found = re.search(r"(\d+) passed", written.run.stdout.strip().splitlines()[-1])
+    assert found is not None, written.output()
+    return int(found.group(1))
+
+
+def _complete(written: Written, backend: str, mode: str) -> None:
+    assert written.run.returncode == 0, written.output()
+    bundle = written.bundle
+    jsonschema.validate(bundle, schema(), format_checker=jsonschema.FormatChecker())
+    scenarios = bundle["scenarios"]
+    assert len(scenarios) == _passed(written)
+    assert len({s["id"] for s in scenarios}) == len(scenarios)
+    assert (bundle["context"]["backend"], bundle["context"]["mode"]) == (backend, mode)
+    assert all(s["calls"] for s in scenarios)
+    assert all(c["request_id"] != "-" for s in scenarios for c in s["calls"])
+    assert {t["instance"] for t in bundle["matrix"]} == {"Linux", "Windows"}
+    assert {f["name"] for f in bundle["findings"]} == _findings_in_spec()
+    assert HARDENING_FINDING in _findings_in_spec()
+    assert {a["id"] for a in bundle["assumptions"]} >= {"A1", "A4"}
+    cases = list(written.junit.iter("testcase"))
+    assert len(cases) == len(scenarios)
+    assert all("RequestId" in (c.findtext("system-out") or "") for c in cases)
+    elements = [e for f in written.cucumber for e in f["elements"]]
+    assert len(elements) == len(scenarios)
+    assert all(s["result"]["status"] == "passed" for e in elements for s in e["steps"])
+    html = written.html
+    assert 'class="runas-matrix"' in html
+    assert HARDENING_FINDING.replace("'", "&#39;") in html
+
+
+def _made(written: Written) -> list[str]:
+    made = (written.folder / "spy" / "secrets-made.txt").read_text().split()
+    assert len(made) >= 40
+    assert all(len(s) == 30 for s in made)
+    return made
+
+
+def _no_secret(written: Written, canaries: list[str]) -> None:
+    for name, text in written.texts().items():
+        assert not [s[:4] for s in canaries if s in text], name
+        assert "Signature=" not in text, name
+
+
+# One test per run: under xdist each module-scoped run then happens once.
+
+
+def test_all_four_on_the_fake_and_no_secret_in_them(on_the_fake: Written):
+    _complete(on_the_fake, "fake", "in-process fake")
+    ledger = {a["id"]: a["status"] for a in on_the_fake.bundle["assumptions"]}
+    assert ledger["A1"] == "modelled"
+    _no_secret(on_the_fake, _made(on_the_fake))  # the AccessKey secrets the run made
+
+
+def test_all_four_on_replay_and_no_secret_in_them(on_replay: Written):
+    _complete(on_replay, "replay", "replay of a provision-mode recording")
+    ledger = {a["id"]: a for a in on_replay.bundle["assumptions"]}
+    assert ledger["A1"]["status"] == "confirmed"
+    assert ledger["A1"]["summary"].startswith("confirmed as recorded against ")
+    _no_secret(on_replay, ["replay-needs-no-secret"])  # the key harness/backends/run.py signs with
+
+
+def test_all_four_on_a_live_run_against_a_stand_in_and_no_secret_in_them(
+    on_live: Written, stand_in: StandIn
+):
+    _complete(on_live, "live", "provision mode")
+    context = on_live.bundle["context"]
+    assert context["against"] == f"the endpoint {stand_in.url}"
+    assert context["instances"] == {"Linux": [stand_in.linux], "Windows": [stand_in.windows]}
+    ledger = {a["id"]: a for a in on_live.bundle["assumptions"]}
+    assert ledger["A1"]["summary"].startswith("confirmed by a live run against the endpoint")
+    account = [stand_in.root.secret, stand_in.administrator.secret, stand_in.windows_password]
+    _no_secret(on_live, [*_made(on_live), *account])
+
+
+def test_verify_mode_shows_assumed_in_every_format(on_verify: Written):
+    assert on_verify.run.returncode == 0, on_verify.output()
+    bundle = on_verify.bundle
+    assert bundle["context"]["mode"] == "verify mode"
+    assumed = [s for s in bundle["scenarios"] if s["verdict"] == "assumed"]
+    assert assumed
+    assert bundle["summary"]["passed"] == 0
+    kinds = {e["kind"] for t in bundle["matrix"] for r in t["rows"] for c in r["cells"] for e in c}
+    assert kinds == {"assumed"}
+    ledger = {a["id"]: a for a in bundle["assumptions"]}
+    assert ledger["A1"]["status"] == "not checked"
+    verdicts = {
+        p.get("value")
+        for c in on_verify.junit.iter("testcase")
+        for p in c.iter("property")
+        if p.get("name") == "verdict"
+    }
+    assert verdicts == {"assumed", "skipped"}
+    assert "ASSUMED" in on_verify.html
