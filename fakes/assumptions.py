@@ -106,20 +106,26 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "A14",
             "deleting a policy's default version is refused with 409 "
             "`DeleteConflict.Policy.Version.Default`",
-            "the refusal is certain (a policy always has a default version); its code is NOT FOUND",
+            'confirmed: "DeleteConflict.Policy.Version.Default — HTTP status: 409" '
+            "(AlibabaCloudDocs/ram, API Reference/Error messages.md)",
         ),
         Assumption(
             "A15",
-            "an OOS secret parameter is kept as a KMS secret of the same name, protected by the "
-            "region's default service key: creating one needs `kms:CreateSecret`, reading it "
-            "decrypted needs `kms:GetSecretValue`",
-            "OOS's docs ask for KMS CreateSecret rights; the guide's role policy grants "
-            "GetSecretValue; the default key's alias is NOT FOUND",
+            "an OOS secret parameter's value is a KMS secret protected by the region's default "
+            "service key: creating one needs `kms:CreateSecret`, reading it decrypted needs "
+            "`kms:GetSecretValue`",
+            'half confirmed: the OOS API reference says of GetSecretParameter "ensure that you '
+            'have the permissions to call the GetSecretValue API operation of KMS"; '
+            "CreateSecretParameter asks for KMS CreateSecret rights. The default key's alias "
+            "is NOT FOUND, and where the value is kept is A27",
         ),
         Assumption(
             "A16",
-            "OOS and KMS refusals are HTTP 403 `Forbidden.RAM`, as ECS's are",
-            "their RAM refusal texts are NOT FOUND in the reference",
+            "OOS refusals are HTTP 403 `Forbidden.RAM`, as ECS's are",
+            "OOS's refusal text is NOT FOUND. Refuted for KMS, whose refusals are 403 "
+            '`Forbidden.NoPermission` "This operation is forbidden by permission system." '
+            "(AlibabaCloudDocs/kms, API Reference/Calling method/Responses.md), as the fake "
+            "answers",
         ),
         Assumption(
             "A17",
@@ -170,6 +176,14 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "a wildcard in a Resource pattern matches within its ARN segment (service, region, "
             "account); only the relative id, the last segment, may match `:`",
             "ARNs are documented as five colon-separated parts, each of which may be `*`",
+        ),
+        Assumption(
+            "A27",
+            "the KMS secret that holds an OOS secret parameter's value is named `oos/<name>`, "
+            "so its ARN is `acs:kms:<region>:<account>:secret/oos/<name>`",
+            "two public third-party policy files scope an OOS secret parameter's KMS secret as "
+            "`acs:kms:*:*:secret/oos/<name>` (reference paths-to-root.md section 5); no Alibaba "
+            "document names the secret",
         ),
     )
 }
