@@ -117,7 +117,7 @@ ASSUMPTIONS: dict[str, Assumption] = {
             'half confirmed: the OOS API reference says of GetSecretParameter "ensure that you '
             'have the permissions to call the GetSecretValue API operation of KMS"; '
             "CreateSecretParameter asks for KMS CreateSecret rights. The default key's alias "
-            "is NOT FOUND, and where the value is kept is A27",
+            "is NOT FOUND, and where the value is kept is A30",
         ),
         Assumption(
             "A16",
@@ -178,7 +178,7 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "ARNs are documented as five colon-separated parts, each of which may be `*`",
         ),
         Assumption(
-            "A27",
+            "A30",
             "the KMS secret that holds an OOS secret parameter's value is named `oos/<name>`, "
             "so its ARN is `acs:kms:<region>:<account>:secret/oos/<name>`",
             "two public third-party policy files scope an OOS secret parameter's KMS secret as "

@@ -1,6 +1,6 @@
 """OOS (2019-06-01): encrypted (secret) parameters, per region. Reference section 6.1.
 
-A secret parameter's value is kept as a KMS secret named `oos/<name>` (A27): creating one needs
+A secret parameter's value is kept as a KMS secret named `oos/<name>` (A30): creating one needs
 the caller's `kms:CreateSecret`, reading it decrypted needs `kms:GetSecretValue` (A15; the OOS
 API reference asks for the latter). Values never appear in any listing.
 """
@@ -55,7 +55,7 @@ class SecretParameter:
 
 
 def kms_secret_name(name: str) -> str:
-    """The KMS secret that holds a secret parameter's value (A27: public policies scope it as
+    """The KMS secret that holds a secret parameter's value (A30: public policies scope it as
     `acs:kms:*:*:secret/oos/<name>`)."""
     return f"oos/{name}"
 

@@ -1,6 +1,6 @@
 """Where the docs settled what the fake had assumed (reference paths-to-root.md section 5),
 through the official SDKs: KMS's own refusal, the KMS secret behind an OOS secret parameter
-(A27), STS's session-policy size."""
+(A30), STS's session-policy size."""
 
 from __future__ import annotations
 
