@@ -153,7 +153,7 @@ class Authenticator:
             raise ApiError("InvalidSignatureMethod", f"{e}.", 400) from None
         except signature.MalformedAuthorization as e:
             raise signing_rules.incomplete(str(e)) from None
-        signing_rules.check_v3_headers(headers, auth.signed_headers)
+        signing_rules.check_v3_headers(headers, auth.signed_headers, has_body=bool(call.body))
         signing_rules.check_signing_time(headers["x-acs-date"], "x-acs-date")
         credential = self._credential(auth.access_key_id, headers.get("x-acs-security-token"))
         # The body is covered by its hash alone: it must be the hash of the body that came.

@@ -106,20 +106,26 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "A14",
             "deleting a policy's default version is refused with 409 "
             "`DeleteConflict.Policy.Version.Default`",
-            "the refusal is certain (a policy always has a default version); its code is NOT FOUND",
+            'confirmed: "DeleteConflict.Policy.Version.Default — HTTP status: 409" '
+            "(AlibabaCloudDocs/ram, API Reference/Error messages.md)",
         ),
         Assumption(
             "A15",
-            "an OOS secret parameter is kept as a KMS secret of the same name, protected by the "
-            "region's default service key: creating one needs `kms:CreateSecret`, reading it "
-            "decrypted needs `kms:GetSecretValue`",
-            "OOS's docs ask for KMS CreateSecret rights; the guide's role policy grants "
-            "GetSecretValue; the default key's alias is NOT FOUND",
+            "an OOS secret parameter's value is a KMS secret protected by the region's default "
+            "service key: creating one needs `kms:CreateSecret`, reading it decrypted needs "
+            "`kms:GetSecretValue`",
+            'half confirmed: the OOS API reference says of GetSecretParameter "ensure that you '
+            'have the permissions to call the GetSecretValue API operation of KMS"; '
+            "CreateSecretParameter asks for KMS CreateSecret rights. The default key's alias "
+            "is NOT FOUND, and where the value is kept is A30",
         ),
         Assumption(
             "A16",
-            "OOS and KMS refusals are HTTP 403 `Forbidden.RAM`, as ECS's are",
-            "their RAM refusal texts are NOT FOUND in the reference",
+            "OOS refusals are HTTP 403 `Forbidden.RAM`, as ECS's are",
+            "OOS's refusal text is NOT FOUND. Refuted for KMS, whose refusals are 403 "
+            '`Forbidden.NoPermission` "This operation is forbidden by permission system." '
+            "(AlibabaCloudDocs/kms, API Reference/Calling method/Responses.md), as the fake "
+            "answers",
         ),
         Assumption(
             "A17",
@@ -174,8 +180,9 @@ ASSUMPTIONS: dict[str, Assumption] = {
         Assumption(
             "A27",
             "a V3 request is refused with 400 `IncompleteSignature` when `SignedHeaders` has an "
-            "upper-case or empty name or leaves out a common header it sends (`host`, "
-            "`content-type`, any `x-acs-*`); with 400 `MissingParameter` when it lacks "
+            "upper-case or empty name or leaves out a common header it sends (`host`, any "
+            "`x-acs-*`, and `content-type` when it sends a body); with 400 `MissingParameter` "
+            "when it lacks "
             "`x-acs-signature-nonce`, `x-acs-date` or `x-acs-content-sha256` (and a V2 request "
             "when it lacks `SignatureNonce`); with 400 `SignatureDoesNotMatch` when "
             "`x-acs-content-sha256` is not the body's hash; and with 400 "
@@ -185,7 +192,9 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "Authorization is signed; the date is within 15 minutes before sending; the body is "
             "covered by its hash) and the codes are documented (reference 4.3); which code "
             "answers which broken rule, and the window for a date ahead of the clock, are NOT "
-            "FOUND. A third-party fixture shows V2's missing `Timestamp` as `MissingParameter`",
+            "FOUND. A third-party fixture shows V2's missing `Timestamp` as `MissingParameter`. A "
+            "body-less request may carry an unsigned `content-type`: the official SDK's async "
+            "calls do (aiohttp adds `application/octet-stream`), and Alibaba serves that SDK",
         ),
         Assumption(
             "A28",
@@ -206,6 +215,14 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "(414, 431, else 400)",
             "the real gateway's answer to these is NOT FOUND; the envelope keeps the SDKs from "
             "failing on an HTML page, and the codes are documented (reference 4.3)",
+        ),
+        Assumption(
+            "A30",
+            "the KMS secret that holds an OOS secret parameter's value is named `oos/<name>`, "
+            "so its ARN is `acs:kms:<region>:<account>:secret/oos/<name>`",
+            "two public third-party policy files scope an OOS secret parameter's KMS secret as "
+            "`acs:kms:*:*:secret/oos/<name>` (reference paths-to-root.md section 5); no Alibaba "
+            "document names the secret",
         ),
     )
 }

@@ -1,8 +1,8 @@
 """OOS (2019-06-01): encrypted (secret) parameters, per region. Reference section 6.1.
 
-A secret parameter's value is kept as a KMS secret of the same name (A15): creating one needs
-the caller's `kms:CreateSecret`, reading it decrypted needs `kms:GetSecretValue`, as the OOS
-documentation and the guide's instance-role policy imply. Values never appear in any listing.
+A secret parameter's value is kept as a KMS secret named `oos/<name>` (A30): creating one needs
+the caller's `kms:CreateSecret`, reading it decrypted needs `kms:GetSecretValue` (A15; the OOS
+API reference asks for the latter). Values never appear in any listing.
 """
 
 from __future__ import annotations
@@ -52,6 +52,12 @@ class SecretParameter:
             "ShareType": "Private",
             "Constraints": "",
         }
+
+
+def kms_secret_name(name: str) -> str:
+    """The KMS secret that holds a secret parameter's value (A30: public policies scope it as
+    `acs:kms:*:*:secret/oos/<name>`)."""
+    return f"oos/{name}"
 
 
 def _parameter_not_found() -> ApiError:
@@ -108,12 +114,13 @@ class OosService(Service):
     def read(self, call: Call, name: str, *, decrypted: bool) -> tuple[SecretParameter, str | None]:
         """GetSecretParameter's work, also used by the Cloud Assistant agent (A5)."""
         call.authorize(self._arn(call.region, name), action="oos:GetSecretParameter")
+        secret = kms_secret_name(name)
         if decrypted:  # A15
-            call.authorize(self._kms.secret_arn(call.region, name), action="kms:GetSecretValue")
+            call.authorize(self._kms.secret_arn(call.region, secret), action="kms:GetSecretValue")
         parameter = self._existing(call, name)
         if not decrypted:
             return parameter, None
-        return parameter, self._kms.secret_value(call.region, name)
+        return parameter, self._kms.secret_value(call.region, secret)
 
     def snapshot(self, now: datetime) -> dict[str, Any]:
         """The parameters, never their values (KMS holds those)."""
@@ -132,7 +139,8 @@ class OosService(Service):
         if kind != "Secret":
             raise ApiError("InvalidParameter.Type", "The parameter type must be Secret.", 400)
         call.authorize(self._arn(call.region, name))
-        call.authorize(self._kms.secret_arn(call.region, name), action="kms:CreateSecret")  # A15
+        secret = kms_secret_name(name)
+        call.authorize(self._kms.secret_arn(call.region, secret), action="kms:CreateSecret")  # A15
         key = self._kms.key(call.region, call.params.text("KeyId"), call.now)
         if (call.region, name) in self.parameters:
             raise ApiError("EntityAlreadyExists.Parameter", "The Parameter already exists.", 409)
@@ -147,7 +155,7 @@ class OosService(Service):
             updated=call.now,
             updated_by=call.caller.name,
         )
-        self._kms.put_secret(call.region, name, value, call.now)
+        self._kms.put_secret(call.region, secret, value, call.now)
         self.parameters[(call.region, name)] = parameter
         return {"Parameter": parameter.view()}
 
@@ -166,8 +174,9 @@ class OosService(Service):
         call.authorize(self._arn(call.region, name))
         parameter = self._existing(call, name)
         if call.params.text("Value") is not None:
-            call.authorize(self._kms.secret_arn(call.region, name), action="kms:PutSecretValue")
-            self._kms.put_secret(call.region, name, self._value(call), call.now)
+            secret = kms_secret_name(name)
+            call.authorize(self._kms.secret_arn(call.region, secret), action="kms:PutSecretValue")
+            self._kms.put_secret(call.region, secret, self._value(call), call.now)
             parameter.version += 1
         description = call.params.text("Description")
         if description is not None:
@@ -181,7 +190,7 @@ class OosService(Service):
         call.authorize(self._arn(call.region, name))
         self._existing(call, name)
         del self.parameters[(call.region, name)]
-        self._kms.drop_secret(call.region, name)
+        self._kms.drop_secret(call.region, kms_secret_name(name))
         return {}
 
     @action("ListSecretParameters")

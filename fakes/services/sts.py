@@ -23,7 +23,8 @@ from fakes.services.ram.state import Role
 
 _ROLE_ARN = re.compile(r"^acs:ram::(\d+):role/([A-Za-z0-9.-]+)$")
 _SESSION_NAME = re.compile(r"^[A-Za-z0-9.@_-]{2,64}$")
-MAX_SESSION_POLICY = 1024
+#: "The value must be 1 to 2,048 characters in length" (the STS SDK's AssumeRoleRequest.policy).
+MAX_SESSION_POLICY = 2048
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,9 @@ class StsService(Service):
         raw_policy = call.params.text("Policy")
         if raw_policy is not None:
             if len(raw_policy) > MAX_SESSION_POLICY:
-                raise _invalid("PolicySize", "The parameter Policy exceeds 1024 characters.")
+                raise _invalid(
+                    "PolicySize", f"The parameter Policy exceeds {MAX_SESSION_POLICY} characters."
+                )
             try:
                 policy = compile_policy(raw_policy)
             except PolicyError as e:

@@ -19,7 +19,11 @@ from fakes.errors import ApiError, missing_parameter
 WINDOW = timedelta(minutes=15)
 
 #: The common request headers that must be signed whenever present (x-acs-* by prefix).
-MUST_SIGN = ("host", "content-type")
+MUST_SIGN = ("host",)
+#: Signed whenever there is a body to read by it. On a body-less request, a transport may add
+#: one the signer never saw: aiohttp gives the official SDK's `*_async` calls an unsigned
+#: `Content-Type: application/octet-stream`, which real endpoints serve (A27).
+MUST_SIGN_WITH_BODY = ("content-type",)
 
 #: `YYYY-MM-DDThh:mm:ssZ` in ASCII digits; a regex, since `strptime` costs a request ~20 us.
 _DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})Z")
@@ -39,9 +43,11 @@ def incomplete(why: str) -> ApiError:
     )
 
 
-def check_v3_headers(headers: Mapping[str, str], signed_headers: tuple[str, ...]) -> None:
+def check_v3_headers(
+    headers: Mapping[str, str], signed_headers: tuple[str, ...], *, has_body: bool
+) -> None:
     """`SignedHeaders` is lower case, names no header twice or empty, and covers every common
-    header sent; the nonce, date and payload hash are sent at all."""
+    header sent (`content-type` when a body comes); the nonce, date and payload hash are sent."""
     for name in signed_headers:
         if not name:
             raise incomplete("`SignedHeaders` names an empty header")
@@ -50,8 +56,9 @@ def check_v3_headers(headers: Mapping[str, str], signed_headers: tuple[str, ...]
     signed = set(signed_headers)
     if len(signed) != len(signed_headers):
         raise incomplete("`SignedHeaders` names a header twice")
+    must = MUST_SIGN + MUST_SIGN_WITH_BODY if has_body else MUST_SIGN
     for name in sorted(headers):
-        if name not in signed and (name.startswith("x-acs-") or name in MUST_SIGN):
+        if name not in signed and (name.startswith("x-acs-") or name in must):
             raise incomplete(f"the header `{name}` is sent but not in `SignedHeaders`")
     for required in ("x-acs-signature-nonce", "x-acs-date", "x-acs-content-sha256"):
         if not headers.get(required):

@@ -96,7 +96,7 @@ def test_the_snapshot_holds_each_service_and_no_secret(cloud: FakeCloud) -> None
     assert [r["RoleName"] for r in snapshot["Roles"]] == ["reader"]
     assert [s["AccessKeyId"] for s in snapshot["Sessions"]] == [session.access_key_id]
     assert [p["Name"] for p in snapshot["Parameters"]] == ["axtSecretPassword"]
-    assert [s["SecretName"] for s in snapshot["Secrets"]] == ["axtSecretPassword"]
+    assert [s["SecretName"] for s in snapshot["Secrets"]] == ["oos/axtSecretPassword"]  # A30
     assert [k["Alias"] for k in snapshot["Keys"]] == ["alias/acs/oos"]
     assert snapshot["Ciphertexts"] == 1
     assert [i["InstanceId"] for i in snapshot["Instances"]] == [windows]

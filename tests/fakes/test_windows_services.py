@@ -178,7 +178,7 @@ def test_get_secret_value_reads_what_oos_stored(root: Key) -> None:
     _put_password(root)
     kms = KmsClient(_config(root))
     secret = kms.get_secret_value(
-        kms_models.GetSecretValueRequest(secret_name="axtSecretPassword")
+        kms_models.GetSecretValueRequest(secret_name="oos/axtSecretPassword")  # A30
     ).body
     assert (secret.secret_data, secret.version_stages.version_stage) == (PASSWORD, ["ACSCurrent"])
 

@@ -92,6 +92,18 @@ def test_a_common_header_left_out_of_the_signature_is_refused(cloud, header):
     assert f"`{header}`" in message
 
 
+def test_an_unsigned_content_type_on_a_bodyless_request_is_served(cloud):
+    """The official SDK's async calls send one: aiohttp adds it after the SDK signed (A27)."""
+    signed = sign_v3(
+        cloud.root_access_key,
+        "DescribeInstances",
+        LIST,
+        extra_headers={"content-type": "application/octet-stream"},
+        unsigned=("content-type",),
+    )
+    assert _send(signed)[0] == 200
+
+
 def test_an_upper_case_name_in_signed_headers_is_refused(cloud):
     signed = sign_v3(cloud.root_access_key, "DescribeInstances", LIST)
     names = sorted(n for n in signed.headers if n != "authorization")

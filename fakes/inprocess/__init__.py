@@ -1,0 +1,41 @@
+"""In-process interception: every client the SDKs use reaches one account's `handle` (a
+`FakeCloud`'s), which the adapters know only as a callable.
+
+- `requests` (the official SDK's sync calls), through `responses`;
+- `aliyunsdkcore`'s vendored `requests` (the legacy SDK), through `responses` pointed at it;
+- `aiohttp` (the official SDK's `*_async` calls, via darabonba-core), through `aioresponses`;
+- anything else (`urllib`, `http.client`, raw sockets) that looks up an `*.aliyuncs.com` name
+  while a fake is active is stopped by `guard` with `UnservedRequest`, before it leaves.
+"""
+
+from __future__ import annotations
+
+from fakes.inprocess import guard
+from fakes.inprocess.common import ENDPOINTS, Handle, UnservedRequest
+from fakes.inprocess.via_aiohttp import AiohttpInterceptor
+from fakes.inprocess.via_requests import RequestsInterceptor, legacy_sdk_target
+
+__all__ = ["ENDPOINTS", "Handle", "InProcessAdapter", "UnservedRequest"]
+
+
+class InProcessAdapter:
+    """Routes Alibaba endpoints to `handle` on every transport while started."""
+
+    def __init__(self, handle: Handle) -> None:
+        self._interceptors: list[RequestsInterceptor | AiohttpInterceptor] = [
+            RequestsInterceptor(handle),
+            AiohttpInterceptor(handle),
+        ]
+        legacy = legacy_sdk_target()
+        if legacy is not None:  # aliyun-python-sdk-core is installed: its vendored requests too
+            self._interceptors.append(RequestsInterceptor(handle, target=legacy))
+
+    def start(self) -> None:
+        guard.arm()
+        for interceptor in self._interceptors:
+            interceptor.start()
+
+    def stop(self) -> None:
+        for interceptor in self._interceptors:
+            interceptor.stop()
+        guard.disarm()
