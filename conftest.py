@@ -6,4 +6,5 @@ pytest_plugins = [
     "steps.accounts",
     "steps.commands",
     "steps.windows",
+    "steps.groups",
 ]

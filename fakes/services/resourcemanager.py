@@ -112,6 +112,20 @@ class ResourceManagerService(Service):
             raise _not_found()
         return {"ResourceGroup": group.view()}
 
+    @action("DeleteResourceGroup")
+    def delete_resource_group(self, call: Call) -> Response:
+        group_id = call.params.require("ResourceGroupId")
+        call.authorize(self._arn(group_id))
+        group = self.groups.get(group_id)
+        if group is None:
+            raise _not_found()
+        if group_id == self.default_group_id:
+            raise ApiError(  # A68
+                "NotSupport.DefaultResourceGroup", "The default resource group stays.", 400
+            )
+        del self.groups[group_id]
+        return {"ResourceGroup": {**group.view(), "Status": "PendingDelete"}}
+
     @action("ListResourceGroups")
     def list_resource_groups(self, call: Call) -> Response:
         call.authorize(self._arn("*"))
