@@ -7,4 +7,5 @@ pytest_plugins = [
     "steps.commands",
     "steps.windows",
     "steps.groups",
+    "steps.escalation",
 ]

@@ -13,6 +13,7 @@ from harness.backends.base import Account, Backend
 from harness.cloud_assistant import CommandRunner, InstanceResult
 from harness.config.settings import Settings
 from harness.errors import HarnessError
+from harness.escalation import SelfEscalation
 from harness.provisioning.cleanup import Remover
 from harness.provisioning.grants import GrantProvisioner
 from harness.provisioning.ledger import CleanupLedger
@@ -189,6 +190,19 @@ class World:
             region=settings.region,
             endpoint=account.endpoint,
             fake=on_a_fake,
+        )
+
+    def escalation(self, name: str) -> SelfEscalation:
+        """`name`'s own RAM calls, widening its rights (the self-escalation scenarios)."""
+        account, settings = self.account, self.settings
+        return SelfEscalation(
+            self.principal(name),
+            self.gateway,
+            self.ledger,
+            settings.library,
+            names=account.names,
+            region=settings.region,
+            endpoint=account.endpoint,
         )
 
     def cloud_name(self, name: str) -> str:

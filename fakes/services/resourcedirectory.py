@@ -52,6 +52,12 @@ class ControlPolicy:
         }
 
 
+def _authorize(call: Call, resource: str) -> None:
+    """Resource Directory's actions carry RAM code `resourcemanager` (CreateControlPolicy's
+    authorization table: `resourcemanager:CreateControlPolicy`)."""
+    call.authorize(resource, action=f"resourcemanager:{call.action}")
+
+
 def _error(code: str, message: str, status: int = 400) -> ApiError:
     """A68: the Resource Directory's codes below are not published; named like RAM's."""
     return ApiError(code, message, status)
@@ -104,7 +110,7 @@ class ResourceDirectoryService(Service):
 
     def _policy(self, call: Call) -> ControlPolicy:
         policy_id = call.params.require("PolicyId")
-        call.authorize(self._arn("controlpolicy", policy_id))
+        _authorize(call, self._arn("controlpolicy", policy_id))
         policy = self.policies.get(policy_id)
         if policy is None:
             raise _error("EntityNotExists.ControlPolicy", "The control policy does not exist.", 404)
@@ -118,7 +124,7 @@ class ResourceDirectoryService(Service):
 
     @action("GetResourceDirectory")
     def get_resource_directory(self, call: Call) -> Response:
-        call.authorize("*")
+        _authorize(call, "*")
         return {
             "ResourceDirectory": {
                 "ResourceDirectoryId": self.directory_id,
@@ -130,13 +136,13 @@ class ResourceDirectoryService(Service):
 
     @action("EnableControlPolicy")
     def enable_control_policy(self, call: Call) -> Response:
-        call.authorize("*")
+        _authorize(call, "*")
         self.enabled = True  # A65: in force at once; the answer is the documented sample's
         return {"EnablementStatus": "PendingEnable"}
 
     @action("GetControlPolicyEnablementStatus")
     def get_control_policy_enablement_status(self, call: Call) -> Response:
-        call.authorize("*")
+        _authorize(call, "*")
         return {"EnablementStatus": "Enabled" if self.enabled else "Disabled"}
 
     @action("CreateControlPolicy")
@@ -158,7 +164,7 @@ class ResourceDirectoryService(Service):
             compiled = compile_policy(document)
         except PolicyError as e:
             raise _error("MalformedPolicyDocument", f"control policy: {e}") from None
-        call.authorize(self._arn("controlpolicy", "*"))
+        _authorize(call, self._arn("controlpolicy", "*"))
         if any(p.name == name for p in self.policies.values()):
             raise _error(
                 "EntityAlreadyExists.ControlPolicy", "The control policy already exists.", 409
@@ -177,7 +183,7 @@ class ResourceDirectoryService(Service):
 
     @action("ListControlPolicies")
     def list_control_policies(self, call: Call) -> Response:
-        call.authorize(self._arn("controlpolicy", "*"))
+        _authorize(call, self._arn("controlpolicy", "*"))
         kind = call.params.text("PolicyType")
         chosen = [p for p in self.policies.values() if kind in (None, p.type)]
         number = call.params.number("PageNumber", 1, low=1, high=10**6)
@@ -238,7 +244,7 @@ class ResourceDirectoryService(Service):
     @action("ListControlPolicyAttachmentsForTarget")
     def list_control_policy_attachments_for_target(self, call: Call) -> Response:
         target = self._target(call)
-        call.authorize(self._arn("controlpolicy", "*"))
+        _authorize(call, self._arn("controlpolicy", "*"))
         rows = [
             {**p.view(), "AttachDate": iso(p.targets[target])}
             for p in self.policies.values()

@@ -109,7 +109,7 @@ class GrantProvisioner:
 
     # ---- groups -----------------------------------------------------------------------------
 
-    def group(self, group: str, labels: Sequence[str], member: str) -> None:
+    def group(self, group: str, labels: Sequence[str], member: str | None) -> None:
         """The group `group` with these policies (account level), and `member` in it."""
         client = self._ram()
         made = self._names.created(group)
@@ -128,6 +128,8 @@ class GrantProvisioner:
                 ),
                 Resource("group_policy", name, detail={"PolicyType": ref.type, "GroupName": made}),
             )
+        if member is None:
+            return
         self._make(
             client.add_user_to_group,
             ram.AddUserToGroupRequest(group_name=made, user_name=member),
@@ -242,6 +244,7 @@ GRANT_KINDS = frozenset(
         "resource_group",
         "control_policy",
         "control_policy_attachment",
+        "policy_version",
     }
 )
 
@@ -285,6 +288,13 @@ def remove_grant(gateway: Gateway, c: Any, r: Resource) -> None:
             if policy.policy_name == name:
                 delete_p = rd.DeleteControlPolicyRequest(policy_id=policy.policy_id)
                 call(c.caller, c.directory.delete_control_policy, delete_p)
+    elif r.kind == "policy_version":
+        if d.get("VersionId", "?") == "?":
+            return  # the create's intent: the version it made is recorded on its own
+        default = ram.SetDefaultPolicyVersionRequest(policy_name=name, version_id="v1")
+        call(c.caller, c.ram.set_default_policy_version, default)
+        version = ram.DeletePolicyVersionRequest(policy_name=name, version_id=d["VersionId"])
+        call(c.caller, c.ram.delete_policy_version, version)
     elif r.kind == "control_policy_attachment":
         request_d = rd.DetachControlPolicyRequest(policy_id=name, target_id=d["TargetId"])
         call(c.caller, c.directory.detach_control_policy, request_d)

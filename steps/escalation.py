@@ -1,0 +1,69 @@
+"""Steps about commandUser widening its own rights through RAM."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, when
+
+from harness.sdk.gateway import Refusal
+from harness.world import World
+
+
+@given(parsers.parse('the group "{group}" with the policy "{policy}"'))
+def a_group(world: World, group: str, policy: str) -> None:
+    world.grants.group(group, [policy], None)
+
+
+@given(parsers.parse('{user} has attached the policy "{policy}" to itself'))
+def attached_to_itself(world: World, user: str, policy: str) -> None:
+    world.escalation(user).attach_to_itself(policy)
+
+
+@when(parsers.parse('{user} tries to attach the policy "{policy}" to itself'))
+def tries_to_attach(world: World, user: str, policy: str) -> None:
+    try:
+        world.escalation(user).attach_to_itself(policy)
+    except Refusal as refusal:
+        world.record(refusal)
+
+
+@given(parsers.parse('{user} has added itself to the group "{group}"'))
+def joined(world: World, user: str, group: str) -> None:
+    world.escalation(user).join(group)
+
+
+@when(parsers.parse('{user} tries to add itself to the group "{group}"'))
+def tries_to_join(world: World, user: str, group: str) -> None:
+    try:
+        world.escalation(user).join(group)
+    except Refusal as refusal:
+        world.record(refusal)
+
+
+@given(
+    parsers.parse(
+        '{user} has made the document of "{label}" the default version of its policy "{policy}"'
+    )
+)
+def rewrote(world: World, user: str, label: str, policy: str) -> None:
+    world.escalation(user).rewrite(policy, label)
+
+
+@when(parsers.parse('{user} tries to make "{label}" the default version of its policy "{policy}"'))
+def tries_to_rewrite(world: World, user: str, label: str, policy: str) -> None:
+    try:
+        world.escalation(user).rewrite(policy, label)
+    except Refusal as refusal:
+        world.record(refusal)
+
+
+@given(parsers.parse("{user} has created an AccessKey of {other} for itself"))
+def took_a_key(world: World, user: str, other: str) -> None:
+    world.scene.principals[other] = world.escalation(user).key_of(other)
+
+
+@when(parsers.parse("{user} tries to create an AccessKey of {other}"))
+def tries_to_take_a_key(world: World, user: str, other: str) -> None:
+    try:
+        world.scene.principals[other] = world.escalation(user).key_of(other)
+    except Refusal as refusal:
+        world.record(refusal)
