@@ -13,9 +13,10 @@ from alibabacloud_ram20150501 import models as ram
 
 from harness.config.names import Names
 from harness.config.policies import PolicyLibrary
+from harness.provisioning.grants import write_ahead
 from harness.provisioning.ledger import CleanupLedger, Resource
 from harness.sdk.clients import AccessKey, Endpoint, Principal, ram_client
-from harness.sdk.gateway import Gateway, Refusal
+from harness.sdk.gateway import Gateway
 
 T = TypeVar("T")
 
@@ -43,14 +44,10 @@ class SelfEscalation:
         self._me = names.created(principal.name)
 
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
-        entry = self._ledger.intend(resource)
-        try:
-            answer = self._gateway.call(self._principal.name, method, request)
-        except Refusal:
-            self._ledger.abandon(entry)
-            raise
-        self._ledger.confirm(entry)
-        return answer
+        caller = self._principal.name
+        return write_ahead(
+            self._ledger, lambda: self._gateway.call(caller, method, request), resource
+        )
 
     def attach_to_itself(self, label: str) -> None:
         """AttachPolicyToUser of a system policy to commandUser itself."""

@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pytest_bdd import given, parsers, when
 
 from harness.sdk.gateway import Refusal
 from harness.world import World
+
+
+def _attempt(world: World, act: Callable[[], object]) -> None:
+    """Try `act`; a refusal is the outcome the Then steps examine."""
+    try:
+        act()
+    except Refusal as refusal:
+        world.record(refusal)
 
 
 @given(parsers.parse('the group "{group}" with the policy "{policy}"'))
@@ -20,10 +30,7 @@ def attached_to_itself(world: World, user: str, policy: str) -> None:
 
 @when(parsers.parse('{user} tries to attach the policy "{policy}" to itself'))
 def tries_to_attach(world: World, user: str, policy: str) -> None:
-    try:
-        world.escalation(user).attach_to_itself(policy)
-    except Refusal as refusal:
-        world.record(refusal)
+    _attempt(world, lambda: world.escalation(user).attach_to_itself(policy))
 
 
 @given(parsers.parse('{user} has added itself to the group "{group}"'))
@@ -33,10 +40,7 @@ def joined(world: World, user: str, group: str) -> None:
 
 @when(parsers.parse('{user} tries to add itself to the group "{group}"'))
 def tries_to_join(world: World, user: str, group: str) -> None:
-    try:
-        world.escalation(user).join(group)
-    except Refusal as refusal:
-        world.record(refusal)
+    _attempt(world, lambda: world.escalation(user).join(group))
 
 
 @given(
@@ -50,10 +54,7 @@ def rewrote(world: World, user: str, label: str, policy: str) -> None:
 
 @when(parsers.parse('{user} tries to make "{label}" the default version of its policy "{policy}"'))
 def tries_to_rewrite(world: World, user: str, label: str, policy: str) -> None:
-    try:
-        world.escalation(user).rewrite(policy, label)
-    except Refusal as refusal:
-        world.record(refusal)
+    _attempt(world, lambda: world.escalation(user).rewrite(policy, label))
 
 
 @given(parsers.parse("{user} has created an AccessKey of {other} for itself"))
@@ -63,7 +64,7 @@ def took_a_key(world: World, user: str, other: str) -> None:
 
 @when(parsers.parse("{user} tries to create an AccessKey of {other}"))
 def tries_to_take_a_key(world: World, user: str, other: str) -> None:
-    try:
+    def take() -> None:
         world.scene.principals[other] = world.escalation(user).key_of(other)
-    except Refusal as refusal:
-        world.record(refusal)
+
+    _attempt(world, take)

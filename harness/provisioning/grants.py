@@ -41,6 +41,18 @@ def _skip(reason: str) -> NoReturn:
     pytest.skip(reason)
 
 
+def write_ahead(ledger: CleanupLedger, call: Callable[[], T], resource: Resource) -> T:
+    """One create, written ahead to the ledger: confirmed when made, abandoned when refused."""
+    entry = ledger.intend(resource)
+    try:
+        answer = call()
+    except Refusal:
+        ledger.abandon(entry)
+        raise
+    ledger.confirm(entry)
+    return answer
+
+
 class GrantProvisioner:
     """Groups, scoped attachments, resource groups and control policies, as the spec names
     them. `administrator` is None in verify mode, where nothing is made."""
@@ -81,14 +93,7 @@ class GrantProvisioner:
         return self._gateway.call(self._admin.name, method, request)
 
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
-        entry = self._ledger.intend(resource)
-        try:
-            answer = self._call(method, request)
-        except Refusal:
-            self._ledger.abandon(entry)
-            raise
-        self._ledger.confirm(entry)
-        return answer
+        return write_ahead(self._ledger, lambda: self._call(method, request), resource)
 
     def _ram(self) -> Any:
         return ram_client(self._administrator("RAM groups"), self._region, self._endpoint)

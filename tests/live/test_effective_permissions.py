@@ -52,12 +52,7 @@ def account(fake_cloud: FakeCloud) -> tuple[RamClient, Clients, Gateway]:
     return admin, Clients.of(principal, "cn-hangzhou", None), Gateway(Evidence())
 
 
-def _read(clients: Clients, gateway: Gateway):
-    return read(clients, "commandUser", lambda m, q: gateway.call("commandUser", m, q))
-
-
-def test_with_ram_read_only_access_the_user_and_group_attachments_are_read(account) -> None:
-    admin, clients, gateway = account
+def _join_full_access_group(admin: RamClient) -> None:
     admin.create_group(r.CreateGroupRequest(group_name="ecsAdmins"))
     admin.attach_policy_to_group(
         r.AttachPolicyToGroupRequest(
@@ -67,6 +62,15 @@ def test_with_ram_read_only_access_the_user_and_group_attachments_are_read(accou
     admin.add_user_to_group(
         r.AddUserToGroupRequest(group_name="ecsAdmins", user_name="commandUser")
     )
+
+
+def _read(clients: Clients, gateway: Gateway):
+    return read(clients, "commandUser", lambda m, q: gateway.call("commandUser", m, q))
+
+
+def test_with_ram_read_only_access_the_user_and_group_attachments_are_read(account) -> None:
+    admin, clients, gateway = account
+    _join_full_access_group(admin)
     found = _read(clients, gateway)
     described = [g.describe() for g in found.grants]
     assert "`commandUserPolicy` v1 through the user for the account" in described[0]
@@ -77,15 +81,7 @@ def test_with_ram_read_only_access_the_user_and_group_attachments_are_read(accou
 
 def test_a_group_granting_an_undeclared_ecs_policy_fails_verify_with_its_name(account) -> None:
     admin, clients, gateway = account
-    admin.create_group(r.CreateGroupRequest(group_name="ecsAdmins"))
-    admin.attach_policy_to_group(
-        r.AttachPolicyToGroupRequest(
-            group_name="ecsAdmins", policy_name="AliyunECSFullAccess", policy_type="System"
-        )
-    )
-    admin.add_user_to_group(
-        r.AddUserToGroupRequest(group_name="ecsAdmins", user_name="commandUser")
-    )
+    _join_full_access_group(admin)
     assumed: list[str] = []
     with pytest.raises(HarnessError, match="also has `AliyunECSFullAccess` through the group"):
         check_effective(
