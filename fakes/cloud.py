@@ -139,12 +139,13 @@ class FakeCloud:
 
         `users` is a list of names (Linux) or a mapping of name -> logon password (Windows).
         `root` (Linux) or `System` (Windows) always exists. The instance belongs to
-        `resource_group_id` (one of the account's resource groups), else the default group.
+        `resource_group_id` (a group the account does not have yet is made under that id),
+        else to the account's default resource group.
         """
         with self._lock:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
-                raise ValueError(f"unknown resource group `{group}`: create it first")
+                self.resource_manager.adopt(group, self.clock.now())
             return self.ecs.add_instance(
                 os,
                 region or self.default_region,

@@ -74,6 +74,14 @@ class ResourceManagerService(Service):
         self.groups[group.group_id] = group
         return group
 
+    def adopt(self, group_id: str, now: datetime) -> ResourceGroup:
+        """A group under an id a test chose (`add_instance(resource_group_id=...)`)."""
+        if not group_id.startswith("rg-"):
+            raise ValueError(f"a resource group id starts with `rg-`, not `{group_id}`")
+        group = ResourceGroup(group_id, group_id, group_id, self.account_id, now)
+        self.groups[group_id] = group
+        return group
+
     def exists(self, group_id: str) -> bool:
         return group_id in self.groups
 

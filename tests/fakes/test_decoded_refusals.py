@@ -247,3 +247,12 @@ def test_a_control_policy_with_a_principal_or_too_long_is_refused(cloud: FakeClo
         )
     )
     assert error.code == "InvalidParameter.PolicyDocument.Length"
+
+
+def test_an_instance_in_a_group_the_test_names_makes_that_group(cloud: FakeCloud) -> None:
+    instance = cloud.add_instance(os="linux", users=["user01"], resource_group_id="rg-ops")
+    manager = ManagerClient(sdk_config(cloud.root_access_key))
+    got = manager.get_resource_group(rm.GetResourceGroupRequest(resource_group_id="rg-ops"))
+    assert got.body.resource_group.id == "rg-ops"
+    held = {i["InstanceId"]: i["ResourceGroupId"] for i in cloud.snapshot()["Instances"]}
+    assert held[instance] == "rg-ops"
