@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+import requests
 from alibabacloud_ecs20140526 import models as e
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_ram20150501 import models as r
@@ -75,3 +76,20 @@ def test_a_group_grant_and_a_control_policy_over_http(
     assert [(m.policy_identifier, m.attached_scope) for m in decoded.matched_policies] == [
         (made.policy_id, root_folder)
     ]
+
+
+def test_the_control_plane_puts_an_instance_in_a_resource_group(
+    server: FakeServer,
+    root: Key,
+    ecs_as: Callable[[Key], EcsClient],
+    http: requests.Session,
+) -> None:
+    answer = http.post(
+        f"{server.url}/_fake/instances",
+        json={"os": "linux", "users": ["user01"], "resource_group_id": "rg-prod"},
+        timeout=10,
+    )
+    instance = answer.json()["InstanceId"]
+    listed = ecs_as(root).describe_instances(e.DescribeInstancesRequest(region_id="cn-hangzhou"))
+    groups = {i.instance_id: i.resource_group_id for i in listed.body.instances.instance}
+    assert groups == {instance: "rg-prod"}
