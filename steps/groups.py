@@ -59,7 +59,7 @@ def scoped_to_another_group(world: World, user: str, policies: str, name: str) -
     world.grants.scoped(world.cloud_name(user), quoted(policies), group)
 
 
-@given(parsers.parse('the control policy "{label}" is attached to the account'))
+@given(parsers.parse('the control policy "{label}" is attached to the resource directory'))
 def a_control_policy(world: World, label: str) -> None:
     world.grants.control_policy(label)
 

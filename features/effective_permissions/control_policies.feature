@@ -8,7 +8,7 @@ Feature: A control policy is the guard rail that holds whatever is attached late
   Background:
     Given a Linux instance with the regular users "user01" and "user02"
     And the RAM user "commandUser" with the policy "AliyunECSFullAccess"
-    And the control policy "denyRootRunAs.control" is attached to the account
+    And the control policy "denyRootRunAs.control" is attached to the resource directory
 
   @assumption_A4
   Scenario Outline: the control policy refuses root and system whatever identity policies say

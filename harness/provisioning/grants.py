@@ -30,7 +30,6 @@ from harness.sdk.clients import (
     ecs_client,
     ram_client,
     resource_manager_client,
-    sts_client,
 )
 from harness.sdk.gateway import Gateway, Refusal
 
@@ -197,8 +196,8 @@ class GrantProvisioner:
     # ---- control policies -------------------------------------------------------------------
 
     def control_policy(self, label: str) -> str:
-        """The control policy `label` (features/policies/<label>.json), attached to this
-        account; the Control Policy feature enabled first. Its id."""
+        """The control policy `label` (features/policies/<label>.json), attached to the
+        directory's Root folder; the Control Policy feature enabled first. Its id."""
         admin = self._administrator("a control policy")
         if not self._fake:
             _skip(
@@ -217,12 +216,14 @@ class GrantProvisioner:
             Resource("control_policy", made),
         )
         policy_id = str(answer.body.control_policy.policy_id)
-        account = sts_client(admin, self._region, self._endpoint)
-        account_id = str(self._call(account.get_caller_identity).body.account_id)
+        # The Root folder (A65: it binds this account): no account id in the evidence.
+        folder = str(
+            self._call(directory.get_resource_directory).body.resource_directory.root_folder_id
+        )
         self._make(
             directory.attach_control_policy,
-            rd.AttachControlPolicyRequest(policy_id=policy_id, target_id=account_id),
-            Resource("control_policy_attachment", policy_id, detail={"TargetId": account_id}),
+            rd.AttachControlPolicyRequest(policy_id=policy_id, target_id=folder),
+            Resource("control_policy_attachment", policy_id, detail={"TargetId": folder}),
         )
         self.identifiers[label] = policy_id
         self.identifiers[ref.ram_name] = policy_id
