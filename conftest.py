@@ -7,4 +7,6 @@ pytest_plugins = [
     "steps.commands",
     "steps.windows",
     "steps.proofs",
+    "steps.groups",
+    "steps.escalation",
 ]

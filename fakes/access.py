@@ -1,23 +1,32 @@
 """Who is calling, and may they: authentication of signed requests and RAM authorization.
 
 Authentication checks the AccessKey and recomputes the signature (V3 and V2). Authorization
-evaluates the caller's attached policies with the policy engine and turns a refusal into the
-service's own denial (`Forbidden.RAM` for ECS, `NoPermission` for RAM) with `AccessDeniedDetail`.
+decides with the policy engine over every policy that bears on the caller (control policies,
+its own and its groups' identity policies at each scope, a session policy) and turns a refusal
+into the service's own denial (`Forbidden.RAM` for ECS, `NoPermission` for RAM) with
+`AccessDeniedDetail`.
 """
 
 from __future__ import annotations
 
-import base64
 import hmac
-import json
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from fakes.clock import iso
 from fakes.errors import ApiError, missing_parameter
-from fakes.policy import AuthRequest, Decision, PolicySource, evaluate
+from fakes.policy import (
+    AuthRequest,
+    CompiledPolicy,
+    Decision,
+    PolicySet,
+    PolicySource,
+    Verdict,
+    decide,
+)
 from fakes.services.base import Authorizer, ConditionContext, Principal
 from fakes.services.ram import RamService
 from fakes.services.sts import StsService
@@ -38,6 +47,9 @@ DENIALS: Mapping[str, tuple[str, str, int]] = {
         "You are not authorized to do this action. You should be authorized by RAM.",
         403,
     ),
+    # A67: Resource Manager and Resource Directory refusals are assumed to look like RAM's.
+    "resourcemanager": ("NoPermission", "You are not authorized to do this action.", 403),
+    "resourcedirectorymaster": ("NoPermission", "You are not authorized to do this action.", 403),
     # A16: OOS and KMS refusals are assumed to look like ECS's; their texts are NOT FOUND.
     "oos": ("Forbidden.RAM", "User not authorized to operate on the specified resource.", 403),
     "kms": ("Forbidden.RAM", "User not authorized to operate on the specified resource.", 403),
@@ -200,11 +212,36 @@ class Authenticator:
         return credential.principal
 
 
+#: Where a refused request's resource sits: its resource group id, or None (A61).
+ResourceGroupOf = Callable[[str], str | None]
+#: The control policies in force for the account's RAM identities, or None when the feature is
+#: off (A65).
+ControlPolicies = Callable[[], Sequence[tuple[PolicySource, CompiledPolicy]] | None]
+
+
+def _no_group(resource: str) -> str | None:
+    return None
+
+
+def _no_control() -> None:
+    return None
+
+
 class PolicyAuthorizer(Authorizer):
-    """Evaluates a RAM user's attached policies; the account owner is never subject to RAM."""
+    """Decides a RAM identity's request as RAM does (`fakes.policy.decide`: control policies,
+    account-level then resource-group-level identity policies, the session policy); the
+    account owner is never subject to RAM. A refusal carries `AccessDeniedDetail` whose
+    `EncodedDiagnosticMessage` decodes (ram:DecodeDiagnosticMessage) to the decision made."""
 
     def __init__(
-        self, account_id: str, ram: RamService, product: str, refusals: deque[Decision]
+        self,
+        account_id: str,
+        ram: RamService,
+        product: str,
+        refusals: deque[Decision],
+        *,
+        resource_group_of: ResourceGroupOf = _no_group,
+        control: ControlPolicies = _no_control,
     ) -> None:
         self._account_id = account_id
         self._ram = ram
@@ -212,47 +249,79 @@ class PolicyAuthorizer(Authorizer):
         # Only refusals are kept: they are what needs explaining, and keeping every Allow would
         # make the hot path pay for long-lived garbage.
         self._refusals = refusals
+        self._resource_group_of = resource_group_of
+        self._control = control
 
     def check(
         self, principal: Principal, action: str, resource: str, context: ConditionContext
     ) -> None:
         if principal.is_account_owner:
             return
+        session = None
+        if principal.session_policy is not None:
+            source = PolicySource(f"session {principal.session}", "Session", "v1", "", "Session")
+            session = (source, principal.session_policy)
+        policies = PolicySet(self._ram.identity_policies(principal), self._control(), session)
         request = AuthRequest(action, resource, context)
-        decision = evaluate(self._ram.policies_for(principal), request)
-        policy_type = "AccountLevelIdentityBasedPolicy"
-        if decision.is_allowed and principal.session_policy is not None:
-            # A session policy narrows the role: both must allow (reference section 3.2).
-            session = PolicySource(f"session {principal.session}", "Session", "v1")
-            decision = evaluate([(session, principal.session_policy)], request)
-            policy_type = "SessionPolicy"
-        if decision.is_allowed:
+        verdict = decide(policies, request, self._resource_group_of(resource))
+        if verdict.is_allowed:
             return
-        self._refusals.append(decision)
+        self._refusals.append(verdict.decision)
         code, message, status = DENIALS.get(self._product, DENIALS["ram"])
         raise ApiError(
             code,
             message,
             status,
-            extra={"AccessDeniedDetail": self._detail(principal, decision, policy_type)},
+            extra={"AccessDeniedDetail": self._detail(principal, verdict)},
         )
 
-    def _detail(self, principal: Principal, decision: Decision, policy_type: str) -> dict[str, str]:
-        diagnostic = {
-            "AuthAction": decision.request.action,
-            "AuthResource": decision.request.resource,
-            "NoPermissionType": decision.kind,
-            "Explanation": decision.explain(),
-        }
-        encoded = base64.b64encode(json.dumps(diagnostic).encode("utf-8")).decode("ascii")
+    def _detail(self, principal: Principal, verdict: Verdict) -> dict[str, str]:
+        decision = verdict.decision
+        display = f"{principal.name}:{principal.session}" if principal.session else principal.name
+        decoded = diagnostic(self._account_id, principal.kind, display, verdict)
         return {
             "AuthAction": decision.request.action,
             "AuthPrincipalType": principal.kind,
-            "AuthPrincipalDisplayName": (
-                f"{principal.name}:{principal.session}" if principal.session else principal.name
-            ),
+            "AuthPrincipalDisplayName": display,
             "AuthPrincipalOwnerId": self._account_id,
             "NoPermissionType": decision.kind,
-            "PolicyType": policy_type,
-            "EncodedDiagnosticMessage": encoded,
+            "PolicyType": verdict.policy_type,
+            "EncodedDiagnosticMessage": self._ram.diagnostics.encode(decoded, decision.explain()),
         }
+
+
+def diagnostic(account_id: str, kind: str, display: str, verdict: Verdict) -> dict[str, Any]:
+    """The `DecodedDiagnosticMessage` of a refusal (ram:DecodeDiagnosticMessage's fields, as
+    the RAM SDK 1.3.0 models them): what was asked, by whom, in which context, and which
+    policies decided it, each with its version and the scope it is attached at (A66)."""
+    decision = verdict.decision
+    request = decision.request
+    matched: dict[PolicySource, str] = {}
+    for ref in decision.deciding:
+        matched.setdefault(ref.policy, ref.effect)
+    return {
+        "ExplicitDeny": decision.kind == "ExplicitDeny",
+        "NoPermissionPolicyType": verdict.policy_type,
+        "AuthAction": request.action,
+        "AuthResource": request.resource,
+        "AuthPrincipal": {
+            "AuthPrincipalType": kind,
+            "AuthPrincipalOwnerId": account_id,
+            "AuthPrincipalDisplayName": display,
+        },
+        "AuthConditions": [
+            {"ConditionKey": key, "ConditionValues": list(values)}
+            for key, values in sorted(request.context.items())
+        ],
+        "MatchedPolicies": [
+            {
+                "Effect": effect,
+                "PolicyIdentifier": source.name,
+                "PolicyType": source.type,
+                **({"PolicyVersion": source.version} if source.type == "Custom" else {}),
+                "AttachedScope": source.scope or account_id,
+                "AttachedEntityType": source.holder,
+            }
+            for source, effect in matched.items()
+        ],
+    }

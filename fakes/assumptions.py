@@ -37,8 +37,9 @@ ASSUMPTIONS: dict[str, Assumption] = {
         ),
         Assumption(
             "A3",
-            "`AliyunECSReadOnlyAccess` allows `ecs:Describe*` and `ecs:List*` on `*`",
-            "the policy's JSON is not published; its description says read-only access to ECS",
+            "`AliyunECSReadOnlyAccess` allows `ecs:Describe*`, `ecs:List*`, `vpc:DescribeVpcs` and "
+            "`vpc:DescribeVSwitches` on `*`",
+            "confirmed: https://www.alibabacloud.com/help/doc-detail/273911.htm lists these four",
         ),
         Assumption(
             "A4",
@@ -223,6 +224,83 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "two public third-party policy files scope an OOS secret parameter's KMS secret as "
             "`acs:kms:*:*:secret/oos/<name>` (reference paths-to-root.md section 5); no Alibaba "
             "document names the secret",
+        ),
+        Assumption(
+            "A60",
+            "a RAM list's `Marker` is the position of the next entry; a `Marker` the listing never "
+            "handed out is HTTP 400 `InvalidParameter.Marker`",
+            "the SDK documents MaxItems, Marker and IsTruncated; the marker's form and the code "
+            "for a bad one are NOT FOUND",
+        ),
+        Assumption(
+            "A61",
+            "resource-group-scoped identity policies are evaluated only when the account-level "
+            "ones decide nothing (an implicit deny), and only for resources in that group; in the "
+            "fake "
+            "only ECS instances belong to a resource group (commands and `*` belong to none)",
+            "RAM's evaluation doc: account level first, and on Allow or explicit Deny 'the "
+            "evaluation ends' (paths-to-root section 4); which resource types carry a group in "
+            "the evaluation is NOT FOUND",
+        ),
+        Assumption(
+            "A62",
+            "`ResourceGroupId` on AttachPolicyTo*/DetachPolicyFrom* naming no resource group is "
+            "HTTP 400 `InvalidParameter.ResourceGroupId`; the account id names account level",
+            "Resource Manager's AttachPolicy documents the account id as account scope; the code "
+            "for an unknown group is NOT FOUND",
+        ),
+        Assumption(
+            "A63",
+            "ListPoliciesForUser/ForGroup/ForRole list attachments at every scope, a scoped one "
+            "carrying `ResourceGroupId` (which the RAM SDK model drops: read scopes with Resource "
+            "Manager's ListPolicyAttachments)",
+            "the RAM responses document no scope field; whether scoped attachments appear is NOT "
+            "FOUND",
+        ),
+        Assumption(
+            "A64",
+            "DecodeDiagnosticMessage answers an `EncodedDiagnosticMessage` it did not issue with "
+            "HTTP 400 `InvalidParameter.EncodedDiagnosticMessage`",
+            "the API reference lists no error codes (NOT FOUND)",
+        ),
+        Assumption(
+            "A65",
+            "the fake's one account is both the resource directory's management account and a "
+            "member under its Root folder: control policies attached to the Root folder or to the "
+            "account id bind its RAM users and roles once EnableControlPolicy is called (at once; "
+            "the answer says `PendingEnable` as the documented sample does); they are evaluated "
+            "together, an explicit Deny refuses and a request none allows is implicitly denied",
+            "a real management account is not bound by control policies; a single-account fake "
+            "must be both to show the guard rail. Control policies grant nothing and "
+            "FullAliyunAccess is attached by default (EnableControlPolicy and AttachControlPolicy "
+            "API references)",
+        ),
+        Assumption(
+            "A66",
+            "a decoded diagnostic's `MatchedPolicies` are the policies whose statements decided "
+            "(none for an implicit deny), `PolicyType` `System`/`Custom` (`ControlPolicy` for a "
+            "control policy), `PolicyVersion` only for custom ones, `AttachedScope` the account "
+            "id, the resource group or the Resource Directory target, `AttachedEntityType` "
+            "`User`/`Group`/`Role`",
+            "the RAM SDK 1.3.0 model names the fields; their values beyond its docstrings are NOT "
+            "FOUND",
+        ),
+        Assumption(
+            "A67",
+            "Resource Manager and Resource Directory refusals are HTTP 403 `NoPermission`, like "
+            "RAM's",
+            "NOT FOUND for these products",
+        ),
+        Assumption(
+            "A68",
+            "Resource Manager and Resource Directory error codes are named like RAM's: "
+            "`EntityNotExists.ResourceGroup`, `EntityAlreadyExists.ResourceGroup`, "
+            "`EntityNotExists.ControlPolicy`, `EntityNotExists.Target`, "
+            "`EntityAlreadyExists.ControlPolicyAttachment`, `MalformedPolicyDocument`, "
+            "`InvalidParameter.PolicyDocument.Length`; a principal is named `<name>@<account "
+            "id>.onaliyun.com` (the account id standing for the account alias)",
+            "their API references list few or no codes (NOT FOUND); AttachPolicy documents the "
+            "principal name format with the account alias",
         ),
     )
 }

@@ -29,13 +29,18 @@ from fakes.services.ecs import EcsService
 from fakes.services.kms import KmsService
 from fakes.services.oos import OosService
 from fakes.services.ram import RamService
+from fakes.services.resourcedirectory import ResourceDirectoryService
+from fakes.services.resourcemanager import ResourceManagerService
 from fakes.services.sts import StsService
 from fakes.wire import envelope, rpc
 from fakes.wire.http import HttpRequest, HttpResponse
+from fakes.wire.rpc import PRODUCTS as _VERSIONS
 
 log = logging.getLogger("fakes")
 
 DEFAULT_REGION = "cn-hangzhou"
+#: Every product the fake serves, each with its own authorizer.
+PRODUCTS = tuple(sorted(set(_VERSIONS.values())))
 _REGION_IN_HOST = re.compile(r"^[a-z]+[.-]([a-z]{2}-[a-z0-9-]+?)\.aliyuncs\.com")
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -78,10 +83,24 @@ class FakeCloud:
         self.kms = KmsService(self.account_id, self._ids)
         self.oos = OosService(self.account_id, self._ids, self.kms)
         self.sts = StsService(self.account_id, self._ids, self.ram)
+        self.resource_manager = ResourceManagerService(
+            self.account_id, self._ids, self.ram, self.clock.now()
+        )
+        self.ram.resource_group_exists = self.resource_manager.exists
+        self.resource_directory = ResourceDirectoryService(
+            self.account_id, self._ids, self.clock.now()
+        )
         self._refusals: deque[Decision] = deque(maxlen=50)
         self._authorizers = {
-            product: access.PolicyAuthorizer(self.account_id, self.ram, product, self._refusals)
-            for product in ("ecs", "ram", "sts", "oos", "kms")
+            product: access.PolicyAuthorizer(
+                self.account_id,
+                self.ram,
+                product,
+                self._refusals,
+                resource_group_of=self._resource_group_of,
+                control=self.resource_directory.in_force,
+            )
+            for product in PRODUCTS
         }
         agent = CloudAssistantAgent(self.ram, self.sts, self.oos, self._authorizers["oos"])
         self.ecs = EcsService(self.account_id, self._ids, agent=agent, roles=self.ram)
@@ -91,6 +110,8 @@ class FakeCloud:
             "sts": self.sts,
             "oos": self.oos,
             "kms": self.kms,
+            "resourcemanager": self.resource_manager,
+            "resourcedirectorymaster": self.resource_directory,
         }
         self._authenticator = access.Authenticator(
             self.account_id, self._root_key, self.ram, self.sts, self.clock.now
@@ -112,13 +133,19 @@ class FakeCloud:
         *,
         hostname: str | None = None,
         name: str | None = None,
+        resource_group_id: str | None = None,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
         `users` is a list of names (Linux) or a mapping of name -> logon password (Windows).
-        `root` (Linux) or `System` (Windows) always exists.
+        `root` (Linux) or `System` (Windows) always exists. The instance belongs to
+        `resource_group_id` (a group the account does not have yet is made under that id),
+        else to the account's default resource group.
         """
         with self._lock:
+            group = resource_group_id or self.resource_manager.default_group_id
+            if not self.resource_manager.exists(group):
+                self.resource_manager.adopt(group, self.clock.now())
             return self.ecs.add_instance(
                 os,
                 region or self.default_region,
@@ -126,7 +153,27 @@ class FakeCloud:
                 now=self.clock.now(),
                 hostname=hostname,
                 name=name,
+                resource_group_id=group,
             )
+
+    def add_resource_group(self, name: str, display_name: str | None = None) -> str:
+        """Create a resource group (as Resource Manager's CreateResourceGroup would); its id."""
+        with self._lock:
+            group = self.resource_manager.add(name, display_name or name, self.clock.now())
+            return group.group_id
+
+    @property
+    def default_resource_group_id(self) -> str:
+        """The account's default resource group, where instances go unless told otherwise."""
+        return self.resource_manager.default_group_id
+
+    def _resource_group_of(self, resource: str) -> str | None:
+        """The resource group of an ECS instance ARN (`...:instance/<id>`); None otherwise."""
+        head, _, relative = resource.rpartition(":")
+        if not head.startswith("acs:ecs:") or not relative.startswith("instance/"):
+            return None
+        instance = self.ecs.instances.get(relative.removeprefix("instance/"))
+        return instance.resource_group_id if instance is not None else None
 
     def on_command(self, name: str, handler: CommandHandler) -> None:
         """Teach every guest a command: `handler(Execution) -> ExecResult`."""

@@ -17,7 +17,7 @@ from fakes.wire.http import HttpResponse
 
 PREFIX = "/_fake/"
 _JSON = {"Content-Type": "application/json;charset=utf-8"}
-_INSTANCE_FIELDS = ("os", "region", "users")
+_INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id")
 _FAULT_FIELDS = {
     "action": str,
     "code": str,
@@ -65,6 +65,9 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     if unknown:
         raise ControlError(400, f"unknown field `{unknown[0]}`: expected `os`, `region`, `users`")
     os_name, region, users = spec.get("os", "linux"), spec.get("region"), spec.get("users", [])
+    group = spec.get("resource_group_id")
+    if not (group is None or isinstance(group, str)):
+        raise ControlError(400, "`resource_group_id` must be a string")
     if not isinstance(os_name, str) or not (region is None or isinstance(region, str)):
         raise ControlError(400, "`os` and `region` must be strings")
     names_ok = isinstance(users, list) and all(isinstance(u, str) for u in users)
@@ -74,7 +77,9 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
             400, "`users` must be a list of names, or an object of name to logon password"
         )
     try:
-        instance_id = cloud.add_instance(os=os_name, region=region, users=users)
+        instance_id = cloud.add_instance(
+            os=os_name, region=region, users=users, resource_group_id=group
+        )
     except ValueError as e:
         raise ControlError(400, str(e)) from None
     return {"InstanceId": instance_id}

@@ -13,7 +13,9 @@ from harness.backends.base import Account, Backend
 from harness.cloud_assistant import CommandRunner, InstanceResult
 from harness.config.settings import Settings
 from harness.errors import HarnessError
+from harness.escalation import SelfEscalation
 from harness.provisioning.cleanup import Remover
+from harness.provisioning.grants import GrantProvisioner
 from harness.provisioning.ledger import CleanupLedger
 from harness.provisioning.provision import Provisioner, RamProvisioner
 from harness.provisioning.verify import SetupVerifier
@@ -175,6 +177,41 @@ class World:
             passwords=self.scene.passwords,
             account_parameter=settings.windows_password_parameter if live else None,
         )
+
+    @cached_property
+    def grants(self) -> GrantProvisioner:
+        """What makes groups, scoped attachments and control policies (nothing, in verify mode)."""
+        account, settings = self.account, self.settings
+        on_a_fake = account.backend in ("fake", "replay") or bool(
+            settings.recorded_against or settings.endpoint
+        )
+        return GrantProvisioner(
+            account.administrator,
+            self.gateway,
+            self.ledger,
+            settings.library,
+            names=account.names,
+            region=settings.region,
+            endpoint=account.endpoint,
+            fake=on_a_fake,
+        )
+
+    def escalation(self, name: str) -> SelfEscalation:
+        """`name`'s own RAM calls, widening its rights (the self-escalation scenarios)."""
+        account, settings = self.account, self.settings
+        return SelfEscalation(
+            self.principal(name),
+            self.gateway,
+            self.ledger,
+            settings.library,
+            names=account.names,
+            region=settings.region,
+            endpoint=account.endpoint,
+        )
+
+    def cloud_name(self, name: str) -> str:
+        """What the spec calls `name` is called in the cloud (prefixed in a real account)."""
+        return self.account.names.created(name)
 
     # ---- the scene ------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from fakes.policy.document import CompiledPolicy, CompiledStatement, compile_pol
 from fakes.policy.errors import PolicyError
 from fakes.policy.evaluate import evaluate
 from fakes.policy.glob import Glob
+from fakes.policy.layers import PolicySet, Verdict, decide
 from fakes.policy.operators import OPERATORS
 from fakes.policy.trust import TrustPolicy, compile_trust_policy
 
@@ -31,11 +32,14 @@ __all__ = [
     "Decision",
     "Glob",
     "PolicyError",
+    "PolicySet",
     "PolicySource",
     "ResourceMiss",
     "StatementRef",
     "TrustPolicy",
+    "Verdict",
     "compile_policy",
     "compile_trust_policy",
+    "decide",
     "evaluate",
 ]

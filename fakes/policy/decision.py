@@ -17,9 +17,14 @@ from fakes.policy.errors import quote, quoted_list
 class PolicySource:
     """Which attached policy a statement belongs to."""
 
-    name: str  # "commandUserPolicy"
-    type: str  # "System" | "Custom"
+    name: str  # "commandUserPolicy"; a control policy's id ("cp-...")
+    type: str  # "System" | "Custom" | "Session"; a control policy's is "ControlPolicy"
     version: str = "v1"
+    #: Where it is attached: "" at account level, else the resource group ("rg-...") or, for a
+    #: control policy, the Resource Directory target (folder or account) it is attached to.
+    scope: str = ""
+    #: What holds the attachment: "User", "Group", "Role", "Session" or "ResourceDirectory".
+    holder: str = ""
 
 
 @dataclass(frozen=True, slots=True)

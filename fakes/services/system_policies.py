@@ -25,7 +25,19 @@ SYSTEM_POLICIES: Mapping[str, SystemPolicy] = {
         SystemPolicy(
             "AliyunECSReadOnlyAccess",
             "Provides read-only access to Elastic Compute Service(ECS) via Management Console.",
-            _doc({"Action": ["ecs:Describe*", "ecs:List*"], "Resource": "*", "Effect": "Allow"}),
+            _doc(
+                {
+                    "Action": [
+                        "ecs:Describe*",
+                        "ecs:List*",
+                        "vpc:DescribeVpcs",
+                        "vpc:DescribeVSwitches",
+                    ],
+                    "Resource": "*",
+                    "Effect": "Allow",
+                }
+            ),
+            # A3, confirmed: https://www.alibabacloud.com/help/doc-detail/273911.htm
             assumption="A3",
         ),
         SystemPolicy(

@@ -19,6 +19,8 @@ PRODUCTS: Mapping[str, str] = {
     "2015-04-01": "sts",
     "2019-06-01": "oos",
     "2016-01-20": "kms",
+    "2020-03-31": "resourcemanager",
+    "2022-04-19": "resourcedirectorymaster",
 }
 
 #: Parameters of the V2 signature protocol itself, never handed to a service.

@@ -35,7 +35,7 @@ ADMINISTRATOR_POLICY = {
     "Statement": [
         {
             "Effect": "Allow",
-            "Action": ["ram:*", "ecs:*", "oos:*", "kms:*"],
+            "Action": ["ram:*", "ecs:*", "oos:*", "kms:*", "resourcemanager:*"],
             "Resource": "*",
         }
     ],

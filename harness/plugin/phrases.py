@@ -140,8 +140,8 @@ def _render_format(pattern: str) -> str:
 
 def render_regex(pattern: str) -> str:
     """A step regex as a person reads it: a named group is `{name}` (or its text, when it can
-    only be one word), `users?` is `user(s)`, `polic(?:y|ies)` is `policy/policies`, and
-    `(?:a|b)` is `[a | b]`."""
+    only be one word, or `[a | b]` when it is one of a few), `users?` is `user(s)`,
+    `polic(?:y|ies)` is `policy/policies`, and `(?:a|b)` is `[a | b]`."""
     out = ""
     i = 0
     while i < len(pattern):
@@ -153,7 +153,12 @@ def render_regex(pattern: str) -> str:
             end = _closing(pattern, i)
             inner = pattern[name_end + 1 : end]
             name = pattern[i + 4 : name_end]
-            out += inner if re.fullmatch(r"[\w ]+", inner) else "{" + name + "}"
+            if re.fullmatch(r"[\w ]+", inner):
+                out += inner
+            elif re.fullmatch(r"[\w ]+(\|[\w ]+)+", inner):  # one of a few words: name them
+                out += "[" + " | ".join(inner.split("|")) + "]"
+            else:
+                out += "{" + name + "}"
             i = end + 1
         elif pattern.startswith("(?:", i):
             end = _closing(pattern, i)

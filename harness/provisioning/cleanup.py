@@ -15,6 +15,7 @@ from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
 from harness.errors import HarnessError
+from harness.provisioning.grants import GRANT_KINDS, remove_grant
 from harness.provisioning.ledger import Resource
 from harness.sdk.clients import Clients
 from harness.sdk.gateway import Gateway, Refusal
@@ -83,6 +84,8 @@ class Remover:
             for command_id in self._command_ids(c, r):
                 request_c = ecs.DeleteCommandRequest(region_id=region, command_id=command_id)
                 self._delete(c, c.ecs(region).delete_command, request_c)
+        elif r.kind in GRANT_KINDS:  # harness/provisioning/grants.py
+            remove_grant(self._gateway, c, r)
         else:
             raise HarnessError(f"cannot remove a `{r.kind}`: the ledger is from another version")
 

@@ -14,12 +14,13 @@ from typing import Any, NoReturn, TypeVar
 import pytest
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_oos20190601 import models as oos
-from alibabacloud_ram20150501 import models as ram
 
 from harness.cloud_assistant import CommandRunner
 from harness.config.policies import PolicyLibrary
 from harness.config.settings import Settings
 from harness.errors import HarnessError
+from harness.provisioning.effective import read as read_effective
+from harness.provisioning.effective_check import check_effective
 from harness.provisioning.instances import check_instance
 from harness.sdk.clients import Clients, Endpoint, Principal, sts_client
 from harness.sdk.gateway import Gateway, Refusal
@@ -119,30 +120,22 @@ class SetupVerifier:
         return arn.rsplit("/", 1)[-1]
 
     def _check_policies(self, user: str, labels: Sequence[str]) -> None:
-        request = ram.ListPoliciesForUserRequest(user_name=user)
         try:
-            answer = self._call(self._clients.ram.list_policies_for_user, request)
+            effective = read_effective(self._clients, user, self._call)
         except Refusal as refusal:
             self._assume(
                 f"commandUser has the policies {_listed(labels)}, as --command-user-policies "
                 f"declares: it may not read its own policies ({refusal.code})"
             )
             return
-        attached = {str(p.policy_name) for p in answer.body.policies.policy or []}
-        missing = [
-            label
-            for label in labels
-            if self._settings.library.resolve(label).ram_name not in attached
-        ]
-        if missing:
-            raise HarnessError(
-                f"commandUser (`{user}`) lacks {_listed(missing)}, which "
-                f"--command-user-policies declares: it has {_listed(sorted(attached))}"
-            )
-        folders = " or ".join(str(f) for f in self._settings.library.folders())
-        self._assume(
-            f"the documents of {_listed(labels)} in the account are those in {folders} (names "
-            "checked, documents not compared)"
+        library = self._settings.library
+        check_effective(
+            effective,
+            user,
+            labels,
+            library,
+            self._assume,
+            lambda names: ecs_relevant(names, library),
         )
 
     def password_parameter(self, name: str, user: str, region: str, *, wrong: bool) -> None:

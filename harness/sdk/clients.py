@@ -11,6 +11,8 @@ from typing import Any
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_oos20190601.client import Client as OosClient
 from alibabacloud_ram20150501.client import Client as RamClient
+from alibabacloud_resourcedirectorymaster20220419.client import Client as DirectoryClient
+from alibabacloud_resourcemanager20200331.client import Client as ResourceManagerClient
 from alibabacloud_sts20150401.client import Client as StsClient
 from alibabacloud_tea_openapi.models import Config
 
@@ -77,18 +79,34 @@ def oos_client(principal: Principal, region: str, endpoint: Endpoint | None = No
     return OosClient(_config(principal, region, endpoint))
 
 
+def resource_manager_client(
+    principal: Principal, region: str, endpoint: Endpoint | None = None
+) -> ResourceManagerClient:
+    return ResourceManagerClient(_config(principal, region, endpoint))
+
+
+def directory_client(
+    principal: Principal, region: str, endpoint: Endpoint | None = None
+) -> DirectoryClient:
+    """Resource Directory (control policies), as the management account calls it."""
+    return DirectoryClient(_config(principal, region, endpoint))
+
+
 def sts_client(principal: Principal, region: str, endpoint: Endpoint | None = None) -> StsClient:
     return StsClient(_config(principal, region, endpoint))
 
 
 @dataclass(frozen=True)
 class Clients:
-    """One principal's SDK clients: RAM, and ECS and OOS by region."""
+    """One principal's SDK clients: RAM, ECS and OOS by region, Resource Manager and Resource
+    Directory."""
 
     caller: str
     ram: RamClient
     ecs: Callable[[str], EcsClient]
     oos: Callable[[str], OosClient]
+    resource_manager: ResourceManagerClient | None = None
+    directory: DirectoryClient | None = None
 
     @classmethod
     def of(cls, principal: Principal, region: str, endpoint: Endpoint | None) -> Clients:
@@ -98,4 +116,6 @@ class Clients:
             ram_client(principal, region, endpoint),
             ecs=cache(lambda where: ecs_client(principal, where, endpoint)),
             oos=cache(lambda where: oos_client(principal, where, endpoint)),
+            resource_manager=resource_manager_client(principal, region, endpoint),
+            directory=directory_client(principal, region, endpoint),
         )

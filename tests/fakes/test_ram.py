@@ -141,10 +141,16 @@ def test_user_name_longer_than_64_chars_is_refused(ram: RamClient) -> None:
     assert (error.code, error.status_code) == ("InvalidParameter.UserName.Length", 400)
 
 
-def test_user_name_of_64_chars_with_dot_dash_at_is_accepted(ram: RamClient) -> None:
-    name = "a.b-c_d@" + "x" * 56
+def test_user_name_of_64_chars_with_dot_dash_underscore_is_accepted(ram: RamClient) -> None:
+    name = "a.b-c_d" + "x" * 57
 
     assert _create_user(ram, name).user_name == name
+
+
+def test_user_name_with_an_at_sign_is_refused_as_invalid_chars(ram: RamClient) -> None:
+    error = _refused(lambda: _create_user(ram, "alice@example"))
+
+    assert (error.code, error.status_code) == ("InvalidParameter.UserName.InvalidChars", 400)
 
 
 def test_missing_user_name_is_refused_with_missing_parameter(ram: RamClient) -> None:

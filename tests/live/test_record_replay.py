@@ -84,7 +84,7 @@ def test_record_then_replay_offline_and_no_secret_is_written(server, account, be
         f"--log-file={out / 'replay.log'}",
         "--log-file-level=DEBUG",
         env=isolated_env(tmp_path, RUNAS_CASSETTES=str(cassettes)),
-        timeout=300,
+        timeout=300,  # the whole spec on a loaded CI machine; a guard against hangs
     )
     (out / "replay.out").write_text(replayed.stdout + replayed.stderr)
     assert replayed.returncode == 0, output(replayed)

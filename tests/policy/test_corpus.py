@@ -3,6 +3,12 @@
 A case is `{"name", "policies": [{"name", "type", "document"}], "request": {"action",
 "resource", "context"}, "expect": {"kind", "deciding": [[policy, index], ...]}}`, optionally with
 `expect.failed`: `[[policy, index, key], ...]`, the conditions that must be reported as failed.
+
+A layered case (groups, resource-group scopes, control policies) also has `control` (control
+policies, evaluated first), `resource_group` (the group the request's resource is in), policies
+with `scope` (a resource group; absent: account level) and `holder` (`User`, `Group`), and
+`expect.policy_type`, the layer that decided (`AccessDeniedDetail.PolicyType`); it is decided by
+`fakes.policy.decide`, RAM's evaluation order.
 """
 
 from __future__ import annotations
@@ -13,10 +19,11 @@ from typing import Any
 
 import pytest
 
-from fakes.policy import AuthRequest, PolicySource, compile_policy, evaluate
+from fakes.policy import AuthRequest, PolicySet, PolicySource, compile_policy, decide, evaluate
 
 CORPUS = Path(__file__).resolve().parent.parent / "policy_corpus"
 _CASE_KEYS = {"name", "policies", "request", "expect"}
+_LAYERED_KEYS = {"control", "resource_group"}
 
 
 def _cases() -> list[Any]:
@@ -36,20 +43,34 @@ def test_the_corpus_is_big_enough_and_well_formed() -> None:
     assert len(names) == len(set(names)), "case names must be unique"
     for param in CASES:
         case = param.values[0]
-        assert set(case) == _CASE_KEYS, case["name"]
-        assert set(case["expect"]) <= {"kind", "deciding", "failed"}, case["name"]
+        assert _CASE_KEYS <= set(case) <= _CASE_KEYS | _LAYERED_KEYS, case["name"]
+        assert set(case["expect"]) <= {"kind", "deciding", "failed", "policy_type"}, case["name"]
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_corpus_case(case: dict[str, Any]) -> None:
     policies = [
-        (PolicySource(p["name"], p["type"]), compile_policy(p["document"]))
+        (
+            PolicySource(p["name"], p["type"], "v1", p.get("scope", ""), p.get("holder", "")),
+            compile_policy(p["document"]),
+        )
         for p in case["policies"]
     ]
     raw = case["request"]
     context = {key: tuple(values) for key, values in raw["context"].items()}
-    decision = evaluate(policies, AuthRequest(raw["action"], raw["resource"], context))
+    request = AuthRequest(raw["action"], raw["resource"], context)
     expect = case["expect"]
+    if "policy_type" in expect:
+        control = [
+            (PolicySource(p["name"], "ControlPolicy", "", "r-root"), compile_policy(p["document"]))
+            for p in case.get("control", [])
+        ]
+        policy_set = PolicySet(policies, control if "control" in case else None)
+        verdict = decide(policy_set, request, case.get("resource_group"))
+        assert verdict.policy_type == expect["policy_type"], verdict.decision.explain()
+        decision = verdict.decision
+    else:
+        decision = evaluate(policies, request)
     assert decision.kind == expect["kind"], decision.explain()
     deciding = [[ref.policy.name, ref.index] for ref in decision.deciding]
     assert deciding == expect["deciding"], decision.explain()

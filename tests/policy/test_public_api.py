@@ -18,12 +18,15 @@ def test_the_public_names_are_pinned() -> None:
             "Glob",
             "OPERATORS",
             "PolicyError",
+            "PolicySet",
             "PolicySource",
             "ResourceMiss",
             "StatementRef",
             "TrustPolicy",
+            "Verdict",
             "compile_policy",
             "compile_trust_policy",
+            "decide",
             "evaluate",
         ]
     )
@@ -35,7 +38,7 @@ def test_the_contract_dataclasses_have_the_agreed_fields() -> None:
     def fields(cls: type) -> list[str]:
         return [f.name for f in dataclasses.fields(cls)]
 
-    assert fields(fakes.policy.PolicySource) == ["name", "type", "version"]
+    assert fields(fakes.policy.PolicySource) == ["name", "type", "version", "scope", "holder"]
     assert fields(fakes.policy.AuthRequest) == ["action", "resource", "context"]
     assert fields(fakes.policy.StatementRef) == ["policy", "index", "effect"]
     assert fields(fakes.policy.ConditionFailure) == [

@@ -1,9 +1,5 @@
 """`--account`: commandUser's effective policies read from an account with RAM read calls only,
-here the in-process fake, through the official RAM SDK.
-
-The fake serves user attachments but not RAM groups yet (a later issue adds them), so the group
-path (ListGroupsForUser, ListPoliciesForGroup) is untested here; against the fake the CLI says so
-in one line."""
+here the in-process fake, through the official RAM SDK: its own attachments and its groups'."""
 
 from __future__ import annotations
 
@@ -75,15 +71,45 @@ def test_reading_calls_only_ram_read_actions(ram, command_user) -> None:
     assert actions <= {"ListPoliciesForUser", "GetPolicy", "GetPolicyVersion"}
 
 
-def test_until_the_fake_serves_groups_the_cli_says_so_in_one_line(
-    fake_cloud: FakeCloud, command_user, monkeypatch, capsys
-) -> None:
+def test_a_groups_policies_are_read_and_proved(ram, monkeypatch, capsys, fake_cloud) -> None:
+    """Only a group gives commandUser full access: `--account` finds it and proves it exposed."""
+    ram.create_user(ram_models.CreateUserRequest(user_name="commandUser"))
+    ram.create_policy(
+        ram_models.CreatePolicyRequest(
+            policy_name="commandUserPolicy", policy_document=FORMS["deny-list"].read_text()
+        )
+    )
+    ram.attach_policy_to_user(
+        ram_models.AttachPolicyToUserRequest(
+            policy_type="Custom", policy_name="commandUserPolicy", user_name="commandUser"
+        )
+    )
+    ram.create_group(ram_models.CreateGroupRequest(group_name="ops"))
+    ram.add_user_to_group(
+        ram_models.AddUserToGroupRequest(group_name="ops", user_name="commandUser")
+    )
+    ram.attach_policy_to_group(
+        ram_models.AttachPolicyToGroupRequest(
+            policy_type="System", policy_name="AliyunECSFullAccess", group_name="ops"
+        )
+    )
+    evidence = Evidence()
+    loaded = AccountReader(ram, Gateway(evidence), "the administrator").effective("commandUser")
+    assert [(p.source.name, p.source.type) for p in loaded] == [
+        ("commandUserPolicy", "Custom"),
+        ("AliyunECSFullAccess", "System"),
+    ]
+    assert {r.action for r in evidence.records} <= {
+        "ListPoliciesForUser",
+        "ListGroupsForUser",
+        "ListPoliciesForGroup",
+        "GetPolicy",
+        "GetPolicyVersion",
+    }
     key_id, secret = fake_cloud.root_access_key  # the administrator's, through harness/credentials
     monkeypatch.setenv("RUNAS_ADMIN_ACCESS_KEY_ID", key_id)
     monkeypatch.setenv("RUNAS_ADMIN_ACCESS_KEY_SECRET", secret)
     for name in ("RUNAS_ADMIN_SECURITY_TOKEN", "RUNAS_ENDPOINT"):
         monkeypatch.delenv(name, raising=False)
-    assert main(["--account"]) == 2
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1
-    assert "ListGroupsForUser" in err
+    assert main(["--account"]) == 1  # exposed, through the group
+    assert "AliyunECSFullAccess" in capsys.readouterr().out

@@ -28,6 +28,7 @@ class InstanceActions(EcsBase):
         now: datetime,
         hostname: str | None = None,
         name: str | None = None,
+        resource_group_id: str = "",
     ) -> str:
         """A running instance with Cloud Assistant and the given OS users; its id.
 
@@ -44,6 +45,7 @@ class InstanceActions(EcsBase):
             name=name or f"{os}-{instance_id[-6:]}",
             created=now,
             guest=Guest(os, hostname or ("iZ" + instance_id[2:14] + "Z"), passwords),
+            resource_group_id=resource_group_id,
         )
         self.instances[instance_id] = instance
         return instance_id
@@ -76,6 +78,7 @@ class InstanceActions(EcsBase):
                         "Status": "Running",
                         "RegionId": i.region,
                         "ZoneId": f"{i.region}-h",
+                        "ResourceGroupId": i.resource_group_id,
                         "CreationTime": i.created.strftime("%Y-%m-%dT%H:%MZ"),
                     }
                     for i in page

@@ -45,6 +45,7 @@ class Instance:
     created: datetime
     guest: Guest
     ram_role: str | None = None  # the instance RAM role's name, once attached
+    resource_group_id: str = ""  # the resource group it belongs to (the account's default)
 
     @property
     def os(self) -> str:
@@ -58,6 +59,7 @@ class Instance:
             "OSType": self.os,
             "HostName": self.guest.hostname,
             "RamRoleName": self.ram_role,
+            "ResourceGroupId": self.resource_group_id,
             "Ran": [{"Username": who, "Script": what} for who, what in self.guest.history],
         }
 

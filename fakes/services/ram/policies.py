@@ -79,11 +79,19 @@ class PolicyActions(RamBase):
             for p in table.values()
             if policy_type in (None, p.type)
         ]
-        return {"Policies": {"Policy": [p.view() for p in chosen]}, "IsTruncated": False}
+        page, more = self._page(call, chosen)
+        return {"Policies": {"Policy": [p.view() for p in page]}, **more}
 
     @action("DeletePolicy")
     def delete_policy(self, call: Call) -> Response:
         policy = self._named_policy(call, policy_type="Custom")
+        held_by_groups = any(
+            a.type == "Custom" and a.name == policy.name
+            for group in self.groups.values()
+            for a in group.policies
+        )
+        if held_by_groups:
+            raise errors.delete_conflict("Policy.Group")
         if policy.attachments:
             raise ApiError(
                 "DeleteConflict.Policy.User",

@@ -59,8 +59,8 @@ class RoleActions(RamBase):
     @action("ListRoles")
     def list_roles(self, call: Call) -> Response:
         call.authorize(self._arn("role", "*"))
-        roles = [r.view() for r in sorted(self.roles.values(), key=lambda r: r.name)]
-        return {"Roles": {"Role": roles}, "IsTruncated": False}
+        roles, more = self._page(call, sorted(self.roles.values(), key=lambda r: r.name))
+        return {"Roles": {"Role": [r.view() for r in roles]}, **more}
 
     @action("DeleteRole")
     def delete_role(self, call: Call) -> Response:
@@ -97,4 +97,4 @@ class RoleActions(RamBase):
     @action("ListPoliciesForRole")
     def list_policies_for_role(self, call: Call) -> Response:
         role = self._role(call)
-        return {"Policies": {"Policy": [self._attached_view(t, n, w) for t, n, w in role.policies]}}
+        return {"Policies": {"Policy": [self._attached_view(a) for a in role.policies]}}

@@ -1,5 +1,6 @@
-"""RAM state: users, AccessKeys, policies with their versions, roles, and the attachments of
-policies to users and roles. Limits: reference section 3.4."""
+"""RAM state: users, groups, AccessKeys, policies with their versions, roles, and the
+attachments of policies to users, groups and roles (at account level, or at the scope of a
+resource group). Limits: reference section 3.4 and RAM's error messages [D-RAM-ERR]."""
 
 from __future__ import annotations
 
@@ -11,7 +12,10 @@ from fakes.clock import iso
 from fakes.policy import CompiledPolicy, PolicySource, TrustPolicy
 from fakes.services.ram import errors
 
-USER_NAME = re.compile(r"^[A-Za-z0-9._@-]+$")
+#: Letters, digits, `.`, `-`, `_` (the RAM SDK's CreateUser docstring; no `@`).
+USER_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
+#: The same rule for groups (the RAM SDK's CreateGroup docstring).
+GROUP_NAME = re.compile(r"^[A-Za-z0-9._-]+$")
 ROLE_NAME = re.compile(r"^[A-Za-z0-9.-]+$")
 POLICY_NAME = re.compile(r"^[A-Za-z0-9-]+$")
 MAX_POLICY_DOCUMENT = 6144
@@ -19,6 +23,12 @@ MAX_KEYS_PER_USER = 2
 MAX_CUSTOM_PER_USER = 10
 MAX_SYSTEM_PER_USER = 20
 MAX_POLICY_VERSIONS = 5
+#: [D-RAM-ERR]: "The maximum number of groups a RAM user can join is 5"; groups per account 50;
+#: a group holds up to 20 system and 5 custom policies.
+MAX_GROUPS_PER_USER = 5
+MAX_GROUPS = 50
+MAX_CUSTOM_PER_GROUP = 5
+MAX_SYSTEM_PER_GROUP = 20
 
 
 @dataclass
@@ -115,7 +125,7 @@ class User:
     created: datetime
     updated: datetime
     keys: list[str] = field(default_factory=list)
-    policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
+    policies: list[Attachment] = field(default_factory=list)
 
     def view(self) -> dict[str, object]:
         return {
@@ -145,7 +155,7 @@ class Role:
     description: str
     max_session: int
     created: datetime
-    policies: list[tuple[str, str, datetime]] = field(default_factory=list)  # (type, name, when)
+    policies: list[Attachment] = field(default_factory=list)
 
     def view(self) -> dict[str, object]:
         return {
@@ -167,27 +177,80 @@ class Role:
         }
 
 
-Attachments = list[tuple[str, str, datetime]]  # (policy type, policy name, when attached)
+@dataclass
+class Group:
+    group_id: str
+    name: str
+    comments: str
+    created: datetime
+    updated: datetime
+    members: dict[str, datetime] = field(default_factory=dict)  # user name -> when joined
+    policies: list[Attachment] = field(default_factory=list)
+
+    def view(self) -> dict[str, object]:
+        return {
+            "GroupId": self.group_id,
+            "GroupName": self.name,
+            "Comments": self.comments,
+            "CreateDate": iso(self.created),
+            "UpdateDate": iso(self.updated),
+        }
+
+    def snapshot(self) -> dict[str, object]:
+        return {
+            "GroupName": self.name,
+            "GroupId": self.group_id,
+            "Members": sorted(self.members),
+            "Policies": attachments_snapshot(self.policies),
+        }
 
 
-def attach(attached: Attachments, policy: Policy, now: datetime, holder: str) -> None:
-    """Attach `policy` to a user's or role's list (`holder` is "User" or "Role")."""
-    if any(t == policy.type and n == policy.name for t, n, _ in attached):
+@dataclass(frozen=True)
+class Attachment:
+    """A policy attached to a user, group or role; `scope` is "" at account level, else the
+    resource group the attachment was made for (`ResourceGroupId`)."""
+
+    type: str  # "System" | "Custom"
+    name: str
+    when: datetime
+    scope: str = ""
+
+
+Attachments = list[Attachment]
+#: Per holder kind: (system limit, custom limit).
+_LIMITS = {
+    "User": (MAX_SYSTEM_PER_USER, MAX_CUSTOM_PER_USER),
+    "Role": (MAX_SYSTEM_PER_USER, MAX_CUSTOM_PER_USER),
+    "Group": (MAX_SYSTEM_PER_GROUP, MAX_CUSTOM_PER_GROUP),
+}
+
+
+def attach(
+    attached: Attachments, policy: Policy, now: datetime, holder: str, scope: str = ""
+) -> None:
+    """Attach `policy` to a user's, group's or role's list (`holder`: "User", "Group", "Role")
+    at `scope`; the same policy may be attached once per scope."""
+    if any(a.type == policy.type and a.name == policy.name and a.scope == scope for a in attached):
         raise errors.already_attached(holder)
-    limit = MAX_SYSTEM_PER_USER if policy.type == "System" else MAX_CUSTOM_PER_USER
-    if sum(1 for t, _, _ in attached if t == policy.type) >= limit:
-        raise errors.too_many_attached(holder, MAX_SYSTEM_PER_USER, MAX_CUSTOM_PER_USER)
-    attached.append((policy.type, policy.name, now))
+    system_limit, custom_limit = _LIMITS[holder]
+    limit = system_limit if policy.type == "System" else custom_limit
+    if sum(1 for a in attached if a.type == policy.type) >= limit:
+        raise errors.too_many_attached(holder, system_limit, custom_limit)
+    attached.append(Attachment(policy.type, policy.name, now, scope))
     policy.attachments += 1
 
 
 def attachments_snapshot(attached: Attachments) -> list[dict[str, str]]:
-    return [{"PolicyType": t, "PolicyName": n} for t, n, _ in attached]
+    return [
+        {"PolicyType": a.type, "PolicyName": a.name}
+        | ({"ResourceGroupId": a.scope} if a.scope else {})
+        for a in attached
+    ]
 
 
-def detach(attached: Attachments, policy: Policy, holder: str) -> None:
+def detach(attached: Attachments, policy: Policy, holder: str, scope: str = "") -> None:
     for entry in attached:
-        if entry[0] == policy.type and entry[1] == policy.name:
+        if entry.type == policy.type and entry.name == policy.name and entry.scope == scope:
             attached.remove(entry)
             policy.attachments -= 1
             return

@@ -41,8 +41,8 @@ class UserActions(RamBase):
     @action("ListUsers")
     def list_users(self, call: Call) -> Response:
         call.authorize(self._arn("user", "*"))
-        users = [u.view() for u in sorted(self.users.values(), key=lambda u: u.name)]
-        return {"Users": {"User": users}, "IsTruncated": False}
+        users, more = self._page(call, sorted(self.users.values(), key=lambda u: u.name))
+        return {"Users": {"User": [u.view() for u in users]}, **more}
 
     @action("DeleteUser")
     def delete_user(self, call: Call) -> Response:
@@ -61,6 +61,8 @@ class UserActions(RamBase):
                 "The user CAN NOT has any attached policy while deleting the user.",
                 409,
             )
+        if any(name in group.members for group in self.groups.values()):
+            raise errors.delete_conflict("User.Group")
         del self.users[name]
         return {}
 
@@ -158,13 +160,13 @@ class UserActions(RamBase):
     @action("AttachPolicyToUser")
     def attach_policy_to_user(self, call: Call) -> Response:
         user, policy = self._attachment(call)
-        attach(user.policies, policy, call.now, "User")
+        attach(user.policies, policy, call.now, "User", self._scope(call))
         return {}
 
     @action("DetachPolicyFromUser")
     def detach_policy_from_user(self, call: Call) -> Response:
         user, policy = self._attachment(call)
-        detach(user.policies, policy, "User")
+        detach(user.policies, policy, "User", self._scope(call))
         return {}
 
     @action("ListPoliciesForUser")
@@ -172,4 +174,4 @@ class UserActions(RamBase):
         name = self._user_name(call)
         call.authorize(self._arn("user", name))
         user = self._user(name)
-        return {"Policies": {"Policy": [self._attached_view(t, n, w) for t, n, w in user.policies]}}
+        return {"Policies": {"Policy": [self._attached_view(a) for a in user.policies]}}

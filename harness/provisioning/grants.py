@@ -1,0 +1,294 @@
+"""Where else a grant comes from, made as an administrator makes it: RAM groups with their
+policies and members, policies attached for a resource group (`ResourceGroupId`), resource
+groups, and Resource Directory control policies. Each create is written ahead to the cleanup
+ledger (`intend`, then `confirm` or `abandon`) like everything provision.py makes; the kinds
+added here are removed by harness/provisioning/cleanup.py's Remover.
+
+Verify mode makes none of these: a scenario that needs one is skipped with the reason. Control
+policies bind a whole resource directory, so they are made only on the fake backends (in-process,
+or the stand-in server that records cassettes), never in a real account."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, NoReturn, TypeVar
+
+import pytest
+from alibabacloud_ecs20140526 import models as ecs
+from alibabacloud_ram20150501 import models as ram
+from alibabacloud_resourcedirectorymaster20220419 import models as rd
+from alibabacloud_resourcemanager20200331 import models as rm
+
+from harness.config.names import Names
+from harness.config.policies import PolicyLibrary, PolicyRef
+from harness.errors import HarnessError
+from harness.provisioning.ledger import CleanupLedger, Resource
+from harness.sdk.clients import (
+    Endpoint,
+    Principal,
+    directory_client,
+    ecs_client,
+    ram_client,
+    resource_manager_client,
+)
+from harness.sdk.gateway import Gateway
+
+T = TypeVar("T")
+
+
+def _skip(reason: str) -> NoReturn:
+    pytest.skip(reason)
+
+
+class GrantProvisioner:
+    """Groups, scoped attachments, resource groups and control policies, as the spec names
+    them. `administrator` is None in verify mode, where nothing is made."""
+
+    def __init__(
+        self,
+        administrator: Principal | None,
+        gateway: Gateway,
+        ledger: CleanupLedger,
+        policies: PolicyLibrary,
+        *,
+        names: Names,
+        region: str,
+        endpoint: Endpoint | None,
+        fake: bool,
+    ) -> None:
+        self._admin = administrator
+        self._gateway = gateway
+        self._ledger = ledger
+        self._policies = policies
+        self._names = names
+        self._region = region
+        self._endpoint = endpoint
+        self._fake = fake
+        #: Spec name -> the identifier the cloud gave it (a control policy's id).
+        self.identifiers: dict[str, str] = {}
+        self._made_policies: set[str] = set()
+
+    # ---- plumbing ---------------------------------------------------------------------------
+
+    def _administrator(self, what: str) -> Principal:
+        if self._admin is None:
+            _skip(f"verify mode: the scenario needs {what}, which verify mode does not make")
+        return self._admin
+
+    def _call(self, method: Callable[..., T], request: Any = None) -> T:
+        assert self._admin is not None
+        return self._gateway.call(self._admin.name, method, request)
+
+    def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
+        return self._ledger.create(resource, lambda: self._call(method, request))
+
+    def _ram(self) -> Any:
+        return ram_client(self._administrator("RAM groups"), self._region, self._endpoint)
+
+    def _policy_name(self, ref: PolicyRef) -> str:
+        """The policy in RAM, created first when it is custom (once per scenario)."""
+        if ref.type == "System":
+            return ref.ram_name
+        name = self._names.created(ref.ram_name)
+        if name not in self._made_policies:
+            self._make(
+                self._ram().create_policy,
+                ram.CreatePolicyRequest(policy_name=name, policy_document=ref.document),
+                Resource("policy", name),
+            )
+            self._made_policies.add(name)
+        return name
+
+    # ---- groups -----------------------------------------------------------------------------
+
+    def group(self, group: str, labels: Sequence[str], member: str | None) -> None:
+        """The group `group` with these policies (account level), and `member` in it."""
+        client = self._ram()
+        made = self._names.created(group)
+        self._make(
+            client.create_group,
+            ram.CreateGroupRequest(group_name=made),
+            Resource("group", made),
+        )
+        for label in labels:
+            ref = self._policies.resolve(label)
+            name = self._policy_name(ref)
+            self._make(
+                client.attach_policy_to_group,
+                ram.AttachPolicyToGroupRequest(
+                    policy_type=ref.type, policy_name=name, group_name=made
+                ),
+                Resource("group_policy", name, detail={"PolicyType": ref.type, "GroupName": made}),
+            )
+        if member is None:
+            return
+        self._make(
+            client.add_user_to_group,
+            ram.AddUserToGroupRequest(group_name=made, user_name=member),
+            Resource("group_member", member, detail={"GroupName": made}),
+        )
+
+    def remove_member(self, group: str, member: str) -> None:
+        """Take `member` out of the group, as the administrator would to close the grant."""
+        request = ram.RemoveUserFromGroupRequest(
+            group_name=self._names.created(group), user_name=member
+        )
+        self._call(self._ram().remove_user_from_group, request)
+
+    # ---- resource groups and scoped attachments -------------------------------------------
+
+    def resource_group_of(self, instance_id: str) -> str:
+        """The resource group the instance belongs to (DescribeInstances)."""
+        admin = self._administrator("the instance's resource group")
+        client = ecs_client(admin, self._region, self._endpoint)
+        request = ecs.DescribeInstancesRequest(
+            region_id=self._region, instance_ids=f'["{instance_id}"]'
+        )
+        rows = self._call(client.describe_instances, request).body.instances.instance or []
+        group = str(rows[0].resource_group_id or "") if rows else ""
+        if not group:
+            raise HarnessError(f"the instance `{instance_id}` names no resource group")
+        return group
+
+    def resource_group(self, name: str) -> str:
+        """A new, empty resource group; its id."""
+        admin = self._administrator("a resource group")
+        client = resource_manager_client(admin, self._region, self._endpoint)
+        made = self._names.created(name)
+        request = rm.CreateResourceGroupRequest(name=made, display_name=made)
+        answer = self._make(client.create_resource_group, request, Resource("resource_group", made))
+        return str(answer.body.resource_group.id)
+
+    def scoped(self, user: str, labels: Sequence[str], resource_group_id: str) -> None:
+        """Attach these policies to `user` for one resource group only."""
+        client = self._ram()
+        for label in labels:
+            ref = self._policies.resolve(label)
+            name = self._policy_name(ref)
+            detail = {
+                "PolicyType": ref.type,
+                "UserName": user,
+                "ResourceGroupId": resource_group_id,
+            }
+            self._make(
+                client.attach_policy_to_user,
+                ram.AttachPolicyToUserRequest(
+                    policy_type=ref.type,
+                    policy_name=name,
+                    user_name=user,
+                    resource_group_id=resource_group_id,
+                ),
+                Resource("scoped_user_policy", name, detail=detail),
+            )
+
+    # ---- control policies -------------------------------------------------------------------
+
+    def control_policy(self, label: str) -> str:
+        """The control policy `label` (features/policies/<label>.json), attached to the
+        directory's Root folder; the Control Policy feature enabled first. Its id."""
+        admin = self._administrator("a control policy")
+        if not self._fake:
+            _skip(
+                "control policies bind the whole resource directory: the spec makes them on the "
+                "fake backends only (attach yours and run the scenario's checks by hand)"
+            )
+        ref = self._policies.resolve(label)
+        directory = directory_client(admin, self._region, self._endpoint)
+        self._call(directory.enable_control_policy)
+        made = self._names.created(ref.ram_name)
+        answer = self._make(
+            directory.create_control_policy,
+            rd.CreateControlPolicyRequest(
+                policy_name=made, policy_document=ref.document, effect_scope="RAM"
+            ),
+            Resource("control_policy", made),
+        )
+        policy_id = str(answer.body.control_policy.policy_id)
+        # The Root folder (A65: it binds this account): no account id in the evidence.
+        folder = str(
+            self._call(directory.get_resource_directory).body.resource_directory.root_folder_id
+        )
+        self._make(
+            directory.attach_control_policy,
+            rd.AttachControlPolicyRequest(policy_id=policy_id, target_id=folder),
+            Resource("control_policy_attachment", policy_id, detail={"TargetId": folder}),
+        )
+        self.identifiers[label] = policy_id
+        self.identifiers[ref.ram_name] = policy_id
+        return policy_id
+
+    # ---- decoded refusals -------------------------------------------------------------------
+
+    def decode(self, encoded: str) -> dict[str, Any]:
+        """A refusal's diagnostic, decoded by ram:DecodeDiagnosticMessage as the administrator."""
+        client = self._ram()
+        request = ram.DecodeDiagnosticMessageRequest(encoded_diagnostic_message=encoded)
+        body = self._call(client.decode_diagnostic_message, request).body
+        decoded = body.decoded_diagnostic_message
+        return dict(decoded.to_map()) if decoded is not None else {}
+
+
+#: The ledger kinds this module writes, and `remove_grant` removes (cleanup.py's Remover).
+GRANT_KINDS = frozenset(
+    {
+        "group",
+        "group_policy",
+        "group_member",
+        "scoped_user_policy",
+        "resource_group",
+        "control_policy",
+        "control_policy_attachment",
+        "policy_version",
+    }
+)
+
+
+def remove_grant(gateway: Gateway, c: Any, r: Resource) -> None:
+    """Remove one resource of a GRANT_KINDS kind as `c` (the owner's `Clients`); a refusal
+    raises `Refusal` (the Remover treats "already gone" as done)."""
+    d, name, call = r.detail, r.name, gateway.call
+    if r.kind == "group":
+        call(c.caller, c.ram.delete_group, ram.DeleteGroupRequest(group_name=name))
+    elif r.kind == "group_policy":
+        request = ram.DetachPolicyFromGroupRequest(
+            policy_type=d["PolicyType"], policy_name=name, group_name=d["GroupName"]
+        )
+        call(c.caller, c.ram.detach_policy_from_group, request)
+    elif r.kind == "group_member":
+        leave = ram.RemoveUserFromGroupRequest(group_name=d["GroupName"], user_name=name)
+        call(c.caller, c.ram.remove_user_from_group, leave)
+    elif r.kind == "scoped_user_policy":
+        detach = ram.DetachPolicyFromUserRequest(
+            policy_type=d["PolicyType"],
+            policy_name=name,
+            user_name=d["UserName"],
+            resource_group_id=d["ResourceGroupId"],
+        )
+        call(c.caller, c.ram.detach_policy_from_user, detach)
+    elif r.kind == "resource_group":
+        listed = call(
+            c.caller,
+            c.resource_manager.list_resource_groups,
+            rm.ListResourceGroupsRequest(name=name),
+        ).body.resource_groups.resource_group
+        for group in listed or []:
+            if group.name == name:
+                delete = rm.DeleteResourceGroupRequest(resource_group_id=group.id)
+                call(c.caller, c.resource_manager.delete_resource_group, delete)
+    elif r.kind == "control_policy":
+        request_l = rd.ListControlPoliciesRequest(policy_type="Custom", page_size=100)
+        found = call(c.caller, c.directory.list_control_policies, request_l).body
+        for policy in found.control_policies.control_policy or []:
+            if policy.policy_name == name:
+                delete_p = rd.DeleteControlPolicyRequest(policy_id=policy.policy_id)
+                call(c.caller, c.directory.delete_control_policy, delete_p)
+    elif r.kind == "policy_version":
+        if d.get("VersionId", "?") == "?":
+            return  # the create's intent: the version it made is recorded on its own
+        default = ram.SetDefaultPolicyVersionRequest(policy_name=name, version_id="v1")
+        call(c.caller, c.ram.set_default_policy_version, default)
+        version = ram.DeletePolicyVersionRequest(policy_name=name, version_id=d["VersionId"])
+        call(c.caller, c.ram.delete_policy_version, version)
+    elif r.kind == "control_policy_attachment":
+        request_d = rd.DetachControlPolicyRequest(policy_id=name, target_id=d["TargetId"])
+        call(c.caller, c.directory.detach_control_policy, request_d)
