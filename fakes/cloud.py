@@ -21,6 +21,7 @@ from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
 from fakes.guest import CommandHandler, Guest
+from fakes.guest.privilege import GuestPrivilege
 from fakes.ids import IdFactory
 from fakes.inprocess import InProcessAdapter
 from fakes.policy import Decision
@@ -112,12 +113,29 @@ class FakeCloud:
         *,
         hostname: str | None = None,
         name: str | None = None,
+        sudoers: Mapping[str, str] | None = None,
+        groups: Mapping[str, Iterable[str]] | None = None,
+        administrators: Iterable[str] = (),
+        root_aliases: Iterable[str] = (),
+        session_manager_used: bool = False,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
         `users` is a list of names (Linux) or a mapping of name -> logon password (Windows).
-        `root` (Linux) or `System` (Windows) always exists.
+        `root` (Linux) or `System` and `Administrator` (Windows) always exist. Who else is
+        root: `sudoers={"ops": "NOPASSWD:ALL"}` (or `"ALL"`, which asks a password),
+        `groups={"ops": ["sudo"]}`, `root_aliases=["toor"]` (more uid-0 names),
+        `session_manager_used=True` (the agent's `ecs-assist-user` is there, A40); on Windows
+        `administrators=["user02"]` (local Administrators) and `groups`.
         """
+        privilege = GuestPrivilege.of(
+            os,
+            sudoers=sudoers,
+            groups=groups,
+            administrators=administrators,
+            root_aliases=root_aliases,
+            session_manager_used=session_manager_used,
+        )
         with self._lock:
             return self.ecs.add_instance(
                 os,
@@ -126,6 +144,7 @@ class FakeCloud:
                 now=self.clock.now(),
                 hostname=hostname,
                 name=name,
+                privilege=privilege,
             )
 
     def on_command(self, name: str, handler: CommandHandler) -> None:
