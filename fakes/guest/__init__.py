@@ -8,7 +8,7 @@ else fails as a shell would (exit 127). Tests can teach it more with `FakeCloud.
 
 Linux accounts are what `/etc/passwd`, `/etc/group` and the sudoers files say, so a file
 written into the guest (SendFile) changes who is root. A name the OS does not have (`Root`,
-` root`, `ro\u200bot`, `./root`, `0`) is no account, as on a real system: Linux compares the
+` root`, `ro<U+200B>ot`, `./root`, `0`) is no account, as on a real system: Linux compares the
 bytes of a name exactly, and no account lookup trims, folds or reads a name as a uid.
 """
 
