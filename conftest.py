@@ -6,4 +6,6 @@ pytest_plugins = [
     "steps.accounts",
     "steps.commands",
     "steps.windows",
+    "steps.privilege",
+    "steps.side_doors",
 ]
