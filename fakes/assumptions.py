@@ -237,7 +237,7 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "A47",
             "the run-as name is looked up as the OS looks a user name up (Go's `os/user.Lookup` "
             "in the agent, no trimming, no case folding on Linux, no uid): ` root`, `Root`, "
-            "`ro\u200bot`, `./root` and `0` are no account on Linux, so `AccountNotExists`; "
+            "`ro<U+200B>ot`, `./root` and `0` are no account on Linux, so `AccountNotExists`; "
             "Windows names ignore case, and `.\\System`, `NT AUTHORITY\\SYSTEM` and "
             "`LocalSystem` are no local account either",
             "the agent's name lookup is not documented; this is how getpwnam and Windows local "

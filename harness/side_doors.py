@@ -7,6 +7,7 @@ the official SDK and the gateway, as every call of the harness does; a refusal r
 from __future__ import annotations
 
 import base64
+import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -206,3 +207,10 @@ class SideDoors:
         """The root (Linux) or Administrator (Windows) logon password."""
         request = ecs.ModifyInstanceAttributeRequest(instance_id=instance_id, password=password)
         self._call(self._client.modify_instance_attribute, request)
+
+    def attach_role(self, instance_id: str, role: str) -> None:
+        """Give the instance a RAM role: what runs on it as root then acts with that role."""
+        request = ecs.AttachInstanceRamRoleRequest(
+            region_id=self._region, instance_ids=json.dumps([instance_id]), ram_role_name=role
+        )
+        self._call(self._client.attach_instance_ram_role, request)

@@ -153,3 +153,14 @@ def sets_root_password(world: World, principal: str, os: str) -> None:
 @then("the request is accepted, so root's password is commandUser's to choose")
 def password_accepted(world: World) -> None:
     _accepted(world)
+
+
+@when(parsers.parse('{principal} attaches the RAM role "{role}" to the {os} instance'))
+def attaches_role(world: World, principal: str, role: str, os: str) -> None:
+    doors = world.side_doors(principal)
+
+    def attach() -> str:
+        doors.attach_role(world.instance(os), role)
+        return ""
+
+    _try(world, "AttachInstanceRamRole", os, attach)
