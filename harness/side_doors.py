@@ -148,6 +148,21 @@ class SideDoors:
 
     # ---- tasks that run again -------------------------------------------------------------
 
+    def _run_shell(self, instance_id: str, script: str, **fields: Any) -> str:
+        """RunCommand of a shell script with these extra fields; the InvokeId. The ClientToken
+        makes a retry the same run."""
+        request = ecs.RunCommandRequest(
+            region_id=self._region,
+            type="RunShellScript",
+            command_content=script,
+            instance_id=[instance_id],
+            timeout=60,
+            client_token=str(uuid.uuid4()),
+            **fields,
+        )
+        response = self._call(self._client.run_command, request, repeatable=True)
+        return str(response.body.invoke_id)
+
     def schedule(
         self,
         instance_id: str,
@@ -158,19 +173,9 @@ class SideDoors:
         username: str | None = None,
     ) -> str:
         """A task that runs at every restart (EveryReboot), or on a Frequency (Period)."""
-        request = ecs.RunCommandRequest(
-            region_id=self._region,
-            type="RunShellScript",
-            command_content=script,
-            instance_id=[instance_id],
-            repeat_mode=repeat_mode,
-            frequency=frequency,
-            username=username,
-            timeout=60,
-            client_token=str(uuid.uuid4()),
+        return self._run_shell(
+            instance_id, script, repeat_mode=repeat_mode, frequency=frequency, username=username
         )
-        response = self._call(self._client.run_command, request, repeatable=True)
-        return str(response.body.invoke_id)
 
     def modify_task(self, invoke_id: str, script: str) -> None:
         """New content for an existing periodic or reboot task (ModifyInvocationAttribute)."""
@@ -190,18 +195,8 @@ class SideDoors:
     def run_in_container(
         self, instance_id: str, script: str, container: str, *, username: str | None
     ) -> str:
-        request = ecs.RunCommandRequest(
-            region_id=self._region,
-            type="RunShellScript",
-            command_content=script,
-            instance_id=[instance_id],
-            container_name=container,
-            username=username,
-            timeout=60,
-            client_token=str(uuid.uuid4()),
-        )
-        response = self._call(self._client.run_command, request, repeatable=True)
-        return str(response.body.invoke_id)
+        """A run in the named container, where `username` does not take effect ([SDK])."""
+        return self._run_shell(instance_id, script, container_name=container, username=username)
 
     def set_password(self, instance_id: str, password: str) -> None:
         """The root (Linux) or Administrator (Windows) logon password."""

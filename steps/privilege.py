@@ -144,3 +144,20 @@ def never_root(world: World) -> None:
             f"the name `{outcome.username!r}` passed RAM and ran as `{who}`: the spec expects "
             "it to fail on the instance"
         )
+
+
+@then(parsers.parse('RAM accepted it, and the instance tried it as the Windows user "{user}"'))
+def tried_as(world: World, user: str) -> None:
+    """RAM let the run through, and the agent logged on (or tried to) as `user`: it either ran
+    as that user, or failed on the password, never on RAM or a missing account."""
+    outcome = world.outcome.last
+    if not isinstance(outcome, Started):
+        raise SpecViolation(f"RAM did not let the run through: {outcome}")
+    result = outcome.final()
+    if result.username.lower() != user.lower():
+        raise SpecViolation(f"the instance tried it as `{result.username}`, not `{user}`")
+    if result.error_code not in ("", "UserOrPasswordInvalid"):
+        raise SpecViolation(
+            f"the run as `{user}` ended {result.status} with `{result.error_code}`: the "
+            "instance did not get as far as the logon"
+        )

@@ -30,7 +30,7 @@ def test_the_spec_replays_from_the_committed_cassettes(tmp_path):
         "-p",
         "no:cacheprovider",
         env=isolated_env(tmp_path),  # no settings, no credentials, nothing to reach
-        timeout=90,
+        timeout=180,  # the spec grew by the paths-to-root scenarios; a loaded CI box is slow
     )
     assert run.returncode == 0, output(run)
     last = run.stdout.strip().splitlines()[-1]

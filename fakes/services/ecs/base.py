@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from fakes.errors import ApiError
 from fakes.guest import CommandHandler
 from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
+from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
 from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
@@ -27,10 +28,6 @@ from fakes.services.ecs.state import (
     Target,
 )
 from fakes.services.ram.state import Role
-
-if TYPE_CHECKING:
-    from fakes.services.ecs.files import FileDelivery
-    from fakes.services.ecs.sessions import TerminalSession
 
 MAX_INSTANCES = 100
 T = TypeVar("T")

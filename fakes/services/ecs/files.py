@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import posixpath
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -20,62 +18,11 @@ from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import EcsBase, paginate
-from fakes.services.ecs.state import RUN_TIME, START_DELAY, Instance
+from fakes.services.ecs.deliveries import FileDelivery
+from fakes.services.ecs.state import RUN_TIME, START_DELAY
 
 MAX_FILE_INSTANCES = 50
 MAX_CONTENT = 32 * 1024  # after Base64 encoding
-#: Per-instance failures, NOT FOUND in the docs (A42).
-FILE_EXISTS = "FileAlreadyExists"
-NO_SUCH_OWNER = "UserOrGroupNotExist"
-
-
-@dataclass
-class FileDelivery:
-    """One SendFile: what it writes, and how each instance took it."""
-
-    invoke_id: str
-    region: str
-    name: str
-    description: str
-    target_dir: str
-    content: bytes
-    content_type: str
-    raw_content: str
-    owner: str
-    group: str
-    mode: str
-    overwrite: bool
-    created: datetime
-    results: dict[str, str] = field(default_factory=dict)  # instance id -> ErrorCode ("" ok)
-    instances: list[Instance] = field(default_factory=list)
-    done: bool = False
-
-    def settle(self, now: datetime) -> None:
-        """Write the file on each instance once the start time has come."""
-        if self.done or now < self.created + START_DELAY:
-            return
-        self.done = True
-        path = posixpath.join(self.target_dir, self.name)
-        for instance in self.instances:
-            guest = instance.guest
-            if instance.os == "windows":
-                guest.files.write(path, self.content)
-                self.results[instance.instance_id] = ""
-                continue
-            if guest.files.get(path) is not None and not self.overwrite:
-                self.results[instance.instance_id] = FILE_EXISTS
-                continue
-            groups = {name for name, _, _ in guest.accounts.groups()}
-            if guest.accounts.user(self.owner) is None or self.group not in groups:
-                self.results[instance.instance_id] = NO_SUCH_OWNER
-                continue
-            guest.files.write(path, self.content, self.owner, self.group, int(self.mode, 8))
-            self.results[instance.instance_id] = ""
-
-    def status(self, instance_id: str, now: datetime) -> str:
-        if not self.done:
-            return "Pending" if now < self.created + START_DELAY else "Running"
-        return "Failed" if self.results.get(instance_id) else "Success"
 
 
 class FileActions(EcsBase):

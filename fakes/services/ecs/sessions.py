@@ -10,59 +10,13 @@ not served by the fake: what a session's `CommandLine` does cannot be read back 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
-
-from fakes.clock import iso
 from fakes.guest import SESSION_USER
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import EcsBase
-from fakes.services.ecs.state import Instance
+from fakes.services.ecs.deliveries import TerminalSession
 
 MAX_COMMAND_LINE = 512
-
-
-@dataclass
-class TerminalSession:
-    session_id: str
-    region: str
-    instance: Instance
-    username: str
-    command_line: str
-    port_number: int | None
-    target_server: str
-    principal_id: str
-    started: datetime
-    ended: datetime | None = None
-
-    def view(self) -> dict[str, Any]:
-        status = "Disconnected" if self.ended else "Connected"
-        return {
-            "SessionId": self.session_id,
-            "Username": self.username,
-            "PortNumber": self.port_number,
-            "TargetServer": self.target_server,
-            "IdentityType": "RamUser",
-            "PrincipalId": self.principal_id,
-            "ClientIP": "",
-            "CreationTime": iso(self.started),
-            "StartTime": iso(self.started),
-            "EndTime": iso(self.ended) if self.ended else "",
-            "Connections": {
-                "Connection": [
-                    {
-                        "InstanceId": self.instance.instance_id,
-                        "Status": status,
-                        "StartTime": iso(self.started),
-                        "EndTime": iso(self.ended) if self.ended else "",
-                        "ClosedReason": "ClientClosed" if self.ended else "",
-                        "FailedDetail": "",
-                    }
-                ]
-            },
-        }
 
 
 class SessionActions(EcsBase):
