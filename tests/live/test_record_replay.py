@@ -65,6 +65,7 @@ def test_record_then_replay_offline_and_no_secret_is_written(server, account, be
         "--recorded-against",
         "a stand-in in a test",
         env=env,
+        timeout=300,  # the whole spec, paths to root included, on a loaded CI box
     )
     (out / "record.out").write_text(recorded.stdout + recorded.stderr)
     assert recorded.returncode == 0, output(recorded)
@@ -84,7 +85,7 @@ def test_record_then_replay_offline_and_no_secret_is_written(server, account, be
         f"--log-file={out / 'replay.log'}",
         "--log-file-level=DEBUG",
         env=isolated_env(tmp_path, RUNAS_CASSETTES=str(cassettes)),
-        timeout=60,
+        timeout=180,
     )
     (out / "replay.out").write_text(replayed.stdout + replayed.stderr)
     assert replayed.returncode == 0, output(replayed)
