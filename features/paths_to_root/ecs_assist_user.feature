@@ -18,6 +18,15 @@ Feature: The Cloud Assistant agent's own user, ecs-assist-user, is root by anoth
     When commandUser runs "sudo -n whoami" on the Linux instance as "ecs-assist-user"
     Then the command succeeds with the output "root"
 
+  @finding @hardening @assumption_A40
+  Scenario: the guide's hardened deny-list also lets commandUser run as ecs-assist-user, so root gets in
+    Fix: attach commandUserPolicy.side-doors-closed: its explicit Deny refuses every run-as user
+    but user01 and user02, where commandUserPolicy.hardened denies only root and system.
+
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.hardened" and "AliyunECSReadOnlyAccess"
+    When commandUser runs "sudo -n whoami" on the Linux instance as "ecs-assist-user"
+    Then the command succeeds with the output "root"
+
   @allowlist @assumption_A4
   Scenario: the allow-list refuses ecs-assist-user before anything runs
     Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"
