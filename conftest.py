@@ -9,4 +9,6 @@ pytest_plugins = [
     "steps.proofs",
     "steps.groups",
     "steps.escalation",
+    "steps.privilege",
+    "steps.side_doors",
 ]

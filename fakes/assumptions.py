@@ -59,9 +59,11 @@ ASSUMPTIONS: dict[str, Assumption] = {
         ),
         Assumption(
             "A7",
-            "RunCommand is authorized once per target instance, on `instance/<id>` and on "
-            "`command/*` (the command does not exist yet), with that instance's run-as user",
-            "the authorization table lists both resource types; a new command has no id to name",
+            "RunCommand is authorized once per target instance, on `instance/<id>` with that "
+            "instance's run-as user, and on `command/*` only when `KeepCommand=true`",
+            "[ECS-RAM] lists `instance/{id}` only for RunCommand; [CA-RAM] adds `command/*` for "
+            "KeepCommand (shared/reference/paths-to-root.md section 1). Alibaba's sample policy "
+            "with `instance/*` only therefore works",
         ),
         Assumption(
             "A8",
@@ -301,6 +303,82 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "id>.onaliyun.com` (the account id standing for the account alias)",
             "their API references list few or no codes (NOT FOUND); AttachPolicy documents the "
             "principal name format with the account alias",
+        ),
+        Assumption(
+            "A40",
+            "`ecs-assist-user` (with `/etc/sudoers.d/ecs-assist-user`: `ALL=(ALL) NOPASSWD:ALL`) "
+            "does not exist on a fresh Linux image; the agent creates it when the first Session "
+            "Manager session with no `Username` starts (StartTerminalSession), and it stays",
+            "the user, its sudoers rule and its creation for sessions are in the agent's source "
+            "(aliyun/aliyun_assist_client `CreateLocalAdminUser`, shell_linux.go "
+            "`default_runas_user`); when it first exists, on which images: NOT FOUND",
+        ),
+        Assumption(
+            "A41",
+            "with `ContainerId` or `ContainerName`, `ecs:CommandRunAs` still carries the "
+            "`Username` sent (else A1's default), though it does not take effect: the command "
+            "runs as the container's default user, root",
+            "[SDK] `_run_command_request.py` says Username does not take effect; the key's "
+            "value then: NOT FOUND. The fake has no container file system: the run is root's",
+        ),
+        Assumption(
+            "A42",
+            "SendFile is authorized once per target instance on `instance/<id>`, with no "
+            "`ecs:CommandRunAs`; an existing file without Overwrite fails that instance with "
+            "`FileAlreadyExists`, an owner or group the instance lacks with "
+            "`UserOrGroupNotExist`; a file is written one tick after the Pending read",
+            "[ECS-RAM] lists `instance/*` and no condition key for SendFile; the two ErrorCodes "
+            "are NOT FOUND",
+        ),
+        Assumption(
+            "A43",
+            "StartTerminalSession, EndTerminalSession and DescribeTerminalSessions are "
+            "authorized on `instance/<id>` (or `instance/*`), with no `ecs:CommandRunAs`; the "
+            "WebSocketUrl returned is not served, so what a session does is not observable",
+            "[ECS-RAM] lists no condition key for them; the fake does not speak the session "
+            "protocol",
+        ),
+        Assumption(
+            "A44",
+            "a periodic or reboot task's instance is `Scheduled` before its first run and shows "
+            "its last run's status between runs; the task is `Scheduled` while none runs; a "
+            "`rate` task's runs fall at creation + n x interval on the virtual clock",
+            "[SDK] documents rate's timing and the values of RepeatMode; the statuses between "
+            "runs are NOT FOUND",
+        ),
+        Assumption(
+            "A45",
+            "ModifyInvocationAttribute is authorized on each instance of the task (and each "
+            "instance added) and on its `command/<id>`, with no `ecs:CommandRunAs`; new content "
+            "runs from the next run on, as the task's run-as user; a task that runs once is "
+            "refused with 400 `InvalidOperation.InvocationNotPeriodic`",
+            "reference section 2 (the API reference: periodic tasks, run-as kept); the code of "
+            "the refusal is NOT FOUND",
+        ),
+        Assumption(
+            "A46",
+            "ModifyInstanceAttribute, RebootInstance and InstallCloudAssistant are authorized "
+            "on `instance/<id>` with no condition key; a new `Password` is root's (Linux) or "
+            "Administrator's (Windows), set at once in the fake (real: at the next start); "
+            "`UserData` runs as root at the next RebootInstance",
+            "https://www.alibabacloud.com/help/doc-detail/25503.html (Password, UserData); "
+            "when the fake applies them is its choice",
+        ),
+        Assumption(
+            "A47",
+            "the run-as name is looked up as the OS looks a user name up (Go's `os/user.Lookup` "
+            "in the agent, no trimming, no case folding on Linux, no uid): ` root`, `Root`, "
+            "`ro<U+200B>ot`, `./root` and `0` are no account on Linux, so `AccountNotExists`; "
+            "Windows names ignore case, and `.\\System`, `NT AUTHORITY\\SYSTEM` and "
+            "`LocalSystem` are no local account either",
+            "the agent's name lookup is not documented; this is how getpwnam and Windows local "
+            "account names behave. NOT FOUND for the agent itself",
+        ),
+        Assumption(
+            "A48",
+            "DescribeTags and DescribeTagKeys are authorized on `instance/*` (or the named "
+            "resource); the fake's instances carry no tags",
+            "the guide's action list names them; their resource in the RAM table: NOT FOUND",
         ),
     )
 }

@@ -21,6 +21,7 @@ from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
 from fakes.guest import CommandHandler, Guest
+from fakes.guest.privilege import GuestPrivilege
 from fakes.ids import IdFactory
 from fakes.inprocess import InProcessAdapter
 from fakes.policy import Decision
@@ -134,14 +135,31 @@ class FakeCloud:
         hostname: str | None = None,
         name: str | None = None,
         resource_group_id: str | None = None,
+        sudoers: Mapping[str, str] | None = None,
+        groups: Mapping[str, Iterable[str]] | None = None,
+        administrators: Iterable[str] = (),
+        root_aliases: Iterable[str] = (),
+        session_manager_used: bool = False,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
         `users` is a list of names (Linux) or a mapping of name -> logon password (Windows).
-        `root` (Linux) or `System` (Windows) always exists. The instance belongs to
-        `resource_group_id` (a group the account does not have yet is made under that id),
-        else to the account's default resource group.
+        `root` (Linux) or `System` and `Administrator` (Windows) always exist. Who else is
+        root: `sudoers={"ops": "NOPASSWD:ALL"}` (or `"ALL"`, which asks a password),
+        `groups={"ops": ["sudo"]}`, `root_aliases=["toor"]` (more uid-0 names),
+        `session_manager_used=True` (the agent's `ecs-assist-user` is there, A40); on Windows
+        `administrators=["user02"]` (local Administrators) and `groups`.
+        The instance belongs to `resource_group_id` (a group the account does not have yet is
+        made under that id), else to the account's default resource group.
         """
+        privilege = GuestPrivilege.of(
+            os,
+            sudoers=sudoers,
+            groups=groups,
+            administrators=administrators,
+            root_aliases=root_aliases,
+            session_manager_used=session_manager_used,
+        )
         with self._lock:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
@@ -154,6 +172,7 @@ class FakeCloud:
                 hostname=hostname,
                 name=name,
                 resource_group_id=group,
+                privilege=privilege,
             )
 
     def add_resource_group(self, name: str, display_name: str | None = None) -> str:

@@ -13,11 +13,13 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from fakes.cloud import FakeCloud
+from fakes.guest.privilege import FIELDS as PRIVILEGE_FIELDS
+from fakes.guest.privilege import GuestPrivilege
 from fakes.wire.http import HttpResponse
 
 PREFIX = "/_fake/"
 _JSON = {"Content-Type": "application/json;charset=utf-8"}
-_INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id")
+_INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id", *PRIVILEGE_FIELDS)
 _FAULT_FIELDS = {
     "action": str,
     "code": str,
@@ -63,7 +65,8 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     spec = _json_object(body, send="{`os`, `region`, `users`}", expected="`os`, `region`, `users`")
     unknown = sorted(set(spec) - set(_INSTANCE_FIELDS))
     if unknown:
-        raise ControlError(400, f"unknown field `{unknown[0]}`: expected `os`, `region`, `users`")
+        known = ", ".join(f"`{f}`" for f in _INSTANCE_FIELDS)
+        raise ControlError(400, f"unknown field `{unknown[0]}`: expected {known}")
     os_name, region, users = spec.get("os", "linux"), spec.get("region"), spec.get("users", [])
     group = spec.get("resource_group_id")
     if not (group is None or isinstance(group, str)):
@@ -77,8 +80,13 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
             400, "`users` must be a list of names, or an object of name to logon password"
         )
     try:
+        privilege = GuestPrivilege.from_json(os_name, spec)
         instance_id = cloud.add_instance(
-            os=os_name, region=region, users=users, resource_group_id=group
+            os=os_name,
+            region=region,
+            users=users,
+            resource_group_id=group,
+            **privilege.as_kwargs(),
         )
     except ValueError as e:
         raise ControlError(400, str(e)) from None

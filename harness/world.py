@@ -22,6 +22,7 @@ from harness.provisioning.verify import SetupVerifier
 from harness.sdk.clients import Clients, Principal, ecs_client
 from harness.sdk.evidence import Evidence
 from harness.sdk.gateway import Gateway, Refusal
+from harness.side_doors import Accepted, SideDoors
 
 ADMINISTRATOR_NAMES = ("the administrator", "administrator")
 
@@ -57,13 +58,15 @@ class Scene:
     baseline: dict[str, set[str]] = field(default_factory=dict)
     #: Parts of the setup a Given has established or checked ("parameter", "role").
     established: set[str] = field(default_factory=set)
+    #: Periodic or reboot tasks the spec has set up, by what it calls them -> InvokeId.
+    tasks: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
 class Outcome:
     """What happened when the scenario acted."""
 
-    last: Started | Refusal | None = None
+    last: Started | Accepted | Refusal | None = None
     by_user: dict[str, Started | Refusal] = field(default_factory=dict)  # run-as user -> outcome
     listed_instances: list[str] | None = None
     #: What the scenario rests on but the harness could not check (verify mode), in words.
@@ -142,6 +145,29 @@ class World:
             progress=account.progress,
             first_delay=account.first_delay,
         )
+
+    def side_doors(self, name: str) -> SideDoors:
+        """The calls that act on an instance without `ecs:CommandRunAs`, as `name` makes them."""
+        principal, account = self.principal(name), self.account
+        return SideDoors(
+            principal.name,
+            ecs_client(principal, self.settings.region, account.endpoint),
+            self.gateway,
+            self.settings.region,
+            account.sleep,
+            account.first_delay,
+        )
+
+    def changes_instance(self, what: str) -> None:
+        """Skip a scenario that changes who is root on the instance (a sudoers file, the root
+        password, a restart) unless the instance is a fake's: the fake backends, a replay, or
+        a stand-in named with --endpoint. An account's real instance is never changed."""
+        disposable = self.account.backend in ("fake", "replay") or bool(self.settings.endpoint)
+        if not disposable:
+            pytest.skip(
+                f"the scenario {what}, which would change who is root on the account's own "
+                "instance: it runs against the fake cloud (or a stand-in given with --endpoint)"
+            )
 
     def observer(self) -> CommandRunner:
         """Who checks what ran: the administrator, who sees every invocation (in verify mode,
@@ -244,9 +270,11 @@ class World:
                 f"{self.account.observer.name} may not list its invocations ({refusal.code})"
             )
 
-    def record(self, outcome: Started | Refusal, user: str | None = None) -> None:
+    def record(self, outcome: Started | Accepted | Refusal, user: str | None = None) -> None:
         """What a request to run came to; with `user`, also kept per run-as user."""
         self.outcome.last = outcome
+        if isinstance(outcome, Accepted):
+            return  # a side door's answer: not a run-as attempt of the matrix
         self.outcome.history.append(outcome)
         if user is not None:
             self.outcome.by_user[user] = outcome

@@ -7,13 +7,14 @@ from pytest_bdd import given, parsers, then, when
 from harness.cloud_assistant import InstanceResult
 from harness.errors import HarnessError, SpecViolation
 from harness.sdk.gateway import Refusal
+from harness.side_doors import Accepted
 from harness.world import Started, World
 
 #: The script type a command is sent as, by the instance's OS.
 SCRIPT_TYPES = {"Linux": "RunShellScript", "Windows": "RunPowerShellScript"}
 
 
-def _start(
+def start_run(
     world: World,
     principal: str,
     os: str,
@@ -58,7 +59,7 @@ def _invoke(
 def run_as(world: World, principal: str, script: str, os: str, user: str) -> None:
     """The principal runs the script with RunCommand as that OS user; a refusal is kept as the
     outcome, for a Then step to judge."""
-    _start(world, principal, os, script, user)
+    start_run(world, principal, os, script, user)
 
 
 @when(
@@ -72,14 +73,14 @@ def run_as_with_password(
 ) -> None:
     """The same on Windows, naming the encrypted parameter that holds the user's password
     (WindowsPasswordName)."""
-    _start(world, principal, os, script, user, parameter)
+    start_run(world, principal, os, script, user, parameter)
 
 
 @when(parsers.parse('{principal} runs "{script}" on the {os} instance without naming a user'))
 def run_as_default(world: World, principal: str, script: str, os: str) -> None:
     """The principal runs the script with RunCommand naming no OS user, so the instance's default
     user would run it."""
-    _start(world, principal, os, script, None)
+    start_run(world, principal, os, script, None)
 
 
 @given(parsers.parse('{principal} has saved the command "{script}" as "{name}"'))
@@ -118,6 +119,8 @@ def invoke_as_default(world: World, principal: str, name: str, os: str) -> None:
 
 def _finished(world: World) -> InstanceResult:
     outcome = world.outcome.last
+    if isinstance(outcome, Accepted):
+        raise SpecViolation(f"no command ran in this scenario: {outcome}")
     if isinstance(outcome, Refusal):
         raise SpecViolation(f"the command was refused, but the spec expects it to run: {outcome}")
     if outcome is None:
@@ -176,6 +179,8 @@ def refused_with(world: World, code: str) -> None:
     """The request was refused with this error code before anything ran (a run that started is
     reported as an exposure)."""
     outcome = world.outcome.last
+    if isinstance(outcome, Accepted):
+        raise SpecViolation(f"the account is exposed: {outcome}")
     if isinstance(outcome, Started):
         ran = outcome.final()
         ending = f"{ran.status}" + (f" with `{ran.error_code}`" if ran.error_code else "")
@@ -199,7 +204,7 @@ def refused_with(world: World, code: str) -> None:
 def run_as_each_refused_user(world: World, principal: str, script: str, os: str) -> None:
     """One run per user in the refused-users setting (default root and system)."""
     for user in world.settings.refused_users:
-        _start(world, principal, os, script, user, user_key=user)
+        start_run(world, principal, os, script, user, user_key=user)
 
 
 @then(parsers.parse('each of those requests is refused with "{code}"'))

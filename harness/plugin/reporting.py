@@ -52,10 +52,10 @@ def pytest_report_teststatus(
     if report.when != "call":
         return None
     names = {k for k, _ in report.user_properties}
+    if report.passed and "finding" in names:  # the weakness was seen: it stands, assumed or not
+        return "finding", "!", ("FINDING", {"purple": True, "bold": True})
     if report.passed and "assumed" in names:
         return "assumed", "A", ("ASSUMED", {"yellow": True})
-    if report.passed and "finding" in names:
-        return "passed", "!", ("FINDING", {"purple": True, "bold": True})
     if report.failed and EXPOSED in str(report.longrepr):
         # still a failure by name too: tools and people read `FAILED` lines
         return "failed", "F", ("FAILED (EXPOSED)", {"red": True, "bold": True})

@@ -1,7 +1,8 @@
 """The run-as request the prover quantifies over, shaped like the fake's own (fakes/services/ecs).
 
-RunCommand is authorized on `instance/<id>` and `command/*` (A7), InvokeCommand on
-`instance/<id>` and `command/<id>` (A9), both with `ecs:CommandRunAs`: the `Username` sent, or the
+RunCommand is authorized on `instance/<id>` (A7: and on `command/*` only with KeepCommand, which
+a caller may leave out, so the prover leaves it out too), InvokeCommand on `instance/<id>` and
+`command/<id>` (A9), both with `ecs:CommandRunAs`: the `Username` sent, or the
 OS default when none is (A1). Besides it the request carries the global keys every request
 carries (`fakes.access.global_context`), each free to take any value, and no other key: a
 condition on any other key sees it absent (A2). Region, account and ids range over the shapes the
@@ -60,9 +61,10 @@ class RunAsRequest:
         arn = z3.Concat(z3.StringVal("acs:ecs:"), self.region, colon, self.account, colon, relative)
         return Resource(arn, (z3.StringVal("ecs"), self.region, self.account, relative))
 
-    def resources(self) -> tuple[Resource, Resource]:
-        command = self.command_id if self.action == "ecs:InvokeCommand" else z3.StringVal("*")
-        return self._arn("instance", self.instance_id), self._arn("command", command)
+    def resources(self) -> tuple[Resource, ...]:
+        if self.action != "ecs:InvokeCommand":
+            return (self._arn("instance", self.instance_id),)
+        return self._arn("instance", self.instance_id), self._arn("command", self.command_id)
 
     def context(self) -> RequestContext:
         present = z3.BoolVal(self.name_sent)
@@ -104,13 +106,12 @@ class ConcreteRequest:
     instance_id: str
     command_id: str
 
-    def auth_requests(self) -> tuple[AuthRequest, AuthRequest]:
-        command = self.command_id if self.action == "ecs:InvokeCommand" else "*"
+    def auth_requests(self) -> tuple[AuthRequest, ...]:
         base = f"acs:ecs:{self.region}:{self.account}:"
         context = dict(self.context)
         if self.name is not None:
             context[RUN_AS_KEY] = (self.name,)
-        return (
-            AuthRequest(self.action, f"{base}instance/{self.instance_id}", context),
-            AuthRequest(self.action, f"{base}command/{command}", context),
-        )
+        on_instance = AuthRequest(self.action, f"{base}instance/{self.instance_id}", context)
+        if self.action != "ecs:InvokeCommand":
+            return (on_instance,)
+        return on_instance, AuthRequest(self.action, f"{base}command/{self.command_id}", context)

@@ -539,7 +539,11 @@ def test_a_saved_command_is_invoked_as_user01_with_the_password_parameter(
 ) -> None:
     command_id = ecs.create_command(
         ecs_models.CreateCommandRequest(
-            region_id=REGION, name="who", type="RunPowerShellScript", command_content="whoami"
+            region_id=REGION,
+            name="who",
+            type="RunPowerShellScript",
+            command_content="whoami",
+            content_encoding="PlainText",
         )
     ).body.command_id
 

@@ -3,6 +3,7 @@ stand-in account."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import textwrap
@@ -14,6 +15,7 @@ from harness.backends.standin import StandIn, holdings, isolated_env
 __all__ = [
     "ROOT",
     "clean_env",
+    "held",
     "holdings",
     "live_env",
     "output",
@@ -84,3 +86,10 @@ def spec_scenarios() -> int:
         document["uri"] = str(path)
         total += len(Compiler().compile(document))
     return total
+
+
+def held(stdout: str) -> int:
+    """The scenarios that held by pytest's final line: passed, plus the findings (a finding
+    holds as the spec says: it documents a weakness, and is reported apart from passes)."""
+    last = stdout.strip().splitlines()[-1]
+    return sum(int(n) for n in re.findall(r"(\d+) (?:passed|finding)\b", last))

@@ -163,3 +163,46 @@ def test_each_witness_runs_through_the_fake_as_predicted(
     if verdict == "safe":  # the proof says never: the fake refuses every spelling tried
         for name in ("root", "Root", "SYSTEM", "system", None):
             assert _run_as(client, instance, name) == "Forbidden.RAM", name
+
+
+def test_a_policy_on_instances_only_lets_runcommand_through_as_the_fake_does(
+    fake_cloud: FakeCloud, tmp_path
+) -> None:
+    """Alibaba's sample policy names `instance/*` only: RunCommand is authorized on the instance
+    alone (A7), so the prover finds user01 allowed and the fake runs it; InvokeCommand also
+    needs the command, which this policy does not name, so it is never allowed."""
+    document = json.loads(FORMS["allow-list"].read_text())
+    for statement in document["Statement"]:
+        statement["Resource"] = "acs:ecs:*:*:instance/*"
+    path = tmp_path / "instances-only.json"
+    path.write_text(json.dumps(document))
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main([str(path), "--json"])
+    body = json.loads(out.getvalue())
+    assert code == 0
+    assert body["actions"]["ecs:RunCommand"]["allowed_names"]["names"] == ["user01", "user02"]
+    assert body["actions"]["ecs:InvokeCommand"]["allowed_names"]["names"] == []
+    instance = fake_cloud.add_instance(os="linux", region=REGION, users=["user01"])
+    key_id, secret = fake_cloud.root_access_key
+    ram = RamClient(Config(access_key_id=key_id, access_key_secret=secret, region_id=REGION))
+    ram.create_user(ram_models.CreateUserRequest(user_name="commandUser"))
+    ram.create_policy(
+        ram_models.CreatePolicyRequest(policy_name="onInstances", policy_document=path.read_text())
+    )
+    ram.attach_policy_to_user(
+        ram_models.AttachPolicyToUserRequest(
+            policy_type="Custom", policy_name="onInstances", user_name="commandUser"
+        )
+    )
+    made = ram.create_access_key(ram_models.CreateAccessKeyRequest(user_name="commandUser"))
+    key = made.body.access_key
+    client = EcsClient(
+        Config(
+            access_key_id=key.access_key_id,
+            access_key_secret=key.access_key_secret,
+            region_id=REGION,
+        )
+    )
+    assert _run_as(client, instance, "user01") == "accepted"
+    assert _run_as(client, instance, "root") == "Forbidden.RAM"

@@ -76,9 +76,10 @@ def on_verify(tmp_path_factory: pytest.TempPathFactory) -> Written:
 
 
 def _passed(written: Written) -> int:
-    found = re.search(r"(\d+) passed", written.run.stdout.strip().splitlines()[-1])
-    assert found is not None, written.output()
-    return int(found.group(1))
+    last = written.run.stdout.strip().splitlines()[-1]
+    counts = re.findall(r"(\d+) (?:passed|finding)\b", last)
+    assert counts, written.output()
+    return sum(int(n) for n in counts)
 
 
 def _complete(written: Written, backend: str, mode: str) -> None:

@@ -21,7 +21,7 @@ FIX = "attach `commandUserPolicy.hardened` instead of the deny-list."
 
 def test_the_run_fails_for_the_exposure_and_the_undefined_step_only(small: Written):
     assert small.run.returncode == 1, small.output()
-    assert "2 failed, 4 passed, 1 skipped" in small.run.stdout, small.output()
+    assert "2 failed, 3 passed, 1 skipped, 1 finding" in small.run.stdout, small.output()
 
 
 def test_the_bundle_matches_its_published_schema(small: Written):
@@ -189,7 +189,7 @@ def test_cucumber_embeds_each_scenarios_evidence(small: Written):
 
 
 def test_under_xdist_the_evidence_is_complete_and_its_ids_are_the_same(small, small_xdist):
-    assert "2 failed, 4 passed, 1 skipped" in small_xdist.run.stdout, small_xdist.output()
+    assert "2 failed, 3 passed, 1 skipped, 1 finding" in small_xdist.run.stdout, small_xdist.output()
     one = {s["id"]: s["verdict"] for s in small.bundle["scenarios"]}
     other = {s["id"]: s["verdict"] for s in small_xdist.bundle["scenarios"]}
     assert one == other  # stable ids: two runs can be diffed

@@ -17,6 +17,8 @@ from fakes.guest import CommandHandler
 from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
+from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
+from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
     START_DELAY,
@@ -80,8 +82,14 @@ def json_instance_ids(call: Call, *, required: bool) -> list[str] | None:
 
 
 def run_as(call: Call, instance: Instance) -> str:
-    """The run-as user for one instance: the `Username` sent, else the OS default (A1)."""
+    """The run-as user for one instance: the `Username` sent, else the OS default (A1). It is
+    also what `ecs:CommandRunAs` carries for a run in a container (A41), where it does not
+    take effect."""
     return call.params.text("Username") or instance.guest.default_user
+
+
+def container_of(call: Call) -> str:
+    return call.params.text("ContainerId") or call.params.text("ContainerName") or ""
 
 
 class EcsBase(Service):
@@ -100,6 +108,8 @@ class EcsBase(Service):
         self.handlers: dict[str, CommandHandler] = {}
         self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
         self._unsettled: set[str] = set()
+        self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId
+        self.sessions: dict[str, TerminalSession] = {}  # Session Manager, by SessionId
 
     def arn(self, region: str, kind: str, resource_id: str) -> str:
         return f"acs:ecs:{region}:{self.account_id}:{kind}/{resource_id}"
@@ -126,8 +136,11 @@ class EcsBase(Service):
 
     # ---- the life of an invocation ----------------------------------------------------------
 
-    def _invoke(self, call: Call, command: Command, instances: Sequence[Instance]) -> Invocation:
+    def _invoke(
+        self, call: Call, command: Command, instances: Sequence[Instance], mode: str = "Once"
+    ) -> Invocation:
         timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
+        container = container_of(call)
         invocation = Invocation(
             invoke_id=self._ids.invocation(),
             region=call.region,
@@ -136,15 +149,22 @@ class EcsBase(Service):
             created=call.now,
             timeout=timeout,
             password_parameter=call.params.text("WindowsPasswordName") or "",
+            repeat_mode=mode,
+            frequency=call.params.text("Frequency") or "",
+            script=command.content,
+            container=container,
         )
         for instance in instances:
-            user = run_as(call, instance)
+            # In a container, Username does not take effect: the container's default user runs
+            # it, root (A41; [SDK] _run_command_request.py, ContainerId).
+            user = "root" if container else run_as(call, instance)
             known = instance.guest.canonical_user(user)
             target = Target(
                 instance=instance,
                 username=user,
                 start_at=call.now + START_DELAY,
                 finish_at=call.now + START_DELAY + RUN_TIME,
+                waiting=invocation.periodic,
             )
             if known is None:
                 target.failure = "AccountNotExists"
@@ -158,16 +178,53 @@ class EcsBase(Service):
         return invocation
 
     def settle(self, now: datetime) -> None:
-        """Start every invocation whose time has come (only the unsettled ones are looked at)."""
+        """Start every invocation whose time has come (only the unsettled ones are looked at),
+        and write the files sent."""
         for invoke_id in list(self._unsettled):
             invocation = self.invocations[invoke_id]
+            if invocation.repeat_mode == "Period" and not invocation.stopped:
+                self._schedule(invocation, now)
             for target in invocation.targets:
+                if target.waiting:
+                    continue
                 if target.needs_logon and now >= target.start_at and target.stopped_at is None:
                     target.needs_logon = False
                     target.failure = self._logon(target, invocation.password_parameter, now)
-                target.settle(now, invocation.command.content, self.handlers)
-            if all(t.settled for t in invocation.targets):
+                target.settle(now, invocation.script, self.handlers)
+            done = all(t.settled for t in invocation.targets)
+            if done and (not invocation.periodic or invocation.stopped):
                 self._unsettled.discard(invoke_id)
+        for delivery in self.deliveries.values():
+            delivery.settle(now)
+
+    def _schedule(self, invocation: Invocation, now: datetime) -> None:
+        """Start the next run of a Period task on each instance whose last run is over."""
+        for target in invocation.targets:
+            runs = target.repeats + (0 if target.waiting else 1)
+            due = next_run(invocation.frequency, invocation.created, now, runs)
+            if due is None or due > now or not (target.waiting or target.settled):
+                continue
+            if not target.waiting:
+                target.repeats += 1
+            target.needs_logon = target.instance.os == "windows" and target.username != "System"
+            target.rerun(due)
+
+    def reboot(self, instance: Instance, now: datetime) -> None:
+        """The instance starts again: its NextRebootOnly and EveryReboot tasks run."""
+        for invocation in self.invocations.values():
+            if invocation.repeat_mode not in ("NextRebootOnly", "EveryReboot"):
+                continue
+            if invocation.stopped:
+                continue
+            for target in invocation.targets:
+                if target.instance is not instance:
+                    continue
+                if invocation.repeat_mode == "NextRebootOnly" and not target.waiting:
+                    continue
+                if not target.waiting:
+                    target.repeats += 1
+                target.rerun(now + START_DELAY)
+                self._unsettled.add(invocation.invoke_id)
 
     def _logon(self, target: Target, parameter: str, now: datetime) -> str:
         """What the agent does before running as a Windows user: fetch the password with the

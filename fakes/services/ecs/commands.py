@@ -1,9 +1,11 @@
 """Cloud Assistant commands: RunCommand, CreateCommand, InvokeCommand, DeleteCommand and
 DescribeCommands, with the checks the real API makes before anything runs.
 
-Authorization follows the modelled assumptions: RunCommand (A7) and InvokeCommand (A9) are
-authorized per target instance with that instance's run-as user (A1); every other call carries
-no `ecs:CommandRunAs` (A8). Codes and statuses: shared/reference sections 1.2-1.5.
+Authorization follows the modelled assumptions: RunCommand (A7: `instance/<id>`, and `command/*`
+when KeepCommand) and InvokeCommand (A9) are authorized per target instance with that
+instance's run-as user (A1, A41 in a container); every other call carries no `ecs:CommandRunAs`
+(A8). ModifyCommand never changes what a command runs. Codes and statuses: shared/reference
+sections 1.2-1.5.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from fakes.clock import iso
 from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
-from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, paginate, run_as
+from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, container_of, paginate, run_as
+from fakes.services.ecs.schedules import check_frequency, repeat_mode
 from fakes.services.ecs.state import SCRIPT_TYPES, Command, Instance
 
 MAX_CONTENT_BASE64 = 24 * 1024
@@ -39,9 +42,14 @@ def script_type(call: Call) -> str:
     return kind
 
 
-def script_content(call: Call) -> str:
+def script_content(call: Call, *, default: str = "PlainText") -> str:
+    """The script sent, decoded. RunCommand reads it as PlainText unless told otherwise, and an
+    unknown encoding as PlainText; CreateCommand reads it as Base64 unless told otherwise, and
+    an unknown encoding as Base64 ([SDK] `_create_command_request.py`, reference section 5)."""
     content = call.params.require("CommandContent")
-    encoding = (call.params.text("ContentEncoding") or "PlainText").lower()
+    encoding = (call.params.text("ContentEncoding") or default).lower()
+    if encoding not in ("plaintext", "base64"):
+        encoding = default.lower()
     if encoding == "base64":
         if len(content) > MAX_CONTENT_BASE64:
             raise errors.command_too_long()
@@ -51,7 +59,6 @@ def script_content(call: Call) -> str:
             raise invalid_parameter(
                 "CommandContent", content[:32], "It is not valid Base64 text."
             ) from None
-    # An unknown ContentEncoding is treated as PlainText (reference section 1.2).
     if len(base64.b64encode(content.encode("utf-8"))) > MAX_CONTENT_BASE64:
         raise errors.command_too_long()
     return content
@@ -63,18 +70,39 @@ def check_lengths(call: Call) -> None:
             raise errors.too_long(code, what)
 
 
-def refuse_unmodelled(call: Call) -> None:
-    """Refuse, by name, what the fake does not model, rather than pretend to do it."""
-    mode = call.params.text("RepeatMode", "Once") or "Once"
-    if mode not in ("Once", "Period", "NextRebootOnly", "EveryReboot", "DryRun"):
-        raise errors.repeat_mode_not_found()
-    if mode != "Once":
-        raise errors.unsupported(f"RepeatMode `{mode}`")
+#: Parameters the fake does not model: refused by name, never accepted and ignored.
+UNMODELLED = ("Launcher", "OssOutputDelivery", "ResourceTag.1.Key", "Tag.1.Key", "SessionMode")
+TERMINATION_MODES = ("Process", "ProcessTree")
+
+
+def check_parameters(call: Call) -> None:
+    """Custom parameters: `Parameters` without `EnableParameter` is `Parameter.Disabled`
+    (InvokeCommand API reference); custom parameters themselves are not modelled."""
     if call.params.flag("EnableParameter"):
         raise errors.unsupported("EnableParameter")
-    for name in ("ContainerId", "ContainerName", "ResourceTag.1.Key"):
+    if call.params.text("Parameters"):
+        raise errors.parameter_disabled()
+
+
+def refuse_unmodelled(call: Call, instances: Sequence[Instance] = ()) -> str:
+    """The RepeatMode of a run, after refusing by name what the fake does not model, rather
+    than pretend to do it. TerminationMode is checked and kept (it only shapes how a stop
+    ends a process, which the fake's guest has none of)."""
+    mode = repeat_mode(call)
+    if mode == "Period":
+        check_frequency(
+            call.params.require("Frequency"), call.params.number("Timeout", 60, low=10, high=86400)
+        )
+    check_parameters(call)
+    for name in UNMODELLED:
         if call.params.text(name):
             raise errors.unsupported(name)
+    termination = call.params.text("TerminationMode")
+    if termination is not None and termination not in TERMINATION_MODES:
+        raise errors.invalid_termination_mode()
+    if container_of(call) and any(i.os != "linux" for i in instances):
+        raise errors.instance_os_mismatch()  # containers: Linux instances only ([SDK])
+    return mode
 
 
 def check_os(kind: str, instances: Sequence[Instance]) -> None:
@@ -84,6 +112,8 @@ def check_os(kind: str, instances: Sequence[Instance]) -> None:
 
 
 def check_windows_password(call: Call, instances: Sequence[Instance]) -> None:
+    if container_of(call):
+        return  # Username does not take effect in a container
     for instance in instances:
         user = run_as(call, instance)
         is_default = user.lower() == instance.guest.default_user.lower()
@@ -125,13 +155,17 @@ class CommandActions(EcsBase):
         self._client_tokens[key] = (request, answer)
         return answer
 
-    def _authorize_runs(self, call: Call, instances: Sequence[Instance], command: str) -> None:
-        """Once per target instance, on the instance and the command, as that instance's run-as
-        user (A1): a run as root anywhere in the list refuses the whole call."""
+    def _authorize_runs(
+        self, call: Call, instances: Sequence[Instance], command: str | None
+    ) -> None:
+        """Once per target instance, on the instance and (when given) the command, as that
+        instance's run-as user (A1): a run as root anywhere in the list refuses the whole call.
+        RunCommand names the command only when it keeps it (A7)."""
         for instance in instances:
             context = {RUN_AS_KEY: (run_as(call, instance),)}
             call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
-            call.authorize(self.arn(call.region, "command", command), context)
+            if command is not None:
+                call.authorize(self.arn(call.region, "command", command), context)
 
     def _new_command(
         self, call: Call, name: str, kind: str, content: str, timeout: int, *, kept: bool
@@ -163,18 +197,19 @@ class CommandActions(EcsBase):
         kind = script_type(call)
         content = script_content(call)
         check_lengths(call)
-        refuse_unmodelled(call)
         instances = self._targets_of(call)
-        self._authorize_runs(call, instances, "*")  # A7: the command does not exist yet
+        mode = refuse_unmodelled(call, instances)
+        # A7: on each instance; on `command/*` too when the command is kept ([CA-RAM]).
+        kept = call.params.flag("KeepCommand")
+        self._authorize_runs(call, instances, "*" if kept else None)
         check_os(kind, instances)
         check_windows_password(call, instances)
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 
         def make() -> Response:
             name = call.params.text("Name") or ""
-            kept = call.params.flag("KeepCommand")
             command = self._new_command(call, name, kind, content, timeout, kept=kept)
-            invocation = self._invoke(call, command, instances)
+            invocation = self._invoke(call, command, instances, mode)
             return {"CommandId": command.command_id, "InvokeId": invocation.invoke_id}
 
         return self._idempotent(call, make)
@@ -183,10 +218,12 @@ class CommandActions(EcsBase):
     def create_command(self, call: Call) -> Response:
         name = call.params.require("Name")
         kind = script_type(call)
-        content = script_content(call)
+        content = script_content(call, default="Base64")
         check_lengths(call)
-        if call.params.flag("EnableParameter"):
-            raise errors.unsupported("EnableParameter")
+        check_parameters(call)
+        for unmodelled in ("Launcher", "Tag.1.Key", "ResourceGroupId"):
+            if call.params.text(unmodelled):
+                raise errors.unsupported(unmodelled)
         call.authorize(self.arn(call.region, "command", "*"))  # A8: no ecs:CommandRunAs
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 
@@ -200,14 +237,34 @@ class CommandActions(EcsBase):
     def invoke_command(self, call: Call) -> Response:
         command = self._command(call)
         check_lengths(call)
-        refuse_unmodelled(call)
         instances = self._targets_of(call)
+        mode = refuse_unmodelled(call, instances)
         self._authorize_runs(call, instances, command.command_id)  # A9
         check_os(command.type, instances)
         check_windows_password(call, instances)
         return self._idempotent(
-            call, lambda: {"InvokeId": self._invoke(call, command, instances).invoke_id}
+            call, lambda: {"InvokeId": self._invoke(call, command, instances, mode).invoke_id}
         )
+
+    @action("ModifyCommand")
+    def modify_command(self, call: Call) -> Response:
+        """Name, description, timeout and working directory. `CommandContent` "is deprecated
+        and does not take effect even if specified" ([SDK] `_modify_command_request.py`): what
+        the command runs never changes here."""
+        call.authorize(self.arn(call.region, "command", call.params.require("CommandId")))  # A8
+        command = self._command(call)
+        check_lengths(call)
+        name, description = call.params.text("Name"), call.params.text("Description")
+        working_dir = call.params.text("WorkingDir")
+        if name is not None:
+            command.name = name
+        if description is not None:
+            command.description = description
+        if working_dir is not None:
+            command.working_dir = working_dir
+        if call.params.text("Timeout") is not None:
+            command.timeout = call.params.number("Timeout", 60, low=10, high=86400)
+        return {}
 
     @action("DeleteCommand")
     def delete_command(self, call: Call) -> Response:

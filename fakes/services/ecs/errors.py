@@ -104,3 +104,69 @@ def pass_role_forbidden() -> ApiError:
         "The RAM user does not have the privilege to pass a RAM role.",
         403,
     )
+
+
+def parameter_disabled() -> ApiError:
+    """`Parameters` sent without `EnableParameter` (InvokeCommand API reference)."""
+    return ApiError(
+        "Parameter.Disabled", "The parameter is disabled, specify EnableParameter true.", 404
+    )
+
+
+def invalid_frequency(why: str) -> ApiError:
+    return ApiError(
+        "InvalidFrequency.Malformed", f"The specified frequency is invalid: {why}.", 400
+    )
+
+
+def invalid_termination_mode() -> ApiError:
+    return ApiError("InvalidTerminationMode", "The specified TerminationMode is not valid.", 400)
+
+
+def not_periodic() -> ApiError:
+    """ModifyInvocationAttribute on a task that runs once (API reference: periodic tasks only)."""
+    return ApiError(
+        "InvalidOperation.InvocationNotPeriodic",
+        "The invocation is not a scheduled or reboot task.",
+        400,
+    )
+
+
+def session_not_found() -> ApiError:
+    return ApiError("InvalidSessionId.NotFound", "The specified session does not exist.", 404)
+
+
+def file_content_missing() -> ApiError:
+    return ApiError("MissingParameter.Content", "The parameter Content is missing.", 400)
+
+
+def invalid_file_mode() -> ApiError:
+    return ApiError("InvalidFileMode", "The specified parameter FileMode is not valid.", 400)
+
+
+def invalid_target_dir() -> ApiError:
+    return ApiError("InvalidTargetDir", "The specified parameter TargetDir is not valid.", 400)
+
+
+def file_too_many_instances() -> ApiError:
+    return ApiError(
+        "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
+    )
+
+
+def invalid_password() -> ApiError:
+    return ApiError(
+        "InvalidPassword.Malformed", "The specified parameter Password is not valid.", 400
+    )
+
+
+def invalid_user_data() -> ApiError:
+    return ApiError(
+        "InvalidUserData.Base64FormatInvalid", "The specified UserData is not valid Base64.", 400
+    )
+
+
+def dry_run_passed() -> ApiError:
+    return ApiError(
+        "DryRunOperation", "Request validation has been passed with DryRun flag set.", 400
+    )

@@ -8,6 +8,7 @@ from datetime import datetime
 
 from fakes.clock import iso
 from fakes.guest import CommandHandler, Guest
+from fakes.guest.privilege import GuestPrivilege
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, json_instance_ids, paginate
@@ -29,10 +30,12 @@ class InstanceActions(EcsBase):
         hostname: str | None = None,
         name: str | None = None,
         resource_group_id: str = "",
+        privilege: GuestPrivilege | None = None,
     ) -> str:
         """A running instance with Cloud Assistant and the given OS users; its id.
 
-        `users` is a list of names (Linux) or a mapping of name -> logon password (Windows)."""
+        `users` is a list of names (Linux) or a mapping of name -> logon password (Windows);
+        `privilege` who else is root (sudoers, groups, Administrators, uid-0 aliases)."""
         if os not in OS_NAMES:
             raise ValueError(f"unknown os `{os}`: choose `linux` or `windows`")
         passwords: dict[str, str | None] = (
@@ -44,8 +47,13 @@ class InstanceActions(EcsBase):
             region=region,
             name=name or f"{os}-{instance_id[-6:]}",
             created=now,
-            guest=Guest(os, hostname or ("iZ" + instance_id[2:14] + "Z"), passwords),
             resource_group_id=resource_group_id,
+            guest=Guest(
+                os,
+                hostname or ("iZ" + instance_id[2:14] + "Z"),
+                passwords,
+                **(privilege or GuestPrivilege()).as_kwargs(),
+            ),
         )
         self.instances[instance_id] = instance
         return instance_id

@@ -1,4 +1,5 @@
-"""Invocations: StopInvocation, DescribeInvocations and DescribeInvocationResults. A read first
+"""Invocations: StopInvocation, ModifyInvocationAttribute, DescribeInvocations and
+DescribeInvocationResults. A read first
 runs what is due on the virtual clock (`settle`); none of these calls carries `ecs:CommandRunAs`
 (A8, A11)."""
 
@@ -10,7 +11,9 @@ from fakes.clock import iso
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import EcsBase, paginate
-from fakes.services.ecs.state import Invocation
+from fakes.services.ecs.commands import check_parameters, script_content
+from fakes.services.ecs.schedules import check_frequency
+from fakes.services.ecs.state import Invocation, Target, encode_text
 
 
 class InvocationActions(EcsBase):
@@ -32,9 +35,52 @@ class InvocationActions(EcsBase):
             call.authorize(self.arn(call.region, "instance", target.instance.instance_id))
         self.settle(call.now)
         for target in targets:
-            if target.status(call.now) in ("Pending", "Running"):
+            if target.status(call.now) in ("Pending", "Running", "Scheduled"):
                 target.stopped_at = call.now
+        if invocation.periodic and len(targets) == len(invocation.targets):
+            invocation.stopped = True  # no more runs of the task
         return {}
+
+    @action("ModifyInvocationAttribute")
+    def modify_invocation_attribute(self, call: Call) -> Response:
+        """New content, frequency or instances for a periodic or reboot task; the task keeps
+        its run-as user (API reference; reference section 2). Authorized on each instance of
+        the task and on its command, with no `ecs:CommandRunAs` (A45)."""
+        invocation = self._invocation(call)
+        added = [
+            i
+            for i in dict.fromkeys(call.params.items_of("InstanceId"))
+            if all(t.instance.instance_id != i for t in invocation.targets)
+        ]
+        for target in invocation.targets:
+            call.authorize(self.arn(call.region, "instance", target.instance.instance_id))
+        new_instances = self._instances(call, added, authorize=True)
+        call.authorize(self.arn(call.region, "command", invocation.command.command_id))
+        if not invocation.periodic or invocation.stopped:
+            raise errors.not_periodic()
+        check_parameters(call)
+        content = script_content(call) if call.params.text("CommandContent") is not None else None
+        frequency = call.params.text("Frequency")
+        if frequency is not None:
+            if invocation.repeat_mode != "Period":
+                raise errors.invalid_frequency("only a Period task has a frequency")
+            check_frequency(frequency, invocation.timeout)
+            invocation.frequency = frequency
+        if content is not None:
+            invocation.script = content  # from the next run on
+        first = invocation.targets[0]
+        for instance in new_instances:
+            invocation.targets.append(
+                Target(
+                    instance=instance,
+                    username=first.username,
+                    start_at=call.now,
+                    finish_at=call.now,
+                    waiting=True,
+                )
+            )
+        self._unsettled.add(invocation.invoke_id)
+        return {"CommandId": invocation.command.command_id}
 
     def _begin_read(self, call: Call) -> str:
         """What a read of invocations does first: authorize it (A8, A11) and run what is due.
@@ -118,14 +164,14 @@ class InvocationActions(EcsBase):
             "CommandId": inv.command.command_id,
             "CommandName": inv.command.name,
             "CommandType": inv.command.type,
-            "CommandContent": inv.command.content_as(encoding),
+            "CommandContent": encode_text(inv.script, encoding),
             "CommandDescription": inv.command.description,
             "CreationTime": iso(inv.created),
             "InvocationStatus": inv.overall(now),
             "InvokeStatus": inv.legacy_status(now),
-            "RepeatMode": "Once",
-            "Timed": False,
-            "Frequency": "",
+            "RepeatMode": inv.repeat_mode,
+            "Timed": inv.periodic,
+            "Frequency": inv.frequency,
             "Timeout": inv.timeout,
             "Username": inv.username,
             "WorkingDir": inv.command.working_dir,

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from fakes.services.ecs.commands import CommandActions
+from fakes.services.ecs.files import FileActions
+from fakes.services.ecs.instance_admin import InstanceAdminActions
 from fakes.services.ecs.instance_roles import InstanceRoleActions
 from fakes.services.ecs.instances import InstanceActions
 from fakes.services.ecs.invocations import InvocationActions
+from fakes.services.ecs.sessions import SessionActions
 
 
-class EcsService(InstanceActions, CommandActions, InvocationActions, InstanceRoleActions):
-    """ECS: instances, Cloud Assistant commands and invocations, instance RAM roles, with real
-    resource ARNs and `ecs:CommandRunAs`. Its state is `EcsBase`'s."""
+class EcsService(
+    InstanceActions,
+    InstanceAdminActions,
+    CommandActions,
+    InvocationActions,
+    FileActions,
+    SessionActions,
+    InstanceRoleActions,
+):
+    """ECS: instances, Cloud Assistant commands, invocations, files and sessions, instance RAM
+    roles, with real resource ARNs and `ecs:CommandRunAs`. Its state is `EcsBase`'s."""

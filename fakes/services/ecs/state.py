@@ -46,6 +46,7 @@ class Instance:
     guest: Guest
     ram_role: str | None = None  # the instance RAM role's name, once attached
     resource_group_id: str = ""  # the resource group it belongs to (the account's default)
+    user_data: str = ""  # runs as root at the next start (ModifyInstanceAttribute, A46)
 
     @property
     def os(self) -> str:
@@ -109,10 +110,15 @@ class Target:
     needs_logon: bool = False  # a Windows user other than System: the agent must log on first
     result: ExecResult | None = None
     stopped_at: datetime | None = None
+    #: A periodic or reboot task before its first run (A44): nothing has run yet.
+    waiting: bool = False
+    repeats: int = 0
 
     @property
     def settled(self) -> bool:
         """Nothing left to run: it ran, failed before running, or was stopped before it began."""
+        if self.waiting:
+            return False
         return (
             self.result is not None
             or bool(self.failure)
@@ -127,7 +133,15 @@ class Target:
             return
         self.result = self.instance.guest.run(script, self.username, handlers)
 
+    def rerun(self, at: datetime) -> None:
+        """The next run of a periodic or reboot task, from `at` (A44)."""
+        self.waiting = False
+        self.start_at, self.finish_at = at, at + RUN_TIME
+        self.result, self.failure = None, ""
+
     def status(self, now: datetime) -> str:
+        if self.waiting:
+            return "Scheduled" if self.stopped_at is None else "Cancelled"
         if self.stopped_at is not None and (self.stopped_at < self.finish_at):
             return "Cancelled" if self.stopped_at < self.start_at else "Terminated"
         if now < self.start_at:
@@ -172,7 +186,7 @@ class Target:
             "ErrorInfo": ERROR_INFO.get(code, ""),
             "Output": encode_text(output, encoding),
             "Dropped": dropped,
-            "Repeats": 1 if status != "Pending" else 0,
+            "Repeats": self.repeats + (1 if status not in ("Pending", "Scheduled") else 0),
             "StartTime": iso(self.start_at) if status != "Pending" else "",
             "FinishedTime": iso(self.finish_at) if final and not self.stopped_at else "",
             "StopTime": iso(self.stopped_at) if self.stopped_at else "",
@@ -193,10 +207,23 @@ class Invocation:
     timeout: int
     targets: list[Target] = field(default_factory=list)
     password_parameter: str = ""  # WindowsPasswordName: the OOS parameter holding the password
+    repeat_mode: str = "Once"
+    frequency: str = ""
+    #: What runs: the command's content, until ModifyInvocationAttribute gives a task new content.
+    script: str = ""
+    container: str = ""  # ContainerId or ContainerName: the run is in that container (A41)
+    stopped: bool = False
+
+    @property
+    def periodic(self) -> bool:
+        return self.repeat_mode in ("Period", "NextRebootOnly", "EveryReboot")
 
     def overall(self, now: datetime) -> str:
         """DescribeInvocations' roll-up of the per-instance statuses."""
-        return rollup({t.status(now) for t in self.targets})
+        statuses = {t.status(now) for t in self.targets}
+        if self.periodic and not self.stopped and not statuses & {"Pending", "Running"}:
+            return "Scheduled"  # A44: a task waiting for its next run
+        return rollup(statuses)
 
     def legacy_status(self, now: datetime) -> str:
         overall = self.overall(now)
@@ -224,6 +251,8 @@ def rollup(statuses: set[str]) -> str:
     """One status for a set of per-instance statuses, as DescribeInvocations reports it."""
     failed = {"Failed", "Invalid", "Aborted", "Timeout", "Error"}
     stopped = {"Cancelled", "Terminated"}
+    if statuses <= {"Scheduled"}:
+        return "Scheduled"
     if statuses & {"Pending"} and not statuses - {"Pending"}:
         return "Pending"
     if statuses & {"Pending", "Running", "Stopping"}:

@@ -1,0 +1,147 @@
+"""SendFile and DescribeSendFileResults: Cloud Assistant writes a file on instances, as root by
+default (FileOwner and FileGroup default to root, FileMode to 0644: [SDK] `_send_file_request.py`).
+
+A side door: SendFile carries no `ecs:CommandRunAs` (reference section 1), so a policy that
+conditions RunCommand on the run-as user does not touch it, and a root-owned file in
+`/etc/sudoers.d/` makes any user root. Authorized per target instance (A42).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from datetime import datetime
+from typing import Any
+
+from fakes.clock import iso
+from fakes.errors import invalid_parameter
+from fakes.services.base import Call, Response, action
+from fakes.services.ecs import errors
+from fakes.services.ecs.base import EcsBase, paginate
+from fakes.services.ecs.deliveries import FileDelivery
+from fakes.services.ecs.state import RUN_TIME, START_DELAY
+
+MAX_FILE_INSTANCES = 50
+MAX_CONTENT = 32 * 1024  # after Base64 encoding
+
+
+class FileActions(EcsBase):
+    """Files Cloud Assistant sends to instances."""
+
+    @action("SendFile")
+    def send_file(self, call: Call) -> Response:
+        name = call.params.require("Name")
+        target_dir = call.params.require("TargetDir")
+        raw = call.params.text("Content")
+        if raw is None:
+            raise errors.file_content_missing()
+        kind = call.params.text("ContentType") or "PlainText"
+        if kind.lower() == "base64":
+            if len(raw) > MAX_CONTENT:
+                raise errors.command_too_long()
+            try:
+                content = base64.b64decode(raw, validate=True)
+            except binascii.Error:
+                raise invalid_parameter(
+                    "Content", raw[:32], "It is not valid Base64 text."
+                ) from None
+        else:
+            content = raw.encode("utf-8")
+            if len(base64.b64encode(content)) > MAX_CONTENT:
+                raise errors.command_too_long()
+        mode = call.params.text("FileMode") or "0644"
+        if not (mode.isdigit() and set(mode) <= set("01234567") and len(mode) in (3, 4)):
+            raise errors.invalid_file_mode()
+        if not target_dir.startswith("/") and ":" not in target_dir:
+            raise errors.invalid_target_dir()
+        ids = list(dict.fromkeys(call.params.items_of("InstanceId")))
+        if not ids:
+            raise errors.missing_instance_id()
+        if len(ids) > MAX_FILE_INSTANCES:
+            raise errors.file_too_many_instances()
+        instances = self._instances(call, ids, authorize=True)  # A42: no ecs:CommandRunAs
+        delivery = FileDelivery(
+            invoke_id=self._ids.invocation(),
+            region=call.region,
+            name=name,
+            description=call.params.text("Description") or "",
+            target_dir=target_dir,
+            content=content,
+            content_type=kind,
+            raw_content=raw,
+            owner=call.params.text("FileOwner") or "root",
+            group=call.params.text("FileGroup") or "root",
+            mode=mode,
+            overwrite=call.params.flag("Overwrite"),
+            created=call.now,
+            instances=instances,
+        )
+        self.deliveries[delivery.invoke_id] = delivery
+        return {"InvokeId": delivery.invoke_id}
+
+    @action("DescribeSendFileResults")
+    def describe_send_file_results(self, call: Call) -> Response:
+        instance_id = call.params.text("InstanceId")
+        call.authorize(self.arn(call.region, "instance", instance_id or "*"))  # A11
+        self.settle(call.now)
+        wanted_id, wanted_name = call.params.text("InvokeId"), call.params.text("Name")
+        chosen = [
+            d
+            for d in reversed(self.deliveries.values())
+            if d.region == call.region
+            and wanted_id in (None, d.invoke_id)
+            and wanted_name in (None, d.name)
+            and (instance_id is None or any(i.instance_id == instance_id for i in d.instances))
+        ]
+        page, number, size = paginate(call, chosen, default=10, high=50)
+        return {
+            "Invocations": {"Invocation": [self._delivery_view(d, call.now) for d in page]},
+            "TotalCount": len(chosen),
+            "PageNumber": number,
+            "PageSize": size,
+        }
+
+    @staticmethod
+    def _delivery_view(d: FileDelivery, now: datetime) -> dict[str, Any]:
+        rows = []
+        for instance in d.instances:
+            status = d.status(instance.instance_id, now)
+            code = d.results.get(instance.instance_id, "")
+            rows.append(
+                {
+                    "InstanceId": instance.instance_id,
+                    "InvocationStatus": status,
+                    "ErrorCode": code,
+                    "ErrorInfo": code,
+                    "StartTime": iso(d.created + START_DELAY) if status != "Pending" else "",
+                    "FinishTime": iso(d.created + START_DELAY + RUN_TIME) if d.done else "",
+                    "CreationTime": iso(d.created),
+                    "UpdateTime": iso(now),
+                }
+            )
+        statuses = {r["InvocationStatus"] for r in rows}
+        overall = (
+            "Success"
+            if statuses == {"Success"}
+            else "Failed"
+            if statuses == {"Failed"}
+            else "PartialFailed"
+            if d.done
+            else "Running"
+        )
+        return {
+            "InvokeId": d.invoke_id,
+            "Name": d.name,
+            "Description": d.description,
+            "TargetDir": d.target_dir,
+            "Content": d.raw_content,
+            "ContentType": d.content_type,
+            "FileOwner": d.owner,
+            "FileGroup": d.group,
+            "FileMode": d.mode,
+            "Overwrite": str(d.overwrite).lower(),
+            "CreationTime": iso(d.created),
+            "InvocationStatus": overall,
+            "VmCount": len(rows),
+            "InvokeInstances": {"InvokeInstance": rows},
+        }

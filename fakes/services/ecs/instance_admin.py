@@ -1,0 +1,103 @@
+"""What an administrator does to an instance itself, beside Cloud Assistant: ModifyInstanceAttribute
+(a new root or Administrator `Password`, `UserData` that runs as root at the next start),
+RebootInstance (which runs reboot tasks and user data), InstallCloudAssistant, and the tag
+reads the guide's policy names, DescribeTags and DescribeTagKeys. None carries
+`ecs:CommandRunAs` (reference section 1); each is authorized on the instance (A46).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from fakes.services.base import Call, Response, action
+from fakes.services.ecs import errors
+from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, paginate
+
+#: Password rules for ModifyInstanceAttribute (8 to 30 characters, three kinds of character).
+_SPECIAL = set("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/")
+MAX_USER_DATA = 32 * 1024
+_NO_TAGS: list[dict[str, str]] = []
+
+
+def _password_ok(password: str) -> bool:
+    kinds = [
+        any(c.islower() for c in password),
+        any(c.isupper() for c in password),
+        any(c.isdigit() for c in password),
+        any(c in _SPECIAL for c in password),
+    ]
+    return 8 <= len(password) <= 30 and sum(kinds) >= 3 and password.isascii()
+
+
+class InstanceAdminActions(EcsBase):
+    """The instance as a machine: its logon password, its user data, its restarts."""
+
+    @action("ModifyInstanceAttribute")
+    def modify_instance_attribute(self, call: Call) -> Response:
+        instance_id = call.params.require("InstanceId")
+        (instance,) = self._instances(call, [instance_id], authorize=True)  # A46
+        password = call.params.text("Password")
+        user_data = call.params.text("UserData")
+        if password is not None and not _password_ok(password):
+            raise errors.invalid_password()
+        if user_data is not None:
+            if len(user_data) > MAX_USER_DATA:
+                raise errors.too_long("InvalidUserData.SizeExceeded", "user data")
+            try:
+                script = base64.b64decode(user_data, validate=True).decode("utf-8")
+            except (binascii.Error, UnicodeDecodeError):
+                raise errors.invalid_user_data() from None
+        for name in ("HostName", "SecurityGroupIds.1", "CpuOptions.Core", "CreditSpecification"):
+            if call.params.text(name):
+                raise errors.unsupported(name)
+        if password is not None:
+            # Root on Linux, Administrator on Windows; it takes effect at the next start, which
+            # the fake does not wait for (A46).
+            user = "root" if instance.os == "linux" else "Administrator"
+            instance.guest.set_password(user, password)
+        if user_data is not None:
+            instance.user_data = script
+        if call.params.text("InstanceName") is not None:
+            instance.name = call.params.text("InstanceName") or instance.name
+        return {}
+
+    @action("RebootInstance")
+    def reboot_instance(self, call: Call) -> Response:
+        instance_id = call.params.require("InstanceId")
+        (instance,) = self._instances(call, [instance_id], authorize=True)
+        if call.params.flag("DryRun"):
+            raise errors.dry_run_passed()
+        if instance.user_data:  # cloud-init runs user data as root at boot (A46)
+            instance.guest.run(instance.user_data, instance.guest.default_user, self.handlers)
+        self.reboot(instance, call.now)
+        return {}
+
+    @action("InstallCloudAssistant")
+    def install_cloud_assistant(self, call: Call) -> Response:
+        """The agent is on every fake instance already: installing it again changes nothing."""
+        ids = call.params.items_of("InstanceId")
+        if not ids:
+            raise errors.missing_instance_id()
+        if len(ids) > MAX_INSTANCES:
+            raise errors.too_many_instances()
+        self._instances(call, list(dict.fromkeys(ids)), authorize=True)
+        return {}
+
+    @action("DescribeTags")
+    def describe_tags(self, call: Call) -> Response:
+        """The fake's instances carry no tags: an honest empty list (A11 for the resource)."""
+        call.authorize(self.arn(call.region, "instance", call.params.text("ResourceId") or "*"))
+        page, number, size = paginate(call, _NO_TAGS, default=50, high=100)
+        return {"Tags": {"Tag": page}, "TotalCount": 0, "PageNumber": number, "PageSize": size}
+
+    @action("DescribeTagKeys")
+    def describe_tag_keys(self, call: Call) -> Response:
+        call.authorize(self.arn(call.region, "instance", "*"))  # A11
+        page, number, size = paginate(call, _NO_TAGS, default=50, high=100)
+        return {
+            "TagKeys": {"TagKey": page},
+            "TotalCount": 0,
+            "PageNumber": number,
+            "PageSize": size,
+        }

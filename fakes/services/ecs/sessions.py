@@ -1,0 +1,93 @@
+"""Session Manager: StartTerminalSession, EndTerminalSession, DescribeTerminalSessions.
+
+A side door: a session is a shell on the instance, and the call carries no `ecs:CommandRunAs`
+(reference section 1). On Linux a session with no `Username` runs as `ecs-assist-user`, whom the
+agent creates with passwordless sudo (aliyun/aliyun_assist_client
+agent/session/shell/shell_linux.go `default_runas_user`, agent/util/process/process_linux.go
+`CreateLocalAdminUser`; A40); on Windows the default is System. The WebSocketUrl returned is
+not served by the fake: what a session's `CommandLine` does cannot be read back (A43).
+"""
+
+from __future__ import annotations
+
+from fakes.guest import SESSION_USER
+from fakes.services.base import Call, Response, action
+from fakes.services.ecs import errors
+from fakes.services.ecs.base import EcsBase
+from fakes.services.ecs.deliveries import TerminalSession
+
+MAX_COMMAND_LINE = 512
+
+
+class SessionActions(EcsBase):
+    """Shells on instances, opened through Session Manager."""
+
+    @action("StartTerminalSession")
+    def start_terminal_session(self, call: Call) -> Response:
+        ids = call.params.items_of("InstanceId")
+        if not ids:
+            raise errors.missing_instance_id()
+        if len(ids) > 1:
+            raise errors.too_many_instances()
+        command_line = call.params.text("CommandLine") or ""
+        if len(command_line) > MAX_COMMAND_LINE:
+            raise errors.too_long("InvalidCommandLine.ExceedLimit", "command line")
+        (instance,) = self._instances(call, ids, authorize=True)  # A43: no ecs:CommandRunAs
+        port = call.params.number("PortNumber", 0, low=0, high=65535) or None
+        named = call.params.text("Username")
+        other_user = named is not None and named.lower() != "system"
+        if instance.os == "windows" and other_user and not call.params.text("PasswordName"):
+            raise errors.windows_password_missing()
+        if named is None and instance.os == "linux":
+            instance.guest.make_session_user()  # A40
+            user = SESSION_USER
+        else:
+            user = named or instance.guest.default_user
+        session = TerminalSession(
+            session_id=f"s-{self._ids.invocation()[2:]}",
+            region=call.region,
+            instance=instance,
+            username=user,
+            command_line=command_line,
+            port_number=port,
+            target_server=call.params.text("TargetServer") or "",
+            principal_id=call.caller.principal_id,
+            started=call.now,
+        )
+        self.sessions[session.session_id] = session
+        if command_line and instance.guest.canonical_user(user) is not None:
+            instance.guest.history.append((user, command_line))
+        host = f"wss://cn-{call.region}.axt.aliyun.com"
+        return {
+            "SessionId": session.session_id,
+            "SecurityToken": self._ids.access_key_secret(),
+            "WebSocketUrl": f"{host}/session?sessionId={session.session_id}",
+        }
+
+    def _session(self, call: Call) -> TerminalSession:
+        found = self.sessions.get(call.params.require("SessionId"))
+        if found is None or found.region != call.region:
+            raise errors.session_not_found()
+        return found
+
+    @action("EndTerminalSession")
+    def end_terminal_session(self, call: Call) -> Response:
+        session = self._session(call)
+        call.authorize(self.arn(call.region, "instance", session.instance.instance_id))
+        if session.ended is None:
+            session.ended = call.now
+        return {}
+
+    @action("DescribeTerminalSessions")
+    def describe_terminal_sessions(self, call: Call) -> Response:
+        instance_id = call.params.text("InstanceId")
+        call.authorize(self.arn(call.region, "instance", instance_id or "*"))  # A11
+        wanted = call.params.text("SessionId")
+        chosen = [
+            s.view()
+            for s in reversed(self.sessions.values())
+            if s.region == call.region
+            and wanted in (None, s.session_id)
+            and instance_id in (None, s.instance.instance_id)
+        ]
+        return {"Sessions": {"Session": chosen}, "NextToken": ""}

@@ -1,0 +1,29 @@
+@linux @paths_to_root @side_doors @assumption_A41
+Feature: In a container, the run-as user named does not take effect: the command runs as root
+  With ContainerId or ContainerName, "the specified Username and WorkingDir parameters do not
+  take effect. The command can only be run by the default user of the container", often root.
+  RAM still sees the Username sent in ecs:CommandRunAs (assumption A41), so a policy that
+  conditions on it lets the run through as user01, and it runs as root in the container. No
+  condition key names the container, so no commandUserPolicy variant can close this door.
+
+  Background:
+    Given a Linux instance with the regular users "user01" and "user02"
+
+  @finding @allowlist
+  Scenario: under the guide's allow-list alone, a run in a container "as user01" runs as root, so root gets in
+    Fix: give containers on instances commandUser may reach a non-root default user (USER in the
+    image), or keep commandUser off those instances (scope the policy's Resource to instance ids
+    without containers); no condition key on the run-as user can close it.
+
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"
+    When commandUser runs "whoami" on the Linux instance as "user01" in the container "app"
+    Then the command succeeds with the output "root"
+
+  @finding
+  Scenario: even the policy that closes the side doors lets a run in a container "as user01" run as root, so root gets in
+    Fix: give containers on instances commandUser may reach a non-root default user (USER in the
+    image), or keep commandUser off those instances (scope the policy's Resource).
+
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.side-doors-closed" and "AliyunECSFullAccess"
+    When commandUser runs "whoami" on the Linux instance as "user01" in the container "app"
+    Then the command succeeds with the output "root"

@@ -1,0 +1,179 @@
+"""Steps about the side doors: calls that act on an instance as root without naming a run-as
+user (SendFile, Session Manager, periodic tasks, containers, the instance's root password)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from pytest_bdd import given, parsers, then, when
+
+from harness.errors import SpecViolation
+from harness.sdk.gateway import Refusal
+from harness.side_doors import Accepted
+from harness.world import Started, World
+
+#: A sudoers rule, as a file in /etc/sudoers.d/ holds it.
+SUDOERS_RULE = "{user} ALL=(ALL) NOPASSWD:ALL\n"
+
+
+def _try(world: World, action: str, os: str, call: Callable[[], str]) -> None:
+    """Make one side-door call and record what came of it."""
+    try:
+        resource_id = call()
+    except Refusal as refusal:
+        world.record(refusal)
+        return
+    world.record(Accepted(action, world.instance(os), resource_id))
+
+
+def _accepted(world: World) -> Accepted:
+    outcome = world.outcome.last
+    if isinstance(outcome, Refusal):
+        raise SpecViolation(f"the request was refused, so the door is shut: {outcome}")
+    if not isinstance(outcome, Accepted):
+        raise SpecViolation(f"no side-door request was made: {outcome}")
+    return outcome
+
+
+@when(
+    parsers.parse(
+        '{principal} sends a file into "{directory}" on the {os} instance that gives "{user}" '
+        "passwordless sudo"
+    )
+)
+def sends_sudoers_file(world: World, principal: str, directory: str, os: str, user: str) -> None:
+    """SendFile of a root-owned sudoers rule for the user into the folder on the instance."""
+    world.changes_instance("writes a sudoers file")
+    doors = world.side_doors(principal)
+    path = f"{directory.rstrip('/')}/{user}-runas-spec"
+    content = SUDOERS_RULE.format(user=user)
+    _try(world, "SendFile", os, lambda: doors.send_file(world.instance(os), path, content))
+
+
+@then("the file is written")
+def file_written(world: World) -> None:
+    """The side door was accepted and the file is on the instance."""
+    accepted = _accepted(world)
+    status = world.side_doors("the administrator").file_result(
+        accepted.resource_id, accepted.instance_id
+    )
+    if status != "Success":
+        raise SpecViolation(f"the file was not written: {status}")
+
+
+@when(parsers.parse("{principal} opens a Session Manager shell on the {os} instance"))
+def opens_session(world: World, principal: str, os: str) -> None:
+    """StartTerminalSession with no user: a Session Manager shell on the instance."""
+    doors = world.side_doors(principal)
+    _try(
+        world,
+        "StartTerminalSession",
+        os,
+        lambda: doors.start_session(world.instance(os)).session_id,
+    )
+
+
+@then(parsers.parse('the shell runs as "{user}"'))
+def shell_runs_as(world: World, user: str) -> None:
+    """The session's shell runs as this OS user."""
+    accepted = _accepted(world)
+    doors = world.side_doors("the administrator")
+    found = doors.session_user(accepted.resource_id)
+    doors.end_session(accepted.resource_id)
+    if found != user:
+        raise SpecViolation(f"the session runs as `{found or 'nobody named'}`, not `{user}`")
+
+
+@given(
+    parsers.parse(
+        'the administrator has a task that runs "{script}" as root at every restart of the {os} '
+        "instance"
+    )
+)
+def a_root_reboot_task(world: World, script: str, os: str) -> None:
+    """The administrator keeps a task that runs as root at every restart (RepeatMode
+    EveryReboot)."""
+    world.changes_instance("restarts the instance")
+    doors = world.side_doors("the administrator")
+    world.scene.tasks["root task"] = doors.schedule(world.instance(os), script, "EveryReboot")
+
+
+@when(parsers.parse('{principal} changes that task to run "{script}"'))
+def changes_task(world: World, principal: str, script: str) -> None:
+    """ModifyInvocationAttribute gives that task a new script; it keeps running as root."""
+    doors = world.side_doors(principal)
+    invoke_id = world.scene.tasks["root task"]
+
+    def modify() -> str:
+        doors.modify_task(invoke_id, script)
+        return invoke_id
+
+    _try(world, "ModifyInvocationAttribute", "Linux", modify)
+
+
+@then(parsers.parse('at the next restart of the {os} instance the task prints "{expected}"'))
+def next_restart_prints(world: World, os: str, expected: str) -> None:
+    """After RebootInstance, the task's output on the instance."""
+    _accepted(world)
+    instance_id = world.instance(os)
+    world.side_doors("the administrator").reboot(instance_id)
+    result = world.observer().wait(world.scene.tasks["root task"], instance_id)
+    if result.output.strip() != expected:
+        raise SpecViolation(
+            f"the task's run after the restart printed `{result.output.strip()}`, not "
+            f"`{expected}` ({result.status})"
+        )
+
+
+@when(
+    parsers.parse(
+        '{principal} runs "{script}" on the {os} instance as "{user}" in the container "{name}"'
+    )
+)
+def runs_in_container(
+    world: World, principal: str, script: str, os: str, user: str, name: str
+) -> None:
+    """RunCommand in a container (ContainerName), naming a run-as user that does not take
+    effect."""
+    world.changes_instance("needs a container on the instance")
+    doors = world.side_doors(principal)
+    runner = world.runner(principal)
+    instance_id = world.instance(os)
+    try:
+        invoke_id = doors.run_in_container(instance_id, script, name, username=user)
+    except Refusal as refusal:
+        world.record(refusal)
+        return
+    world.record(Started(runner, invoke_id, instance_id, user))
+
+
+@when(parsers.parse("{principal} sets a new root password on the {os} instance"))
+def sets_root_password(world: World, principal: str, os: str) -> None:
+    """ModifyInstanceAttribute with a new Password: root's (Linux) or Administrator's."""
+    world.changes_instance("sets the root password")
+    doors = world.side_doors(principal)
+
+    def set_password() -> str:
+        doors.set_password(world.instance(os), "Rs1!" + secrets.token_urlsafe(12))
+        return ""
+
+    _try(world, "ModifyInstanceAttribute", os, set_password)
+
+
+@then("the request is accepted, so root's password is commandUser's to choose")
+def password_accepted(world: World) -> None:
+    """The password change was accepted."""
+    _accepted(world)
+
+
+@when(parsers.parse('{principal} attaches the RAM role "{role}" to the {os} instance'))
+def attaches_role(world: World, principal: str, role: str, os: str) -> None:
+    """AttachInstanceRamRole of a role to the instance."""
+    doors = world.side_doors(principal)
+
+    def attach() -> str:
+        doors.attach_role(world.instance(os), role)
+        return ""
+
+    _try(world, "AttachInstanceRamRole", os, attach)

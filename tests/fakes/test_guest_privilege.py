@@ -1,0 +1,110 @@
+"""The guest knows privilege: sudo rules, groups, uid-0 aliases, files, and the Windows
+Administrators group, seen through RunCommand output with the official SDK."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from alibabacloud_ecs20140526.client import Client as EcsClient
+
+from fakes import FakeCloud, control
+
+from ._ca import ran
+
+
+@pytest.fixture
+def ops(cloud: FakeCloud) -> str:
+    return cloud.add_instance(
+        users=["user01", "ops", "dev"],
+        sudoers={"ops": "NOPASSWD:ALL", "dev": "ALL"},
+        groups={"dev": ["sudo", "docker"]},
+        root_aliases=["toor"],
+    )
+
+
+def test_passwordless_sudo_runs_as_root(ecs: EcsClient, ops: str) -> None:
+    assert ran(ecs, ops, "sudo -n whoami", username="ops") == ("root\n", 0)
+    assert ran(ecs, ops, "sudo -n -l", username="ops")[0].endswith("(ALL) NOPASSWD: ALL\n")
+
+
+def test_a_rule_with_a_password_and_no_rule_both_need_a_password(ecs: EcsClient, ops: str) -> None:
+    for user in ("dev", "user01"):
+        assert ran(ecs, ops, "sudo -n true", username=user) == (
+            "sudo: a password is required\n",
+            1,
+        )
+
+
+def test_id_names_the_groups_and_uid(ecs: EcsClient, ops: str) -> None:
+    assert ran(ecs, ops, "id -Gn", username="dev") == ("dev sudo docker\n", 0)
+    assert ran(ecs, ops, "id -u", username="user01") == ("1000\n", 0)
+    out, _ = ran(ecs, ops, "id", username="user01")
+    assert out == "uid=1000(user01) gid=1000(user01) groups=1000(user01)\n"
+
+
+def test_a_uid_0_alias_is_root(ecs: EcsClient, ops: str) -> None:
+    assert ran(ecs, ops, "whoami; id -u", username="toor") == ("root\n0\n", 0)
+    passwd, _ = ran(ecs, ops, "cat /etc/passwd", username="user01")
+    assert [line.split(":")[0] for line in passwd.splitlines() if ":0:" in line][:2] == [
+        "root",
+        "toor",
+    ]
+
+
+def test_files_have_owner_group_and_mode(ecs: EcsClient, ops: str) -> None:
+    assert ran(ecs, ops, "stat -c '%U %G %a' /etc/sudoers", username="user01") == (
+        "root root 440\n",
+        0,
+    )
+    assert ran(ecs, ops, "cat /etc/shadow", username="user01") == (
+        "cat: /etc/shadow: Permission denied\n",
+        1,
+    )
+    assert ran(ecs, ops, "ls /etc/sudoers.d", username="user01")[1] == 2
+    assert ran(ecs, ops, "ls /etc/sudoers.d", username="root") == ("dev\nops\n", 0)
+    assert ran(ecs, ops, "test -e /etc/sudoers", username="user01")[1] == 0
+    assert ran(ecs, ops, "test -e /etc/nothing", username="user01")[1] == 1
+
+
+def test_an_option_the_fake_does_not_know_is_refused_by_name(ecs: EcsClient, ops: str) -> None:
+    out, code = ran(ecs, ops, "ls -l /etc", username="user01")
+    assert code == 2
+    assert "does not model" in out
+
+
+def test_windows_administrators_hold_the_built_in_administrator(
+    cloud: FakeCloud, ecs: EcsClient
+) -> None:
+    win = cloud.add_instance(os="windows", users={"user02": "Pw-1"}, administrators=["user02"])
+    out, code = ran(ecs, win, "net localgroup Administrators", type="RunPowerShellScript")
+    assert code == 0
+    assert "Administrator\nuser02\n" in out
+    assert cloud.guest(win).is_administrator("user02")
+    assert cloud.guest(win).canonical_user("administrator") == "Administrator"
+
+
+def test_privilege_that_does_not_fit_the_os_is_refused(cloud: FakeCloud) -> None:
+    with pytest.raises(ValueError, match="administrators"):
+        cloud.add_instance(os="linux", administrators=["user01"])
+    with pytest.raises(ValueError, match="unknown sudoers rule"):
+        cloud.add_instance(users=["ops"], sudoers={"ops": "NOPASSWD:/bin/sh"})
+
+
+def test_the_control_plane_takes_the_same_fields(cloud: FakeCloud, ecs: EcsClient) -> None:
+    body = {"os": "linux", "users": ["ops"], "sudoers": {"ops": "NOPASSWD:ALL"}}
+    answer = control.answer(cloud, "POST", "/_fake/instances", json.dumps(body).encode())
+    assert answer.status == 200
+    instance = json.loads(answer.body)["InstanceId"]
+    assert ran(ecs, instance, "sudo -n whoami", username="ops") == ("root\n", 0)
+    bad = control.answer(cloud, "POST", "/_fake/instances", b'{"sudoers": []}')
+    assert bad.status == 400
+
+
+def test_session_manager_used_means_ecs_assist_user_is_a_sudoer(
+    cloud: FakeCloud, ecs: EcsClient
+) -> None:
+    fresh = cloud.add_instance(users=["user01"])
+    used = cloud.add_instance(users=["user01"], session_manager_used=True)
+    assert ran(ecs, fresh, "whoami", username="ecs-assist-user")[0] == ""
+    assert ran(ecs, used, "sudo -n whoami", username="ecs-assist-user") == ("root\n", 0)
