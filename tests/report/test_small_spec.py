@@ -189,7 +189,9 @@ def test_cucumber_embeds_each_scenarios_evidence(small: Written):
 
 
 def test_under_xdist_the_evidence_is_complete_and_its_ids_are_the_same(small, small_xdist):
-    assert "2 failed, 3 passed, 1 skipped, 1 finding" in small_xdist.run.stdout, small_xdist.output()
+    assert "2 failed, 3 passed, 1 skipped, 1 finding" in small_xdist.run.stdout, (
+        small_xdist.output()
+    )
     one = {s["id"]: s["verdict"] for s in small.bundle["scenarios"]}
     other = {s["id"]: s["verdict"] for s in small_xdist.bundle["scenarios"]}
     assert one == other  # stable ids: two runs can be diffed
