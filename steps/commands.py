@@ -6,6 +6,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.cloud_assistant import InstanceResult
 from harness.errors import HarnessError, SpecViolation
+from harness.refusals import decode, encoded_of, keep, near_misses, wrong_reason
 from harness.sdk.gateway import Refusal
 from harness.side_doors import Accepted
 from harness.world import Started, World
@@ -194,6 +195,36 @@ def refused_with(world: World, code: str) -> None:
         raise SpecViolation("the request was accepted, but the spec expects a refusal")
     if outcome.code != code:
         raise SpecViolation(f"refused with `{outcome.code}`, not `{code}`: {outcome}")
+    _for_the_right_reason(world, outcome, _sent(world, outcome))
+
+
+def _sent(world: World, refusal: Refusal) -> str | None:
+    """The run-as user the refused request named, from its call's evidence."""
+    for record in world.evidence.records:
+        if record.request_id == refusal.request_id and record.action == refusal.action:
+            return record.params.get("Username")
+    return None
+
+
+def _for_the_right_reason(world: World, refusal: Refusal, sent: str | None) -> None:
+    """Decode the refusal (ram:DecodeDiagnosticMessage, as the administrator, else commandUser)
+    and keep the reason; a run-as request refused for another reason fails the scenario."""
+    encoded = encoded_of(refusal)
+    if encoded is None:
+        return  # not a RAM denial (or a gateway without AccessDeniedDetail, assumption A4)
+    who = world.account.observer
+    try:
+        decoded = decode(world.gateway, who, world.settings.region, world.account.endpoint, encoded)
+    except Refusal as denied:
+        world.outcome.assume(
+            f"`{refusal.action}` was refused for the reason the spec expects: {who.name} may not "
+            f"decode the refusal ({denied.code})"
+        )
+        return
+    keep(refusal, decoded)
+    why = wrong_reason(refusal, decoded, sent, near_misses(refusal))
+    if why is not None:
+        raise SpecViolation(f"refused for another reason: {why}")
 
 
 @when(
@@ -227,6 +258,9 @@ def each_refused_with(world: World, code: str) -> None:
     if wrong:
         shown = ", ".join(f"`{u}` with `{c}`" for u, c in wrong.items())
         raise SpecViolation(f"refused, but not with `{code}`: {shown}")
+    for user, outcome in world.outcome.by_user.items():
+        if isinstance(outcome, Refusal):
+            _for_the_right_reason(world, outcome, user)
 
 
 @then("nothing ran on the instance")

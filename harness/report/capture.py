@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
+from harness.refusals import decoded_of
 from harness.report.model import (
     Attempt,
     Call,
@@ -186,6 +187,9 @@ def refused(refusal: Refusal) -> Refused:
         for k, v in (refusal.access_denied_detail or {}).items()
         if k != "EncodedDiagnosticMessage"
     }
+    decoded = decoded_of(refusal)  # ram:DecodeDiagnosticMessage's reason, when a step decoded it
+    if decoded is not None:
+        detail["DecodedReason"] = str(decoded)
     return Refused(
         action=refusal.action,
         code=refusal.code,
