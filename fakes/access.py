@@ -22,10 +22,10 @@ from fakes.policy import (
     AuthRequest,
     CompiledPolicy,
     Decision,
+    DecisionMemo,
     PolicySet,
     PolicySource,
     Verdict,
-    decide,
 )
 from fakes.services.base import Authorizer, ConditionContext, Principal
 from fakes.services.ram import RamService
@@ -227,11 +227,74 @@ def _no_control() -> None:
     return None
 
 
+#: How many principals' policy sets are kept at once (a role session with a session policy
+#: counts as its own principal).
+PRINCIPAL_LIMIT = 256
+#: The products whose state policy sets are built from: RAM (attachments, versions, groups),
+#: Resource Manager (resource-group-scoped attachments) and Resource Directory (control
+#: policies). `FakeCloud` drops every set after any request one of them answers.
+IDENTITY_PRODUCTS = frozenset({"ram", "resourcemanager", "resourcedirectorymaster"})
+
+
+class PolicySets:
+    """Each principal's `PolicySet`, built once (its own and its groups' policies at their
+    default versions, the control policies in force, its session policy) with a memo of its
+    Allows, and kept until `invalidate()`. The account calls that after every request RAM,
+    Resource Manager or Resource Directory answered, reads included: no list of the actions
+    that change a set has to be kept in step with those services, and none can be missed.
+    At most `limit` principals are kept; past that the cache starts over."""
+
+    def __init__(
+        self,
+        ram: RamService,
+        control: ControlPolicies = _no_control,
+        *,
+        limit: int = PRINCIPAL_LIMIT,
+    ) -> None:
+        self._ram = ram
+        self._control = control
+        self._limit = limit
+        self._sets: dict[tuple[str, str, str | None], DecisionMemo] = {}
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    def of(self, principal: Principal) -> DecisionMemo:
+        """The principal's set and memo. Sessions of one role without a session policy share
+        one; a session policy (named after its session in a refusal) gives its own."""
+        policy = principal.session_policy
+        key = (
+            (principal.kind, principal.name, None)
+            if policy is None
+            else (principal.kind, principal.name, f"{principal.session}\n{policy.text}")
+        )
+        found = self._sets.get(key)
+        if found is None:
+            session = None
+            if policy is not None:
+                source = PolicySource(
+                    f"session {principal.session}", "Session", "v1", "", "Session"
+                )
+                session = (source, policy)
+            found = DecisionMemo(
+                PolicySet(self._ram.identity_policies(principal), self._control(), session)
+            )
+            if len(self._sets) >= self._limit:
+                self._sets.clear()
+            self._sets[key] = found
+        return found
+
+    def invalidate(self) -> None:
+        """Forget every set: the policies they were built from may have changed."""
+        self._sets.clear()
+
+
 class PolicyAuthorizer(Authorizer):
     """Decides a RAM identity's request as RAM does (`fakes.policy.decide`: control policies,
     account-level then resource-group-level identity policies, the session policy); the
     account owner is never subject to RAM. A refusal carries `AccessDeniedDetail` whose
-    `EncodedDiagnosticMessage` decodes (ram:DecodeDiagnosticMessage) to the decision made."""
+    `EncodedDiagnosticMessage` decodes (ram:DecodeDiagnosticMessage) to the decision made.
+    The policy sets come from `policy_sets` (one per account, shared by its products)."""
 
     def __init__(
         self,
@@ -242,6 +305,7 @@ class PolicyAuthorizer(Authorizer):
         *,
         resource_group_of: ResourceGroupOf = _no_group,
         control: ControlPolicies = _no_control,
+        policy_sets: PolicySets | None = None,
     ) -> None:
         self._account_id = account_id
         self._ram = ram
@@ -250,21 +314,16 @@ class PolicyAuthorizer(Authorizer):
         # make the hot path pay for long-lived garbage.
         self._refusals = refusals
         self._resource_group_of = resource_group_of
-        self._control = control
+        self._sets = policy_sets if policy_sets is not None else PolicySets(ram, control)
 
     def check(
         self, principal: Principal, action: str, resource: str, context: ConditionContext
     ) -> None:
         if principal.is_account_owner:
             return
-        session = None
-        if principal.session_policy is not None:
-            source = PolicySource(f"session {principal.session}", "Session", "v1", "", "Session")
-            session = (source, principal.session_policy)
-        policies = PolicySet(self._ram.identity_policies(principal), self._control(), session)
         request = AuthRequest(action, resource, context)
-        verdict = decide(policies, request, self._resource_group_of(resource))
-        if verdict.is_allowed:
+        verdict = self._sets.of(principal).refusal(request, self._resource_group_of(resource))
+        if verdict is None:
             return
         self._refusals.append(verdict.decision)
         code, message, status = DENIALS.get(self._product, DENIALS["ram"])

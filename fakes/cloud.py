@@ -92,6 +92,7 @@ class FakeCloud:
             self.account_id, self._ids, self.clock.now()
         )
         self._refusals: deque[Decision] = deque(maxlen=50)
+        self._policy_sets = access.PolicySets(self.ram, self.resource_directory.in_force)
         self._authorizers = {
             product: access.PolicyAuthorizer(
                 self.account_id,
@@ -99,7 +100,7 @@ class FakeCloud:
                 product,
                 self._refusals,
                 resource_group_of=self._resource_group_of,
-                control=self.resource_directory.in_force,
+                policy_sets=self._policy_sets,
             )
             for product in PRODUCTS
         }
@@ -303,20 +304,23 @@ class FakeCloud:
                     )
                 principal = self._authenticator.authenticate(call)
                 region = call.params.text("RegionId") or self._region_from_host(call.host)
-                data = service.handle(
-                    Call(
-                        product=call.product,
-                        action=call.action,
-                        params=call.params,
-                        region=region,
-                        caller=principal,
-                        now=now,
-                        authorizer=self._authorizers[call.product],
-                        global_context=access.global_context(
-                            now, secure=call.secure, source_ip=call.client_ip
-                        ),
-                    )
+                served = Call(
+                    product=call.product,
+                    action=call.action,
+                    params=call.params,
+                    region=region,
+                    caller=principal,
+                    now=now,
+                    authorizer=self._authorizers[call.product],
+                    global_context=access.global_context(
+                        now, secure=call.secure, source_ip=call.client_ip
+                    ),
                 )
+                try:
+                    data = service.handle(served)
+                finally:  # even a refused or failed call may have changed what sets are made of
+                    if call.product in access.IDENTITY_PRODUCTS:
+                        self._policy_sets.invalidate()
                 return envelope.success(request_id, data)
             except ApiError as err:
                 return envelope.error(err, request_id=request_id, host=host, product=product)

@@ -42,10 +42,13 @@ class RequestsInterceptor:
     def _answer(self, prepared: Any) -> tuple[int, dict[str, str], bytes]:
         """`prepared` is a `PreparedRequest` of whichever copy of `requests` sent it."""
         url = str(prepared.url or "")
+        headers = prepared.headers
         request = HttpRequest(
             method=str(prepared.method or "GET"),
             url=url,
-            headers=lower_headers(prepared.headers.items()),
+            # `lower_items()` (requests' CaseInsensitiveDict) yields the stored pairs as they
+            # are; `items()` would look every name up again, case-folded, one by one.
+            headers=lower_headers(getattr(headers, "lower_items", headers.items)()),
             body=body_bytes(url, prepared.body),
         )
         response = self._handle(request)

@@ -50,6 +50,13 @@ class Params(Mapping[str, str]):
     def __init__(self, values: Mapping[str, str]) -> None:
         self._values = dict(values)
 
+    @classmethod
+    def adopt(cls, values: dict[str, str]) -> Params:
+        """Params over `values` itself, not a copy: for `parse`, whose dict no one else holds."""
+        params = cls.__new__(cls)
+        params._values = values
+        return params
+
     def __getitem__(self, key: str) -> str:
         return self._values[key]
 
@@ -217,11 +224,14 @@ def parse(request: HttpRequest) -> RpcCall:
     product = PRODUCTS.get(version)
     if product is None:
         raise unknown_version(version)
-    params = {k: v for k, v in merged.items() if signature_version == "v3" or k not in V2_PROTOCOL}
+    if signature_version == "v2":
+        params = Params.adopt({k: v for k, v in merged.items() if k not in V2_PROTOCOL})
+    else:
+        params = Params.adopt(merged)
     return RpcCall(
         product=product,
         action=action,
-        params=Params(params),
+        params=params,
         host=headers.get("host", url.netloc),
         secure=url.scheme == "https",
         client_ip=request.client_ip,

@@ -1,0 +1,187 @@
+"""The fake keeps each principal's policy set and the Allows it gave, and forgets them when the
+policies could have changed. Each test asks one question, changes what decides it through the
+official SDKs (attach, detach, a new default version, group membership, a resource-group-scoped
+attachment, a control policy), then asks the very same question again: a cache that were not
+invalidated would give the first answer twice, and the test would fail."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from alibabacloud_ecs20140526 import models as e
+from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_ram20150501 import models as r
+from alibabacloud_ram20150501.client import Client as RamClient
+from alibabacloud_resourcedirectorymaster20220419 import models as rd
+from alibabacloud_resourcedirectorymaster20220419.client import Client as DirectoryClient
+from alibabacloud_resourcemanager20200331 import models as rm
+from alibabacloud_resourcemanager20200331.client import Client as ManagerClient
+from alibabacloud_tea_openapi.exceptions import ClientException
+
+from fakes import FakeCloud
+
+from .conftest import GUIDE_POLICIES, REGION, sdk_config
+
+Key = tuple[str, str]
+CONTROL = (GUIDE_POLICIES / "denyRootRunAs.control.json").read_text()
+
+
+def _may_run(client: EcsClient, instance: str, user: str) -> bool:
+    """Whether RunCommand as `user` on `instance` gets past RAM (a refusal is Forbidden.RAM)."""
+    try:
+        client.run_command(
+            e.RunCommandRequest(
+                region_id=REGION,
+                type="RunShellScript",
+                command_content="whoami",
+                instance_id=[instance],
+                username=user,
+            )
+        )
+    except ClientException as refused:
+        if refused.code != "Forbidden.RAM":  # anything else is not RAM's answer: fail loudly
+            raise
+        return False
+    return True
+
+
+def _only(*users: str) -> str:
+    """A policy that lets RunCommand run only as `users`."""
+    return json.dumps(
+        {
+            "Version": "1",
+            "Statement": [
+                {
+                    "Effect": "Allow",
+                    "Action": "ecs:RunCommand",
+                    "Resource": "*",
+                    "Condition": {"StringEquals": {"ecs:CommandRunAs": list(users)}},
+                }
+            ],
+        }
+    )
+
+
+def _attach_to_user(ram: RamClient, policy: str, kind: str = "System", **scope: Any) -> None:
+    ram.attach_policy_to_user(
+        r.AttachPolicyToUserRequest(
+            policy_type=kind, policy_name=policy, user_name="commandUser", **scope
+        )
+    )
+
+
+def _detach_from_user(ram: RamClient, policy: str, kind: str = "System", **scope: Any) -> None:
+    ram.detach_policy_from_user(
+        r.DetachPolicyFromUserRequest(
+            policy_type=kind, policy_name=policy, user_name="commandUser", **scope
+        )
+    )
+
+
+@pytest.fixture
+def command_user(ram_user: Callable[..., Key], ecs_as: Callable[..., EcsClient]) -> EcsClient:
+    """ECS as `commandUser`, a RAM user with no policy yet."""
+    return ecs_as(ram_user("commandUser"))
+
+
+def test_an_attached_policy_counts_from_the_next_request(
+    ram: RamClient, command_user: EcsClient, linux: str
+) -> None:
+    assert not _may_run(command_user, linux, "user01")
+    _attach_to_user(ram, "AliyunECSFullAccess")
+    assert _may_run(command_user, linux, "user01")
+
+
+def test_a_detached_policy_stops_counting_from_the_next_request(
+    ram: RamClient, command_user: EcsClient, linux: str
+) -> None:
+    _attach_to_user(ram, "AliyunECSFullAccess")
+    assert _may_run(command_user, linux, "user01")
+    _detach_from_user(ram, "AliyunECSFullAccess")
+    assert not _may_run(command_user, linux, "user01")
+
+
+def test_a_new_default_version_decides_from_the_next_request(
+    ram: RamClient, command_user: EcsClient, linux: str
+) -> None:
+    ram.create_policy(r.CreatePolicyRequest(policy_name="runAs", policy_document=_only("user01")))
+    _attach_to_user(ram, "runAs", "Custom")
+    assert _may_run(command_user, linux, "user01")
+    ram.create_policy_version(
+        r.CreatePolicyVersionRequest(
+            policy_name="runAs", policy_document=_only("user02"), set_as_default=True
+        )
+    )
+    assert not _may_run(command_user, linux, "user01")
+    ram.set_default_policy_version(
+        r.SetDefaultPolicyVersionRequest(policy_name="runAs", version_id="v1")
+    )
+    assert _may_run(command_user, linux, "user01")
+
+
+def test_joining_and_leaving_a_group_count_from_the_next_request(
+    ram: RamClient, command_user: EcsClient, linux: str
+) -> None:
+    ram.create_group(r.CreateGroupRequest(group_name="ops"))
+    ram.attach_policy_to_group(
+        r.AttachPolicyToGroupRequest(
+            group_name="ops", policy_name="AliyunECSFullAccess", policy_type="System"
+        )
+    )
+    assert not _may_run(command_user, linux, "user01")
+    ram.add_user_to_group(r.AddUserToGroupRequest(group_name="ops", user_name="commandUser"))
+    assert _may_run(command_user, linux, "user01")
+    ram.remove_user_from_group(
+        r.RemoveUserFromGroupRequest(group_name="ops", user_name="commandUser")
+    )
+    assert not _may_run(command_user, linux, "user01")
+
+
+def test_a_scoped_attachment_counts_from_the_next_request(
+    cloud: FakeCloud, ram: RamClient, command_user: EcsClient
+) -> None:
+    manager = ManagerClient(sdk_config(cloud.root_access_key))
+    prod = manager.create_resource_group(
+        rm.CreateResourceGroupRequest(name="prod", display_name="prod")
+    ).body.resource_group.id
+    in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
+    assert not _may_run(command_user, in_prod, "user01")
+    _attach_to_user(ram, "AliyunECSFullAccess", resource_group_id=prod)
+    assert _may_run(command_user, in_prod, "user01")
+    _detach_from_user(ram, "AliyunECSFullAccess", resource_group_id=prod)
+    assert not _may_run(command_user, in_prod, "user01")
+
+
+def test_a_control_policy_counts_from_the_next_request(
+    cloud: FakeCloud, ram: RamClient, command_user: EcsClient, linux: str
+) -> None:
+    _attach_to_user(ram, "AliyunECSFullAccess")
+    directory = DirectoryClient(sdk_config(cloud.root_access_key))
+    directory.enable_control_policy()
+    made = directory.create_control_policy(
+        rd.CreateControlPolicyRequest(
+            policy_name="denyRootRunAs", policy_document=CONTROL, effect_scope="RAM"
+        )
+    ).body.control_policy
+    assert _may_run(command_user, linux, "root")
+    directory.attach_control_policy(
+        rd.AttachControlPolicyRequest(policy_id=made.policy_id, target_id=cloud.account_id)
+    )
+    assert not _may_run(command_user, linux, "root")
+    directory.detach_control_policy(
+        rd.DetachControlPolicyRequest(policy_id=made.policy_id, target_id=cloud.account_id)
+    )
+    assert _may_run(command_user, linux, "root")
+
+
+def test_an_allow_remembered_for_one_run_as_user_does_not_answer_for_another(
+    ram: RamClient, command_user: EcsClient, linux: str
+) -> None:
+    ram.create_policy(r.CreatePolicyRequest(policy_name="runAs", policy_document=_only("user01")))
+    _attach_to_user(ram, "runAs", "Custom")
+    assert _may_run(command_user, linux, "user01")
+    assert not _may_run(command_user, linux, "root")
+    assert _may_run(command_user, linux, "user01")
