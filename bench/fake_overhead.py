@@ -59,8 +59,8 @@ def round_trip(client: EcsClient, instance_id: str) -> None:
     )
 
 
-def fake_setup() -> tuple[FakeCloud, EcsClient, str]:
-    cloud = FakeCloud().start()
+def fake_setup(keep_calls: int = 0) -> tuple[FakeCloud, EcsClient, str]:
+    cloud = FakeCloud(keep_calls=keep_calls).start()
     instance_id = cloud.add_instance(os="linux", users=["user01", "user02"])
     admin = RamClient(_config(*cloud.root_access_key))
     admin.create_user(ram.CreateUserRequest(user_name="commandUser"))

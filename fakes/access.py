@@ -101,7 +101,7 @@ class Authenticator:
         self._ram = ram
         self._sts = sts
         self._now = now
-        self._nonces: set[str] = set()
+        self._nonces = signing_rules.SpentNonces()
 
     def _session(self, access_key_id: str, token: str | None) -> _Credential:
         """An STS key: valid only with its own SecurityToken, and only until it expires."""
@@ -166,7 +166,7 @@ class Authenticator:
         except signature.MalformedAuthorization as e:
             raise signing_rules.incomplete(str(e)) from None
         signing_rules.check_v3_headers(headers, auth.signed_headers, has_body=bool(call.body))
-        signing_rules.check_signing_time(headers["x-acs-date"], "x-acs-date")
+        signed_at = signing_rules.check_signing_time(headers["x-acs-date"], "x-acs-date")
         credential = self._credential(auth.access_key_id, headers.get("x-acs-security-token"))
         # The body is covered by its hash alone: it must be the hash of the body that came.
         hashed_body = signature.payload_hash(auth.algorithm, call.body)
@@ -185,7 +185,7 @@ class Authenticator:
             signature.v3_signature(credential.secret, to_sign), auth.signature
         ):
             raise _mismatch(to_sign)
-        return self._admit(credential, headers["x-acs-signature-nonce"])
+        return self._admit(credential, headers["x-acs-signature-nonce"], signed_at)
 
     def _v2(self, call: RpcCall) -> Principal:
         given = dict(call.query) | dict(call.form)
@@ -194,21 +194,20 @@ class Authenticator:
         if not given.get("SignatureNonce"):
             raise missing_parameter("SignatureNonce")
         credential = self._credential(given["AccessKeyId"], given.get("SecurityToken"))
-        signing_rules.check_signing_time(given.get("Timestamp", ""), "Timestamp")
+        signed_at = signing_rules.check_signing_time(given.get("Timestamp", ""), "Timestamp")
         to_sign = signature.v2_string_to_sign(call.method, list(given.items()))
         expected = signature.v2_signature(credential.secret, to_sign)
         if not signature.signatures_match(expected, given["Signature"]):
             raise _mismatch(to_sign)
-        return self._admit(credential, given["SignatureNonce"])
+        return self._admit(credential, given["SignatureNonce"], signed_at)
 
-    def _admit(self, credential: _Credential, nonce: str) -> Principal:
+    def _admit(self, credential: _Credential, nonce: str, signed_at: datetime) -> Principal:
         """After a good signature: the key's own refusal, then the nonce (spent only now, so a
-        forged request cannot burn someone else's)."""
+        forged request cannot burn someone else's; kept while its signing time is fresh)."""
         if credential.refusal is not None:
             raise credential.refusal
-        if nonce in self._nonces:
+        if not self._nonces.spend(nonce, signed_at):
             raise ApiError("SignatureNonceUsed", "The request signature nonce has been used.", 400)
-        self._nonces.add(nonce)
         return credential.principal
 
 

@@ -9,6 +9,7 @@ come from reference 4.3; which code answers which broken rule is assumption A27.
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
@@ -65,9 +66,9 @@ def check_v3_headers(
             raise missing_parameter(required)
 
 
-def check_signing_time(value: str, name: str) -> None:
+def check_signing_time(value: str, name: str) -> datetime:
     """A13/A27: the signing time is `YYYY-MM-DDThh:mm:ssZ` and within `WINDOW` of the wall
-    clock; `name` (`Timestamp`, `x-acs-date`) is what a missing one is called."""
+    clock; `name` (`Timestamp`, `x-acs-date`) is what a missing one is called. Returns it."""
     if not value:
         raise missing_parameter(name)
     parts = _DATE.fullmatch(value)
@@ -86,3 +87,33 @@ def check_signing_time(value: str, name: str) -> None:
         raise ApiError(
             "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.", 400
         )
+    return sent
+
+
+class SpentNonces:
+    """The nonces of admitted requests, each kept only while its request's signing time is
+    within `WINDOW` of the wall clock: later, a replay is refused by its date anyway
+    (`check_signing_time`, which runs first), so the store stays as large as the traffic of
+    half an hour, not of the process's life."""
+
+    def __init__(self) -> None:
+        self._spent: set[str] = set()
+        self._expiry: list[tuple[datetime, str]] = []  # a heap: the first to forget on top
+
+    def __len__(self) -> int:
+        return len(self._spent)
+
+    def __contains__(self, nonce: object) -> bool:
+        return nonce in self._spent
+
+    def spend(self, nonce: str, signed_at: datetime) -> bool:
+        """Record `nonce` for a request signed at `signed_at`; False when it was spent already."""
+        now = wall_clock()
+        expiry = self._expiry
+        while expiry and expiry[0][0] < now:
+            self._spent.discard(heapq.heappop(expiry)[1])
+        if nonce in self._spent:
+            return False
+        self._spent.add(nonce)
+        heapq.heappush(expiry, (signed_at + WINDOW, nonce))
+        return True

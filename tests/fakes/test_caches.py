@@ -6,11 +6,14 @@ invalidated would give the first answer twice, and the test would fail."""
 
 from __future__ import annotations
 
+import gc
 import json
+import urllib.parse
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+import responses
 from alibabacloud_ecs20140526 import models as e
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_ram20150501 import models as r
@@ -21,7 +24,8 @@ from alibabacloud_resourcemanager20200331 import models as rm
 from alibabacloud_resourcemanager20200331.client import Client as ManagerClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 
-from fakes import FakeCloud
+from fakes import FakeCloud, access
+from fakes.services.base import Principal
 
 from .conftest import GUIDE_POLICIES, REGION, sdk_config
 
@@ -185,3 +189,53 @@ def test_an_allow_remembered_for_one_run_as_user_does_not_answer_for_another(
     assert _may_run(command_user, linux, "user01")
     assert not _may_run(command_user, linux, "root")
     assert _may_run(command_user, linux, "user01")
+
+
+# ---- bounded state: a long-lived fake does not keep what every call leaves behind ----------
+
+
+def _live_calls() -> int:
+    """How many `responses.Call` records exist in the process, wherever they are kept."""
+    return sum(1 for thing in gc.get_objects() if isinstance(thing, responses.Call))
+
+
+def _describe(client: EcsClient, times: int) -> None:
+    for _ in range(times):
+        client.describe_instances(e.DescribeInstancesRequest(region_id=REGION))
+
+
+def test_the_responses_call_history_is_not_kept_by_default(
+    cloud: FakeCloud, ecs: EcsClient
+) -> None:
+    _describe(ecs, 1)
+    before = _live_calls()
+    _describe(ecs, 200)
+    assert _live_calls() - before <= 1
+    assert cloud.calls == []
+
+
+def test_keep_calls_keeps_the_latest_calls_and_no_more() -> None:
+    with FakeCloud(keep_calls=3) as cloud:
+        ecs = EcsClient(sdk_config(cloud.root_access_key))
+        before = _live_calls()
+        for page in range(1, 41):
+            ecs.describe_instances(e.DescribeInstancesRequest(region_id=REGION, page_number=page))
+        kept = cloud.calls
+        assert [
+            urllib.parse.parse_qs(urllib.parse.urlsplit(c.request.url).query)["PageNumber"]
+            for c in kept
+        ] == [["38"], ["39"], ["40"]]
+        assert all(c.response.status_code == 200 for c in kept)
+        assert _live_calls() - before <= 2 * 3
+
+
+def test_a_negative_keep_calls_is_refused() -> None:
+    with pytest.raises(ValueError, match="keep_calls must be 0 or more"):
+        FakeCloud(keep_calls=-1)
+
+
+def test_the_policy_sets_kept_are_bounded(cloud: FakeCloud) -> None:
+    sets = access.PolicySets(cloud.ram, limit=4)
+    for n in range(50):
+        sets.of(Principal("SubUser", f"user{n}", str(n), f"LTAI{n}"))
+        assert len(sets) <= 4
