@@ -119,25 +119,27 @@ def timed(calls: int, fn: Callable[[], None]) -> float:
     return (time.perf_counter() - start) / calls
 
 
+def measure(rounds: int, calls: int) -> tuple[float, float]:
+    """Median ms per round trip: (fake, canned), rounds alternating between the two."""
+    mock, canned_client = canned_setup(capture_replies())
+    fake_times, canned_times = [], []
+    for _ in range(rounds):
+        cloud, fake_client, instance_id = fake_setup()
+        fake_times.append(timed(calls, functools.partial(round_trip, fake_client, instance_id)))
+        cloud.stop()
+        mock.start()  # start/stop, not `with`: leaving the context would drop the callback
+        canned_times.append(timed(calls, functools.partial(round_trip, canned_client, "i-1")))
+        mock.stop()
+    return statistics.median(fake_times) * 1000, statistics.median(canned_times) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=100)
     args = parser.parse_args()
 
-    mock, canned_client = canned_setup(capture_replies())
-    fake_times, canned_times = [], []
-    for _ in range(args.rounds):
-        cloud, fake_client, instance_id = fake_setup()
-        fake_times.append(
-            timed(args.calls, functools.partial(round_trip, fake_client, instance_id))
-        )
-        cloud.stop()
-        mock.start()  # start/stop, not `with`: leaving the context would drop the callback
-        canned_times.append(timed(args.calls, functools.partial(round_trip, canned_client, "i-1")))
-        mock.stop()
-    fake_ms = statistics.median(fake_times) * 1000
-    canned_ms = statistics.median(canned_times) * 1000
+    fake_ms, canned_ms = measure(args.rounds, args.calls)
     print(
         f"rounds: {args.rounds} x {args.calls} RunCommand + DescribeInvocationResults round trips"
     )
