@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from fakes.errors import ApiError, invalid_parameter, missing_parameter, unknown_version
 from fakes.wire.http import HttpRequest
@@ -129,13 +129,29 @@ class RpcCall:
     body: bytes
 
 
+def _unquote(text: str) -> str:
+    """`+` is a space, `%XX` a UTF-8 byte (undecodable ones replaced), as `parse_qsl` reads."""
+    if "+" in text:
+        text = text.replace("+", " ")
+    return unquote(text) if "%" in text else text
+
+
 def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
-    try:
-        return parse_qsl(raw, keep_blank_values=True, strict_parsing=bool(raw))
-    except ValueError:
-        raise ApiError(
-            "InvalidParameter", f"The {what} of the request is not a well-formed query string.", 400
-        ) from None
+    """`parse_qsl(raw, keep_blank_values=True, strict_parsing=True)`, without its per-call
+    overhead: every field must hold `=` (an empty field too), else a 400."""
+    if not raw:
+        return []
+    pairs = []
+    for field in raw.split("&"):
+        name, equals, value = field.partition("=")
+        if not equals:
+            raise ApiError(
+                "InvalidParameter",
+                f"The {what} of the request is not a well-formed query string.",
+                400,
+            )
+        pairs.append((_unquote(name), _unquote(value)))
+    return pairs
 
 
 def _refuse(name: str, why: str) -> ApiError:
