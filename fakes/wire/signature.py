@@ -120,7 +120,7 @@ def v3_signature(secret: str, string_to_sign: str) -> str:
     algorithm = string_to_sign.partition("\n")[0]
     key, message = secret.encode("utf-8"), string_to_sign.encode("utf-8")
     if algorithm == "ACS3-HMAC-SM3":
-        return hmac.new(key, message, Sm3).hexdigest()
+        return hmac.new(key, message, V3_HASHES[algorithm]).hexdigest()
     return hmac.digest(key, message, "sha256").hex()  # one-shot, in C
 
 
