@@ -87,7 +87,7 @@ def percent_encode(value: str) -> str:
 
 def canonical_query(query: Sequence[tuple[str, str]]) -> str:
     """Keys sorted by bytes, values RFC 3986 encoded (`%20`, `%2A`, `~` kept), as the SDK does."""
-    return "&".join(f"{k}={percent_encode(v)}" for k, v in sorted(query))
+    return "&".join([f"{k}={percent_encode(v)}" for k, v in sorted(query)])
 
 
 def v3_string_to_sign(
@@ -99,16 +99,15 @@ def v3_string_to_sign(
     hashed_payload: str,
     algorithm: str = "ACS3-HMAC-SHA256",
 ) -> str:
-    canonical_headers = "".join(
-        f"{name}:{headers.get(name, '').strip()}\n" for name in sorted(signed_headers)
-    )
+    names = sorted(signed_headers)
+    canonical_headers = "".join([f"{name}:{headers.get(name, '').strip()}\n" for name in names])
     canonical_request = "\n".join(
         (
             method.upper(),
             path or "/",
             canonical_query(query),
             canonical_headers,
-            ";".join(sorted(signed_headers)),
+            ";".join(names),
             hashed_payload,
         )
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import heapq
 import re
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -59,9 +60,13 @@ def check_v3_headers(
     if len(signed) != len(signed_headers):
         raise incomplete("`SignedHeaders` names a header twice")
     must = MUST_SIGN + MUST_SIGN_WITH_BODY if has_body else MUST_SIGN
-    for name in sorted(headers):
-        if name not in signed and (name.startswith("x-acs-") or name in must):
-            raise incomplete(f"the header `{name}` is sent but not in `SignedHeaders`")
+    unsigned = [
+        name
+        for name in headers
+        if name not in signed and (name.startswith("x-acs-") or name in must)
+    ]
+    if unsigned:  # the first by name, whatever order the headers came in
+        raise incomplete(f"the header `{min(unsigned)}` is sent but not in `SignedHeaders`")
     for required in ("x-acs-signature-nonce", "x-acs-date", "x-acs-content-sha256"):
         if not headers.get(required):
             raise missing_parameter(required)
@@ -109,6 +114,8 @@ class SpentNonces:
     def __init__(self) -> None:
         self._spent: set[str] = set()
         self._expiry: list[tuple[datetime, str]] = []  # a heap: the first to forget on top
+        # Its own lock: authentication may come to run outside the account's lock.
+        self._lock = threading.Lock()
 
     def __len__(self) -> int:
         return len(self._spent)
@@ -119,11 +126,12 @@ class SpentNonces:
     def spend(self, nonce: str, signed_at: datetime) -> bool:
         """Record `nonce` for a request signed at `signed_at`; False when it was spent already."""
         now = wall_clock()
-        expiry = self._expiry
-        while expiry and expiry[0][0] < now:
-            self._spent.discard(heapq.heappop(expiry)[1])
-        if nonce in self._spent:
-            return False
-        self._spent.add(nonce)
-        heapq.heappush(expiry, (signed_at + WINDOW, nonce))
-        return True
+        with self._lock:
+            expiry = self._expiry
+            while expiry and expiry[0][0] < now:
+                self._spent.discard(heapq.heappop(expiry)[1])
+            if nonce in self._spent:
+                return False
+            self._spent.add(nonce)
+            heapq.heappush(expiry, (signed_at + WINDOW, nonce))
+            return True
