@@ -67,8 +67,8 @@ class Params(Mapping[str, str]):
         return len(self._values)
 
     def text(self, name: str, default: str | None = None) -> str | None:
-        value = self._values.get(name)
-        return default if value is None or value == "" else value
+        """The value sent, or `default` when none or an empty one was (services ask ~20 a call)."""
+        return self._values.get(name) or default
 
     def require(self, name: str) -> str:
         value = self.text(name)
