@@ -20,8 +20,6 @@ from alibabacloud_ram20150501 import models as r
 from alibabacloud_ram20150501.client import Client as RamClient
 from alibabacloud_resourcedirectorymaster20220419 import models as rd
 from alibabacloud_resourcedirectorymaster20220419.client import Client as DirectoryClient
-from alibabacloud_resourcemanager20200331 import models as rm
-from alibabacloud_resourcemanager20200331.client import Client as ManagerClient
 from alibabacloud_tea_openapi.exceptions import ClientException
 
 from fakes import FakeCloud, access
@@ -33,18 +31,10 @@ Key = tuple[str, str]
 CONTROL = (GUIDE_POLICIES / "denyRootRunAs.control.json").read_text()
 
 
-def _may_run(client: EcsClient, instance: str, user: str) -> bool:
+def _may_run(run_command: Callable[..., Any], client: EcsClient, instance: str, user: str) -> bool:
     """Whether RunCommand as `user` on `instance` gets past RAM (a refusal is Forbidden.RAM)."""
     try:
-        client.run_command(
-            e.RunCommandRequest(
-                region_id=REGION,
-                type="RunShellScript",
-                command_content="whoami",
-                instance_id=[instance],
-                username=user,
-            )
-        )
+        run_command(instance, "whoami", client=client, username=user)
     except ClientException as refused:
         if refused.code != "Forbidden.RAM":  # anything else is not RAM's answer: fail loudly
             raise
@@ -86,48 +76,59 @@ def _detach_from_user(ram: RamClient, policy: str, kind: str = "System", **scope
 
 
 @pytest.fixture
-def command_user(ram_user: Callable[..., Key], ecs_as: Callable[..., EcsClient]) -> EcsClient:
-    """ECS as `commandUser`, a RAM user with no policy yet."""
-    return ecs_as(ram_user("commandUser"))
+def may_run(
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+) -> Callable[[str, str], bool]:
+    """`may_run(instance, user)`: whether `commandUser` (a RAM user made with no policy) may
+    RunCommand as `user` there."""
+    client = ecs_as(ram_user("commandUser"))
+    return lambda instance, user: _may_run(run_command, client, instance, user)
+
+
+def _runs_as_only(ram: RamClient, *users: str) -> None:
+    """Give commandUser the custom policy `runAs`, allowing RunCommand as `users` only."""
+    ram.create_policy(r.CreatePolicyRequest(policy_name="runAs", policy_document=_only(*users)))
+    _attach_to_user(ram, "runAs", "Custom")
 
 
 def test_an_attached_policy_counts_from_the_next_request(
-    ram: RamClient, command_user: EcsClient, linux: str
+    ram: RamClient, may_run: Callable[[str, str], bool], linux: str
 ) -> None:
-    assert not _may_run(command_user, linux, "user01")
+    assert not may_run(linux, "user01")
     _attach_to_user(ram, "AliyunECSFullAccess")
-    assert _may_run(command_user, linux, "user01")
+    assert may_run(linux, "user01")
 
 
 def test_a_detached_policy_stops_counting_from_the_next_request(
-    ram: RamClient, command_user: EcsClient, linux: str
+    ram: RamClient, may_run: Callable[[str, str], bool], linux: str
 ) -> None:
     _attach_to_user(ram, "AliyunECSFullAccess")
-    assert _may_run(command_user, linux, "user01")
+    assert may_run(linux, "user01")
     _detach_from_user(ram, "AliyunECSFullAccess")
-    assert not _may_run(command_user, linux, "user01")
+    assert not may_run(linux, "user01")
 
 
 def test_a_new_default_version_decides_from_the_next_request(
-    ram: RamClient, command_user: EcsClient, linux: str
+    ram: RamClient, may_run: Callable[[str, str], bool], linux: str
 ) -> None:
-    ram.create_policy(r.CreatePolicyRequest(policy_name="runAs", policy_document=_only("user01")))
-    _attach_to_user(ram, "runAs", "Custom")
-    assert _may_run(command_user, linux, "user01")
+    _runs_as_only(ram, "user01")
+    assert may_run(linux, "user01")
     ram.create_policy_version(
         r.CreatePolicyVersionRequest(
             policy_name="runAs", policy_document=_only("user02"), set_as_default=True
         )
     )
-    assert not _may_run(command_user, linux, "user01")
+    assert not may_run(linux, "user01")
     ram.set_default_policy_version(
         r.SetDefaultPolicyVersionRequest(policy_name="runAs", version_id="v1")
     )
-    assert _may_run(command_user, linux, "user01")
+    assert may_run(linux, "user01")
 
 
 def test_joining_and_leaving_a_group_count_from_the_next_request(
-    ram: RamClient, command_user: EcsClient, linux: str
+    ram: RamClient, may_run: Callable[[str, str], bool], linux: str
 ) -> None:
     ram.create_group(r.CreateGroupRequest(group_name="ops"))
     ram.attach_policy_to_group(
@@ -135,32 +136,29 @@ def test_joining_and_leaving_a_group_count_from_the_next_request(
             group_name="ops", policy_name="AliyunECSFullAccess", policy_type="System"
         )
     )
-    assert not _may_run(command_user, linux, "user01")
+    assert not may_run(linux, "user01")
     ram.add_user_to_group(r.AddUserToGroupRequest(group_name="ops", user_name="commandUser"))
-    assert _may_run(command_user, linux, "user01")
+    assert may_run(linux, "user01")
     ram.remove_user_from_group(
         r.RemoveUserFromGroupRequest(group_name="ops", user_name="commandUser")
     )
-    assert not _may_run(command_user, linux, "user01")
+    assert not may_run(linux, "user01")
 
 
 def test_a_scoped_attachment_counts_from_the_next_request(
-    cloud: FakeCloud, ram: RamClient, command_user: EcsClient
+    cloud: FakeCloud, ram: RamClient, may_run: Callable[[str, str], bool]
 ) -> None:
-    manager = ManagerClient(sdk_config(cloud.root_access_key))
-    prod = manager.create_resource_group(
-        rm.CreateResourceGroupRequest(name="prod", display_name="prod")
-    ).body.resource_group.id
+    prod = cloud.add_resource_group("prod")
     in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
-    assert not _may_run(command_user, in_prod, "user01")
+    assert not may_run(in_prod, "user01")
     _attach_to_user(ram, "AliyunECSFullAccess", resource_group_id=prod)
-    assert _may_run(command_user, in_prod, "user01")
+    assert may_run(in_prod, "user01")
     _detach_from_user(ram, "AliyunECSFullAccess", resource_group_id=prod)
-    assert not _may_run(command_user, in_prod, "user01")
+    assert not may_run(in_prod, "user01")
 
 
 def test_a_control_policy_counts_from_the_next_request(
-    cloud: FakeCloud, ram: RamClient, command_user: EcsClient, linux: str
+    cloud: FakeCloud, ram: RamClient, may_run: Callable[[str, str], bool], linux: str
 ) -> None:
     _attach_to_user(ram, "AliyunECSFullAccess")
     directory = DirectoryClient(sdk_config(cloud.root_access_key))
@@ -170,25 +168,24 @@ def test_a_control_policy_counts_from_the_next_request(
             policy_name="denyRootRunAs", policy_document=CONTROL, effect_scope="RAM"
         )
     ).body.control_policy
-    assert _may_run(command_user, linux, "root")
+    assert may_run(linux, "root")
     directory.attach_control_policy(
         rd.AttachControlPolicyRequest(policy_id=made.policy_id, target_id=cloud.account_id)
     )
-    assert not _may_run(command_user, linux, "root")
+    assert not may_run(linux, "root")
     directory.detach_control_policy(
         rd.DetachControlPolicyRequest(policy_id=made.policy_id, target_id=cloud.account_id)
     )
-    assert _may_run(command_user, linux, "root")
+    assert may_run(linux, "root")
 
 
 def test_an_allow_remembered_for_one_run_as_user_does_not_answer_for_another(
-    ram: RamClient, command_user: EcsClient, linux: str
+    ram: RamClient, may_run: Callable[[str, str], bool], linux: str
 ) -> None:
-    ram.create_policy(r.CreatePolicyRequest(policy_name="runAs", policy_document=_only("user01")))
-    _attach_to_user(ram, "runAs", "Custom")
-    assert _may_run(command_user, linux, "user01")
-    assert not _may_run(command_user, linux, "root")
-    assert _may_run(command_user, linux, "user01")
+    _runs_as_only(ram, "user01")
+    assert may_run(linux, "user01")
+    assert not may_run(linux, "root")
+    assert may_run(linux, "user01")
 
 
 # ---- bounded state: a long-lived fake does not keep what every call leaves behind ----------
