@@ -16,7 +16,7 @@ plugs in), so the client stacks are the same and only what each fake computes di
 alternate fake and canned; each fake round starts a fresh account; medians of per-round means
 are compared.
 
-    python bench/vs_moto.py [--rounds 9] [--calls 100]
+    python bench/vs_moto.py [--rounds 9] [--calls 100] [--clock wall|cpu]
 
 Needs the `bench` extra (`pip install -e .[bench]`: moto, boto3). Last lines: `ours: X`,
 `moto: Y`, `moto / ours: Z`. No figure is asserted anywhere.
@@ -183,7 +183,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--calls", type=int, default=100)
+    fake_overhead.add_clock_option(parser)
     args = parser.parse_args()
+    fake_overhead.use_clock(args.clock)
 
     denied = _moto_checks_iam()
     fake_ms, canned_ms = fake_overhead.measure(args.rounds, args.calls)
