@@ -16,7 +16,6 @@ from alibabacloud_oos20190601 import models as oos_models
 from alibabacloud_oos20190601.client import Client as OosClient
 from alibabacloud_ram20150501 import models as ram_models
 from alibabacloud_ram20150501.client import Client as RamClient
-from alibabacloud_resourcedirectorymaster20220419 import models as rd_models
 from alibabacloud_resourcedirectorymaster20220419.client import Client as RdClient
 from alibabacloud_resourcemanager20200331 import models as rm_models
 from alibabacloud_resourcemanager20200331.client import Client as RmClient
