@@ -380,5 +380,29 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "resource); the fake's instances carry no tags",
             "the guide's action list names them; their resource in the RAM table: NOT FOUND",
         ),
+        Assumption(
+            "A80",
+            "the fake refuses by name (`UnsupportedParameter`) every request parameter of the "
+            "side-door actions that it does not model, among them the POP account parameters "
+            "`OwnerId`, `OwnerAccount`, `ResourceOwnerId` and `ResourceOwnerAccount`",
+            "what the real API does with the account parameters for a RAM user is NOT FOUND; a "
+            "parameter accepted and ignored would make the fake's answer proof of nothing "
+            "(fakes/services/ecs/unmodelled.py)",
+        ),
+        Assumption(
+            "A81",
+            "SendFile: a Timeout below 10 is raised to 10 and above 86400 refused; an instance "
+            "outside the ResourceGroupId named is refused as `InvalidResourceGroupId.Mismatch`; "
+            "DescribeSendFileResults' Tag filter matches a tag asked with no value on its key "
+            "alone",
+            "the SDK documents the raise to 10, the resource-group rule and the filters; the "
+            "upper bound, the refusal's code and the key-only match are NOT FOUND",
+        ),
+        Assumption(
+            "A82",
+            "StartTerminalSession's `ConnectionType` Intranet gives a WebSocketUrl on a `-vpc` "
+            "host; the fake serves neither URL",
+            "the SDK documents Internet (default) and Intranet; the Intranet URL form is NOT FOUND",
+        ),
     )
 }

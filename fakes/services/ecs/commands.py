@@ -70,8 +70,6 @@ def check_lengths(call: Call) -> None:
             raise errors.too_long(code, what)
 
 
-#: Parameters the fake does not model: refused by name, never accepted and ignored.
-UNMODELLED = ("Launcher", "OssOutputDelivery", "ResourceTag.1.Key", "Tag.1.Key", "SessionMode")
 TERMINATION_MODES = ("Process", "ProcessTree")
 
 
@@ -85,18 +83,16 @@ def check_parameters(call: Call) -> None:
 
 
 def refuse_unmodelled(call: Call, instances: Sequence[Instance] = ()) -> str:
-    """The RepeatMode of a run, after refusing by name what the fake does not model, rather
-    than pretend to do it. TerminationMode is checked and kept (it only shapes how a stop
-    ends a process, which the fake's guest has none of)."""
+    """The RepeatMode of a run, after refusing what the fake does not model (the parameters it
+    refuses by name are `unmodelled.UNMODELLED`'s, refused before any action runs).
+    TerminationMode is checked and kept (it only shapes how a stop ends a process, which the
+    fake's guest has none of)."""
     mode = repeat_mode(call)
     if mode == "Period":
         check_frequency(
             call.params.require("Frequency"), call.params.number("Timeout", 60, low=10, high=86400)
         )
     check_parameters(call)
-    for name in UNMODELLED:
-        if call.params.text(name):
-            raise errors.unsupported(name)
     termination = call.params.text("TerminationMode")
     if termination is not None and termination not in TERMINATION_MODES:
         raise errors.invalid_termination_mode()
@@ -221,9 +217,6 @@ class CommandActions(EcsBase):
         content = script_content(call, default="Base64")
         check_lengths(call)
         check_parameters(call)
-        for unmodelled in ("Launcher", "Tag.1.Key", "ResourceGroupId"):
-            if call.params.text(unmodelled):
-                raise errors.unsupported(unmodelled)
         call.authorize(self.arn(call.region, "command", "*"))  # A8: no ecs:CommandRunAs
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 

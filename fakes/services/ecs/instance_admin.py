@@ -48,9 +48,6 @@ class InstanceAdminActions(EcsBase):
                 script = base64.b64decode(user_data, validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 raise errors.invalid_user_data() from None
-        for name in ("HostName", "SecurityGroupIds.1", "CpuOptions.Core", "CreditSpecification"):
-            if call.params.text(name):
-                raise errors.unsupported(name)
         if password is not None:
             # Root on Linux, Administrator on Windows; it takes effect at the next start, which
             # the fake does not wait for (A46).
