@@ -19,6 +19,7 @@ from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, container_of, paginate, run_as
+from fakes.services.ecs.requests import resource_tags
 from fakes.services.ecs.schedules import check_frequency, repeat_mode
 from fakes.services.ecs.state import SCRIPT_TYPES, Command, Instance
 
@@ -158,7 +159,7 @@ class CommandActions(EcsBase):
         instance's run-as user (A1): a run as root anywhere in the list refuses the whole call.
         RunCommand names the command only when it keeps it (A7)."""
         for instance in instances:
-            context = {RUN_AS_KEY: (run_as(call, instance),)}
+            context = {RUN_AS_KEY: (run_as(call, instance),), **resource_tags(instance)}
             call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
             if command is not None:
                 call.authorize(self.arn(call.region, "command", command), context)

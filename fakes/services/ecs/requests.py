@@ -1,6 +1,7 @@
 """What several ECS actions read from a request the same way: `MaxResults`/`NextToken` paging
 and `Tag.N.Key`/`Tag.N.Value` lists ([SDK] `_describe_send_file_results_request.py`,
-`_describe_terminal_sessions_request.py`, `_send_file_request.py`)."""
+`_describe_terminal_sessions_request.py`, `_send_file_request.py`); and the tags RAM sees on an
+instance."""
 
 from __future__ import annotations
 
@@ -8,7 +9,8 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from fakes.errors import invalid_parameter
-from fakes.services.base import Call
+from fakes.services.base import Call, ConditionContext
+from fakes.services.ecs.state import Instance
 
 T = TypeVar("T")
 MAX_TAGS = 20
@@ -58,3 +60,12 @@ def has_tags(held: dict[str, str], wanted: dict[str, str]) -> bool:
     """Whether `held` carries every tag `wanted` names; a tag asked for with no value matches
     any value of its key (A81)."""
     return all(key in held and value in ("", held[key]) for key, value in wanted.items())
+
+
+def resource_tags(instance: Instance) -> ConditionContext:
+    """What RAM sees of an instance's tags: `acs:ResourceTag/<key>` is "the tag information
+    attached to the requested resource" (https://www.alibabacloud.com/help/en/ram/use-cases/
+    use-tags-to-control-access-to-ecs-resources-1), and tags decide who may run Cloud
+    Assistant commands on an instance (https://www.alibabacloud.com/help/en/ecs/user-guide/
+    control-the-executions-of-cloud-assistant-commands-based-on-tags; A83)."""
+    return {f"acs:ResourceTag/{key}": (value,) for key, value in instance.tags.items()}

@@ -57,6 +57,9 @@ UNMODELLED: Mapping[str, tuple[str, ...]] = {
         "RemoteConnectionOptions",
     ),
     "AttachInstanceRamRole": (*ACCOUNT_PARAMETERS, "Policy"),
+    "TagResources": ACCOUNT_PARAMETERS,
+    "UntagResources": ACCOUNT_PARAMETERS,
+    "DescribeTags": (*ACCOUNT_PARAMETERS, "Category"),
 }
 
 
