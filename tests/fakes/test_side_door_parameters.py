@@ -291,18 +291,14 @@ def test_modify_invocation_attribute_changes_the_frequency_and_adds_instances(
     found = _invocation(ecs, invoke_id)
     assert found.frequency == "rate(2m)"
     assert {i.instance_id for i in found.invoke_instances.invoke_instance} == {linux, other}
-    with_parameters = m.ModifyInvocationAttributeRequest(
-        region_id=REGION, invoke_id=invoke_id, parameters={"name": "x"}
-    )
-    assert refused(lambda: ecs.modify_invocation_attribute(with_parameters)).code == (
-        "Parameter.Disabled"
-    )
-    enabled = m.ModifyInvocationAttributeRequest(
-        region_id=REGION, invoke_id=invoke_id, enable_parameter=True
-    )
-    assert refused(lambda: ecs.modify_invocation_attribute(enabled)).code == (
-        "UnsupportedParameter"
-    )
+    for fields, code in (
+        ({"parameters": {"name": "x"}}, "Parameter.Disabled"),
+        ({"enable_parameter": True}, "UnsupportedParameter"),
+    ):
+        request = m.ModifyInvocationAttributeRequest(
+            region_id=REGION, invoke_id=invoke_id, **fields
+        )
+        assert refused(lambda r=request: ecs.modify_invocation_attribute(r)).code == code
 
 
 def test_modify_command_changes_name_description_timeout_and_working_dir(ecs: EcsClient) -> None:

@@ -17,9 +17,9 @@ from fakes.clock import iso
 from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
-from fakes.services.ecs.base import EcsBase, paginate
+from fakes.services.ecs.base import EcsBase
 from fakes.services.ecs.deliveries import FileDelivery
-from fakes.services.ecs.requests import has_tags, pages_by_token, tags_of, token_page
+from fakes.services.ecs.requests import has_tags, listing, tags_of
 from fakes.services.ecs.state import RUN_TIME, START_DELAY, Instance
 
 MAX_FILE_INSTANCES = 50
@@ -118,23 +118,7 @@ class FileActions(EcsBase):
             for view in (self._delivery_view(d, call.now),)
             if wanted_status in (None, view["InvocationStatus"])
         ]
-        if pages_by_token(call):
-            # "When you use the MaxResults and NextToken parameters for paging, the returned
-            # TotalCount parameter value is meaningless" ([SDK] response body): it is the count.
-            page, size, token = token_page(call, chosen, default=10, high=50)
-            return {
-                "Invocations": {"Invocation": page},
-                "TotalCount": len(chosen),
-                "PageSize": size,
-                "NextToken": token,
-            }
-        page, number, size = paginate(call, chosen, default=10, high=50)
-        return {
-            "Invocations": {"Invocation": page},
-            "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
-        }
+        return listing(call, chosen, "Invocations", "Invocation", default=10, high=50, tokens=True)
 
     @staticmethod
     def _delivery_view(d: FileDelivery, now: datetime) -> dict[str, Any]:

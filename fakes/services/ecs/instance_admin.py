@@ -15,7 +15,7 @@ from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, paginate
-from fakes.services.ecs.requests import MAX_TAGS, has_tags, tags_of
+from fakes.services.ecs.requests import MAX_TAGS, has_tags, listing, tags_of
 from fakes.services.ecs.state import Instance
 
 #: Password rules for ModifyInstanceAttribute (8 to 30 characters, three kinds of character).
@@ -138,13 +138,7 @@ class InstanceAdminActions(EcsBase):
             {"TagKey": key, "TagValue": value, "ResourceTypeCount": {"Instance": count}}
             for (key, value), count in sorted(counts.items())
         ]
-        page, number, size = paginate(call, rows, default=50, high=100)
-        return {
-            "Tags": {"Tag": page},
-            "TotalCount": len(rows),
-            "PageNumber": number,
-            "PageSize": size,
-        }
+        return listing(call, rows, "Tags", "Tag", default=50, high=100)
 
     @action("DescribeTagKeys")
     def describe_tag_keys(self, call: Call) -> Response:

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 
 from fakes.errors import invalid_parameter
-from fakes.services.base import Call, ConditionContext
+from fakes.services.base import Call, ConditionContext, Response
 from fakes.services.ecs.state import Instance
 
 T = TypeVar("T")
@@ -36,6 +36,32 @@ def token_page(
         start = int(token)
     end = start + size
     return list(items[start:end]), size, str(end) if end < len(items) else ""
+
+
+def listing(
+    call: Call,
+    items: Sequence[object],
+    outer: str,
+    inner: str,
+    *,
+    default: int,
+    high: int,
+    tokens: bool = False,
+) -> Response:
+    """One page of `items` as ECS answers a list, `{outer: {inner: page}}` with `TotalCount`:
+    by `PageNumber`/`PageSize`, or, where the API takes them (`tokens`) and the caller sends
+    them, by `MaxResults`/`NextToken`. "When you use the MaxResults and NextToken parameters
+    for paging, the returned TotalCount parameter value is meaningless" ([SDK]
+    `_describe_send_file_results_response_body.py`): the fake's is the count all the same."""
+    if tokens and pages_by_token(call):
+        page, size, token = token_page(call, items, default=default, high=high)
+        paging: dict[str, object] = {"PageSize": size, "NextToken": token}
+    else:
+        number = call.params.number("PageNumber", 1, low=1, high=10**6)
+        size = call.params.number("PageSize", default, low=1, high=high)
+        page = list(items[(number - 1) * size : number * size])
+        paging = {"PageNumber": number, "PageSize": size}
+    return {outer: {inner: page}, "TotalCount": len(items), **paging}
 
 
 def tags_of(call: Call) -> dict[str, str]:
