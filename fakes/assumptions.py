@@ -377,8 +377,54 @@ ASSUMPTIONS: dict[str, Assumption] = {
         Assumption(
             "A48",
             "DescribeTags and DescribeTagKeys are authorized on `instance/*` (or the named "
-            "resource); the fake's instances carry no tags",
+            "resource); DescribeTags lists the instances' tags, DescribeTagKeys none",
             "the guide's action list names them; their resource in the RAM table: NOT FOUND",
+        ),
+        Assumption(
+            "A80",
+            "the fake refuses by name (`UnsupportedParameter`) every request parameter of the "
+            "side-door actions that it does not model, among them the POP account parameters "
+            "`OwnerId`, `OwnerAccount`, `ResourceOwnerId` and `ResourceOwnerAccount`",
+            "what the real API does with the account parameters for a RAM user is NOT FOUND; a "
+            "parameter accepted and ignored would make the fake's answer proof of nothing "
+            "(fakes/services/ecs/unmodelled.py)",
+        ),
+        Assumption(
+            "A81",
+            "SendFile: a Timeout below 10 is raised to 10 and above 86400 refused; an instance "
+            "outside the ResourceGroupId named is refused as `InvalidResourceGroupId.Mismatch`; "
+            "DescribeSendFileResults' Tag filter matches a tag asked with no value on its key "
+            "alone",
+            "the SDK documents the raise to 10, the resource-group rule and the filters; the "
+            "upper bound, the refusal's code and the key-only match are NOT FOUND",
+        ),
+        Assumption(
+            "A82",
+            "StartTerminalSession's `ConnectionType` Intranet gives a WebSocketUrl on a `-vpc` "
+            "host; the fake serves neither URL",
+            "the SDK documents Internet (default) and Intranet; the Intranet URL form is NOT FOUND",
+        ),
+        Assumption(
+            "A83",
+            "RAM evaluates `acs:ResourceTag/<key>` on the instance for RunCommand, InvokeCommand "
+            "and the side doors authorized on an instance, in a Deny as in an Allow: a Deny on "
+            "runs on instances tagged as container hosts refuses every run there",
+            "documented for Allow: tags decide on which instances a RAM user may run Cloud "
+            "Assistant commands and send files (https://www.alibabacloud.com/help/en/ecs/"
+            "user-guide/control-the-executions-of-cloud-assistant-commands-based-on-tags); "
+            "`acs:ResourceTag/<key>` is the tag of the requested resource (https://www."
+            "alibabacloud.com/help/en/ram/use-cases/use-tags-to-control-access-to-ecs-resources-1)"
+            " and a Deny on `instance/*` with it is ECS's own example (https://www.alibabacloud"
+            ".com/help/en/ecs/user-guide/manage-resource-permissions-with-tags). The same Deny "
+            "on Cloud Assistant runs, live: NOT FOUND",
+        ),
+        Assumption(
+            "A84",
+            "TagResources and UntagResources on instances are authorized on each "
+            "`instance/<id>` as `ecs:TagResources` / `ecs:UntagResources`",
+            "Alibaba's tag-based policies deny `ecs:TagResources` and `ecs:UntagResources` "
+            "(https://www.alibabacloud.com/help/en/resource-management/latest/create-a-resource-"
+            "with-a-specific-tag-1); the resource in the RAM table: NOT FOUND",
         ),
     )
 }
