@@ -305,6 +305,19 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "principal name format with the account alias",
         ),
         Assumption(
+            "A90",
+            "an implicit deny of `ecs:RunCommand`/`ecs:InvokeCommand` whose decoded "
+            "`AuthConditions` carry the `ecs:CommandRunAs` sent, under an identity-based policy "
+            "type, is the run-as condition's: a statement allowed the action and its "
+            "`ecs:CommandRunAs` condition failed",
+            "DecodeDiagnosticMessage returns the request's AuthAction, AuthResource and "
+            "AuthConditions and the MatchedPolicies that decided, none for an implicit deny "
+            "(A66; help.aliyun.com/zh/ram/developer-reference/"
+            "api-ram-2015-05-01-decodediagnosticmessage): which statement came close is NOT "
+            "FOUND in any field, so on a real account a failed run-as condition and no Allow "
+            "at all read the same; the fake's own explanation tells them apart",
+        ),
+        Assumption(
             "A40",
             "`ecs-assist-user` (with `/etc/sudoers.d/ecs-assist-user`: `ALL=(ALL) NOPASSWD:ALL`) "
             "does not exist on a fresh Linux image; the agent creates it when the first Session "

@@ -6,7 +6,15 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.cloud_assistant import InstanceResult
 from harness.errors import HarnessError, SpecViolation
-from harness.refusals import decode, encoded_of, keep, near_misses, wrong_reason
+from harness.refusals import (
+    DecodedRefusal,
+    decode,
+    encoded_of,
+    helper_refused,
+    judge,
+    keep,
+    near_misses,
+)
 from harness.sdk.gateway import Refusal
 from harness.side_doors import Accepted
 from harness.world import Started, World
@@ -36,9 +44,21 @@ def start_run(
             password_parameter=password_parameter,
         )
     except Refusal as refusal:
+        _refused_on_the_way(world, refusal, "RunCommand")
         world.record(refusal, user_key)
         return
     world.record(Started(runner, invoke_id, instance_id, user), user_key)
+
+
+def _refused_on_the_way(world: World, refusal: Refusal, meant: str) -> None:
+    """A refusal of a call the harness made before `meant` (DescribeCommands to find a saved
+    command) is no answer to the run-as question: it fails the step, never passes as one."""
+    if refusal.action == meant:
+        return
+    decoded = _decoded(world, refusal)
+    if decoded is not None:
+        keep(refusal, decoded)
+    raise SpecViolation(helper_refused(refusal, meant, decoded))
 
 
 def _invoke(
@@ -50,6 +70,7 @@ def _invoke(
         command_id = world.scene.saved_commands.get(name) or runner.find_saved(name)
         invoke_id = runner.invoke(command_id, instance_id, username=user)
     except Refusal as refusal:
+        _refused_on_the_way(world, refusal, "InvokeCommand")
         world.record(refusal, user_key)
         return
     world.record(Started(runner, invoke_id, instance_id, user), user_key)
@@ -206,25 +227,41 @@ def _sent(world: World, refusal: Refusal) -> str | None:
     return None
 
 
-def _for_the_right_reason(world: World, refusal: Refusal, sent: str | None) -> None:
-    """Decode the refusal (ram:DecodeDiagnosticMessage, as the administrator, else commandUser)
-    and keep the reason; a run-as request refused for another reason fails the scenario."""
+def _decoded(world: World, refusal: Refusal) -> DecodedRefusal | None:
+    """The refusal decoded by ram:DecodeDiagnosticMessage as the administrator (else
+    commandUser); None when it carries nothing to decode or the decode is refused (which is
+    recorded as what the scenario rests on)."""
     encoded = encoded_of(refusal)
     if encoded is None:
-        return  # not a RAM denial (or a gateway without AccessDeniedDetail, assumption A4)
+        return None  # not a RAM denial (or a gateway without AccessDeniedDetail, assumption A4)
     who = world.account.observer
     try:
-        decoded = decode(world.gateway, who, world.settings.region, world.account.endpoint, encoded)
+        return decode(world.gateway, who, world.settings.region, world.account.endpoint, encoded)
     except Refusal as denied:
         world.outcome.assume(
             f"`{refusal.action}` was refused for the reason the spec expects: {who.name} may not "
             f"decode the refusal ({denied.code})"
         )
+        return None
+
+
+def _for_the_right_reason(world: World, refusal: Refusal, sent: str | None) -> None:
+    """Decode the refusal and keep the reason; a run-as request refused for another reason
+    fails the scenario, and one whose reason the decode cannot prove rests on its assumption."""
+    decoded = _decoded(world, refusal)
+    if decoded is None:
         return
-    keep(refusal, decoded)
-    why = wrong_reason(refusal, decoded, sent, near_misses(refusal))
-    if why is not None:
-        raise SpecViolation(f"refused for another reason: {why}")
+    reason = judge(refusal, decoded, sent, near_misses(refusal))
+    keep(refusal, decoded, reason)
+    if reason is None:
+        return
+    if reason.standing == "wrong":
+        raise SpecViolation(f"refused for another reason: {reason.text}")
+    if reason.standing == "assumed":
+        world.outcome.assume(
+            f"`{refusal.action}` was refused by the run-as rule (assumption "
+            f"{reason.assumption}): {reason.text}"
+        )
 
 
 @when(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from harness.refusals import decoded_of
+from harness.refusals import decoded_of, reason_of
 from harness.report.model import (
     Attempt,
     Call,
@@ -131,6 +131,12 @@ def capture(
     feature = trace.feature if trace else NO_FEATURE
     name = trace.name if trace else fallback_name
     calls, refusals, attempts, account = _evidence(world)
+    # A refusal whose reason the decode could not prove rests on a named assumption too.
+    reasons = (
+        [reason_of(o) for o in world.outcome.history if isinstance(o, Refusal)] if world else []
+    )
+    rested = {r.assumption for r in reasons if r is not None and r.assumption}
+    assumptions = sorted({*assumptions, *rested}, key=lambda k: (len(k), k))
     record = ScenarioRecord(
         id=stable_id(feature["path"], name, example),
         nodeid=nodeid,
@@ -190,6 +196,9 @@ def refused(refusal: Refusal) -> Refused:
     decoded = decoded_of(refusal)  # ram:DecodeDiagnosticMessage's reason, when a step decoded it
     if decoded is not None:
         detail["DecodedReason"] = str(decoded)
+    reason = reason_of(refusal)  # whether the run-as rule refused it: proved, assumed or wrong
+    if reason is not None:
+        detail["RunAsReason"] = str(reason)
     return Refused(
         action=refusal.action,
         code=refusal.code,
