@@ -94,6 +94,35 @@ def test_the_explanation_still_reads_without_the_api(
     assert decoded["Explanation"].startswith("ImplicitDeny")
 
 
+def test_an_implicit_deny_decodes_to_the_request_as_authorized(
+    cloud: FakeCloud,
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    linux: str,
+) -> None:
+    """What the harness judges an implicit deny by on a real account (A90): the action and the
+    request's own condition keys, with no deciding policy."""
+    key = ram_user("commandUser", system=["AliyunECSReadOnlyAccess"])
+    decoded = _decode(ram, _refused(lambda: _run(ecs_as(key), linux, "user01")))
+    assert decoded["ExplicitDeny"] is False
+    assert decoded["NoPermissionPolicyType"] == "AccountLevelIdentityBasedPolicy"
+    assert decoded["AuthAction"] == "ecs:RunCommand"
+    assert decoded["AuthResource"] == f"acs:ecs:{REGION}:{cloud.account_id}:instance/{linux}"
+    conditions = {c["ConditionKey"]: c["ConditionValues"] for c in decoded["AuthConditions"]}
+    assert conditions["ecs:CommandRunAs"] == ["user01"]
+    assert conditions["acs:SecureTransport"] == ["true"]
+    assert "acs:SourceIp" in conditions
+    assert decoded["MatchedPolicies"] == []
+    # A call that names no run-as user carries no ecs:CommandRunAs to judge.
+    ecs = ecs_as(key)
+    delete = e.DeleteCommandRequest(region_id=REGION, command_id="c-none")
+    other = _decode(ram, _refused(lambda: ecs.delete_command(delete)))
+    assert other["AuthAction"] == "ecs:DeleteCommand"
+    assert other["AuthResource"].endswith(":command/c-none")
+    assert "ecs:CommandRunAs" not in {c["ConditionKey"] for c in other["AuthConditions"]}
+
+
 def test_a_forged_diagnostic_is_not_decoded(ram: RamClient) -> None:
     forged = base64.b64encode(json.dumps({"ExplicitDeny": False, "Seal": "0"}).encode()).decode()
     request = r.DecodeDiagnosticMessageRequest(encoded_diagnostic_message=forged)
