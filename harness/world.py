@@ -12,7 +12,7 @@ import pytest
 from harness.backends.base import Account, Backend
 from harness.cloud_assistant import CommandRunner, InstanceResult
 from harness.config.settings import Settings
-from harness.errors import HarnessError
+from harness.errors import HarnessError, SpecViolation
 from harness.escalation import SelfEscalation
 from harness.provisioning.cleanup import Remover
 from harness.provisioning.grants import GrantProvisioner
@@ -73,11 +73,19 @@ class Outcome:
     assumed: list[str] = field(default_factory=list)
     #: Every outcome recorded, in order (the report's run-as matrix reads them all).
     history: list[Started | Refusal] = field(default_factory=list)
+    #: What the cloud let through that the spec expects refused (the report's EXPOSED).
+    exposed: list[str] = field(default_factory=list)
 
     def assume(self, what: str) -> None:
         """Record that the scenario rests on `what`, unchecked: it is reported, never passed."""
         if what not in self.assumed:
             self.assumed.append(what)
+
+    def expose(self, what: str) -> SpecViolation:
+        """Record that the account let through `what`, which the spec expects refused; the
+        violation to raise."""
+        self.exposed.append(what)
+        return SpecViolation(f"the account is exposed: {what}")
 
 
 class World:

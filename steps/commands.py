@@ -202,12 +202,12 @@ def refused_with(world: World, code: str) -> None:
     reported as an exposure)."""
     outcome = world.outcome.last
     if isinstance(outcome, Accepted):
-        raise SpecViolation(f"the account is exposed: {outcome}")
+        raise world.outcome.expose(str(outcome))
     if isinstance(outcome, Started):
         ran = outcome.final()
         ending = f"{ran.status}" + (f" with `{ran.error_code}`" if ran.error_code else "")
-        raise SpecViolation(
-            f"the account is exposed: RAM accepted the request to run as "
+        raise world.outcome.expose(
+            f"RAM accepted the request to run as "
             f"`{outcome.username or 'the default user'}` (InvokeId {ran.invoke_id}); on the "
             f"instance it was tried as `{ran.username}` and ended {ending}, output "
             f"`{ran.output.strip()}`"
@@ -283,9 +283,8 @@ def each_refused_with(world: World, code: str) -> None:
         raise SpecViolation("no request was made: the refused-users setting is empty")
     exposed = [user for user, o in world.outcome.by_user.items() if isinstance(o, Started)]
     if exposed:
-        raise SpecViolation(
-            "the account is exposed: RAM accepted requests to run as "
-            + ", ".join(f"`{user}`" for user in exposed)
+        raise world.outcome.expose(
+            "RAM accepted requests to run as " + ", ".join(f"`{user}`" for user in exposed)
         )
     wrong = {
         u: o.code

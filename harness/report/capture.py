@@ -28,7 +28,6 @@ from harness.sdk.gateway import Refusal
 from harness.world import Started, World
 
 RUN_ACTIONS = ("RunCommand", "InvokeCommand")
-EXPOSED = "the account is exposed"
 NO_FEATURE = FeatureInfo(
     path="", name="", description="", keyword="Feature", line=0, language="en", tags=[]
 )
@@ -96,10 +95,11 @@ class Phases:
     messages: list[str] = field(default_factory=list)
     duration: float = 0.0
 
-    def verdict(self, *, finding: bool, assumed: bool) -> Verdict:
+    def verdict(self, *, finding: bool, assumed: bool, exposed: bool = False) -> Verdict:
+        """`exposed`: the scenario's outcome records a run the spec expects refused."""
         values = self.outcomes.values()
         if "failed" in values:
-            return "exposed" if any(EXPOSED in m for m in self.messages) else "failed"
+            return "exposed" if exposed else "failed"
         if "skipped" in values:
             return "skipped"
         if finding:
@@ -121,7 +121,8 @@ def capture(
     tags = trace.tags if trace else []
     finding = "finding" in tags
     assumed = list(world.outcome.assumed) if world else []
-    verdict = phases.verdict(finding=finding, assumed=bool(assumed))
+    exposed = bool(world.outcome.exposed) if world else False
+    verdict = phases.verdict(finding=finding, assumed=bool(assumed), exposed=exposed)
     steps = [dict(s) for s in trace.steps] if trace else []
     if trace and verdict == "skipped" and trace.started:
         steps[trace.started - 1]["status"] = "skipped"
