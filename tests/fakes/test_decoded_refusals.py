@@ -285,3 +285,120 @@ def test_an_instance_in_a_group_the_test_names_makes_that_group(cloud: FakeCloud
     assert got.body.resource_group.id == "rg-ops"
     held = {i["InstanceId"]: i["ResourceGroupId"] for i in cloud.snapshot()["Instances"]}
     assert held[instance] == "rg-ops"
+
+
+# ---- Resource Manager's AttachPolicy: RAM's attachments, at the same scopes -----------------
+
+
+def test_an_attachment_made_through_resource_manager_is_rams_and_evaluated_at_its_scope(
+    cloud: FakeCloud,
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+) -> None:
+    manager = ManagerClient(sdk_config(cloud.root_access_key))
+    prod = manager.create_resource_group(
+        rm.CreateResourceGroupRequest(name="prod", display_name="prod")
+    ).body.resource_group.id
+    in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
+    elsewhere = cloud.add_instance(os="linux", users=["user01"])
+    key = ram_user("commandUser")
+    principal = f"commandUser@{cloud.account_id}.onaliyun.com"
+
+    def attachment(scope: str) -> rm.AttachPolicyRequest:
+        return rm.AttachPolicyRequest(
+            policy_type="System",
+            policy_name="AliyunECSFullAccess",
+            principal_type="IMSUser",
+            principal_name=principal,
+            resource_group_id=scope,
+        )
+
+    manager.attach_policy(attachment(prod))
+    listed = ram.list_policies_for_user(r.ListPoliciesForUserRequest(user_name="commandUser"))
+    assert [p.policy_name for p in listed.body.policies.policy] == ["AliyunECSFullAccess"]
+    rows = manager.list_policy_attachments(
+        rm.ListPolicyAttachmentsRequest(principal_type="IMSUser", principal_name=principal)
+    ).body.policy_attachments.policy_attachment
+    assert [(a.policy_name, a.resource_group_id) for a in rows] == [("AliyunECSFullAccess", prod)]
+    ecs = ecs_as(key)
+    assert _run(ecs, in_prod, "root").body.invoke_id  # allowed in the group it was made for
+    error = _refused(lambda: _run(ecs, elsewhere, "root"))  # and nowhere else
+    assert error.code == "Forbidden.RAM"
+    # The same attachment, made twice at one scope, is refused as RAM refuses it; the account
+    # id is account level, a scope of its own.
+    again = _refused(lambda: manager.attach_policy(attachment(prod)))
+    assert (again.code, again.status_code) == ("EntityAlreadyExists.User.Policy", 409)
+    manager.attach_policy(attachment(cloud.account_id))
+    assert _run(ecs, elsewhere, "root").body.invoke_id
+    # RAM detaches what Resource Manager attached, and Resource Manager what RAM attached.
+    ram.detach_policy_from_user(
+        r.DetachPolicyFromUserRequest(
+            policy_type="System",
+            policy_name="AliyunECSFullAccess",
+            user_name="commandUser",
+            resource_group_id=prod,
+        )
+    )
+    manager.detach_policy(
+        rm.DetachPolicyRequest(
+            policy_type="System",
+            policy_name="AliyunECSFullAccess",
+            principal_type="IMSUser",
+            principal_name=principal,
+            resource_group_id=cloud.account_id,
+        )
+    )
+    listed = ram.list_policies_for_user(r.ListPoliciesForUserRequest(user_name="commandUser"))
+    assert listed.body.policies.policy == []
+    gone = _refused(
+        lambda: manager.detach_policy(
+            rm.DetachPolicyRequest(
+                policy_type="System",
+                policy_name="AliyunECSFullAccess",
+                principal_type="IMSUser",
+                principal_name=principal,
+                resource_group_id=prod,
+            )
+        )
+    )
+    assert (gone.code, gone.status_code) == ("EntityNotExist.User.Policy", 404)
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "status"),
+    [
+        ({"principal_type": "RamUser"}, "InvalidParameter.PrincipalType", 400),
+        ({"principal_name": "commandUser"}, "InvalidParameter.PrincipalName", 400),
+        (
+            {"principal_name": "commandUser@elsewhere.onaliyun.com"},
+            "InvalidParameter.PrincipalName",
+            400,
+        ),
+        ({"principal_name": "nobody@{account}.onaliyun.com"}, "EntityNotExist.User", 404),
+        ({"policy_name": "NoSuchPolicy"}, "EntityNotExist.Policy", 404),
+        ({"policy_type": "Managed"}, "InvalidParameter.PolicyType", 400),
+        ({"resource_group_id": "rg-none"}, "EntityNotExists.ResourceGroup", 404),
+    ],
+)
+def test_a_bad_attach_policy_gets_its_code(
+    cloud: FakeCloud,
+    ram_user: Callable[..., Key],
+    change: dict[str, str],
+    code: str,
+    status: int,
+) -> None:
+    ram_user("commandUser")
+    fields = {
+        "policy_type": "System",
+        "policy_name": "AliyunECSFullAccess",
+        "principal_type": "IMSUser",
+        "principal_name": "commandUser@{account}.onaliyun.com",
+        "resource_group_id": cloud.account_id,
+    } | change
+    request = rm.AttachPolicyRequest(
+        **{k: v.format(account=cloud.account_id) for k, v in fields.items()}
+    )
+    manager = ManagerClient(sdk_config(cloud.root_access_key))
+    error = _refused(lambda: manager.attach_policy(request))
+    assert (error.code, error.status_code) == (code, status)
