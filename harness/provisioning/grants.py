@@ -22,8 +22,10 @@ from alibabacloud_resourcemanager20200331 import models as rm
 from harness.config.names import Names
 from harness.config.policies import PolicyLibrary, PolicyRef
 from harness.errors import HarnessError
+from harness.provisioning.attachments import Attachment, Via, principal_name
 from harness.provisioning.ledger import CleanupLedger, Resource
 from harness.sdk.clients import (
+    Clients,
     Endpoint,
     Principal,
     directory_client,
@@ -82,6 +84,9 @@ class GrantProvisioner:
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
         return self._ledger.create(resource, lambda: self._call(method, request))
 
+    def _clients(self, what: str) -> Clients:
+        return Clients.of(self._administrator(what), self._region, self._endpoint)
+
     def _ram(self) -> Any:
         return ram_client(self._administrator("RAM groups"), self._region, self._endpoint)
 
@@ -112,14 +117,7 @@ class GrantProvisioner:
         )
         for label in labels:
             ref = self._policies.resolve(label)
-            name = self._policy_name(ref)
-            self._make(
-                client.attach_policy_to_group,
-                ram.AttachPolicyToGroupRequest(
-                    policy_type=ref.type, policy_name=name, group_name=made
-                ),
-                Resource("group_policy", name, detail={"PolicyType": ref.type, "GroupName": made}),
-            )
+            self._attach(Attachment("Group", made, ref.type, self._policy_name(ref)))
         if member is None:
             return
         self._make(
@@ -159,27 +157,28 @@ class GrantProvisioner:
         answer = self._make(client.create_resource_group, request, Resource("resource_group", made))
         return str(answer.body.resource_group.id)
 
-    def scoped(self, user: str, labels: Sequence[str], resource_group_id: str) -> None:
-        """Attach these policies to `user` for one resource group only."""
-        client = self._ram()
+    def scoped(
+        self, user: str, labels: Sequence[str], resource_group_id: str, *, via: Via = "ram"
+    ) -> None:
+        """Attach these policies to `user` for one resource group only, through RAM
+        (AttachPolicyToUser with ResourceGroupId) or Resource Manager (AttachPolicy)."""
+        principal = ""
+        if via == "resourcemanager":
+            clients = self._clients("a Resource Manager attachment")
+            principal = principal_name(self._gateway, clients.caller, clients, "User", user)
         for label in labels:
             ref = self._policies.resolve(label)
             name = self._policy_name(ref)
-            detail = {
-                "PolicyType": ref.type,
-                "UserName": user,
-                "ResourceGroupId": resource_group_id,
-            }
-            self._make(
-                client.attach_policy_to_user,
-                ram.AttachPolicyToUserRequest(
-                    policy_type=ref.type,
-                    policy_name=name,
-                    user_name=user,
-                    resource_group_id=resource_group_id,
-                ),
-                Resource("scoped_user_policy", name, detail=detail),
+            self._attach(
+                Attachment("User", user, ref.type, name, resource_group_id, via, principal)
             )
+
+    def _attach(self, attachment: Attachment) -> None:
+        clients = self._clients("a policy attachment")
+        self._ledger.create(
+            attachment.resource(),
+            lambda: attachment.attach(self._gateway, clients.caller, clients),
+        )
 
     # ---- control policies -------------------------------------------------------------------
 
@@ -232,9 +231,7 @@ class GrantProvisioner:
 GRANT_KINDS = frozenset(
     {
         "group",
-        "group_policy",
         "group_member",
-        "scoped_user_policy",
         "resource_group",
         "control_policy",
         "control_policy_attachment",
@@ -249,22 +246,9 @@ def remove_grant(gateway: Gateway, c: Any, r: Resource) -> None:
     d, name, call = r.detail, r.name, gateway.call
     if r.kind == "group":
         call(c.caller, c.ram.delete_group, ram.DeleteGroupRequest(group_name=name))
-    elif r.kind == "group_policy":
-        request = ram.DetachPolicyFromGroupRequest(
-            policy_type=d["PolicyType"], policy_name=name, group_name=d["GroupName"]
-        )
-        call(c.caller, c.ram.detach_policy_from_group, request)
     elif r.kind == "group_member":
         leave = ram.RemoveUserFromGroupRequest(group_name=d["GroupName"], user_name=name)
         call(c.caller, c.ram.remove_user_from_group, leave)
-    elif r.kind == "scoped_user_policy":
-        detach = ram.DetachPolicyFromUserRequest(
-            policy_type=d["PolicyType"],
-            policy_name=name,
-            user_name=d["UserName"],
-            resource_group_id=d["ResourceGroupId"],
-        )
-        call(c.caller, c.ram.detach_policy_from_user, detach)
     elif r.kind == "resource_group":
         listed = call(
             c.caller,

@@ -18,6 +18,7 @@ from harness.cloud_assistant import CommandRunner
 from harness.config.names import Names
 from harness.config.policies import PolicyLibrary, PolicyRef
 from harness.errors import HarnessError
+from harness.provisioning.attachments import Attachment
 from harness.provisioning.instances import check_instance
 from harness.provisioning.ledger import CleanupLedger, Resource
 from harness.sdk.clients import AccessKey, Clients, Principal
@@ -113,32 +114,18 @@ class RamProvisioner:
 
     def _attach(self, holder: str, ref: PolicyRef, *, role: bool) -> None:
         """Attach a policy (created first when it is custom) to a user or a role."""
-        iam = self._clients.ram
         name = self._policy_name(ref)
         if ref.type == "Custom":
             self._make(
-                iam.create_policy,
+                self._clients.ram.create_policy,
                 ram.CreatePolicyRequest(policy_name=name, policy_document=ref.document),
                 Resource("policy", name),
             )
-        if role:
-            detail = {"PolicyType": ref.type, "RoleName": holder}
-            self._make(
-                iam.attach_policy_to_role,
-                ram.AttachPolicyToRoleRequest(
-                    policy_type=ref.type, policy_name=name, role_name=holder
-                ),
-                Resource("role_policy", name, detail=detail),
-            )
-        else:
-            detail = {"PolicyType": ref.type, "UserName": holder}
-            self._make(
-                iam.attach_policy_to_user,
-                ram.AttachPolicyToUserRequest(
-                    policy_type=ref.type, policy_name=name, user_name=holder
-                ),
-                Resource("user_policy", name, detail=detail),
-            )
+        attachment = Attachment("Role" if role else "User", holder, ref.type, name)
+        self._ledger.create(
+            attachment.resource(),
+            lambda: attachment.attach(self._gateway, self._caller, self._clients),
+        )
 
     def instance(self, label: str, instance_id: str, existing: bool) -> None:
         if existing:
