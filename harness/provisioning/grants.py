@@ -5,8 +5,9 @@ ledger (`intend`, then `confirm` or `abandon`) like everything provision.py make
 added here are removed by harness/provisioning/cleanup.py's Remover.
 
 Verify mode makes none of these: a scenario that needs one is skipped with the reason. Control
-policies bind a whole resource directory, so they are made only on the fake backends (in-process,
-or the stand-in server that records cassettes), never in a real account."""
+policies bind a whole resource directory, so they are made only where the backend says the
+account is disposable (`Account.disposable`: the fakes, a replay, a stand-in), never in a real
+account."""
 
 from __future__ import annotations
 
@@ -19,14 +20,13 @@ from alibabacloud_ram20150501 import models as ram
 from alibabacloud_resourcedirectorymaster20220419 import models as rd
 from alibabacloud_resourcemanager20200331 import models as rm
 
-from harness.config.names import Names
-from harness.config.policies import PolicyLibrary, PolicyRef
+from harness.config.policies import PolicyRef
 from harness.errors import HarnessError
 from harness.provisioning.attachments import Attachment, Via, principal_name
-from harness.provisioning.ledger import CleanupLedger, Resource
+from harness.provisioning.ledger import Resource
+from harness.provisioning.workshop import Workshop
 from harness.sdk.clients import (
     Clients,
-    Endpoint,
     Principal,
     directory_client,
     ecs_client,
@@ -47,25 +47,19 @@ class GrantProvisioner:
     them. `administrator` is None in verify mode, where nothing is made."""
 
     def __init__(
-        self,
-        administrator: Principal | None,
-        gateway: Gateway,
-        ledger: CleanupLedger,
-        policies: PolicyLibrary,
-        *,
-        names: Names,
-        region: str,
-        endpoint: Endpoint | None,
-        fake: bool,
+        self, administrator: Principal | None, workshop: Workshop, *, disposable: bool
     ) -> None:
+        """`disposable`: the account's backend says the whole directory may be bound
+        (`Account.disposable`), which control policies need."""
         self._admin = administrator
-        self._gateway = gateway
-        self._ledger = ledger
-        self._policies = policies
-        self._names = names
-        self._region = region
-        self._endpoint = endpoint
-        self._fake = fake
+        self._workshop = workshop
+        self._gateway = workshop.gateway
+        self._ledger = workshop.ledger
+        self._policies = workshop.policies
+        self._names = workshop.names
+        self._region = workshop.region
+        self._endpoint = workshop.endpoint
+        self._disposable = disposable
         #: Spec name -> the identifier the cloud gave it (a control policy's id).
         self.identifiers: dict[str, str] = {}
         self._made_policies: set[str] = set()
@@ -85,7 +79,7 @@ class GrantProvisioner:
         return self._ledger.create(resource, lambda: self._call(method, request))
 
     def _clients(self, what: str) -> Clients:
-        return Clients.of(self._administrator(what), self._region, self._endpoint)
+        return self._workshop.clients(self._administrator(what))
 
     def _ram(self) -> Any:
         return ram_client(self._administrator("RAM groups"), self._region, self._endpoint)
@@ -186,7 +180,7 @@ class GrantProvisioner:
         """The control policy `label` (features/policies/<label>.json), attached to the
         directory's Root folder; the Control Policy feature enabled first. Its id."""
         admin = self._administrator("a control policy")
-        if not self._fake:
+        if not self._disposable:
             _skip(
                 "control policies bind the whole resource directory: the spec makes them on the "
                 "fake backends only (attach yours and run the scenario's checks by hand)"

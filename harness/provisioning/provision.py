@@ -15,14 +15,14 @@ from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
 from harness.cloud_assistant import CommandRunner
-from harness.config.names import Names
-from harness.config.policies import PolicyLibrary, PolicyRef
+from harness.config.policies import PolicyRef
 from harness.errors import HarnessError
 from harness.provisioning.attachments import Attachment
 from harness.provisioning.instances import check_instance
-from harness.provisioning.ledger import CleanupLedger, Resource
-from harness.sdk.clients import AccessKey, Clients, Principal
-from harness.sdk.gateway import Gateway, Refusal
+from harness.provisioning.ledger import Resource
+from harness.provisioning.workshop import Workshop
+from harness.sdk.clients import AccessKey, Principal
+from harness.sdk.gateway import Refusal
 
 T = TypeVar("T")
 
@@ -52,24 +52,19 @@ class RamProvisioner:
     def __init__(
         self,
         administrator: Principal,
-        clients: Clients,
-        gateway: Gateway,
-        ledger: CleanupLedger,
-        policies: PolicyLibrary,
+        workshop: Workshop,
         *,
-        names: Names,
-        region: str,
         runner: Callable[[], CommandRunner],
         passwords: Mapping[str, str],
         account_parameter: str | None = None,
     ) -> None:
         self._caller = administrator.name
-        self._clients = clients
-        self._gateway = gateway
-        self._ledger = ledger
-        self._policies = policies
-        self._names = names
-        self._region = region
+        self._clients = workshop.clients(administrator)
+        self._gateway = workshop.gateway
+        self._ledger = workshop.ledger
+        self._policies = workshop.policies
+        self._names = workshop.names
+        self._region = workshop.region
         self._runner = runner
         self._passwords = passwords
         self._account_parameter = account_parameter

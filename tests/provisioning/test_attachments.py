@@ -18,6 +18,7 @@ from harness.provisioning.attachments import Attachment, principal_name
 from harness.provisioning.cleanup import Remover
 from harness.provisioning.grants import GrantProvisioner
 from harness.provisioning.ledger import CleanupLedger, Resource
+from harness.provisioning.workshop import Workshop
 from harness.sdk.clients import Clients, Principal
 from harness.sdk.gateway import Gateway
 
@@ -70,9 +71,8 @@ def user(clients: Clients, gateway: Gateway) -> str:
 
 
 def _grants(owner: Principal, gateway: Gateway, ledger: CleanupLedger) -> GrantProvisioner:
-    return GrantProvisioner(
-        owner, gateway, ledger, LIBRARY, names=Names(), region=REGION, endpoint=None, fake=True
-    )
+    workshop = Workshop(gateway, ledger, LIBRARY, Names(), REGION, None)
+    return GrantProvisioner(owner, workshop, disposable=True)
 
 
 def _scopes(clients: Clients, gateway: Gateway, account: str) -> list[tuple[str, str]]:
