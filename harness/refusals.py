@@ -183,13 +183,19 @@ def wrong_reason(
     return reason.text if reason is not None and reason.standing == "wrong" else None
 
 
-def helper_refused(refusal: Refusal, meant: str, decoded: DecodedRefusal | None) -> str:
-    """The one line for a call the harness made on the way to `meant` (DescribeCommands before
-    InvokeCommand, say) that RAM refused: it is no answer to the run-as question."""
+def helper_refused(refusal: Refusal, decoded: DecodedRefusal | None, *, before: str = "") -> str:
+    """The one line for a call the harness made on its own account (DescribeCommands to find a
+    saved command, DescribeInvocationResults to read what ran) that RAM refused: it answers no
+    question the spec asks. `before`: the run-as call it was on the way to, never sent."""
     why = str(decoded) if decoded is not None else f"{refusal.code}: {refusal.message}"
+    if before:
+        return (
+            f"the harness's own `{refusal.action}` call was refused before `{before}` was "
+            f"sent, so the run-as request was never made: {why}"
+        )
     return (
-        f"the harness's own `{refusal.action}` call, made before `{meant}`, was refused, so "
-        f"`{meant}` was never sent: {why}"
+        f"the harness's own `{refusal.action}` call was refused, so what ran cannot be "
+        f"checked: {why}"
     )
 
 

@@ -53,12 +53,25 @@ def start_run(
 def _refused_on_the_way(world: World, refusal: Refusal, meant: str) -> None:
     """A refusal of a call the harness made before `meant` (DescribeCommands to find a saved
     command) is no answer to the run-as question: it fails the step, never passes as one."""
-    if refusal.action == meant:
-        return
+    if refusal.action != meant:
+        raise SpecViolation(helper_refused(refusal, _kept(world, refusal), before=meant))
+
+
+def _kept(world: World, refusal: Refusal) -> DecodedRefusal | None:
+    """The refusal decoded, and kept with it for the report."""
     decoded = _decoded(world, refusal)
     if decoded is not None:
         keep(refusal, decoded)
-    raise SpecViolation(helper_refused(refusal, meant, decoded))
+    return decoded
+
+
+def _final(world: World, started: Started) -> InstanceResult:
+    """What the run came to, read by the harness (DescribeInvocationResults); a refusal of
+    that read fails the step in one line."""
+    try:
+        return started.final()
+    except Refusal as refusal:
+        raise SpecViolation(helper_refused(refusal, _kept(world, refusal))) from None
 
 
 def _invoke(
@@ -147,7 +160,7 @@ def _finished(world: World) -> InstanceResult:
         raise SpecViolation(f"the command was refused, but the spec expects it to run: {outcome}")
     if outcome is None:
         raise SpecViolation("no command was started in this scenario")
-    return outcome.final()
+    return _final(world, outcome)
 
 
 @then(parsers.parse('the command succeeds with the output "{expected}"'))
@@ -204,7 +217,13 @@ def refused_with(world: World, code: str) -> None:
     if isinstance(outcome, Accepted):
         raise world.outcome.expose(str(outcome))
     if isinstance(outcome, Started):
-        ran = outcome.final()
+        try:
+            ran = outcome.final()
+        except Refusal as refusal:  # RAM let the run through: that stands, read or not
+            raise world.outcome.expose(
+                f"RAM accepted the request to run as `{outcome.username or 'the default user'}` "
+                f"(InvokeId {outcome.invoke_id}); {helper_refused(refusal, _kept(world, refusal))}"
+            ) from None
         ending = f"{ran.status}" + (f" with `{ran.error_code}`" if ran.error_code else "")
         raise world.outcome.expose(
             f"RAM accepted the request to run as "

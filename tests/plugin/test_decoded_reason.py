@@ -131,11 +131,19 @@ def test_an_implicit_deny_by_the_control_policies_is_not_the_run_as_rule() -> No
 def test_a_refused_helper_call_names_itself_and_its_decoded_reason() -> None:
     refusal = _refusal("DescribeCommands")
     decoded = _decoded("ecs:DescribeCommands", run_as=None)
-    line = helper_refused(refusal, "InvokeCommand", decoded)
+    line = helper_refused(refusal, decoded, before="InvokeCommand")
     assert line == (
-        "the harness's own `DescribeCommands` call, made before `InvokeCommand`, was refused, "
-        "so `InvokeCommand` was never sent: `ecs:DescribeCommands` on "
+        "the harness's own `DescribeCommands` call was refused before `InvokeCommand` was sent, "
+        "so the run-as request was never made: `ecs:DescribeCommands` on "
         f"`{INSTANCE}`: an implicit deny (AccountLevelIdentityBasedPolicy)"
     )
     assert "\n" not in line
-    assert helper_refused(refusal, "InvokeCommand", None).endswith("Forbidden.RAM: no")
+    assert helper_refused(refusal, None, before="InvokeCommand").endswith("Forbidden.RAM: no")
+
+
+def test_a_refused_read_of_what_ran_says_what_cannot_be_checked() -> None:
+    refusal = _refusal("DescribeInvocationResults")
+    assert helper_refused(refusal, None) == (
+        "the harness's own `DescribeInvocationResults` call was refused, so what ran cannot be "
+        "checked: Forbidden.RAM: no"
+    )

@@ -147,10 +147,31 @@ def test_a_refused_helper_call_fails_the_step_and_is_not_taken_for_the_run_as_re
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*SpecViolation: the harness's own `DescribeCommands` call, made before "
-            "`InvokeCommand`, was refused, so `InvokeCommand` was never sent: "
+            "*SpecViolation: the harness's own `DescribeCommands` call was refused before "
+            "`InvokeCommand` was sent, so the run-as request was never made: "
             "`ecs:DescribeCommands` on `acs:ecs:*`: an implicit deny "
             "(AccountLevelIdentityBasedPolicy)",
+        ]
+    )
+    one_line(result)
+
+
+def test_a_refused_read_of_what_ran_fails_the_step_naming_the_call(
+    pytester: pytest.Pytester,
+) -> None:
+    # The guide's allow-list alone allows DescribeInvocationResults only with ecs:CommandRunAs,
+    # which that call never carries: commandUser's run starts, and its result cannot be read.
+    _spec(
+        pytester,
+        feature("no read access", RUNS_AS_USER01, policies='"commandUserPolicy.allowlist"'),
+    )
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*SpecViolation: the harness's own `DescribeInvocationResults` call was refused, so "
+            "what ran cannot be checked: `ecs:DescribeInvocationResults` on `acs:ecs:*`: an "
+            "implicit deny (AccountLevelIdentityBasedPolicy)",
         ]
     )
     one_line(result)
