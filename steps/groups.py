@@ -57,7 +57,8 @@ def scoped_to_the_instance_group(world: World, user: str, policies: str, os: str
     )
 )
 def scoped_through_resource_manager(world: World, user: str, policies: str, os: str) -> None:
-    """The same, attached with Resource Manager's AttachPolicy instead of RAM's."""
+    """Policies attached for the instance's resource group only, with Resource Manager's
+    AttachPolicy instead of RAM's."""
     world.principal(user)
     group = world.grants.resource_group_of(world.instance(os))
     world.grants.scoped(world.cloud_name(user), quoted(policies), group, via="resourcemanager")
