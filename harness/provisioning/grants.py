@@ -52,13 +52,7 @@ class GrantProvisioner:
         """`disposable`: the account's backend says the whole directory may be bound
         (`Account.disposable`), which control policies need."""
         self._admin = administrator
-        self._workshop = workshop
-        self._gateway = workshop.gateway
-        self._ledger = workshop.ledger
-        self._policies = workshop.policies
-        self._names = workshop.names
-        self._region = workshop.region
-        self._endpoint = workshop.endpoint
+        self._w = workshop
         self._disposable = disposable
         #: Spec name -> the identifier the cloud gave it (a control policy's id).
         self.identifiers: dict[str, str] = {}
@@ -73,22 +67,22 @@ class GrantProvisioner:
 
     def _call(self, method: Callable[..., T], request: Any = None) -> T:
         assert self._admin is not None
-        return self._gateway.call(self._admin.name, method, request)
+        return self._w.gateway.call(self._admin.name, method, request)
 
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
-        return self._ledger.create(resource, lambda: self._call(method, request))
+        return self._w.ledger.create(resource, lambda: self._call(method, request))
 
     def _clients(self, what: str) -> Clients:
-        return self._workshop.clients(self._administrator(what))
+        return self._w.clients(self._administrator(what))
 
     def _ram(self) -> Any:
-        return ram_client(self._administrator("RAM groups"), self._region, self._endpoint)
+        return ram_client(self._administrator("RAM groups"), self._w.region, self._w.endpoint)
 
     def _policy_name(self, ref: PolicyRef) -> str:
         """The policy in RAM, created first when it is custom (once per scenario)."""
         if ref.type == "System":
             return ref.ram_name
-        name = self._names.created(ref.ram_name)
+        name = self._w.names.created(ref.ram_name)
         if name not in self._made_policies:
             self._make(
                 self._ram().create_policy,
@@ -103,14 +97,14 @@ class GrantProvisioner:
     def group(self, group: str, labels: Sequence[str], member: str | None) -> None:
         """The group `group` with these policies (account level), and `member` in it."""
         client = self._ram()
-        made = self._names.created(group)
+        made = self._w.names.created(group)
         self._make(
             client.create_group,
             ram.CreateGroupRequest(group_name=made),
             Resource("group", made),
         )
         for label in labels:
-            ref = self._policies.resolve(label)
+            ref = self._w.policies.resolve(label)
             self._attach(Attachment("Group", made, ref.type, self._policy_name(ref)))
         if member is None:
             return
@@ -123,7 +117,7 @@ class GrantProvisioner:
     def remove_member(self, group: str, member: str) -> None:
         """Take `member` out of the group, as the administrator would to close the grant."""
         request = ram.RemoveUserFromGroupRequest(
-            group_name=self._names.created(group), user_name=member
+            group_name=self._w.names.created(group), user_name=member
         )
         self._call(self._ram().remove_user_from_group, request)
 
@@ -132,9 +126,9 @@ class GrantProvisioner:
     def resource_group_of(self, instance_id: str) -> str:
         """The resource group the instance belongs to (DescribeInstances)."""
         admin = self._administrator("the instance's resource group")
-        client = ecs_client(admin, self._region, self._endpoint)
+        client = ecs_client(admin, self._w.region, self._w.endpoint)
         request = ecs.DescribeInstancesRequest(
-            region_id=self._region, instance_ids=f'["{instance_id}"]'
+            region_id=self._w.region, instance_ids=f'["{instance_id}"]'
         )
         rows = self._call(client.describe_instances, request).body.instances.instance or []
         group = str(rows[0].resource_group_id or "") if rows else ""
@@ -145,8 +139,8 @@ class GrantProvisioner:
     def resource_group(self, name: str) -> str:
         """A new, empty resource group; its id."""
         admin = self._administrator("a resource group")
-        client = resource_manager_client(admin, self._region, self._endpoint)
-        made = self._names.created(name)
+        client = resource_manager_client(admin, self._w.region, self._w.endpoint)
+        made = self._w.names.created(name)
         request = rm.CreateResourceGroupRequest(name=made, display_name=made)
         answer = self._make(client.create_resource_group, request, Resource("resource_group", made))
         return str(answer.body.resource_group.id)
@@ -159,9 +153,9 @@ class GrantProvisioner:
         principal = ""
         if via == "resourcemanager":
             clients = self._clients("a Resource Manager attachment")
-            principal = principal_name(self._gateway, clients.caller, clients, "User", user)
+            principal = principal_name(self._w.gateway, clients.caller, clients, "User", user)
         for label in labels:
-            ref = self._policies.resolve(label)
+            ref = self._w.policies.resolve(label)
             name = self._policy_name(ref)
             self._attach(
                 Attachment("User", user, ref.type, name, resource_group_id, via, principal)
@@ -169,9 +163,9 @@ class GrantProvisioner:
 
     def _attach(self, attachment: Attachment) -> None:
         clients = self._clients("a policy attachment")
-        self._ledger.create(
+        self._w.ledger.create(
             attachment.resource(),
-            lambda: attachment.attach(self._gateway, clients.caller, clients),
+            lambda: attachment.attach(self._w.gateway, clients.caller, clients),
         )
 
     # ---- control policies -------------------------------------------------------------------
@@ -185,10 +179,10 @@ class GrantProvisioner:
                 "control policies bind the whole resource directory: the spec makes them on the "
                 "fake backends only (attach yours and run the scenario's checks by hand)"
             )
-        ref = self._policies.resolve(label)
-        directory = directory_client(admin, self._region, self._endpoint)
+        ref = self._w.policies.resolve(label)
+        directory = directory_client(admin, self._w.region, self._w.endpoint)
         self._call(directory.enable_control_policy)
-        made = self._names.created(ref.ram_name)
+        made = self._w.names.created(ref.ram_name)
         answer = self._make(
             directory.create_control_policy,
             rd.CreateControlPolicyRequest(

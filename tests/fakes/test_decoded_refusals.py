@@ -130,18 +130,25 @@ def test_a_forged_diagnostic_is_not_decoded(ram: RamClient) -> None:
     assert (error.code, error.status_code) == ("InvalidParameter.EncodedDiagnosticMessage", 400)
 
 
-def test_a_scoped_guard_protects_instances_of_its_group_only(
-    cloud: FakeCloud,
-    ram: RamClient,
-    ram_user: Callable[..., Key],
-    ecs_as: Callable[..., EcsClient],
-) -> None:
+def _prod_and_elsewhere(cloud: FakeCloud) -> tuple[ManagerClient, str, str, str]:
+    """Resource Manager as the owner, a new resource group `prod`, an instance in it and one in
+    the default group."""
     manager = ManagerClient(sdk_config(cloud.root_access_key))
     prod = manager.create_resource_group(
         rm.CreateResourceGroupRequest(name="prod", display_name="prod")
     ).body.resource_group.id
     in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
     elsewhere = cloud.add_instance(os="linux", users=["user01"])
+    return manager, str(prod), in_prod, elsewhere
+
+
+def test_a_scoped_guard_protects_instances_of_its_group_only(
+    cloud: FakeCloud,
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+) -> None:
+    manager, prod, in_prod, elsewhere = _prod_and_elsewhere(cloud)
     listed = ecs_as(cloud.root_access_key).describe_instances(
         e.DescribeInstancesRequest(region_id=REGION)
     )
@@ -296,23 +303,21 @@ def test_an_attachment_made_through_resource_manager_is_rams_and_evaluated_at_it
     ram_user: Callable[..., Key],
     ecs_as: Callable[..., EcsClient],
 ) -> None:
-    manager = ManagerClient(sdk_config(cloud.root_access_key))
-    prod = manager.create_resource_group(
-        rm.CreateResourceGroupRequest(name="prod", display_name="prod")
-    ).body.resource_group.id
-    in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
-    elsewhere = cloud.add_instance(os="linux", users=["user01"])
+    manager, prod, in_prod, elsewhere = _prod_and_elsewhere(cloud)
     key = ram_user("commandUser")
     principal = f"commandUser@{cloud.account_id}.onaliyun.com"
 
+    def fields(scope: str) -> dict[str, str]:
+        return {
+            "policy_type": "System",
+            "policy_name": "AliyunECSFullAccess",
+            "principal_type": "IMSUser",
+            "principal_name": principal,
+            "resource_group_id": scope,
+        }
+
     def attachment(scope: str) -> rm.AttachPolicyRequest:
-        return rm.AttachPolicyRequest(
-            policy_type="System",
-            policy_name="AliyunECSFullAccess",
-            principal_type="IMSUser",
-            principal_name=principal,
-            resource_group_id=scope,
-        )
+        return rm.AttachPolicyRequest(**fields(scope))
 
     manager.attach_policy(attachment(prod))
     listed = ram.list_policies_for_user(r.ListPoliciesForUserRequest(user_name="commandUser"))
@@ -340,28 +345,10 @@ def test_an_attachment_made_through_resource_manager_is_rams_and_evaluated_at_it
             resource_group_id=prod,
         )
     )
-    manager.detach_policy(
-        rm.DetachPolicyRequest(
-            policy_type="System",
-            policy_name="AliyunECSFullAccess",
-            principal_type="IMSUser",
-            principal_name=principal,
-            resource_group_id=cloud.account_id,
-        )
-    )
+    manager.detach_policy(rm.DetachPolicyRequest(**fields(cloud.account_id)))
     listed = ram.list_policies_for_user(r.ListPoliciesForUserRequest(user_name="commandUser"))
     assert listed.body.policies.policy == []
-    gone = _refused(
-        lambda: manager.detach_policy(
-            rm.DetachPolicyRequest(
-                policy_type="System",
-                policy_name="AliyunECSFullAccess",
-                principal_type="IMSUser",
-                principal_name=principal,
-                resource_group_id=prod,
-            )
-        )
-    )
+    gone = _refused(lambda: manager.detach_policy(rm.DetachPolicyRequest(**fields(prod))))
     assert (gone.code, gone.status_code) == ("EntityNotExist.User.Policy", 404)
 
 

@@ -134,44 +134,34 @@ INVOKES_UNSAVED = """
 """
 
 
-def test_a_refused_helper_call_fails_the_step_and_is_not_taken_for_the_run_as_refusal(
-    pytester: pytest.Pytester,
-) -> None:
-    # commandUser may not DescribeCommands (no AliyunECSReadOnlyAccess): the harness cannot
-    # find the saved command, so InvokeCommand is never sent and nothing about root is shown.
-    _spec(
-        pytester,
-        feature("no read access", INVOKES_UNSAVED, policies='"commandUserPolicy.allowlist"'),
-    )
-    result = run(pytester)
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        [
+@pytest.mark.parametrize(
+    ("scenario", "line"),
+    [
+        # commandUser may not DescribeCommands (the guide's allow-list allows it only with
+        # ecs:CommandRunAs, which that call never carries): the harness cannot find the saved
+        # command, so InvokeCommand is never sent and nothing about root is shown.
+        (
+            INVOKES_UNSAVED,
             "*SpecViolation: the harness's own `DescribeCommands` call was refused before "
             "`InvokeCommand` was sent, so the run-as request was never made: "
             "`ecs:DescribeCommands` on `acs:ecs:*`: an implicit deny "
             "(AccountLevelIdentityBasedPolicy)",
-        ]
-    )
-    one_line(result)
-
-
-def test_a_refused_read_of_what_ran_fails_the_step_naming_the_call(
-    pytester: pytest.Pytester,
-) -> None:
-    # The guide's allow-list alone allows DescribeInvocationResults only with ecs:CommandRunAs,
-    # which that call never carries: commandUser's run starts, and its result cannot be read.
-    _spec(
-        pytester,
-        feature("no read access", RUNS_AS_USER01, policies='"commandUserPolicy.allowlist"'),
-    )
-    result = run(pytester)
-    result.assert_outcomes(failed=1)
-    result.stdout.fnmatch_lines(
-        [
+        ),
+        # Likewise DescribeInvocationResults: the run starts, and its result cannot be read.
+        (
+            RUNS_AS_USER01,
             "*SpecViolation: the harness's own `DescribeInvocationResults` call was refused, so "
             "what ran cannot be checked: `ecs:DescribeInvocationResults` on `acs:ecs:*`: an "
             "implicit deny (AccountLevelIdentityBasedPolicy)",
-        ]
-    )
+        ),
+    ],
+    ids=["before-the-run", "after-the-run"],
+)
+def test_a_refused_helper_call_fails_the_step_naming_the_call_and_its_reason(
+    pytester: pytest.Pytester, scenario: str, line: str
+) -> None:
+    _spec(pytester, feature("no read access", scenario, policies='"commandUserPolicy.allowlist"'))
+    result = run(pytester)
+    result.assert_outcomes(failed=1)
+    result.stdout.fnmatch_lines([line])
     one_line(result)
