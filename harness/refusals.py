@@ -1,6 +1,8 @@
 """Why a refusal happened, as RAM's DecodeDiagnosticMessage tells it: the refusal's
 `EncodedDiagnosticMessage` decoded through the official RAM SDK, as a typed reason, and the
-judgement whether a run-as request was refused for the run-as condition or for another reason."""
+judgement whether a run-as request was refused by the run-as rule: proved, assumed under a
+named assumption where the decoded fields cannot tell (an implicit deny on a real account, A90),
+or wrong; and the one line for a refused call the harness made on its own account."""
 
 from __future__ import annotations
 
