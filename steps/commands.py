@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from pytest_bdd import given, parsers, then, when
 
 from harness.cloud_assistant import InstanceResult
@@ -54,7 +56,16 @@ def _refused_on_the_way(world: World, refusal: Refusal, meant: str) -> None:
     """A refusal of a call the harness made before `meant` (DescribeCommands to find a saved
     command) is no answer to the run-as question: it fails the step, never passes as one."""
     if refusal.action != meant:
-        raise SpecViolation(helper_refused(refusal, _kept(world, refusal), before=meant))
+        _on_its_own_account(world, refusal, before=meant)
+
+
+def _on_its_own_account(world: World, refusal: Refusal, *, before: str = "") -> NoReturn:
+    """Fail the step for a call the harness made on its own account: RAM's refusal in one
+    line with its decoded reason; anything else (an outage, throttling past its retries) as
+    the refusal's own line."""
+    if encoded_of(refusal) is None and refusal.status != 403:
+        raise refusal
+    raise SpecViolation(helper_refused(refusal, _kept(world, refusal), before=before)) from None
 
 
 def _kept(world: World, refusal: Refusal) -> DecodedRefusal | None:
@@ -71,7 +82,7 @@ def _final(world: World, started: Started) -> InstanceResult:
     try:
         return started.final()
     except Refusal as refusal:
-        raise SpecViolation(helper_refused(refusal, _kept(world, refusal))) from None
+        _on_its_own_account(world, refusal)
 
 
 def _invoke(

@@ -116,6 +116,11 @@ def test_an_attachment_through_resource_manager_is_written_ahead_and_unwound(
     assert calls.count("AttachPolicy") == 2
     assert "AttachPolicyToUser" in calls[:2]  # only the fixture's, at account level
 
+    # Resource Manager names the user with the account alias, the account id by default: the
+    # evidence shows neither.
+    assert fake_cloud.account_id not in gateway.evidence.text()
+    assert f"PrincipalName={USER}@<alias>.onaliyun.com" in gateway.evidence.text()
+
     assert ledger.unwind() == []
     assert _scopes(clients, gateway, account) == [("AliyunECSReadOnlyAccess", account)]
     assert [r.action for r in gateway.evidence.records].count("DetachPolicy") == 2
