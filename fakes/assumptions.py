@@ -305,6 +305,34 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "principal name format with the account alias",
         ),
         Assumption(
+            "A90",
+            "an implicit deny of `ecs:RunCommand`/`ecs:InvokeCommand` whose decoded "
+            "`AuthConditions` carry the `ecs:CommandRunAs` sent, under an identity-based policy "
+            "type, is the run-as condition's: a statement allowed the action and its "
+            "`ecs:CommandRunAs` condition failed",
+            "DecodeDiagnosticMessage returns the request's AuthAction, AuthResource and "
+            "AuthConditions and the MatchedPolicies that decided, none for an implicit deny "
+            "(A66; help.aliyun.com/zh/ram/developer-reference/"
+            "api-ram-2015-05-01-decodediagnosticmessage): which statement came close is NOT "
+            "FOUND in any field, so on a real account a failed run-as condition and no Allow "
+            "at all read the same; the fake's own explanation tells them apart",
+        ),
+        Assumption(
+            "A91",
+            "Resource Manager's AttachPolicy/DetachPolicy make and remove the very attachments "
+            "RAM's AttachPolicyTo*/DetachPolicyFrom* do (one store, one scope meaning) and refuse "
+            "with RAM's codes for the same mistakes (`EntityNotExist.User`/`Group`/`Role`, "
+            "`EntityNotExist.Policy`, `EntityAlreadyExists.User.Policy`, "
+            "`EntityNotExist.User.Policy`, `InvalidParameter.PolicyType`); a `PrincipalType` "
+            "other than IMSUser, IMSGroup, ServiceRole, or a `PrincipalName` not in the "
+            "documented format for it, is HTTP 400 `InvalidParameter.PrincipalType` / "
+            "`InvalidParameter.PrincipalName`; a `ResourceGroupId` naming no resource group is "
+            "A68's `EntityNotExists.ResourceGroup`",
+            "the AttachPolicy API reference documents the parameters, the principal name "
+            "formats and the scope (a resource group id, or the account id for the account) "
+            "and lists no error codes (NOT FOUND)",
+        ),
+        Assumption(
             "A40",
             "`ecs-assist-user` (with `/etc/sudoers.d/ecs-assist-user`: `ALL=(ALL) NOPASSWD:ALL`) "
             "does not exist on a fresh Linux image; the agent creates it when the first Session "
