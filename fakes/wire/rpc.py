@@ -49,13 +49,25 @@ class Params(Mapping[str, str]):
 
     def __init__(self, values: Mapping[str, str]) -> None:
         self._values = dict(values)
+        self._roots: frozenset[str] | None = None
 
     @classmethod
     def adopt(cls, values: dict[str, str]) -> Params:
         """Params over `values` itself, not a copy: for `parse`, whose dict no one else holds."""
         params = cls.__new__(cls)
         params._values = values
+        params._roots = None
         return params
+
+    def sends(self, name: str) -> bool:
+        """Whether `name` or anything under it (`name.1`, `name.1.Key`) was sent. The names
+        before each first `.` are gathered once, so asking about many names costs one pass."""
+        if "." in name:
+            prefix = name + "."
+            return any(key == name or key.startswith(prefix) for key in self._values)
+        if self._roots is None:
+            self._roots = frozenset(key.partition(".")[0] for key in self._values)
+        return name in self._roots
 
     def __getitem__(self, key: str) -> str:
         return self._values[key]
