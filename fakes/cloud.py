@@ -15,6 +15,8 @@ from collections.abc import Callable, Iterable, Mapping
 from types import TracebackType
 from typing import Any, TypeVar
 
+import responses
+
 from fakes import access
 from fakes.agent import CloudAssistantAgent
 from fakes.clock import VirtualClock, iso
@@ -63,9 +65,15 @@ class FakeCloud:
         region: str = DEFAULT_REGION,
         seed: int | None = None,
         root_access_key: tuple[str, str] | None = None,
+        keep_calls: int = 0,
     ) -> None:
-        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors)."""
+        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors);
+        `keep_calls` is how many of the latest in-process calls through `requests` to keep in
+        `calls` (none by default: `responses` would keep every one, about 22 KB each)."""
+        if keep_calls < 0:
+            raise ValueError(f"keep_calls must be 0 or more, not {keep_calls}")
         self.default_region = region
+        self._keep_calls = keep_calls
         self._seed = seed
         self._fixed_root_key = root_access_key
         self._lock = threading.RLock()
@@ -92,6 +100,7 @@ class FakeCloud:
             self.account_id, self._ids, self.clock.now()
         )
         self._refusals: deque[Decision] = deque(maxlen=50)
+        self._policy_sets = access.PolicySets(self.ram, self.resource_directory.in_force)
         self._authorizers = {
             product: access.PolicyAuthorizer(
                 self.account_id,
@@ -99,7 +108,7 @@ class FakeCloud:
                 product,
                 self._refusals,
                 resource_group_of=self._resource_group_of,
-                control=self.resource_directory.in_force,
+                policy_sets=self._policy_sets,
             )
             for product in PRODUCTS
         }
@@ -261,9 +270,19 @@ class FakeCloud:
             if self._adapter is None:
                 # `handle` is looked up per request, as before: a wrapper put on it after start
                 # (bench/fake_overhead.py records replies that way) still sees every request.
-                self._adapter = InProcessAdapter(lambda request: self.handle(request))
+                self._adapter = InProcessAdapter(
+                    lambda request: self.handle(request), keep_calls=self._keep_calls
+                )
                 self._adapter.start()
         return self
+
+    @property
+    def calls(self) -> list[responses.Call]:
+        """The last `keep_calls` calls the official SDK (and the legacy one) made through
+        `requests` since `start()`, as `responses` records them (`.request`, `.response`),
+        oldest first; empty unless `FakeCloud(keep_calls=N)` asked for them."""
+        with self._lock:
+            return self._adapter.calls if self._adapter is not None else []
 
     def stop(self) -> None:
         with self._lock:
@@ -307,20 +326,23 @@ class FakeCloud:
                     )
                 principal = self._authenticator.authenticate(call)
                 region = call.params.text("RegionId") or self._region_from_host(call.host)
-                data = service.handle(
-                    Call(
-                        product=call.product,
-                        action=call.action,
-                        params=call.params,
-                        region=region,
-                        caller=principal,
-                        now=now,
-                        authorizer=self._authorizers[call.product],
-                        global_context=access.global_context(
-                            now, secure=call.secure, source_ip=call.client_ip
-                        ),
-                    )
+                served = Call(
+                    product=call.product,
+                    action=call.action,
+                    params=call.params,
+                    region=region,
+                    caller=principal,
+                    now=now,
+                    authorizer=self._authorizers[call.product],
+                    global_context=access.global_context(
+                        now, secure=call.secure, source_ip=call.client_ip
+                    ),
                 )
+                try:
+                    data = service.handle(served)
+                finally:  # even a refused or failed call may have changed what sets are made of
+                    if call.product in access.IDENTITY_PRODUCTS:
+                        self._policy_sets.invalidate()
                 return envelope.success(request_id, data)
             except ApiError as err:
                 return envelope.error(err, request_id=request_id, host=host, product=product)
