@@ -1,0 +1,196 @@
+"""`python -m harness fleet`: verify every instance of a selection as commandUser, with a
+progress bar, a summary table, the verdicts as JSON (`--json`) and the drift since an earlier
+run (`--baseline`). It signs with commandUser's credentials (the standard chain, or
+`--command-user-profile`): the identity whose limits are under test. It creates nothing but
+the invocations of its checks.
+
+Exit codes: 0 every instance verified; 1 some instance exposed or privileged (a way to root);
+2 bad input (one line); 3 some instance failed or could not be checked, none exposed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+
+from harness.config import credentials
+from harness.config.settings import parse
+from harness.errors import HarnessError
+from harness.fleet.check import FleetCheck, Plan
+from harness.fleet.pacing import DeadlinePassed
+from harness.fleet.selection import Selector, parse_tag
+from harness.fleet.terminal import ProgressBar, show
+from harness.fleet.verdicts import drift, read_baseline
+from harness.sdk.clients import Endpoint, ecs_client
+from harness.sdk.evidence import Evidence
+from harness.sdk.gateway import Gateway, Refusal
+
+
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def _bounded(low: float, high: float, kind: type[int] | type[float]) -> Any:
+    def read(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            value = low - 1
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"`{text}` is not a number from {low:g} to {high:g}")
+        return value
+
+    return read
+
+
+def add_parser(commands: Any) -> None:
+    fleet = commands.add_parser(
+        "fleet",
+        help="verify every instance of a fleet as commandUser",
+        description="Select instances by tag, resource group or id; leave out those whose Cloud "
+        "Assistant agent is not running, silent or too old; run `whoami; id -Gn; sudo -n true` "
+        "as each approved user (100 instances a call) and try each refused name on each "
+        "instance; print one verdict per instance.",
+    )
+    pick = fleet.add_argument_group("which instances (every one given must hold)")
+    pick.add_argument(
+        "--instances-tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="instances with this tag (repeatable: all of them)",
+    )
+    pick.add_argument("--resource-group", metavar="ID", help="instances in this resource group")
+    pick.add_argument("--instances", default="", metavar="ID,ID", help="these instance ids")
+    fleet.add_argument(
+        "--run-as-users",
+        default=os.environ.get("RUNAS_RUN_AS_USERS", "user01,user02"),
+        metavar="USERS",
+        help="approved users: each must run as itself (default user01,user02)",
+    )
+    fleet.add_argument(
+        "--refused-users",
+        default=os.environ.get("RUNAS_REFUSED_USERS", "root,system"),
+        metavar="USERS",
+        help="names commandUser must never run as (default root,system)",
+    )
+    fleet.add_argument(
+        "--max-concurrency",
+        type=_bounded(1, 64, int),
+        default=8,
+        metavar="N",
+        help="API calls in flight at once (default 8); throttling pauses them all",
+    )
+    fleet.add_argument(
+        "--deadline",
+        type=_bounded(1, 86400, float),
+        default=1800.0,
+        metavar="SECONDS",
+        help="stop starting checks after this long; the rest are reported unreachable "
+        "(default 1800)",
+    )
+    fleet.add_argument(
+        "--heartbeat-within",
+        type=_bounded(10, 86400, float),
+        default=300.0,
+        metavar="SECONDS",
+        help="leave out instances whose agent has sent no heartbeat for this long (default 300)",
+    )
+    fleet.add_argument("--baseline", type=Path, metavar="FILE.json", help="an earlier --json")
+    fleet.add_argument("--json", type=Path, metavar="FILE.json", help="write the verdicts here")
+    fleet.add_argument("--region", default=os.environ.get("RUNAS_REGION", "cn-hangzhou"))
+    fleet.add_argument(
+        "--endpoint",
+        default=os.environ.get("RUNAS_ENDPOINT", ""),
+        metavar="URL",
+        help="send the calls here instead of Alibaba Cloud (e.g. a fake cloud server)",
+    )
+    fleet.add_argument(
+        "--command-user-profile",
+        default=os.environ.get("RUNAS_COMMAND_USER_PROFILE", ""),
+        metavar="NAME",
+        help="profile holding commandUser's credentials (default: the standard chain)",
+    )
+
+
+def selector_of(args: argparse.Namespace) -> Selector:
+    return Selector(
+        tags=tuple(parse_tag(t) for t in args.instances_tag),
+        resource_group=args.resource_group or None,
+        instance_ids=_names(args.instances),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    selector = selector_of(args)
+    baseline = read_baseline(args.baseline) if args.baseline else None  # before any call
+    settings = parse(  # a bad value is a one-line pytest.UsageError, as in a pytest run
+        {
+            "backend": "live",
+            "region": args.region,
+            "endpoint": args.endpoint,
+            "command_user_profile": args.command_user_profile,
+            "run_as_users": args.run_as_users,
+            "refused_users": args.refused_users,
+        }
+    )
+    if not settings.run_as_users and not settings.refused_users:
+        raise HarnessError("nothing to check: give --run-as-users or --refused-users")
+    source = credentials.command_user(settings)
+    problem = source.resolve()
+    if problem:
+        raise HarnessError(f"{problem}: {source.how_to_give}")
+    principal = source.as_principal("commandUser")
+    endpoint = Endpoint.from_url(settings.endpoint) if settings.endpoint else None
+    plan = Plan(
+        users=settings.run_as_users,
+        refused=settings.refused_users,
+        max_concurrency=args.max_concurrency,
+        deadline=args.deadline,
+        heartbeat_within=args.heartbeat_within,
+    )
+    console = Console(stderr=True)
+    print(f"verifying {selector.describe()} in {settings.region} as commandUser")
+    with ProgressBar(console) as bar:
+        check = FleetCheck(
+            principal.name,
+            lambda: ecs_client(principal, settings.region, endpoint),
+            Gateway(Evidence()),
+            settings.region,
+            plan,
+            sleep=time.sleep,
+            progress=bar,
+        )
+        try:
+            result = check.run(selector)
+        except Refusal as refusal:  # only the selection's Describe calls raise
+            raise HarnessError(
+                f"commandUser cannot select the instances: {refusal.action} refused with "
+                f"{refusal.code}: attach AliyunECSReadOnlyAccess (or allow "
+                "ecs:DescribeInstances and ecs:DescribeCloudAssistantStatus)"
+            ) from None
+        except DeadlinePassed:
+            raise HarnessError(
+                f"the deadline of {plan.deadline:g} s passed while selecting the instances: "
+                "give more with --deadline"
+            ) from None
+    if not result.instances:
+        raise HarnessError(
+            f"no {selector.describe()} in {settings.region}: check the tags, the resource "
+            "group or the ids, and that commandUser may call ecs:DescribeInstances"
+        )
+    if baseline is not None:
+        result.drift = drift(baseline, result.instances)
+    show(Console(), result)
+    if args.json:
+        try:
+            result.write(args.json)
+        except OSError as e:
+            raise HarnessError(f"cannot write `{args.json}` ({e.strerror})") from None
+        print(f"verdicts written: {args.json}")
+    return result.exit_code
