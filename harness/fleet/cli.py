@@ -25,7 +25,7 @@ from harness.fleet.check import FleetCheck, Plan
 from harness.fleet.pacing import DeadlinePassed
 from harness.fleet.selection import Selector, parse_tag
 from harness.fleet.terminal import ProgressBar, show
-from harness.fleet.verdicts import drift, read_baseline
+from harness.fleet.verdicts import drift, read_baseline, verdicts_of
 from harness.sdk.clients import Endpoint, ecs_client
 from harness.sdk.evidence import Evidence
 from harness.sdk.gateway import Gateway, Refusal
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
             "group or the ids, and that commandUser may call ecs:DescribeInstances"
         )
     if baseline is not None:
-        result.drift = drift(baseline, result.instances)
+        result.drift = drift(baseline, verdicts_of(result.instances))
     show(Console(), result)
     if args.json:
         try:

@@ -158,13 +158,17 @@ def read_baseline(path: Path) -> dict[str, str]:
     return {str(r["instance_id"]): str(r.get("verdict", "")) for r in rows}
 
 
-def drift(baseline: Mapping[str, str], now: Sequence[InstanceVerdict]) -> list[Change]:
-    """Every instance whose verdict changed, appeared or disappeared since the baseline."""
-    current = {i.instance_id: i.verdict for i in now}
+def drift(baseline: Mapping[str, str], now: Mapping[str, str]) -> list[Change]:
+    """Every instance whose verdict changed, appeared or disappeared since the baseline
+    (both: instance id -> verdict)."""
     changes = [
         Change(iid, baseline.get(iid), verdict)
-        for iid, verdict in current.items()
+        for iid, verdict in now.items()
         if baseline.get(iid) != verdict
     ]
-    changes += [Change(iid, before, None) for iid, before in baseline.items() if iid not in current]
+    changes += [Change(iid, before, None) for iid, before in baseline.items() if iid not in now]
     return sorted(changes, key=lambda c: c.instance_id)
+
+
+def verdicts_of(instances: Sequence[InstanceVerdict]) -> dict[str, str]:
+    return {i.instance_id: i.verdict for i in instances}
