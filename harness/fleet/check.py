@@ -15,6 +15,7 @@ try each name that must be refused; one verdict per instance.
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -31,6 +32,7 @@ from harness.cloud_assistant import (
     InstanceResult,
     decode_output,
 )
+from harness.errors import HarnessError
 from harness.fleet.pacing import DeadlinePassed, Pacer
 from harness.fleet.selection import Member, Selector, fitness, list_instances
 from harness.fleet.verdicts import FleetResult, InstanceVerdict
@@ -104,6 +106,7 @@ class FleetCheck:
         sleep: Callable[[float], None],
         first_delay: float = 0.5,
         progress: Progress | None = None,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         if not 1 <= plan.chunk <= RUN_CHUNK:
             raise ValueError(f"a chunk is 1 to {RUN_CHUNK} instances, not {plan.chunk}")
@@ -116,7 +119,7 @@ class FleetCheck:
         self._sleep = sleep
         self._first_delay = first_delay
         self._progress = progress
-        self._pacer = Pacer(plan.max_concurrency, plan.deadline, sleep=sleep)
+        self._pacer = Pacer(plan.max_concurrency, plan.deadline, sleep=sleep, clock=clock)
         self._verdicts: dict[str, InstanceVerdict] = {}
         self._lock = threading.Lock()
 
@@ -144,14 +147,20 @@ class FleetCheck:
     def run(self, selector: Selector) -> FleetResult:
         started = _now()
         client = self._client()
-        members = list_instances(self._sdk, client, self._region, selector)
-        judged = fitness(
-            self._sdk,
-            client,
-            self._region,
-            members,
-            heartbeat_within=self._plan.heartbeat_within,
-        )
+        try:
+            members = list_instances(self._sdk, client, self._region, selector)
+            judged = fitness(
+                self._sdk,
+                client,
+                self._region,
+                members,
+                heartbeat_within=self._plan.heartbeat_within,
+            )
+        except DeadlinePassed:
+            raise HarnessError(
+                f"the deadline of {self._plan.deadline:g} s passed while selecting the "
+                "instances: give the check more time"
+            ) from None
         for member in judged:
             verdict = InstanceVerdict(member.instance_id, member.name)
             if member.unfit:

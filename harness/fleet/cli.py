@@ -22,7 +22,6 @@ from harness.config import credentials
 from harness.config.settings import parse
 from harness.errors import HarnessError
 from harness.fleet.check import FleetCheck, Plan
-from harness.fleet.pacing import DeadlinePassed
 from harness.fleet.selection import Selector, parse_tag
 from harness.fleet.terminal import ProgressBar, show
 from harness.fleet.verdicts import drift, read_baseline, verdicts_of
@@ -173,11 +172,6 @@ def run(args: argparse.Namespace) -> int:
                 f"commandUser cannot select the instances: {refusal.action} refused with "
                 f"{refusal.code}: attach AliyunECSReadOnlyAccess (or allow "
                 "ecs:DescribeInstances and ecs:DescribeCloudAssistantStatus)"
-            ) from None
-        except DeadlinePassed:
-            raise HarnessError(
-                f"the deadline of {plan.deadline:g} s passed while selecting the instances: "
-                "give more with --deadline"
             ) from None
     if not result.instances:
         raise HarnessError(

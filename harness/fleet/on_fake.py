@@ -4,7 +4,8 @@ the official RAM SDK as the guide makes it, and a check that signs as commandUse
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from alibabacloud_ram20150501 import models as ram
@@ -20,14 +21,19 @@ GUIDE = ("commandUserPolicy.allowlist", "AliyunECSReadOnlyAccess")
 
 
 def command_user(
-    cloud: FakeCloud, policies: Sequence[str] = GUIDE, *, name: str = "commandUser"
+    cloud: FakeCloud,
+    policies: Sequence[str] = GUIDE,
+    *,
+    name: str = "commandUser",
+    folder: Path | None = None,
 ) -> Principal:
-    """A RAM user with these policies (the spec's documents by label, or system policies) and
-    an AccessKey, made through RAM as the account owner."""
+    """A RAM user with these policies (documents by label from `folder`, default the spec's
+    features/policies, or system policies) and an AccessKey, made through RAM as the account
+    owner."""
     owner = Principal("the account owner", AccessKey(*cloud.root_access_key))
     iam = ram_client(owner, cloud.default_region)
     iam.create_user(ram.CreateUserRequest(user_name=name))
-    folder = spec_policies(Path.cwd())
+    folder = folder or spec_policies(Path.cwd())
     for label in policies:
         kind, policy = ("System", label) if label.startswith("Aliyun") else ("Custom", label)
         if kind == "Custom":
@@ -50,6 +56,7 @@ def fleet_check(
     *,
     evidence: Evidence | None = None,
     progress: Progress | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FleetCheck:
     """A fleet check on the in-process fake, signing as `principal`; nothing really waits."""
     region = cloud.default_region
@@ -61,4 +68,5 @@ def fleet_check(
         plan,
         sleep=lambda seconds: None,
         progress=progress,
+        clock=clock,
     )
