@@ -71,6 +71,7 @@ def show(console: Console, result: FleetResult) -> None:
                 f"{verdict.upper()} {instance.instance_id}: {instance.detail}",
                 markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
         if len(found) > LISTED:
             console.print(f"... and {len(found) - LISTED} more {verdict} (see --json)")
@@ -78,7 +79,7 @@ def show(console: Console, result: FleetResult) -> None:
         if not result.drift:
             console.print("drift: no instance's verdict changed since the baseline")
         for change in result.drift:
-            console.print(f"drift: {change.line()}", markup=False, highlight=False)
+            console.print(f"drift: {change.line()}", markup=False, highlight=False, soft_wrap=True)
     console.print(
         f"{result.calls} API call(s), {result.throttled} throttled answer(s) waited out",
         highlight=False,
