@@ -22,7 +22,7 @@ from fakes.wire.http import HttpResponse
 PREFIX = "/_fake/"
 _JSON = {"Content-Type": "application/json;charset=utf-8"}
 _INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id", "tags", *PRIVILEGE_FIELDS)
-_FAULT_FIELDS = {
+_FAULT_FIELDS: Mapping[str, type | tuple[type, ...]] = {
     "action": str,
     "code": str,
     "status": int,
@@ -109,7 +109,10 @@ def _fields(spec: Mapping[str, Any], known: Mapping[str, type | tuple[type, ...]
             names = ", ".join(f"`{k}`" for k in known)
             raise ControlError(400, f"unknown field `{name}`: expected {names}")
         if not isinstance(value, kind) or isinstance(value, bool):
-            raise ControlError(400, f"`{name}` has the wrong type: {type(value).__name__}")
+            raise ControlError(400, f"`{name}` must be {_KINDS.get(kind, 'a list or an object')}")
+
+
+_KINDS: Mapping[type | tuple[type, ...], str] = {int: "a number", str: "text", dict: "an object"}
 
 
 _FLEET_FIELDS: Mapping[str, type | tuple[type, ...]] = {
@@ -167,13 +170,7 @@ def add_fault(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
         send="{`action`, `code`, `status`, `times`}",
         expected="`action`, `code`, `status`",
     )
-    for name, value in spec.items():
-        kind = _FAULT_FIELDS.get(name)
-        if kind is None:
-            known = ", ".join(f"`{k}`" for k in _FAULT_FIELDS)
-            raise ControlError(400, f"unknown field `{name}`: expected {known}")
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise ControlError(400, f"`{name}` must be {'a number' if kind is int else 'text'}")
+    _fields(spec, _FAULT_FIELDS)
     try:
         fault = cloud.inject(**spec)
     except ValueError as e:

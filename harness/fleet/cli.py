@@ -66,55 +66,76 @@ def add_parser(commands: Any) -> None:
     )
     pick.add_argument("--resource-group", metavar="ID", help="instances in this resource group")
     pick.add_argument("--instances", default="", metavar="ID,ID", help="these instance ids")
-    fleet.add_argument(
-        "--run-as-users",
-        default=os.environ.get("RUNAS_RUN_AS_USERS", "user01,user02"),
-        metavar="USERS",
-        help="approved users: each must run as itself (default user01,user02)",
-    )
-    fleet.add_argument(
-        "--refused-users",
-        default=os.environ.get("RUNAS_REFUSED_USERS", "root,system"),
-        metavar="USERS",
-        help="names commandUser must never run as (default root,system)",
-    )
-    fleet.add_argument(
-        "--max-concurrency",
-        type=_bounded(1, 64, int),
-        default=8,
-        metavar="N",
-        help="API calls in flight at once (default 8); throttling pauses them all",
-    )
-    fleet.add_argument(
-        "--deadline",
-        type=_bounded(1, 86400, float),
-        default=1800.0,
-        metavar="SECONDS",
-        help="stop starting checks after this long; the rest are reported unreachable "
-        "(default 1800)",
-    )
-    fleet.add_argument(
-        "--heartbeat-within",
-        type=_bounded(10, 86400, float),
-        default=300.0,
-        metavar="SECONDS",
-        help="leave out instances whose agent has sent no heartbeat for this long (default 300)",
-    )
+    for flag, env, default, metavar, text in _SETTINGS:
+        fleet.add_argument(flag, default=os.environ.get(env, default), metavar=metavar, help=text)
+    for limit, kind, value, unit, explained in _LIMITS:
+        fleet.add_argument(limit, type=kind, default=value, metavar=unit, help=explained)
     fleet.add_argument("--baseline", type=Path, metavar="FILE.json", help="an earlier --json")
     fleet.add_argument("--json", type=Path, metavar="FILE.json", help="write the verdicts here")
-    fleet.add_argument("--region", default=os.environ.get("RUNAS_REGION", "cn-hangzhou"))
-    fleet.add_argument(
+
+
+#: (flag, environment twin, default, metavar, help): the settings a pytest run also takes.
+_SETTINGS = (
+    (
+        "--run-as-users",
+        "RUNAS_RUN_AS_USERS",
+        "user01,user02",
+        "USERS",
+        "approved users: each must run as itself (default user01,user02)",
+    ),
+    (
+        "--refused-users",
+        "RUNAS_REFUSED_USERS",
+        "root,system",
+        "USERS",
+        "names commandUser must never run as (default root,system)",
+    ),
+    (
+        "--region",
+        "RUNAS_REGION",
+        "cn-hangzhou",
+        "REGION",
+        "region of the instances (default cn-hangzhou)",
+    ),
+    (
         "--endpoint",
-        default=os.environ.get("RUNAS_ENDPOINT", ""),
-        metavar="URL",
-        help="send the calls here instead of Alibaba Cloud (e.g. a fake cloud server)",
-    )
-    fleet.add_argument(
+        "RUNAS_ENDPOINT",
+        "",
+        "URL",
+        "send the calls here instead of Alibaba Cloud (e.g. a fake cloud server)",
+    ),
+    (
         "--command-user-profile",
-        default=os.environ.get("RUNAS_COMMAND_USER_PROFILE", ""),
-        metavar="NAME",
-        help="profile holding commandUser's credentials (default: the standard chain)",
-    )
+        "RUNAS_COMMAND_USER_PROFILE",
+        "",
+        "NAME",
+        "profile holding commandUser's credentials (default: the standard chain)",
+    ),
+)
+#: (flag, type, default, metavar, help): how hard the check pushes, and how fresh an agent is.
+_LIMITS = (
+    (
+        "--max-concurrency",
+        _bounded(1, 64, int),
+        8,
+        "N",
+        "API calls in flight at once (default 8); throttling pauses them all",
+    ),
+    (
+        "--deadline",
+        _bounded(1, 86400, float),
+        1800.0,
+        "SECONDS",
+        "stop starting checks after this long; the rest are reported unreachable (default 1800)",
+    ),
+    (
+        "--heartbeat-within",
+        _bounded(10, 86400, float),
+        300.0,
+        "SECONDS",
+        "leave out instances whose agent has sent no heartbeat for this long (default 300)",
+    ),
+)
 
 
 def selector_of(args: argparse.Namespace) -> Selector:

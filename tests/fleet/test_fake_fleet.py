@@ -176,7 +176,7 @@ def test_the_server_makes_a_fleet_and_stops_an_agent(fake_cloud: FakeCloud) -> N
 @pytest.mark.parametrize(
     ("path", "spec", "says"),
     [
-        ("fleet", {"count": "many"}, "`count` has the wrong type"),
+        ("fleet", {"count": "many"}, "`count` must be a number"),
         ("fleet", {"count": 0}, "a fleet has 1 to 100000 instances"),
         ("fleet", {"count": 2, "tags": {"env": 1}}, "`tags` must be an object"),
         ("agent", {"state": "stopped"}, "`instance_id` is required"),
