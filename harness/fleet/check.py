@@ -243,7 +243,7 @@ class FleetCheck:
                 self._approved(ids[:half], user)
                 self._approved(ids[half:], user)
                 return
-            verdict = "failed" if is_ram_denial(refusal.code) else "unreachable"
+            verdict = "broken" if is_ram_denial(refusal.code) else "unreachable"
             self._note(ids[0], user, verdict, f"RunCommand as `{user}` refused: {refusal.code}")
             return
         results = self._await(invoke_id, ids)
@@ -256,7 +256,7 @@ class FleetCheck:
             self._note(iid, user, "unreachable", f"not final before the deadline ({seen})")
             return
         if result.error_code and result.error_code != "ExitCodeNonzero":
-            verdict = "unreachable" if result.error_code in UNREACHABLE_CODES else "failed"
+            verdict = "unreachable" if result.error_code in UNREACHABLE_CODES else "broken"
             self._note(iid, user, verdict, f"ended {result.status} with `{result.error_code}`")
             return
         lines = result.output.splitlines()
@@ -266,7 +266,7 @@ class FleetCheck:
             self._note(
                 iid,
                 user,
-                "exposed" if exposed else "failed",
+                "exposed" if exposed else "broken",
                 f"asked to run as `{user}`, it ran as `{who or '(nothing printed)'}`",
             )
             return

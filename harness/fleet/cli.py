@@ -5,7 +5,7 @@ run (`--baseline`). It signs with commandUser's credentials (the standard chain,
 the invocations of its checks.
 
 Exit codes: 0 every instance verified; 1 some instance exposed or privileged (a way to root);
-2 bad input (one line); 3 some instance failed or could not be checked, none exposed.
+2 bad input (one line); 3 some instance broken or not checked, none exposed.
 """
 
 from __future__ import annotations

@@ -11,13 +11,13 @@ from typing import Any, Literal
 
 from harness.errors import HarnessError
 
-Verdict = Literal["exposed", "privileged", "failed", "unreachable", "verified"]
+Verdict = Literal["exposed", "privileged", "broken", "unreachable", "verified"]
 #: Worst first: an instance's verdict is the worst of what its checks saw.
-VERDICTS: tuple[Verdict, ...] = ("exposed", "privileged", "failed", "unreachable", "verified")
+VERDICTS: tuple[Verdict, ...] = ("exposed", "privileged", "broken", "unreachable", "verified")
 MEANING: Mapping[Verdict, str] = {
     "exposed": "a name that must be refused ran (RAM accepted it)",
     "privileged": "an approved user can become root on the instance",
-    "failed": "an approved user did not run as itself",
+    "broken": "an approved user did not run as itself",
     "unreachable": "not checked: the reason is given",
     "verified": "every approved user ran as itself, every refused name was refused",
 }
@@ -108,11 +108,11 @@ class FleetResult:
     @property
     def exit_code(self) -> int:
         """0: every instance verified; 1: some way to root (exposed or privileged); 3: some
-        instance failed or could not be checked, none exposed."""
+        instance broken or not checked, none exposed."""
         summary = self.summary()
         if summary["exposed"] or summary["privileged"]:
             return 1
-        if summary["failed"] or summary["unreachable"]:
+        if summary["broken"] or summary["unreachable"]:
             return 3
         return 0
 

@@ -11,7 +11,7 @@ from typing import Any, TypedDict
 class FleetInstance(TypedDict):
     instance_id: str
     name: str
-    verdict: str  # exposed, privileged, failed, unreachable or verified
+    verdict: str  # exposed, privileged, broken, unreachable or verified
     detail: str
     checks: dict[str, str]
 
@@ -27,7 +27,7 @@ class FleetSection(TypedDict):
 def fleet_sections(results: Sequence[Mapping[str, Any]]) -> list[FleetSection]:
     """The sections of the fleet results a run gathered (`FleetResult.as_json()` each), with
     the instances that did not verify first, worst first."""
-    order = ("exposed", "privileged", "failed", "unreachable", "verified")
+    order = ("exposed", "privileged", "broken", "unreachable", "verified")
     return [
         FleetSection(
             selection=dict(r["selection"]),

@@ -116,7 +116,7 @@ def test_a_refused_chunk_is_split_until_the_refusing_instance_is_found(
     )
     result = fleet_check(fake_cloud, user, PLAN).run(PROD)
     verdicts = {i.instance_id: i for i in result.instances}
-    assert verdicts[fenced].verdict == "failed"
+    assert verdicts[fenced].verdict == "broken"
     assert "RunCommand as `user01` refused: Forbidden.RAM" in verdicts[fenced].detail
     assert result.summary()["verified"] == 63
 
