@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 
 from alibabacloud_ram20150501 import models as ram
@@ -57,6 +58,7 @@ def fleet_check(
     evidence: Evidence | None = None,
     progress: Progress | None = None,
     clock: Callable[[], float] = time.monotonic,
+    wall_clock: Callable[[], datetime] | None = lambda: datetime.now(UTC),
 ) -> FleetCheck:
     """A fleet check on the in-process fake, signing as `principal`; nothing really waits."""
     region = cloud.default_region
@@ -69,4 +71,5 @@ def fleet_check(
         sleep=lambda seconds: None,
         progress=progress,
         clock=clock,
+        wall_clock=wall_clock,
     )

@@ -148,13 +148,14 @@ def fitness(
     members: Sequence[Member],
     *,
     heartbeat_within: float,
-    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    now: Callable[[], datetime] | None = lambda: datetime.now(UTC),
 ) -> list[Member]:
     """The members, each marked `unfit` with the reason when its agent should not be sent a run:
     not running, silent for longer than `heartbeat_within` seconds, too old, or a Windows
     instance (the fleet check is a Linux shell script). Ages are measured from the newest
-    heartbeat seen or this machine's clock, whichever is later, so a cloud clock ahead of ours
-    makes no healthy agent look stale."""
+    heartbeat seen or this machine's clock (`now`), whichever is later, so a cloud clock ahead
+    of ours makes no healthy agent look stale; with `now` None (a replay, whose answers are
+    as old as the recording) from the newest heartbeat alone."""
     statuses: dict[str, Any] = {}
     for batch in _chunks([m.instance_id for m in members], STATUS_BATCH):
         request = ecs.DescribeCloudAssistantStatusRequest(region_id=region, instance_id=batch)
@@ -163,7 +164,8 @@ def fitness(
         for row in (found.instance_cloud_assistant_status if found else None) or []:
             statuses[str(row.instance_id)] = row
     beats = [_parse_time(str(s.last_heartbeat_time or "")) for s in statuses.values()]
-    reference = max([now(), *(b for b in beats if b is not None)])
+    seen = [b for b in beats if b is not None]
+    reference = max([*([now()] if now is not None else []), *seen], default=datetime.now(UTC))
     judged = []
     for member in members:
         status = statuses.get(member.instance_id)

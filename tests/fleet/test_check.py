@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -212,3 +213,17 @@ def test_every_call_is_evidence_and_no_secret_is(fake_cloud: FakeCloud) -> None:
     assert len(evidence.records) == result.calls
     assert user.key is not None
     assert user.key.secret not in evidence.text()
+
+
+def test_without_a_wall_clock_heartbeats_are_judged_by_each_other(fake_cloud: FakeCloud) -> None:
+    """A replay's answers are as old as its recording: no healthy agent may look stale then,
+    and a silent one still does, measured from the newest heartbeat."""
+    healthy, silent = fake_cloud.add_fleet(2, users=["user01", "user02"], tags={"env": "prod"})
+    fake_cloud.set_agent(silent, "silent", seconds_ago=3600)
+    user = command_user(fake_cloud)
+    long_after = lambda: datetime.now(UTC) + timedelta(days=30)  # noqa: E731
+    stale = fleet_check(fake_cloud, user, PLAN, wall_clock=long_after).run(PROD)
+    assert stale.summary()["unreachable"] == 2  # a month later, every answer looks old
+    judged = fleet_check(fake_cloud, user, PLAN, wall_clock=None).run(PROD)
+    verdicts = verdicts_of(judged.instances)
+    assert (verdicts[healthy], verdicts[silent]) == ("verified", "unreachable")
