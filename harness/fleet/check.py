@@ -241,6 +241,10 @@ class FleetCheck:
                 self._note(iid, user, "unreachable", f"RunCommand got no answer: {e}")
             return
         except Refusal as refusal:
+            if refusal.code.startswith("Throttling") or refusal.status >= 500:
+                for iid in ids:  # still throttled after the pacer's tries: splitting won't help
+                    self._note(iid, user, "unreachable", f"RunCommand answered {refusal.code}")
+                return
             if len(ids) > 1:
                 half = len(ids) // 2
                 self._approved(ids[:half], user)

@@ -227,3 +227,16 @@ def test_without_a_wall_clock_heartbeats_are_judged_by_each_other(fake_cloud: Fa
     judged = fleet_check(fake_cloud, user, PLAN, wall_clock=None).run(PROD)
     verdicts = verdicts_of(judged.instances)
     assert (verdicts[healthy], verdicts[silent]) == ("verified", "unreachable")
+
+
+def test_throttling_that_never_ends_leaves_the_instances_unreachable(
+    fake_cloud: FakeCloud,
+) -> None:
+    fake_cloud.add_fleet(20, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    fake_cloud.inject("RunCommand", "Throttling.User", times=10_000)
+    plan = Plan(users=("user01",), refused=(), max_concurrency=1)
+    result = fleet_check(fake_cloud, user, plan).run(PROD)
+    assert result.summary()["unreachable"] == 20
+    assert all("RunCommand answered Throttling.User" in i.detail for i in result.instances)
+    assert result.throttled == 7  # one chunk, tried 8 times in all: never split
