@@ -152,8 +152,9 @@ class FakeCloud:
         `session_manager_used=True` (the agent's `ecs-assist-user` is there, A40); on Windows
         `administrators=["user02"]` (local Administrators) and `groups`.
         The instance belongs to `resource_group_id` (a group the account does not have yet is
-        made under that id), else to the account's default resource group; `tags` are its
-        tags (`{"env": "prod"}`), as DescribeInstances filters on them.
+        made under that id), else to the account's default resource group; it carries `tags`
+        (key -> value, `{"env": "prod"}`), which RAM sees as `acs:ResourceTag/<key>` on the
+        instance and DescribeInstances filters on.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -216,7 +217,7 @@ class FakeCloud:
         """The Cloud Assistant agent of an instance: `running` (heartbeats now), `stopped`
         (DescribeCloudAssistantStatus says `false`, its last heartbeat is now) or `silent`
         (still `true`, but no heartbeat from now on: a hung agent). A run sent to a stopped or
-        silent agent fails on that instance (A80). `seconds_ago`: it stopped or went silent that
+        silent agent fails on that instance (A85). `seconds_ago`: it stopped or went silent that
         long ago (its last heartbeat). `version` is the agent version it reports."""
         with self._lock:
             instance = self.ecs.instances.get(instance_id)

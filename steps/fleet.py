@@ -97,7 +97,7 @@ def approved_ran(fleet: FleetScene) -> None:
 
 
 @then("on every instance each user that must be refused was refused")
-def refused_everywhere(fleet: FleetScene) -> None:
+def refused_everywhere(world: World, fleet: FleetScene) -> None:
     """On every instance, RAM refused each user in the refused-users setting; any it accepted
     is named as an exposure."""
     result = _result(fleet)
@@ -105,7 +105,9 @@ def refused_everywhere(fleet: FleetScene) -> None:
     bad = _failing(fleet, checks)
     exposed = [i for i in bad if i.verdict == "exposed"]
     if exposed:
-        raise _violation("are exposed: the account is exposed", exposed, checks)
+        raise world.outcome.expose(
+            str(_violation("let a name that must be refused run", exposed, checks))
+        )
     if bad:
         raise _violation("could not be checked for refusals", bad, checks)
 

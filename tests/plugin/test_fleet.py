@@ -83,8 +83,8 @@ def test_a_fleet_that_lets_root_in_fails_as_exposed(pytester: pytest.Pytester) -
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
-            "*SpecViolation: 12 instance(s) are exposed: the account is exposed: i-*root RAM "
-            "accepted `root`*",
+            "*SpecViolation: the account is exposed: 12 instance(s) let a name that must be "
+            "refused run: i-*root RAM accepted `root`*",
             "FAILED (EXPOSED) *",
         ]
     )

@@ -203,7 +203,7 @@ def _page(
     is given (the SDK's recommended way), else by `PageNumber`/`PageSize`. Returns the page and
     the paging fields of the answer. With `clamp` (DescribeInstances) a `MaxResults` below 10
     or above 100 is taken as 10 or 100, as its reference says; without it (DescribeCloudAssistant
-    Status, at most 50) an out-of-range value is refused. A81: the token is the fake's own, an
+    Status, at most 50) an out-of-range value is refused. A86: the token is the fake's own, an
     offset; a token the fake did not make is refused with `InvalidParameter`."""
     token = call.params.text("NextToken")
     if token is None and call.params.text("MaxResults") is None:

@@ -49,7 +49,7 @@ class AgentStatus:
 
     `stopped_at`: the agent stopped then (status `false`, its last heartbeat then); `silent_since`:
     it still counts as running but has sent no heartbeat since (a hung agent). Either way a run
-    sent to the instance fails there (A80)."""
+    sent to the instance fails there (A85)."""
 
     version: str = AGENT_VERSION
     stopped_at: datetime | None = None
@@ -63,7 +63,7 @@ class AgentStatus:
         return self.stopped_at or self.silent_since or now
 
     def failure(self) -> str:
-        """The per-instance ErrorCode a run gets from this agent, or "" when it runs (A80)."""
+        """The per-instance ErrorCode a run gets from this agent, or "" when it runs (A85)."""
         if self.stopped_at is not None:
             return "ClientNotRunning"
         if self.silent_since is not None:
@@ -81,7 +81,8 @@ class Instance:
     ram_role: str | None = None  # the instance RAM role's name, once attached
     resource_group_id: str = ""  # the resource group it belongs to (the account's default)
     user_data: str = ""  # runs as root at the next start (ModifyInstanceAttribute, A46)
-    tags: dict[str, str] = field(default_factory=dict)  # DescribeInstances' Tag.N filter
+    #: key -> value (TagResources; DescribeInstances' Tag.N filter; `acs:ResourceTag/<key>`)
+    tags: dict[str, str] = field(default_factory=dict)
     agent: AgentStatus = field(default_factory=AgentStatus)
 
     @property
@@ -170,7 +171,7 @@ class Target:
         if self.stopped_at is not None and self.stopped_at < self.start_at:
             return
         unreachable = self.instance.agent.failure()
-        if unreachable:  # A80: the agent never takes the run, so nothing runs on the guest
+        if unreachable:  # A85: the agent never takes the run, so nothing runs on the guest
             self.failure = unreachable
             return
         self.result = self.instance.guest.run(script, self.username, handlers)
