@@ -12,6 +12,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -161,7 +162,8 @@ class FakeCloud:
         `administrators=["user02"]` (local Administrators) and `groups`.
         The instance belongs to `resource_group_id` (a group the account does not have yet is
         made under that id), else to the account's default resource group; it carries `tags`
-        (key -> value), which RAM sees as `acs:ResourceTag/<key>` on the instance.
+        (key -> value, `{"env": "prod"}`), which RAM sees as `acs:ResourceTag/<key>` on the
+        instance and DescribeInstances filters on.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -175,7 +177,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            instance_id = self.ecs.add_instance(
+            return self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -184,9 +186,67 @@ class FakeCloud:
                 name=name,
                 resource_group_id=group,
                 privilege=privilege,
+                tags=tags,
             )
-            self.ecs.instances[instance_id].tags = dict(tags or {})
-            return instance_id
+
+    def add_fleet(
+        self,
+        count: int,
+        os: str = "linux",
+        region: str | None = None,
+        users: Iterable[str] | Mapping[str, str] = (),
+        *,
+        tags: Mapping[str, str] | None = None,
+        resource_group_id: str | None = None,
+    ) -> list[str]:
+        """Create `count` alike instances at once (a fleet to verify), each as `add_instance`
+        makes one with these users and tags; their ids, in order. One step for the whole fleet:
+        no request per instance."""
+        if not 1 <= count <= 100_000:
+            raise ValueError(f"a fleet has 1 to 100000 instances, not {count}")
+        users = dict(users) if isinstance(users, Mapping) else list(users)
+        with self._lock:
+            group = resource_group_id or self.resource_manager.default_group_id
+            if not self.resource_manager.exists(group):
+                self.resource_manager.adopt(group, self.clock.now())
+            now, where = self.clock.now(), region or self.default_region
+            return [
+                self.ecs.add_instance(os, where, users, now=now, resource_group_id=group, tags=tags)
+                for _ in range(count)
+            ]
+
+    def set_agent(
+        self,
+        instance_id: str,
+        state: str = "running",
+        *,
+        seconds_ago: int = 0,
+        version: str | None = None,
+    ) -> None:
+        """The Cloud Assistant agent of an instance: `running` (heartbeats now), `stopped`
+        (DescribeCloudAssistantStatus says `false`, its last heartbeat is now) or `silent`
+        (still `true`, but no heartbeat from now on: a hung agent). A run sent to a stopped or
+        silent agent fails on that instance (A85). `seconds_ago`: it stopped or went silent that
+        long ago (its last heartbeat). `version` is the agent version it reports."""
+        with self._lock:
+            instance = self.ecs.instances.get(instance_id)
+            if instance is None:
+                raise ValueError(f"no instance `{instance_id}` in this account")
+            if not 0 <= seconds_ago <= 10**8:
+                raise ValueError(f"`seconds_ago` must be 0 or more seconds, not {seconds_ago}")
+            agent, now = instance.agent, self.clock.now() - timedelta(seconds=seconds_ago)
+            if state == "running":
+                agent.stopped_at = agent.silent_since = None
+            elif state == "stopped":
+                agent.stopped_at, agent.silent_since = now, None
+            elif state == "silent":
+                agent.stopped_at, agent.silent_since = None, now
+            else:
+                raise ValueError(
+                    f"unknown agent state `{state}`: choose running, stopped or silent"
+                )
+            if version is not None:
+                agent.version = version
 
     def add_resource_group(self, name: str, display_name: str | None = None) -> str:
         """Create a resource group (as Resource Manager's CreateResourceGroup would); its id."""
