@@ -27,6 +27,7 @@ from fakes.inprocess import InProcessAdapter
 from fakes.policy import Decision
 from fakes.services.base import Call, Service
 from fakes.services.ecs import EcsService
+from fakes.services.ecs.records import MAX_RECORDS
 from fakes.services.kms import KmsService
 from fakes.services.oos import OosService
 from fakes.services.ram import RamService
@@ -63,8 +64,14 @@ class FakeCloud:
         region: str = DEFAULT_REGION,
         seed: int | None = None,
         root_access_key: tuple[str, str] | None = None,
+        invocation_limit: int | None = MAX_RECORDS,
     ) -> None:
-        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors)."""
+        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors);
+        `invocation_limit`: how many Cloud Assistant invocations are kept (None: no cap), the
+        oldest completed forgotten first, as the service does past 10,000 or 30 days (A100)."""
+        if invocation_limit is not None and invocation_limit < 1:
+            raise ValueError(f"invocation_limit must be at least 1 or None, not {invocation_limit}")
+        self._invocation_limit = invocation_limit
         self.default_region = region
         self._seed = seed
         self._fixed_root_key = root_access_key
@@ -104,7 +111,13 @@ class FakeCloud:
             for product in PRODUCTS
         }
         agent = CloudAssistantAgent(self.ram, self.sts, self.oos, self._authorizers["oos"])
-        self.ecs = EcsService(self.account_id, self._ids, agent=agent, roles=self.ram)
+        self.ecs = EcsService(
+            self.account_id,
+            self._ids,
+            agent=agent,
+            roles=self.ram,
+            invocation_limit=self._invocation_limit,
+        )
         self._services: dict[str, Service] = {
             "ecs": self.ecs,
             "ram": self.ram,
