@@ -255,7 +255,10 @@ class EcsBase(Service):
         self._unsettled.discard(invocation.invoke_id)
 
     def reopen(self, invocation: Invocation) -> None:
-        """The invocation is about to change (stopped, modified, rerun): unindex it for now."""
+        """The invocation is about to change (stopped, modified, rerun): unindex it for now.
+        One forgotten meanwhile (by the read that settled the call) stays forgotten."""
+        if self.invocations.get(invocation.invoke_id) is not invocation:
+            return
         self.records.reopen(invocation)
         self._unsettled.add(invocation.invoke_id)
 

@@ -102,6 +102,7 @@ class InvocationRecords:
         self._seq[invocation.invoke_id] = seq
         self._by_seq[seq] = invocation
         self._live[seq] = invocation
+        self._trim(invocation.created)
 
     def reopen(self, invocation: Invocation) -> None:
         """The invocation may change again (stopped, modified, a rerun at reboot): take it out
@@ -121,6 +122,10 @@ class InvocationRecords:
                 del self._live[seq]
                 self._index(seq, invocation, now)
                 insort(self._fixed, seq)
+        self._trim(now)
+
+    def _trim(self, now: datetime) -> None:
+        """Forget the oldest fixed invocations past the cap or the retention."""
         oldest = now - self.retention
         while self._fixed and (
             (self.limit is not None and len(self.by_id) > self.limit)
