@@ -12,6 +12,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
@@ -46,6 +47,26 @@ PRODUCTS = tuple(sorted(set(_VERSIONS.values())))
 _REGION_IN_HOST = re.compile(r"^[a-z]+[.-]([a-z]{2}-[a-z0-9-]+?)\.aliyuncs\.com")
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+_TOO_DEEP = ApiError("InvalidParameter", "A parameter is nested too deeply to read.")
+_INTERNAL = ApiError(
+    "InternalError",
+    "The request processing has failed due to some unknown error, exception or failure.",
+    500,
+)
+
+
+def _parse(request: HttpRequest) -> rpc.RpcCall | ApiError:
+    """The request as a call, or the error it earns: it needs nothing of the account's."""
+    try:
+        return rpc.parse(request)
+    except ApiError as err:
+        return err
+    except RecursionError:
+        return _TOO_DEEP
+    except Exception:  # never a traceback on the wire
+        log.exception("fake cloud failed to parse a request")
+        return _INTERNAL
 
 
 class FakeCloud:
@@ -294,57 +315,66 @@ class FakeCloud:
     # ---- the request path -----------------------------------------------------------------------
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer one HTTP request exactly as the real endpoint would (status, headers, body)."""
+        """Answer one HTTP request exactly as the real endpoint would (status, headers, body).
+
+        Only acting on the account holds the lock: the request is parsed before it is taken
+        and the answer encoded after it is released (both touch the request's own data alone),
+        so other requests are not held up by either."""
+        host = request.headers.get("host", "aliyuncs.com")
+        parsed = _parse(request)
         with self._lock:
             now = self.clock.advance()
             request_id = self._ids.request_id()
-            host = request.headers.get("host", "aliyuncs.com")
-            product: str | None = None
-            try:
-                call = rpc.parse(request)
-                product = call.product
-                if self.faults.armed:  # the one check on the fast path
-                    fault = self.faults.take(call.product, call.action)
-                    if fault is not None:
-                        return self._fault_answer(fault, request_id, host)
-                service = self._services.get(call.product)
-                if service is None:
-                    raise ApiError(
-                        "InvalidApi.NotFound",
-                        f"The fake cloud does not serve `{call.product}` yet.",
-                        404,
-                    )
-                principal = self._authenticator.authenticate(call)
-                region = call.params.text("RegionId") or self._region_from_host(call.host)
-                data = service.handle(
-                    Call(
-                        product=call.product,
-                        action=call.action,
-                        params=call.params,
-                        region=region,
-                        caller=principal,
-                        now=now,
-                        authorizer=self._authorizers[call.product],
-                        global_context=access.global_context(
-                            now, secure=call.secure, source_ip=call.client_ip
-                        ),
-                    )
+            product, outcome = self._act(parsed, now, request_id, host)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        if isinstance(outcome, ApiError):
+            return envelope.error(outcome, request_id=request_id, host=host, product=product)
+        return envelope.success(request_id, outcome)
+
+    def _act(
+        self, parsed: rpc.RpcCall | ApiError, now: datetime, request_id: str, host: str
+    ) -> tuple[str | None, Mapping[str, Any] | ApiError | HttpResponse]:
+        """Authenticate and act on one parsed request, under the lock: its product, and its
+        data, its error, or an injected fault's answer."""
+        if isinstance(parsed, ApiError):
+            return None, parsed
+        call = parsed
+        try:
+            if self.faults.armed:  # the one check on the fast path
+                fault = self.faults.take(call.product, call.action)
+                if fault is not None:
+                    return call.product, self._fault_answer(fault, request_id, host)
+            service = self._services.get(call.product)
+            if service is None:
+                raise ApiError(
+                    "InvalidApi.NotFound",
+                    f"The fake cloud does not serve `{call.product}` yet.",
+                    404,
                 )
-                return envelope.success(request_id, data)
-            except ApiError as err:
-                return envelope.error(err, request_id=request_id, host=host, product=product)
-            except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
-                deep = ApiError("InvalidParameter", "A parameter is nested too deeply to read.")
-                return envelope.error(deep, request_id=request_id, host=host, product=product)
-            except Exception:  # never a traceback on the wire: log it, answer like Alibaba
-                log.exception("fake cloud failed on a request (RequestId %s)", request_id)
-                internal = ApiError(
-                    "InternalError",
-                    "The request processing has failed due to some unknown error, exception or "
-                    "failure.",
-                    500,
+            principal = self._authenticator.authenticate(call)
+            region = call.params.text("RegionId") or self._region_from_host(call.host)
+            return call.product, service.handle(
+                Call(
+                    product=call.product,
+                    action=call.action,
+                    params=call.params,
+                    region=region,
+                    caller=principal,
+                    now=now,
+                    authorizer=self._authorizers[call.product],
+                    global_context=access.global_context(
+                        now, secure=call.secure, source_ip=call.client_ip
+                    ),
                 )
-                return envelope.error(internal, request_id=request_id, host=host, product=product)
+            )
+        except ApiError as err:
+            return call.product, err
+        except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
+            return call.product, _TOO_DEEP
+        except Exception:  # never a traceback on the wire: log it, answer like Alibaba
+            log.exception("fake cloud failed on a request (RequestId %s)", request_id)
+            return call.product, _INTERNAL
 
     @staticmethod
     def _fault_answer(fault: Fault, request_id: str, host: str) -> HttpResponse:
