@@ -45,7 +45,7 @@ class _Owner:
         return None
 
 
-def _store(cloud: FakeCloud, count: int, instances: list[str]) -> str:
+def store(cloud: FakeCloud, count: int, instances: list[str]) -> str:
     """`count` RunCommand calls on `instances`, straight to the ECS service; the last InvokeId."""
     owner = Principal("Account", "root", cloud.account_id, cloud.root_access_key[0])
     pairs = [
@@ -102,7 +102,7 @@ def measure(stored: int, fan_out: int, reads: int) -> dict[str, float]:
     """ms per read, by kind of read, with `stored` per-instance results in the account."""
     with FakeCloud(invocation_limit=None) as cloud:
         instances = [cloud.add_instance(os="linux", users=["user01"]) for _ in range(fan_out)]
-        last = _store(cloud, max(1, stored // fan_out), instances)
+        last = store(cloud, max(1, stored // fan_out), instances)
         key_id, secret = cloud.root_access_key
         client = EcsClient(Config(access_key_id=key_id, access_key_secret=secret, region_id=REGION))
         costs = {}
