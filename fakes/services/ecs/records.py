@@ -190,46 +190,35 @@ class InvocationRecords:
         self, query: Query, now: datetime, *, after: str | None, start: int, size: int
     ) -> Page:
         """DescribeInvocations: the invocations that match, newest first."""
-        bound = _parse_token(after)
+        counted = 0
         if query.invoke_id is not None:
             found = self.by_id.get(query.invoke_id)
             seq = self._seq.get(query.invoke_id, 0)
             live = [seq] if found is not None and _run_matches(found, query, now) else []
             fixed: Sequence[int] = []
-            total = len(live)
         else:
-            fixed, total_fixed = self._candidates(self._runs, query, self._run_filter(query, now))
+            fixed, counted = self._candidates(self._runs, query, self._run_filter(query, now))
             live = sorted(
                 (s for s, inv in self._live.items() if _run_matches(inv, query, now)),
                 reverse=True,
             )
-            total = total_fixed + len(live)
-        if bound is not None:
-            fixed = fixed[: bisect_left(fixed, bound)]
-            live = [s for s in live if s < bound]
-        seqs, more = _merged_page(fixed, live, start, size)
-        return Page(
-            [self._by_seq[s] for s in seqs], total, _token(seqs[-1]) if more and seqs else ""
-        )
+        seqs, token = _paged(fixed, live, after, start, size)
+        return Page([self._by_seq[s] for s in seqs], counted + len(live), token)
 
     def results(
         self, query: Query, now: datetime, *, after: str | None, start: int, size: int
     ) -> Page:
         """DescribeInvocationResults: one row per (invocation, target) that matches, newest
         invocation first, its targets in order."""
-        bound = _parse_token(after)
+        counted = 0
         if query.invoke_id is not None:
             found = self.by_id.get(query.invoke_id)
             seq = self._seq.get(query.invoke_id, 0)
-            live = (
-                sorted(self._rows_of(seq, found, query, now), reverse=True)
-                if found is not None
-                else []
-            )
+            mine = self._rows_of(seq, found, query, now) if found is not None else iter(())
+            live = sorted(mine, reverse=True)
             fixed: Sequence[int] = []
-            total = len(live)
         else:
-            fixed, total_fixed = self._candidates(self._rows, query, self._row_filter(query, now))
+            fixed, counted = self._candidates(self._rows, query, self._row_filter(query, now))
             live = sorted(
                 (
                     row
@@ -238,16 +227,12 @@ class InvocationRecords:
                 ),
                 reverse=True,
             )
-            total = total_fixed + len(live)
-        if bound is not None:
-            fixed = fixed[: bisect_left(fixed, bound)]
-            live = [r for r in live if r < bound]
-        rows, more = _merged_page(fixed, live, start, size)
+        rows, token = _paged(fixed, live, after, start, size)
         items = []
         for row in rows:
             invocation = self._by_seq[row // _ROW_SPAN]
             items.append((invocation, invocation.targets[_ROW_SPAN - 1 - row % _ROW_SPAN]))
-        return Page(items, total, _token(rows[-1]) if more and rows else "")
+        return Page(items, counted + len(live), token)
 
     def _rows_of(
         self, seq: int, invocation: Invocation, query: Query, now: datetime
@@ -332,13 +317,25 @@ def _remove(index: dict[Key, list[int]], key: Key, entry: int) -> None:
         del index[key]
 
 
+def _paged(
+    fixed: Sequence[int], live: list[int], after: str | None, start: int, size: int
+) -> tuple[list[int], str]:
+    """The page of entries asked for, and the token of the next ("" when none follows)."""
+    bound = _parse_token(after)
+    end = len(fixed)
+    if bound is not None:  # older than the token's entry: bisected, never copied
+        end = bisect_left(fixed, bound, 0, end)
+        live = [entry for entry in live if entry < bound]
+    entries, more = _merged_page(fixed, end, live, start, size)
+    return entries, _token(entries[-1]) if more and entries else ""
+
+
 def _merged_page(
-    fixed: Sequence[int], live: list[int], start: int, size: int
+    fixed: Sequence[int], n: int, live: list[int], start: int, size: int
 ) -> tuple[list[int], bool]:
-    """Entries `start` to `start + size` of `fixed` (ascending) and `live` (descending), merged
-    newest (largest) first, and whether any come after them. O(live x log + page)."""
-    n = len(fixed)
-    ranks = [place + n - bisect_right(fixed, entry) for place, entry in enumerate(live)]
+    """Entries `start` to `start + size` of `fixed[:n]` (ascending) and `live` (descending),
+    merged newest (largest) first, and whether any come after them. O(live x log + page)."""
+    ranks = [place + n - bisect_right(fixed, entry, 0, n) for place, entry in enumerate(live)]
     at_rank = dict(zip(ranks, live, strict=True))
     end = min(start + size, n + len(live))
     page = []
