@@ -16,6 +16,8 @@ from datetime import datetime
 from types import TracebackType
 from typing import Any, TypeVar
 
+import responses
+
 from fakes import access
 from fakes.agent import CloudAssistantAgent
 from fakes.clock import VirtualClock, iso
@@ -86,14 +88,20 @@ class FakeCloud:
         seed: int | None = None,
         root_access_key: tuple[str, str] | None = None,
         invocation_limit: int | None = MAX_RECORDS,
+        keep_calls: int = 0,
     ) -> None:
         """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors);
         `invocation_limit`: how many Cloud Assistant invocations are kept (None: no cap), the
-        oldest completed forgotten first, as the service does past 10,000 or 30 days (A100)."""
+        oldest completed forgotten first, as the service does past 10,000 or 30 days (A100);
+        `keep_calls` is how many of the latest in-process calls through `requests` to keep in
+        `calls` (none by default: `responses` would keep every one, about 22 KB each)."""
         if invocation_limit is not None and invocation_limit < 1:
             raise ValueError(f"invocation_limit must be at least 1 or None, not {invocation_limit}")
+        if keep_calls < 0:
+            raise ValueError(f"keep_calls must be 0 or more, not {keep_calls}")
         self._invocation_limit = invocation_limit
         self.default_region = region
+        self._keep_calls = keep_calls
         self._seed = seed
         self._fixed_root_key = root_access_key
         self._lock = threading.RLock()
@@ -120,6 +128,7 @@ class FakeCloud:
             self.account_id, self._ids, self.clock.now()
         )
         self._refusals: deque[Decision] = deque(maxlen=50)
+        self._policy_sets = access.PolicySets(self.ram, self.resource_directory.in_force)
         self._authorizers = {
             product: access.PolicyAuthorizer(
                 self.account_id,
@@ -127,7 +136,7 @@ class FakeCloud:
                 product,
                 self._refusals,
                 resource_group_of=self._resource_group_of,
-                control=self.resource_directory.in_force,
+                policy_sets=self._policy_sets,
             )
             for product in PRODUCTS
         }
@@ -174,6 +183,7 @@ class FakeCloud:
         administrators: Iterable[str] = (),
         root_aliases: Iterable[str] = (),
         session_manager_used: bool = False,
+        tags: Mapping[str, str] | None = None,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
@@ -184,7 +194,8 @@ class FakeCloud:
         `session_manager_used=True` (the agent's `ecs-assist-user` is there, A40); on Windows
         `administrators=["user02"]` (local Administrators) and `groups`.
         The instance belongs to `resource_group_id` (a group the account does not have yet is
-        made under that id), else to the account's default resource group.
+        made under that id), else to the account's default resource group; it carries `tags`
+        (key -> value), which RAM sees as `acs:ResourceTag/<key>` on the instance.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -198,7 +209,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            return self.ecs.add_instance(
+            instance_id = self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -208,6 +219,8 @@ class FakeCloud:
                 resource_group_id=group,
                 privilege=privilege,
             )
+            self.ecs.instances[instance_id].tags = dict(tags or {})
+            return instance_id
 
     def add_resource_group(self, name: str, display_name: str | None = None) -> str:
         """Create a resource group (as Resource Manager's CreateResourceGroup would); its id."""
@@ -291,9 +304,19 @@ class FakeCloud:
             if self._adapter is None:
                 # `handle` is looked up per request, as before: a wrapper put on it after start
                 # (bench/fake_overhead.py records replies that way) still sees every request.
-                self._adapter = InProcessAdapter(lambda request: self.handle(request))
+                self._adapter = InProcessAdapter(
+                    lambda request: self.handle(request), keep_calls=self._keep_calls
+                )
                 self._adapter.start()
         return self
+
+    @property
+    def calls(self) -> list[responses.Call]:
+        """The last `keep_calls` calls the official SDK (and the legacy one) made through
+        `requests` since `start()`, as `responses` records them (`.request`, `.response`),
+        oldest first; empty unless `FakeCloud(keep_calls=N)` asked for them."""
+        with self._lock:
+            return self._adapter.calls if self._adapter is not None else []
 
     def stop(self) -> None:
         with self._lock:
@@ -354,20 +377,23 @@ class FakeCloud:
                 )
             principal = self._authenticator.authenticate(call)
             region = call.params.text("RegionId") or self._region_from_host(call.host)
-            return call.product, service.handle(
-                Call(
-                    product=call.product,
-                    action=call.action,
-                    params=call.params,
-                    region=region,
-                    caller=principal,
-                    now=now,
-                    authorizer=self._authorizers[call.product],
-                    global_context=access.global_context(
-                        now, secure=call.secure, source_ip=call.client_ip
-                    ),
-                )
+            served = Call(
+                product=call.product,
+                action=call.action,
+                params=call.params,
+                region=region,
+                caller=principal,
+                now=now,
+                authorizer=self._authorizers[call.product],
+                global_context=access.global_context(
+                    now, secure=call.secure, source_ip=call.client_ip
+                ),
             )
+            try:
+                return call.product, service.handle(served)
+            finally:  # even a refused or failed call may have changed what sets are made of
+                if call.product in access.IDENTITY_PRODUCTS:
+                    self._policy_sets.invalidate()
         except ApiError as err:
             return call.product, err
         except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug

@@ -20,6 +20,7 @@ from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
 from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
 from fakes.services.ecs.records import MAX_RECORDS, InvalidToken, InvocationRecords
+from fakes.services.ecs.requests import pages_by_token, resource_tags
 from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
@@ -73,7 +74,7 @@ class PageRequest:
 
 
 def page_request(call: Call, *, default: int, high: int) -> PageRequest:
-    if call.params.text("NextToken") is not None or call.params.text("MaxResults") is not None:
+    if pages_by_token(call):
         size = call.params.number("MaxResults", default, low=1, high=high)
         return PageRequest(0, size, 1, call.params.text("NextToken") or None, True)
     number = call.params.number("PageNumber", 1, low=1, high=10**6)
@@ -182,7 +183,9 @@ class EcsBase(Service):
             if instance is None or instance.region != call.region:
                 raise not_found()
             if authorize:
-                call.authorize(self.arn(call.region, "instance", instance_id))
+                call.authorize(
+                    self.arn(call.region, "instance", instance_id), resource_tags(instance)
+                )
             found.append(instance)
         return found
 
