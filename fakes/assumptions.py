@@ -476,5 +476,32 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "(https://www.alibabacloud.com/help/en/resource-management/latest/create-a-resource-"
             "with-a-specific-tag-1); the resource in the RAM table: NOT FOUND",
         ),
+        Assumption(
+            "A100",
+            "Cloud Assistant keeps an invocation 30 days from its creation and at most 10,000 "
+            "of them per account (the fake: `invocation_limit`), forgetting the oldest "
+            "completed ones first; one still pending, running or with runs to come is kept",
+            "the DescribeInvocations API reference: 'execution information from the last 30 "
+            "days. A maximum of 10,000 execution records are retained' (https://www."
+            "alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-"
+            "describeinvocations, 2026; older copies: four weeks, 100,000); what counts as a "
+            "record, and which go first, are NOT FOUND",
+        ),
+        Assumption(
+            "A101",
+            "a forgotten invocation is as if it never was: DescribeInvocations and "
+            "DescribeInvocationResults list nothing for its InvokeId (TotalCount 0), and "
+            "StopInvocation answers 404 `InvalidInvokeId.NotFound`",
+            "the reference says only that older records are not retained; an unknown InvokeId "
+            "is how the fake already answers. NOT FOUND",
+        ),
+        Assumption(
+            "A102",
+            "with `NextToken` or `MaxResults`, DescribeInvocations and DescribeInvocationResults "
+            "page from the entry after the token's, still report TotalCount, and refuse a token "
+            "they never gave with 400 `InvalidParameter`",
+            "the reference says PageNumber/PageSize do not take effect then and TotalCount is "
+            "'invalid'; the error for a bad token is NOT FOUND",
+        ),
     )
 }
