@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fakes.services.ecs.state import Invocation, Target
+from fakes.services.ecs.state import Invocation, Target, legacy_of
 
 #: How long the service keeps an execution record (the API reference above).
 RETENTION = timedelta(days=30)
@@ -45,7 +45,8 @@ def target_statuses(target: Target, now: datetime) -> tuple[str, str]:
 
 def invocation_statuses(invocation: Invocation, now: datetime) -> tuple[str, str]:
     """A DescribeInvocations entry's `InvocationStatus` and (legacy) `InvokeStatus`."""
-    return invocation.overall(now), invocation.legacy_status(now)
+    overall = invocation.overall(now)
+    return overall, legacy_of(overall)
 
 
 @dataclass(frozen=True)
@@ -147,14 +148,16 @@ class InvocationRecords:
         row_keys: list[tuple[Key, int]] = []
         bases: list[Key] = [("r", region), ("c", region, command)]
         instance_bases = {("i", region, t.instance.instance_id) for t in invocation.targets}
+        statuses = set(invocation_statuses(invocation, now))  # fixed: the same at every base
         for base in [*bases, *sorted(instance_bases)]:
             run_keys.append(base)
-            run_keys.extend((*base, s) for s in set(invocation_statuses(invocation, now)))
+            run_keys.extend((*base, s) for s in statuses)
         for place, target in enumerate(invocation.targets):
             row = seq * _ROW_SPAN + (_ROW_SPAN - 1 - place)
+            row_statuses = set(target_statuses(target, now))
             for base in (*bases, ("i", region, target.instance.instance_id)):
                 row_keys.append((base, row))
-                row_keys.extend(((*base, s), row) for s in set(target_statuses(target, now)))
+                row_keys.extend(((*base, s), row) for s in row_statuses)
         for key in run_keys:
             insort(self._runs.setdefault(key, []), seq)
         for key, row in row_keys:
