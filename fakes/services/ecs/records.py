@@ -182,6 +182,18 @@ class InvocationRecords:
         """The invocations whose statuses may still change (every task with runs to come)."""
         return list(self._live.values())
 
+    def targets_on(self, region: str, instance_id: str) -> Iterator[Target]:
+        """Every kept run on one instance (each invocation's target there): the fixed ones from
+        the instance's index, then the live ones. O(the instance's runs + live)."""
+        for row in self._rows.get(("i", region, instance_id), ()):
+            yield self._by_seq[row // _ROW_SPAN].targets[_ROW_SPAN - 1 - row % _ROW_SPAN]
+        for invocation in self._live.values():
+            if invocation.region != region:
+                continue
+            for target in invocation.targets:
+                if target.instance.instance_id == instance_id:
+                    yield target
+
     def snapshot(self, now: datetime) -> list[dict[str, Any]]:
         """Every invocation as plain data: a fixed one's was taken once, when it was fixed."""
         return [
