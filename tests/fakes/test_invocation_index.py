@@ -230,6 +230,13 @@ class IndexAgainstScan(RuleBasedStateMachine):
         page = [self.cloud.ecs.instances[i] for i in self.instances]
         assert self.cloud.ecs._task_counts(page, now) == _scan_task_counts(self.cloud, now)
 
+    @rule()
+    def state_snapshot(self) -> None:
+        """/_fake/state's invocations, a fixed one's kept from the first time: as taken now."""
+        now = self.cloud.clock.now()
+        taken = self.cloud.ecs.records.snapshot(now)
+        assert taken == [inv.snapshot(now) for inv in self.cloud.ecs.invocations.values()]
+
     def _kept(self) -> list[Invocation]:
         return list(self.cloud.ecs.invocations.values())
 

@@ -163,7 +163,6 @@ class InvocationRecords:
         for key, row in row_keys:
             insort(self._rows.setdefault(key, []), row)
         self._keys[seq] = (run_keys, row_keys)
-        self._snapshots[seq] = invocation.snapshot(now)
 
     def _unindex(self, seq: int) -> None:
         run_keys, row_keys = self._keys.pop(seq)
@@ -195,11 +194,17 @@ class InvocationRecords:
                     yield target
 
     def snapshot(self, now: datetime) -> list[dict[str, Any]]:
-        """Every invocation as plain data: a fixed one's was taken once, when it was fixed."""
-        return [
-            self._snapshots.get(seq) or self._by_seq[seq].snapshot(now)
-            for seq in self._seq.values()
-        ]
+        """Every invocation as plain data: a fixed one's is taken once, at the first snapshot
+        after it was fixed (nothing the clock does changes it), and dropped if it reopens."""
+        taken = []
+        for seq in self._seq.values():
+            data = self._snapshots.get(seq)
+            if data is None:
+                data = self._by_seq[seq].snapshot(now)
+                if seq not in self._live:
+                    self._snapshots[seq] = data
+            taken.append(data)
+        return taken
 
     def invocations(
         self, query: Query, now: datetime, *, after: str | None, start: int, size: int
