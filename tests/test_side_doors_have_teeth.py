@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from pathlib import Path
+
+from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "features" / "policies"
@@ -22,10 +23,7 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
     document["Statement"] = [s for s in document["Statement"] if s["Effect"] != "Deny"]
     (tmp_path / HARDENED).write_text(json.dumps(document, indent=2))
     result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
+        pytest_command(
             "features/paths_to_root",
             "-p",
             "no:cacheprovider",
@@ -33,7 +31,7 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
             "-rf",
             "--policies",
             str(tmp_path),
-        ],
+        ),
         cwd=ROOT,
         capture_output=True,
         text=True,
