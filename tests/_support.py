@@ -9,9 +9,10 @@ __all__ = ["CHILD_OPTIONS", "COMMITTED_REPLAY", "SECRETS_MADE", "SPY", "pytest_c
 
 #: Options every child pytest run starts with, before its own. `-n 0`: the child runs in one
 #: process, whatever it runs (the root conftest's `-n auto` is for the suite itself; a child
-#: that wants workers says `-n 2` after these). `-p no:hypothesispytest`: no child runs a Hypothesis test,
-#: and the plugin costs each child about a second at its end, importing Hypothesis through
-#: pytest's assertion rewriting (which caches nothing when bytecode writing is off).
+#: that wants workers says `-n 2` after these). `-p no:hypothesispytest`: no child runs a
+#: Hypothesis test, and the plugin costs each child about a second at its end, importing
+#: Hypothesis through pytest's assertion rewriting (which caches nothing when bytecode writing
+#: is off, as PYTHONDONTWRITEBYTECODE has it).
 CHILD_OPTIONS = ("-n", "0", "-p", "no:hypothesispytest")
 
 #: The xdist group of every test that reads tests/conftest.py's `committed_replay`: under
