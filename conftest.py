@@ -29,8 +29,11 @@ def pytest_cmdline_main(config: pytest.Config) -> None:
 
     Anything else stays in one process unless `-n` says otherwise: a path you name (a reviewer's
     `pytest features -v --gherkin-terminal-reporter`, which xdist would silence), a run with
-    `-n`, `--pdb` or `--collect-only`, and any run on another backend than the in-process fake
-    (`--fake-endpoint`, whose scenarios each reset the one server, or a live account)."""
+    `-n`, `--pdb` or `--collect-only`, an xdist worker itself, and any run on another backend
+    than the in-process fake (`--fake-endpoint`, whose scenarios each reset the one server, or
+    a live account)."""
+    if hasattr(config, "workerinput"):
+        return  # an xdist worker: it runs what it is handed (workers of its own would recurse)
     if config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
         return
     if not config.pluginmanager.hasplugin("xdist") or config.option.numprocesses is not None:

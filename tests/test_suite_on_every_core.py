@@ -53,6 +53,14 @@ def test_the_whole_suite_on_the_in_process_fake_runs_on_every_core(monkeypatch) 
     assert _workers(monkeypatch, _Config()) == "auto"
 
 
+def test_an_xdist_worker_starts_no_workers_of_its_own(monkeypatch) -> None:
+    """xdist starts each worker as `pytest` with no paths and no `-n` (and marks it with
+    `workerinput` before pytest_cmdline_main): without this, each worker would start two."""
+    config = _Config()
+    config.workerinput = {"workerid": "gw0"}  # type: ignore[attr-defined]
+    assert _workers(monkeypatch, config) is None
+
+
 def test_a_path_named_on_the_command_line_runs_in_one_process(monkeypatch) -> None:
     config = _Config(args_source=pytest.Config.ArgsSource.ARGS)
     assert _workers(monkeypatch, config) is None
