@@ -140,6 +140,7 @@ class FakeCloud:
         administrators: Iterable[str] = (),
         root_aliases: Iterable[str] = (),
         session_manager_used: bool = False,
+        tags: Mapping[str, str] | None = None,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
@@ -150,7 +151,8 @@ class FakeCloud:
         `session_manager_used=True` (the agent's `ecs-assist-user` is there, A40); on Windows
         `administrators=["user02"]` (local Administrators) and `groups`.
         The instance belongs to `resource_group_id` (a group the account does not have yet is
-        made under that id), else to the account's default resource group.
+        made under that id), else to the account's default resource group; it carries `tags`
+        (key -> value), which RAM sees as `acs:ResourceTag/<key>` on the instance.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -164,7 +166,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            return self.ecs.add_instance(
+            instance_id = self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -174,6 +176,8 @@ class FakeCloud:
                 resource_group_id=group,
                 privilege=privilege,
             )
+            self.ecs.instances[instance_id].tags = dict(tags or {})
+            return instance_id
 
     def add_resource_group(self, name: str, display_name: str | None = None) -> str:
         """Create a resource group (as Resource Manager's CreateResourceGroup would); its id."""

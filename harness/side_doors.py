@@ -209,3 +209,13 @@ class SideDoors:
             region_id=self._region, instance_ids=json.dumps([instance_id]), ram_role_name=role
         )
         self._call(self._client.attach_instance_ram_role, request)
+
+    def tag(self, instance_id: str, key: str, value: str) -> None:
+        """Tag the instance (TagResources): RAM sees it as `acs:ResourceTag/<key>` there."""
+        request = ecs.TagResourcesRequest(
+            region_id=self._region,
+            resource_type="instance",
+            resource_id=[instance_id],
+            tag=[ecs.TagResourcesRequestTag(key=key, value=value)],
+        )
+        self._call(self._client.tag_resources, request)
