@@ -18,6 +18,7 @@ pytest_plugins = [
     "steps.escalation",
     "steps.privilege",
     "steps.side_doors",
+    "steps.fleet",
 ]
 
 

@@ -22,10 +22,10 @@ from fakes.policy import (
     AuthRequest,
     CompiledPolicy,
     Decision,
+    DecisionMemo,
     PolicySet,
     PolicySource,
     Verdict,
-    decide,
 )
 from fakes.services.base import Authorizer, ConditionContext, Principal
 from fakes.services.ram import RamService
@@ -103,7 +103,7 @@ class Authenticator:
         self._ram = ram
         self._sts = sts
         self._now = now
-        self._nonces: set[str] = set()
+        self._nonces = signing_rules.SpentNonces()
 
     def _session(self, access_key_id: str, token: str | None) -> _Credential:
         """An STS key: valid only with its own SecurityToken, and only until it expires."""
@@ -168,7 +168,7 @@ class Authenticator:
         except signature.MalformedAuthorization as e:
             raise signing_rules.incomplete(str(e)) from None
         signing_rules.check_v3_headers(headers, auth.signed_headers, has_body=bool(call.body))
-        signing_rules.check_signing_time(headers["x-acs-date"], "x-acs-date")
+        signed_at = signing_rules.check_signing_time(headers["x-acs-date"], "x-acs-date")
         credential = self._credential(auth.access_key_id, headers.get("x-acs-security-token"))
         # The body is covered by its hash alone: it must be the hash of the body that came.
         hashed_body = signature.payload_hash(auth.algorithm, call.body)
@@ -187,7 +187,7 @@ class Authenticator:
             signature.v3_signature(credential.secret, to_sign), auth.signature
         ):
             raise _mismatch(to_sign)
-        return self._admit(credential, headers["x-acs-signature-nonce"])
+        return self._admit(credential, headers["x-acs-signature-nonce"], signed_at)
 
     def _v2(self, call: RpcCall) -> Principal:
         given = dict(call.query) | dict(call.form)
@@ -196,21 +196,20 @@ class Authenticator:
         if not given.get("SignatureNonce"):
             raise missing_parameter("SignatureNonce")
         credential = self._credential(given["AccessKeyId"], given.get("SecurityToken"))
-        signing_rules.check_signing_time(given.get("Timestamp", ""), "Timestamp")
+        signed_at = signing_rules.check_signing_time(given.get("Timestamp", ""), "Timestamp")
         to_sign = signature.v2_string_to_sign(call.method, list(given.items()))
         expected = signature.v2_signature(credential.secret, to_sign)
         if not signature.signatures_match(expected, given["Signature"]):
             raise _mismatch(to_sign)
-        return self._admit(credential, given["SignatureNonce"])
+        return self._admit(credential, given["SignatureNonce"], signed_at)
 
-    def _admit(self, credential: _Credential, nonce: str) -> Principal:
+    def _admit(self, credential: _Credential, nonce: str, signed_at: datetime) -> Principal:
         """After a good signature: the key's own refusal, then the nonce (spent only now, so a
-        forged request cannot burn someone else's)."""
+        forged request cannot burn someone else's; kept while its signing time is fresh)."""
         if credential.refusal is not None:
             raise credential.refusal
-        if nonce in self._nonces:
+        if not self._nonces.spend(nonce, signed_at):
             raise ApiError("SignatureNonceUsed", "The request signature nonce has been used.", 400)
-        self._nonces.add(nonce)
         return credential.principal
 
 
@@ -229,11 +228,74 @@ def _no_control() -> None:
     return None
 
 
+#: How many principals' policy sets are kept at once (a role session with a session policy
+#: counts as its own principal).
+PRINCIPAL_LIMIT = 256
+#: The products whose state policy sets are built from: RAM (attachments, versions, groups),
+#: Resource Manager (resource-group-scoped attachments) and Resource Directory (control
+#: policies). `FakeCloud` drops every set after any request one of them answers.
+IDENTITY_PRODUCTS = frozenset({"ram", "resourcemanager", "resourcedirectorymaster"})
+
+
+class PolicySets:
+    """Each principal's `PolicySet`, built once (its own and its groups' policies at their
+    default versions, the control policies in force, its session policy) with a memo of its
+    Allows, and kept until `invalidate()`. The account calls that after every request RAM,
+    Resource Manager or Resource Directory answered, reads included: no list of the actions
+    that change a set has to be kept in step with those services, and none can be missed.
+    At most `limit` principals are kept; past that the cache starts over."""
+
+    def __init__(
+        self,
+        ram: RamService,
+        control: ControlPolicies = _no_control,
+        *,
+        limit: int = PRINCIPAL_LIMIT,
+    ) -> None:
+        self._ram = ram
+        self._control = control
+        self._limit = limit
+        self._sets: dict[tuple[str, str, str | None], DecisionMemo] = {}
+
+    def __len__(self) -> int:
+        return len(self._sets)
+
+    def of(self, principal: Principal) -> DecisionMemo:
+        """The principal's set and memo. Sessions of one role without a session policy share
+        one; a session policy (named after its session in a refusal) gives its own."""
+        policy = principal.session_policy
+        key = (
+            (principal.kind, principal.name, None)
+            if policy is None
+            else (principal.kind, principal.name, f"{principal.session}\n{policy.text}")
+        )
+        found = self._sets.get(key)
+        if found is None:
+            session = None
+            if policy is not None:
+                source = PolicySource(
+                    f"session {principal.session}", "Session", "v1", "", "Session"
+                )
+                session = (source, policy)
+            found = DecisionMemo(
+                PolicySet(self._ram.identity_policies(principal), self._control(), session)
+            )
+            if len(self._sets) >= self._limit:
+                self._sets.clear()
+            self._sets[key] = found
+        return found
+
+    def invalidate(self) -> None:
+        """Forget every set: the policies they were built from may have changed."""
+        self._sets.clear()
+
+
 class PolicyAuthorizer(Authorizer):
     """Decides a RAM identity's request as RAM does (`fakes.policy.decide`: control policies,
     account-level then resource-group-level identity policies, the session policy); the
     account owner is never subject to RAM. A refusal carries `AccessDeniedDetail` whose
-    `EncodedDiagnosticMessage` decodes (ram:DecodeDiagnosticMessage) to the decision made."""
+    `EncodedDiagnosticMessage` decodes (ram:DecodeDiagnosticMessage) to the decision made.
+    The policy sets come from `policy_sets` (one per account, shared by its products)."""
 
     def __init__(
         self,
@@ -244,6 +306,7 @@ class PolicyAuthorizer(Authorizer):
         *,
         resource_group_of: ResourceGroupOf = _no_group,
         control: ControlPolicies = _no_control,
+        policy_sets: PolicySets | None = None,
     ) -> None:
         self._account_id = account_id
         self._ram = ram
@@ -252,21 +315,16 @@ class PolicyAuthorizer(Authorizer):
         # make the hot path pay for long-lived garbage.
         self._refusals = refusals
         self._resource_group_of = resource_group_of
-        self._control = control
+        self._sets = policy_sets if policy_sets is not None else PolicySets(ram, control)
 
     def check(
         self, principal: Principal, action: str, resource: str, context: ConditionContext
     ) -> None:
         if principal.is_account_owner:
             return
-        session = None
-        if principal.session_policy is not None:
-            source = PolicySource(f"session {principal.session}", "Session", "v1", "", "Session")
-            session = (source, principal.session_policy)
-        policies = PolicySet(self._ram.identity_policies(principal), self._control(), session)
         request = AuthRequest(action, resource, context)
-        verdict = decide(policies, request, self._resource_group_of(resource))
-        if verdict.is_allowed:
+        verdict = self._sets.of(principal).refusal(request, self._resource_group_of(resource))
+        if verdict is None:
             return
         self._refusals.append(verdict.decision)
         code, message, status = DENIALS.get(self._product, DENIALS["ram"])

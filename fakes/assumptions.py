@@ -403,6 +403,28 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "account names behave. NOT FOUND for the agent itself",
         ),
         Assumption(
+            "A85",
+            "a run sent to an instance whose Cloud Assistant agent is stopped (or silent) is "
+            "accepted, and fails on that instance with `ClientNotRunning` (or "
+            "`ClientNotResponse`) without running; the agent reports `CloudAssistantStatus` "
+            "`false` from when it stopped",
+            "both codes are documented per-instance delivery failures (reference section 1.7); "
+            "RunCommand's SDK docstring also says an instance that does not meet the execution "
+            "conditions may fail the whole call, which the fake does not model: the harness "
+            "leaves such instances out before it calls either way",
+        ),
+        Assumption(
+            "A86",
+            "DescribeInstances and DescribeCloudAssistantStatus page by `NextToken`/`MaxResults` "
+            "when either is sent, else by `PageNumber`/`PageSize`; the fake's token is its own, "
+            "and one it did not make is `InvalidParameter`; `ResourceGroupId` filters on any "
+            "group, the default one too",
+            "the paging fields and the clamping of DescribeInstances' `MaxResults` to 10..100 are "
+            "the SDK's (_describe_instances_request.py, _describe_cloud_assistant_status_request"
+            ".py); the code for a bad token, and what filtering on the default resource group "
+            "(documented as not supported) answers, are NOT FOUND",
+        ),
+        Assumption(
             "A48",
             "DescribeTags and DescribeTagKeys are authorized on `instance/*` (or the named "
             "resource); DescribeTags lists the instances' tags, DescribeTagKeys none",

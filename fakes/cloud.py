@@ -12,8 +12,11 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from datetime import timedelta
 from types import TracebackType
 from typing import Any, TypeVar
+
+import responses
 
 from fakes import access
 from fakes.agent import CloudAssistantAgent
@@ -63,9 +66,15 @@ class FakeCloud:
         region: str = DEFAULT_REGION,
         seed: int | None = None,
         root_access_key: tuple[str, str] | None = None,
+        keep_calls: int = 0,
     ) -> None:
-        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors)."""
+        """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors);
+        `keep_calls` is how many of the latest in-process calls through `requests` to keep in
+        `calls` (none by default: `responses` would keep every one, about 22 KB each)."""
+        if keep_calls < 0:
+            raise ValueError(f"keep_calls must be 0 or more, not {keep_calls}")
         self.default_region = region
+        self._keep_calls = keep_calls
         self._seed = seed
         self._fixed_root_key = root_access_key
         self._lock = threading.RLock()
@@ -92,6 +101,7 @@ class FakeCloud:
             self.account_id, self._ids, self.clock.now()
         )
         self._refusals: deque[Decision] = deque(maxlen=50)
+        self._policy_sets = access.PolicySets(self.ram, self.resource_directory.in_force)
         self._authorizers = {
             product: access.PolicyAuthorizer(
                 self.account_id,
@@ -99,7 +109,7 @@ class FakeCloud:
                 product,
                 self._refusals,
                 resource_group_of=self._resource_group_of,
-                control=self.resource_directory.in_force,
+                policy_sets=self._policy_sets,
             )
             for product in PRODUCTS
         }
@@ -152,7 +162,8 @@ class FakeCloud:
         `administrators=["user02"]` (local Administrators) and `groups`.
         The instance belongs to `resource_group_id` (a group the account does not have yet is
         made under that id), else to the account's default resource group; it carries `tags`
-        (key -> value), which RAM sees as `acs:ResourceTag/<key>` on the instance.
+        (key -> value, `{"env": "prod"}`), which RAM sees as `acs:ResourceTag/<key>` on the
+        instance and DescribeInstances filters on.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -166,7 +177,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            instance_id = self.ecs.add_instance(
+            return self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -175,9 +186,67 @@ class FakeCloud:
                 name=name,
                 resource_group_id=group,
                 privilege=privilege,
+                tags=tags,
             )
-            self.ecs.instances[instance_id].tags = dict(tags or {})
-            return instance_id
+
+    def add_fleet(
+        self,
+        count: int,
+        os: str = "linux",
+        region: str | None = None,
+        users: Iterable[str] | Mapping[str, str] = (),
+        *,
+        tags: Mapping[str, str] | None = None,
+        resource_group_id: str | None = None,
+    ) -> list[str]:
+        """Create `count` alike instances at once (a fleet to verify), each as `add_instance`
+        makes one with these users and tags; their ids, in order. One step for the whole fleet:
+        no request per instance."""
+        if not 1 <= count <= 100_000:
+            raise ValueError(f"a fleet has 1 to 100000 instances, not {count}")
+        users = dict(users) if isinstance(users, Mapping) else list(users)
+        with self._lock:
+            group = resource_group_id or self.resource_manager.default_group_id
+            if not self.resource_manager.exists(group):
+                self.resource_manager.adopt(group, self.clock.now())
+            now, where = self.clock.now(), region or self.default_region
+            return [
+                self.ecs.add_instance(os, where, users, now=now, resource_group_id=group, tags=tags)
+                for _ in range(count)
+            ]
+
+    def set_agent(
+        self,
+        instance_id: str,
+        state: str = "running",
+        *,
+        seconds_ago: int = 0,
+        version: str | None = None,
+    ) -> None:
+        """The Cloud Assistant agent of an instance: `running` (heartbeats now), `stopped`
+        (DescribeCloudAssistantStatus says `false`, its last heartbeat is now) or `silent`
+        (still `true`, but no heartbeat from now on: a hung agent). A run sent to a stopped or
+        silent agent fails on that instance (A85). `seconds_ago`: it stopped or went silent that
+        long ago (its last heartbeat). `version` is the agent version it reports."""
+        with self._lock:
+            instance = self.ecs.instances.get(instance_id)
+            if instance is None:
+                raise ValueError(f"no instance `{instance_id}` in this account")
+            if not 0 <= seconds_ago <= 10**8:
+                raise ValueError(f"`seconds_ago` must be 0 or more seconds, not {seconds_ago}")
+            agent, now = instance.agent, self.clock.now() - timedelta(seconds=seconds_ago)
+            if state == "running":
+                agent.stopped_at = agent.silent_since = None
+            elif state == "stopped":
+                agent.stopped_at, agent.silent_since = now, None
+            elif state == "silent":
+                agent.stopped_at, agent.silent_since = None, now
+            else:
+                raise ValueError(
+                    f"unknown agent state `{state}`: choose running, stopped or silent"
+                )
+            if version is not None:
+                agent.version = version
 
     def add_resource_group(self, name: str, display_name: str | None = None) -> str:
         """Create a resource group (as Resource Manager's CreateResourceGroup would); its id."""
@@ -261,9 +330,19 @@ class FakeCloud:
             if self._adapter is None:
                 # `handle` is looked up per request, as before: a wrapper put on it after start
                 # (bench/fake_overhead.py records replies that way) still sees every request.
-                self._adapter = InProcessAdapter(lambda request: self.handle(request))
+                self._adapter = InProcessAdapter(
+                    lambda request: self.handle(request), keep_calls=self._keep_calls
+                )
                 self._adapter.start()
         return self
+
+    @property
+    def calls(self) -> list[responses.Call]:
+        """The last `keep_calls` calls the official SDK (and the legacy one) made through
+        `requests` since `start()`, as `responses` records them (`.request`, `.response`),
+        oldest first; empty unless `FakeCloud(keep_calls=N)` asked for them."""
+        with self._lock:
+            return self._adapter.calls if self._adapter is not None else []
 
     def stop(self) -> None:
         with self._lock:
@@ -307,20 +386,23 @@ class FakeCloud:
                     )
                 principal = self._authenticator.authenticate(call)
                 region = call.params.text("RegionId") or self._region_from_host(call.host)
-                data = service.handle(
-                    Call(
-                        product=call.product,
-                        action=call.action,
-                        params=call.params,
-                        region=region,
-                        caller=principal,
-                        now=now,
-                        authorizer=self._authorizers[call.product],
-                        global_context=access.global_context(
-                            now, secure=call.secure, source_ip=call.client_ip
-                        ),
-                    )
+                served = Call(
+                    product=call.product,
+                    action=call.action,
+                    params=call.params,
+                    region=region,
+                    caller=principal,
+                    now=now,
+                    authorizer=self._authorizers[call.product],
+                    global_context=access.global_context(
+                        now, secure=call.secure, source_ip=call.client_ip
+                    ),
                 )
+                try:
+                    data = service.handle(served)
+                finally:  # even a refused or failed call may have changed what sets are made of
+                    if call.product in access.IDENTITY_PRODUCTS:
+                        self._policy_sets.invalidate()
                 return envelope.success(request_id, data)
             except ApiError as err:
                 return envelope.error(err, request_id=request_id, host=host, product=product)

@@ -1,6 +1,8 @@
 """The control plane of the standalone server: what a test needs that no Alibaba API offers.
 
 `GET /_fake/account`, `POST /_fake/instances`, `POST /_fake/reset` (DESIGN.md),
+`POST /_fake/fleet` (many alike instances at once), `POST /_fake/agent` (an instance's agent
+running, stopped or silent),
 `POST /_fake/faults` (arm an injected error, `FakeCloud.inject`) and `GET /_fake/state`, a JSON
 dump for debugging that never holds a secret. Sans-I/O like `FakeCloud.handle`: bytes in, an
 `HttpResponse` out; errors are JSON `{"Error": ...}`.
@@ -19,8 +21,8 @@ from fakes.wire.http import HttpResponse
 
 PREFIX = "/_fake/"
 _JSON = {"Content-Type": "application/json;charset=utf-8"}
-_INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id", *PRIVILEGE_FIELDS)
-_FAULT_FIELDS = {
+_INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id", "tags", *PRIVILEGE_FIELDS)
+_FAULT_FIELDS: Mapping[str, type | tuple[type, ...]] = {
     "action": str,
     "code": str,
     "status": int,
@@ -71,6 +73,11 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
     group = spec.get("resource_group_id")
     if not (group is None or isinstance(group, str)):
         raise ControlError(400, "`resource_group_id` must be a string")
+    tags = spec.get("tags", {})
+    if not isinstance(tags, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
+    ):
+        raise ControlError(400, "`tags` must be an object of tag key to tag value")
     if not isinstance(os_name, str) or not (region is None or isinstance(region, str)):
         raise ControlError(400, "`os` and `region` must be strings")
     names_ok = isinstance(users, list) and all(isinstance(u, str) for u in users)
@@ -86,11 +93,73 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
             region=region,
             users=users,
             resource_group_id=group,
+            tags=tags,
             **privilege.as_kwargs(),
         )
     except ValueError as e:
         raise ControlError(400, str(e)) from None
     return {"InstanceId": instance_id}
+
+
+def _fields(spec: Mapping[str, Any], known: Mapping[str, type | tuple[type, ...]]) -> None:
+    """Every field of `spec` is known and of its type, or a one-line reason."""
+    for name, value in spec.items():
+        kind = known.get(name)
+        if kind is None:
+            names = ", ".join(f"`{k}`" for k in known)
+            raise ControlError(400, f"unknown field `{name}`: expected {names}")
+        if not isinstance(value, kind) or isinstance(value, bool):
+            raise ControlError(400, f"`{name}` must be {_KINDS.get(kind, 'a list or an object')}")
+
+
+_KINDS: Mapping[type | tuple[type, ...], str] = {int: "a number", str: "text", dict: "an object"}
+
+
+_FLEET_FIELDS: Mapping[str, type | tuple[type, ...]] = {
+    "count": int,
+    "os": str,
+    "region": str,
+    "users": (list, dict),
+    "tags": dict,
+    "resource_group_id": str,
+}
+
+
+def add_fleet(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    """Many alike instances at once: `{"count", "os", "users", "tags"[, "region",
+    "resource_group_id"]}` -> `{"InstanceIds"}` (`FakeCloud.add_fleet`)."""
+    spec = _json_object(body, send="{`count`, `users`, `tags`}", expected="`count`")
+    _fields(spec, _FLEET_FIELDS)
+    tags = spec.get("tags", {})
+    if not all(isinstance(k, str) and isinstance(v, str) for k, v in tags.items()):
+        raise ControlError(400, "`tags` must be an object of tag key to tag value")
+    try:
+        ids = cloud.add_fleet(**spec)
+    except ValueError as e:
+        raise ControlError(400, str(e)) from None
+    return {"InstanceIds": ids}
+
+
+_AGENT_FIELDS: Mapping[str, type | tuple[type, ...]] = {
+    "instance_id": str,
+    "state": str,
+    "seconds_ago": int,
+    "version": str,
+}
+
+
+def set_agent(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
+    """The Cloud Assistant agent of one instance: `{"instance_id", "state"[, "seconds_ago",
+    "version"]}` with state running, stopped or silent (`FakeCloud.set_agent`)."""
+    spec = _json_object(body, send="{`instance_id`, `state`}", expected="`instance_id`")
+    _fields(spec, _AGENT_FIELDS)
+    if "instance_id" not in spec:
+        raise ControlError(400, "`instance_id` is required: the instance whose agent to set")
+    try:
+        cloud.set_agent(spec.pop("instance_id"), **spec)
+    except ValueError as e:
+        raise ControlError(400, str(e)) from None
+    return {}
 
 
 def add_fault(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
@@ -101,13 +170,7 @@ def add_fault(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
         send="{`action`, `code`, `status`, `times`}",
         expected="`action`, `code`, `status`",
     )
-    for name, value in spec.items():
-        kind = _FAULT_FIELDS.get(name)
-        if kind is None:
-            known = ", ".join(f"`{k}`" for k in _FAULT_FIELDS)
-            raise ControlError(400, f"unknown field `{name}`: expected {known}")
-        if not isinstance(value, kind) or isinstance(value, bool):
-            raise ControlError(400, f"`{name}` must be {'a number' if kind is int else 'text'}")
+    _fields(spec, _FAULT_FIELDS)
     try:
         fault = cloud.inject(**spec)
     except ValueError as e:
@@ -130,6 +193,8 @@ Action = Callable[[FakeCloud, bytes], dict[str, Any]]
 ROUTES: Mapping[str, tuple[str, Action]] = {
     "account": ("GET", account),
     "instances": ("POST", add_instance),
+    "fleet": ("POST", add_fleet),
+    "agent": ("POST", set_agent),
     "faults": ("POST", add_fault),
     "reset": ("POST", reset),
     "state": ("GET", state),

@@ -3,6 +3,7 @@ module of its layer, which adds its own arguments; this one only dispatches.
 
 - `cleanup`: remove what a crashed or interrupted live run left behind
   (harness/provisioning/cleanup_command.py);
+- `fleet`: verify every instance of a selection as commandUser (harness/fleet/cli.py);
 - `phrases`: every step phrase a scenario can use, from the step definitions
   (harness/plugin/phrases.py);
 - `record-against-fake`: record the cassettes against a fake cloud server
@@ -23,6 +24,7 @@ from harness.errors import HarnessError
 #: Command name -> the module that adds its parser (`add_parser`) and runs it (`run`).
 COMMANDS = {
     "cleanup": "harness.provisioning.cleanup_command",
+    "fleet": "harness.fleet.cli",
     "phrases": "harness.plugin.phrases",
     "record-against-fake": "harness.recording.against_fake",
 }

@@ -11,6 +11,7 @@ the fake cannot read grants nothing, and says so in `sudo -l`'s place: no silent
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -64,6 +65,17 @@ def _lines(text: str) -> list[list[str]]:
     return [line.split(":") for line in text.splitlines() if line and not line.startswith("#")]
 
 
+@functools.lru_cache(maxsize=256)
+def _passwd(text: str) -> tuple[Account, ...]:
+    """The accounts a passwd file lists. Remembered by content: every run of a command reads
+    the file (who is `whoami`), and it changes only when a file is written there."""
+    found = []
+    for parts in _lines(text):
+        if len(parts) >= 6 and parts[2].isdigit() and parts[3].isdigit():
+            found.append(Account(parts[0], int(parts[2]), int(parts[3]), parts[5]))
+    return tuple(found)
+
+
 class Accounts:
     """The accounts and sudo rules of one Linux guest, read from its file system."""
 
@@ -71,11 +83,7 @@ class Accounts:
         self.files = files
 
     def users(self) -> list[Account]:
-        found = []
-        for parts in _lines(self.files.text("/etc/passwd")):
-            if len(parts) >= 6 and parts[2].isdigit() and parts[3].isdigit():
-                found.append(Account(parts[0], int(parts[2]), int(parts[3]), parts[5]))
-        return found
+        return list(_passwd(self.files.text("/etc/passwd")))
 
     def user(self, name: str) -> Account | None:
         return next((u for u in self.users() if u.name == name), None)

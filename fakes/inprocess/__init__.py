@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+from responses import Call
+
 from fakes.inprocess import guard
 from fakes.inprocess.common import ENDPOINTS, Handle, UnservedRequest
 from fakes.inprocess.via_aiohttp import AiohttpInterceptor
@@ -19,16 +21,23 @@ __all__ = ["ENDPOINTS", "Handle", "InProcessAdapter", "UnservedRequest"]
 
 
 class InProcessAdapter:
-    """Routes Alibaba endpoints to `handle` on every transport while started."""
+    """Routes Alibaba endpoints to `handle` on every transport while started; of the calls
+    through `requests`, keeps the last `keep_calls` of each copy (`calls`), none by default."""
 
-    def __init__(self, handle: Handle) -> None:
-        self._interceptors: list[RequestsInterceptor | AiohttpInterceptor] = [
-            RequestsInterceptor(handle),
-            AiohttpInterceptor(handle),
-        ]
+    def __init__(self, handle: Handle, *, keep_calls: int = 0) -> None:
+        self._sync = [RequestsInterceptor(handle, keep_calls=keep_calls)]
         legacy = legacy_sdk_target()
         if legacy is not None:  # aliyun-python-sdk-core is installed: its vendored requests too
-            self._interceptors.append(RequestsInterceptor(handle, target=legacy))
+            self._sync.append(RequestsInterceptor(handle, target=legacy, keep_calls=keep_calls))
+        self._interceptors: list[RequestsInterceptor | AiohttpInterceptor] = [
+            *self._sync,
+            AiohttpInterceptor(handle),
+        ]
+
+    @property
+    def calls(self) -> list[Call]:
+        """The kept calls through `requests`, then through the legacy SDK's vendored copy."""
+        return [call for interceptor in self._sync for call in interceptor.calls]
 
     def start(self) -> None:
         guard.arm()

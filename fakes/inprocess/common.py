@@ -43,5 +43,10 @@ def body_bytes(url: str, body: object) -> bytes:
 def lower_headers(headers: Iterable[tuple[object, object]]) -> dict[str, str]:
     """Header names lower-cased, values as text (bytes read as latin-1, as HTTP does)."""
     return {
-        str(k).lower(): v.decode("latin-1") if isinstance(v, bytes) else str(v) for k, v in headers
+        str(k).lower(): v
+        if type(v) is str
+        else v.decode("latin-1")
+        if isinstance(v, bytes)
+        else str(v)
+        for k, v in headers
     }

@@ -20,6 +20,7 @@ from fakes.policy.errors import PolicyError
 from fakes.policy.evaluate import evaluate
 from fakes.policy.glob import Glob
 from fakes.policy.layers import PolicySet, Verdict, decide
+from fakes.policy.memo import DecisionMemo
 from fakes.policy.operators import OPERATORS
 from fakes.policy.trust import TrustPolicy, compile_trust_policy
 
@@ -30,6 +31,7 @@ __all__ = [
     "CompiledStatement",
     "ConditionFailure",
     "Decision",
+    "DecisionMemo",
     "Glob",
     "PolicyError",
     "PolicySet",

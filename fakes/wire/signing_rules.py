@@ -9,7 +9,10 @@ come from reference 4.3; which code answers which broken rule is assumption A27.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import re
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 
@@ -57,32 +60,78 @@ def check_v3_headers(
     if len(signed) != len(signed_headers):
         raise incomplete("`SignedHeaders` names a header twice")
     must = MUST_SIGN + MUST_SIGN_WITH_BODY if has_body else MUST_SIGN
-    for name in sorted(headers):
-        if name not in signed and (name.startswith("x-acs-") or name in must):
-            raise incomplete(f"the header `{name}` is sent but not in `SignedHeaders`")
+    unsigned = [
+        name
+        for name in headers
+        if name not in signed and (name.startswith("x-acs-") or name in must)
+    ]
+    if unsigned:  # the first by name, whatever order the headers came in
+        raise incomplete(f"the header `{min(unsigned)}` is sent but not in `SignedHeaders`")
     for required in ("x-acs-signature-nonce", "x-acs-date", "x-acs-content-sha256"):
         if not headers.get(required):
             raise missing_parameter(required)
 
 
-def check_signing_time(value: str, name: str) -> None:
+@functools.lru_cache(maxsize=64)
+def _signing_time(value: str) -> datetime | None:
+    """The moment `value` names, or None when it is not `YYYY-MM-DDThh:mm:ssZ` (a real date).
+    Remembered: a client signs every request of one second with the same stamp."""
+    parts = _DATE.fullmatch(value)
+    if parts is None:
+        return None
+    year, month, day, hour, minute, second = (int(p) for p in parts.groups())
+    try:
+        return datetime(year, month, day, hour, minute, second, tzinfo=UTC)
+    except ValueError:
+        return None
+
+
+def check_signing_time(value: str, name: str) -> datetime:
     """A13/A27: the signing time is `YYYY-MM-DDThh:mm:ssZ` and within `WINDOW` of the wall
-    clock; `name` (`Timestamp`, `x-acs-date`) is what a missing one is called."""
+    clock; `name` (`Timestamp`, `x-acs-date`) is what a missing one is called. Returns it."""
     if not value:
         raise missing_parameter(name)
-    parts = _DATE.fullmatch(value)
-    try:
-        if parts is None:
-            raise ValueError(value)
-        year, month, day, hour, minute, second = (int(p) for p in parts.groups())
-        sent = datetime(year, month, day, hour, minute, second, tzinfo=UTC)
-    except ValueError:
+    sent = _signing_time(value) if len(value) == len("2026-01-01T00:00:00Z") else None
+    if sent is None:
         raise ApiError(
             "InvalidTimeStamp.Format",
             f"Specified time stamp or date value is not well formatted: `{value}`.",
             400,
-        ) from None
+        )
     if abs(wall_clock() - sent) > WINDOW:
         raise ApiError(
             "InvalidTimeStamp.Expired", "Specified time stamp or date value is expired.", 400
         )
+    return sent
+
+
+class SpentNonces:
+    """The nonces of admitted requests, each kept only while its request's signing time is
+    within `WINDOW` of the wall clock: later, a replay is refused by its date anyway
+    (`check_signing_time`, which runs first), so the store stays as large as the traffic of
+    half an hour, not of the process's life."""
+
+    def __init__(self) -> None:
+        self._spent: set[str] = set()
+        self._expiry: list[tuple[datetime, str]] = []  # a heap: the first to forget on top
+        # Its own lock: authentication may come to run outside the account's lock.
+        self._lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return len(self._spent)
+
+    def __contains__(self, nonce: object) -> bool:
+        return nonce in self._spent
+
+    def spend(self, nonce: str, signed_at: datetime) -> bool:
+        """Record `nonce` for a request signed at `signed_at`; False when it was spent already."""
+        now = wall_clock()
+        with self._lock:
+            expiry = self._expiry
+            while expiry and expiry[0][0] < now:
+                self._spent.discard(heapq.heappop(expiry)[1])
+            if nonce in self._spent:
+                return False
+            self._spent.add(nonce)
+            heapq.heappush(expiry, (signed_at + WINDOW, nonce))
+            return True

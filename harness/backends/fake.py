@@ -8,7 +8,7 @@ import json
 import secrets
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from fakes import FakeCloud
@@ -56,6 +56,11 @@ class FakeBackend:
     def instance(self, label: str, users: Sequence[str]) -> InstanceOffer:
         return _offer(label, self._region, users, lambda spec: self._cloud.add_instance(**spec))
 
+    def fleet(self, count: int, tags: Mapping[str, str], users: Sequence[str]) -> list[str]:
+        """A generated fleet of `count` Linux instances with these tags and users (the fake's
+        own; a real account's fleet is selected, never made)."""
+        return self._cloud.add_fleet(count, "linux", self._region, list(users), tags=tags)
+
 
 class FakeServerBackend:
     """The fake cloud served by another process, over HTTP.
@@ -78,6 +83,11 @@ class FakeServerBackend:
 
     def stop(self) -> None:
         """Nothing to release: the account stays on the server until the next reset."""
+
+    def fleet(self, count: int, tags: Mapping[str, str], users: Sequence[str]) -> list[str]:
+        """The same on the server, in one control-plane request (`POST /_fake/fleet`)."""
+        spec = {"count": count, "region": self._region, "users": list(users), "tags": dict(tags)}
+        return [str(i) for i in control(self._url, "POST", "fleet", spec)["InstanceIds"]]
 
     def instance(self, label: str, users: Sequence[str]) -> InstanceOffer:
         url = self._url

@@ -132,7 +132,12 @@ def prepare(
         url,
         "POST",
         "instances",
-        {"os": "linux", "region": region, "users": list(stand_in.run_as_users)},
+        {
+            "os": "linux",
+            "region": region,
+            "users": list(stand_in.run_as_users),
+            "tags": {"env": "prod"},  # a fleet of one for features/fleet
+        },
     )["InstanceId"]
     stand_in.windows_password = "Pw-" + secrets.token_urlsafe(12)
     stand_in.windows = control(

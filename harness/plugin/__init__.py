@@ -13,4 +13,5 @@ pytest_plugins = [
     "harness.plugin.collection",
     "harness.plugin.phrases",
     "harness.plugin.evidence",
+    "harness.plugin.fleet",
 ]

@@ -14,10 +14,12 @@ import pytest
 
 from harness.errors import HarnessError
 from harness.plugin import keys
+from harness.plugin.fleet import GATHERER as FLEETS
 from harness.report import cucumber, junit
 from harness.report.bundle import Bundle, build_bundle, write_json
 from harness.report.capture import Phases, Trace, capture
 from harness.report.context import build_context
+from harness.report.fleet import fleet_sections
 from harness.report.html import write_html
 from harness.report.model import ScenarioRecord, fix_of
 from harness.report.validate import check
@@ -167,7 +169,11 @@ class Collector:
             started=self.started,
             finished=_now(),
         )
-        return build_bundle(self.records, context)
+        bundle = build_bundle(self.records, context)
+        fleets = config.stash.get(FLEETS, None)
+        if fleets is not None and fleets.fleets:
+            bundle["fleet"] = fleet_sections(fleets.fleets)
+        return bundle
 
     def _write(self, kind: str, bundle: Bundle, path: Path) -> None:
         if kind == "html":

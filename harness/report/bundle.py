@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any, NotRequired, TypedDict
 
 from harness.report.context import Context
+from harness.report.fleet import FleetSection
 from harness.report.ledger import Standing, build_ledger
 from harness.report.matrix import Table, build_matrix
 from harness.report.model import VERDICTS, ScenarioRecord
@@ -34,6 +35,7 @@ class Bundle(TypedDict):
     matrix: list[Table]
     scenarios: list[ScenarioRecord]
     assumptions: list[Standing]
+    fleet: NotRequired[list[FleetSection]]  # only when fleet scenarios ran (report/fleet.py)
 
 
 def build_bundle(records: list[ScenarioRecord], context: Context) -> Bundle:

@@ -15,6 +15,7 @@ def test_the_public_names_are_pinned() -> None:
             "CompiledStatement",
             "ConditionFailure",
             "Decision",
+            "DecisionMemo",
             "Glob",
             "OPERATORS",
             "PolicyError",

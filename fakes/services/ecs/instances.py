@@ -3,10 +3,12 @@ DescribeCloudAssistantStatus, which carry no `ecs:CommandRunAs` (A8, A11)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any, TypeVar
 
 from fakes.clock import iso
+from fakes.errors import invalid_parameter
 from fakes.guest import CommandHandler, Guest
 from fakes.guest.privilege import GuestPrivilege
 from fakes.services.base import Call, Response, action
@@ -15,6 +17,10 @@ from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, json_instance_ids, p
 from fakes.services.ecs.state import Instance
 
 OS_NAMES = ("linux", "windows")
+#: DescribeInstances takes up to 20 tags (`Tag.N.Key`, N from 1 to 20; SDK
+#: _describe_instances_request.py, DescribeInstancesRequestTag).
+MAX_TAGS = 20
+T = TypeVar("T")
 
 
 class InstanceActions(EcsBase):
@@ -31,6 +37,7 @@ class InstanceActions(EcsBase):
         name: str | None = None,
         resource_group_id: str = "",
         privilege: GuestPrivilege | None = None,
+        tags: Mapping[str, str] | None = None,
     ) -> str:
         """A running instance with Cloud Assistant and the given OS users; its id.
 
@@ -48,6 +55,7 @@ class InstanceActions(EcsBase):
             name=name or f"{os}-{instance_id[-6:]}",
             created=now,
             resource_group_id=resource_group_id,
+            tags=dict(tags or {}),
             guest=Guest(
                 os,
                 hostname or ("iZ" + instance_id[2:14] + "Z"),
@@ -66,79 +74,157 @@ class InstanceActions(EcsBase):
     def describe_instances(self, call: Call) -> Response:
         call.authorize(self.arn(call.region, "instance", "*"))  # A11
         wanted = json_instance_ids(call, required=False)
+        tags = _tag_filter(call)
+        group = call.params.text("ResourceGroupId")
         chosen = [
             i
             for i in self.instances.values()
-            if i.region == call.region and (wanted is None or i.instance_id in wanted)
+            if i.region == call.region
+            and (wanted is None or i.instance_id in wanted)
+            and (group is None or i.resource_group_id == group)
+            and all(i.tags.get(k) == v if v is not None else k in i.tags for k, v in tags)
         ]
-        page, number, size = paginate(call, chosen, default=10, high=100)
+        page, paging = _page(call, chosen, default=10, high=100, clamp=True)
         return {
-            "Instances": {
-                "Instance": [
-                    {
-                        "InstanceId": i.instance_id,
-                        "InstanceName": i.name,
-                        "HostName": i.guest.hostname,
-                        "OSType": i.os,
-                        "OSName": "Alibaba Cloud Linux 3"
-                        if i.os == "linux"
-                        else "Windows Server 2022",
-                        "Status": "Running",
-                        "RegionId": i.region,
-                        "ZoneId": f"{i.region}-h",
-                        "ResourceGroupId": i.resource_group_id,
-                        "CreationTime": i.created.strftime("%Y-%m-%dT%H:%MZ"),
-                    }
-                    for i in page
-                ]
-            },
+            "Instances": {"Instance": [_instance_view(i) for i in page]},
             "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
+            **paging,
         }
 
     @action("DescribeCloudAssistantStatus")
     def describe_cloud_assistant_status(self, call: Call) -> Response:
+        """The agent of each instance: `CloudAssistantStatus` is `"true"` while it runs, and
+        `LastHeartbeatTime` when it last reported (now, unless it stopped or went silent).
+        With `InstanceId.N` (up to 100) every instance named is answered, unpaged; otherwise
+        the region's instances are paged (at most 50 a page) and `OSType` filters them."""
         ids = call.params.items_of("InstanceId")
         if len(ids) > MAX_INSTANCES:
             raise errors.too_many_instances()
+        os_type = call.params.text("OSType")
         if ids:
             instances = self._instances(call, ids)
             for instance in instances:
                 call.authorize(self.arn(call.region, "instance", instance.instance_id))
+            page, paging = instances, {"PageNumber": 1, "PageSize": len(instances)}
         else:
             call.authorize(self.arn(call.region, "instance", "*"))
-            instances = [i for i in self.instances.values() if i.region == call.region]
+            instances = [
+                i
+                for i in self.instances.values()
+                if i.region == call.region and (os_type is None or i.os == os_type.lower())
+            ]
+            page, paging = _page(call, instances, default=10, high=50, clamp=False)
         self.settle(call.now)
-        page, number, size = paginate(call, instances, default=10, high=50)
+        counts = self._task_counts(page, call.now)
         statuses = []
         for instance in page:
-            mine = [
-                t
-                for inv in self.invocations.values()
-                for t in inv.targets
-                if t.instance is instance
-            ]
+            runs, active, last = counts.get(instance.instance_id, (0, 0, instance.created))
+            agent = instance.agent
             statuses.append(
                 {
                     "InstanceId": instance.instance_id,
-                    "CloudAssistantStatus": "true",
-                    "CloudAssistantVersion": "2.2.3.1000",
+                    "CloudAssistantStatus": "true" if agent.online else "false",
+                    "CloudAssistantVersion": agent.version,
                     "OSType": "Linux" if instance.os == "linux" else "Windows",
-                    "InvocationCount": len(mine),
-                    "ActiveTaskCount": sum(
-                        1 for t in mine if t.status(call.now) in ("Pending", "Running")
-                    ),
-                    "LastHeartbeatTime": iso(call.now),
-                    "LastInvokedTime": iso(
-                        max((t.start_at for t in mine), default=instance.created)
-                    ),
-                    "SupportSessionManager": True,
+                    "InvocationCount": runs,
+                    "ActiveTaskCount": active,
+                    "LastHeartbeatTime": iso(agent.last_heartbeat(call.now)),
+                    "LastInvokedTime": iso(last),
+                    "SupportSessionManager": agent.online,
                 }
             )
         return {
             "InstanceCloudAssistantStatusSet": {"InstanceCloudAssistantStatus": statuses},
             "TotalCount": len(instances),
-            "PageNumber": number,
-            "PageSize": size,
+            **paging,
         }
+
+    def _task_counts(
+        self, page: Sequence[Instance], now: datetime
+    ) -> dict[str, tuple[int, int, datetime]]:
+        """Per instance of the page: its invocations, the active ones, and the last start; one
+        pass over the invocations, not one per instance."""
+        wanted = {i.instance_id: i for i in page}
+        counts: dict[str, tuple[int, int, datetime]] = {}
+        for invocation in self.invocations.values():
+            for target in invocation.targets:
+                instance_id = target.instance.instance_id
+                if instance_id not in wanted:
+                    continue
+                runs, active, last = counts.get(instance_id, (0, 0, wanted[instance_id].created))
+                busy = target.status(now) in ("Pending", "Running")
+                counts[instance_id] = (
+                    runs + 1,
+                    active + (1 if busy else 0),
+                    max(last, target.start_at),
+                )
+        return counts
+
+
+def _instance_view(i: Instance) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "InstanceId": i.instance_id,
+        "InstanceName": i.name,
+        "HostName": i.guest.hostname,
+        "OSType": i.os,
+        "OSName": "Alibaba Cloud Linux 3" if i.os == "linux" else "Windows Server 2022",
+        "Status": "Running",
+        "RegionId": i.region,
+        "ZoneId": f"{i.region}-h",
+        "ResourceGroupId": i.resource_group_id,
+        "CreationTime": i.created.strftime("%Y-%m-%dT%H:%MZ"),
+    }
+    if i.tags:
+        view["Tags"] = {"Tag": [{"TagKey": k, "TagValue": v} for k, v in i.tags.items()]}
+    return view
+
+
+def _tag_filter(call: Call) -> list[tuple[str, str | None]]:
+    """`Tag.N.Key` with its optional `Tag.N.Value` (no value: any value of that key), N from 1
+    to 20 in order; a value without its key, or a 21st tag, is refused."""
+    found: list[tuple[str, str | None]] = []
+    for n in range(1, MAX_TAGS + 2):
+        key = call.params.text(f"Tag.{n}.Key")
+        value = call.params.text(f"Tag.{n}.Value")
+        if key is None:
+            if value is not None:
+                raise invalid_parameter(f"Tag.{n}.Key", "", "A tag value needs its key.")
+            continue
+        if n > MAX_TAGS:
+            raise invalid_parameter(f"Tag.{n}.Key", key, f"At most {MAX_TAGS} tags are allowed.")
+        found.append((key, value))
+    return found
+
+
+def _page(
+    call: Call, items: Sequence[T], *, default: int, high: int, clamp: bool
+) -> tuple[list[T], dict[str, Any]]:
+    """One page of `items`, as the caller asked for it: by `NextToken`/`MaxResults` when either
+    is given (the SDK's recommended way), else by `PageNumber`/`PageSize`. Returns the page and
+    the paging fields of the answer. With `clamp` (DescribeInstances) a `MaxResults` below 10
+    or above 100 is taken as 10 or 100, as its reference says; without it (DescribeCloudAssistant
+    Status, at most 50) an out-of-range value is refused. A86: the token is the fake's own, an
+    offset; a token the fake did not make is refused with `InvalidParameter`."""
+    token = call.params.text("NextToken")
+    if token is None and call.params.text("MaxResults") is None:
+        page, number, size = paginate(call, items, default=default, high=high)
+        return page, {"PageNumber": number, "PageSize": size}
+    if clamp:
+        asked = call.params.number("MaxResults", default, low=-(2**31), high=2**31 - 1)
+        size = min(max(asked, 10), high)
+    else:
+        size = call.params.number("MaxResults", default, low=1, high=high)
+    start = _offset(token) if token is not None else 0
+    page = list(items[start : start + size])
+    following = start + size
+    return page, {"NextToken": f"{following:08x}" if following < len(items) else ""}
+
+
+def _offset(token: str) -> int:
+    try:
+        offset = int(token, 16)
+    except ValueError:
+        offset = -1
+    if len(token) != 8 or offset < 0:
+        raise invalid_parameter("NextToken", token, "Use the NextToken of the previous answer.")
+    return offset

@@ -34,7 +34,41 @@ ERROR_INFO = {
     "UserOrPasswordInvalid": "The username or password is incorrect.",
     "QueryParameterStoreFailed": "Failed to pull parameters from Parameter Store.",
     "InstanceRoleInvalid": "The instance role is not granted to the instance.",
+    "ClientNotRunning": "The Cloud Assistant agent is not running on the instance.",
+    "ClientNotResponse": "The Cloud Assistant agent on the instance does not respond.",
 }
+
+
+#: The agent version a new instance reports (DescribeCloudAssistantStatus).
+AGENT_VERSION = "2.2.3.1000"
+
+
+@dataclass
+class AgentStatus:
+    """The Cloud Assistant agent on one instance, as DescribeCloudAssistantStatus reports it.
+
+    `stopped_at`: the agent stopped then (status `false`, its last heartbeat then); `silent_since`:
+    it still counts as running but has sent no heartbeat since (a hung agent). Either way a run
+    sent to the instance fails there (A85)."""
+
+    version: str = AGENT_VERSION
+    stopped_at: datetime | None = None
+    silent_since: datetime | None = None
+
+    @property
+    def online(self) -> bool:
+        return self.stopped_at is None
+
+    def last_heartbeat(self, now: datetime) -> datetime:
+        return self.stopped_at or self.silent_since or now
+
+    def failure(self) -> str:
+        """The per-instance ErrorCode a run gets from this agent, or "" when it runs (A85)."""
+        if self.stopped_at is not None:
+            return "ClientNotRunning"
+        if self.silent_since is not None:
+            return "ClientNotResponse"
+        return ""
 
 
 @dataclass
@@ -47,7 +81,9 @@ class Instance:
     ram_role: str | None = None  # the instance RAM role's name, once attached
     resource_group_id: str = ""  # the resource group it belongs to (the account's default)
     user_data: str = ""  # runs as root at the next start (ModifyInstanceAttribute, A46)
-    tags: dict[str, str] = field(default_factory=dict)  # key -> value (TagResources)
+    #: key -> value (TagResources; DescribeInstances' Tag.N filter; `acs:ResourceTag/<key>`)
+    tags: dict[str, str] = field(default_factory=dict)
+    agent: AgentStatus = field(default_factory=AgentStatus)
 
     @property
     def os(self) -> str:
@@ -62,6 +98,8 @@ class Instance:
             "HostName": self.guest.hostname,
             "RamRoleName": self.ram_role,
             "ResourceGroupId": self.resource_group_id,
+            "Tags": dict(self.tags),
+            "CloudAssistantOnline": self.agent.online,
             "Ran": [{"Username": who, "Script": what} for who, what in self.guest.history],
         }
 
@@ -131,6 +169,10 @@ class Target:
         if self.result is not None or self.failure or now < self.start_at:
             return
         if self.stopped_at is not None and self.stopped_at < self.start_at:
+            return
+        unreachable = self.instance.agent.failure()
+        if unreachable:  # A85: the agent never takes the run, so nothing runs on the guest
+            self.failure = unreachable
             return
         self.result = self.instance.guest.run(script, self.username, handlers)
 

@@ -1,0 +1,376 @@
+"""The fleet check: on every fit instance of a selection, run a script as each approved user and
+try each name that must be refused; one verdict per instance.
+
+- Approved users run in chunks of at most 100 instances (RunCommand's limit). The script is
+  `whoami; id -Gn; sudo -n true`: its first line says who ran it, the second the user's groups,
+  and its exit code is sudo's, so it also checks that the user cannot become root. A chunk that
+  is refused as a whole (one instance refusing is enough) is split in two until the instances
+  that refuse are found.
+- A name that must be refused is tried on each instance alone: a refusal of many instances
+  proves only that one of them refused, and RAM decides per instance (A7).
+- Calls go through a `Pacer` (at most `max_concurrency` in flight, a shared pause after
+  throttling, a deadline); results are read with DescribeInvocationResults, 50 a page.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import partial
+from typing import Any, Protocol
+
+from alibabacloud_ecs20140526 import models as ecs
+
+from harness.cloud_assistant import (
+    DELIVERY_ALLOWANCE,
+    FINAL_STATUSES,
+    InstanceResult,
+    decode_output,
+)
+from harness.errors import HarnessError
+from harness.fleet.pacing import DeadlinePassed, Pacer
+from harness.fleet.selection import Member, Selector, fitness, list_instances
+from harness.fleet.verdicts import FleetResult, InstanceVerdict
+from harness.sdk.gateway import Gateway, NoAnswer, Refusal
+from harness.sdk.retry import backoff
+
+#: RunCommand takes at most 100 instances (SDK _run_command_request.py: "Array length: 1 to
+#: 100"); SendFile at most 50 (_send_file_request.py), should a check ever send a file.
+RUN_CHUNK = 100
+SEND_FILE_CHUNK = 50
+RESULTS_PAGE = 50
+SCRIPT = "whoami; id -Gn; sudo -n true"
+#: Groups whose members are root, or can become root, on a Linux instance (reference section 3).
+ROOT_GROUPS = frozenset({"root", "sudo", "wheel", "admin", "adm", "docker", "lxd", "disk"})
+#: Per-instance codes that say the agent never took the run (reference section 1.7).
+UNREACHABLE_CODES = frozenset(
+    {
+        "ClientNotRunning",
+        "ClientNotResponse",
+        "ClientNotOnline",
+        "ClientNetworkBlocked",
+        "ClientIsUpgrading",
+        "ClientNeedUpgrade",
+        "ClientRestarted",
+        "InstanceNotRunning",
+        "InstanceNotExists",
+        "InstanceReleased",
+        "InstanceRestarted",
+        "DeliveryTimeout",
+    }
+)
+
+
+def is_ram_denial(code: str) -> bool:
+    """A refusal by RAM (ECS's `Forbidden.RAM`, RAM's `NoPermission`), not by the service."""
+    return code.startswith("Forbidden") or code == "NoPermission"
+
+
+class Progress(Protocol):
+    """Where the check reports how far it got (a progress bar, or nothing)."""
+
+    def start(self, total: int) -> None: ...
+
+    def advance(self, done: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class Plan:
+    """What to check and how hard to push."""
+
+    users: tuple[str, ...]  # approved: each must run as itself
+    refused: tuple[str, ...]  # each must be refused
+    max_concurrency: int = 8
+    deadline: float = 1800.0  # seconds for the whole check
+    heartbeat_within: float = 300.0  # seconds since an agent's last heartbeat
+    timeout: int = 60  # the command's own Timeout
+    chunk: int = RUN_CHUNK
+
+
+class FleetCheck:
+    """One principal's fleet check in one region."""
+
+    def __init__(
+        self,
+        caller: str,
+        client: Callable[[], Any],
+        gateway: Gateway,
+        region: str,
+        plan: Plan,
+        *,
+        sleep: Callable[[float], None],
+        first_delay: float = 0.5,
+        progress: Progress | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        wall_clock: Callable[[], datetime] | None = lambda: datetime.now(UTC),
+    ) -> None:
+        if not 1 <= plan.chunk <= RUN_CHUNK:
+            raise ValueError(f"a chunk is 1 to {RUN_CHUNK} instances, not {plan.chunk}")
+        self._caller = caller
+        self._make_client = client
+        self._clients = threading.local()
+        self._gateway = gateway
+        self._region = region
+        self._plan = plan
+        self._sleep = sleep
+        self._first_delay = first_delay
+        self._progress = progress
+        self._pacer = Pacer(plan.max_concurrency, plan.deadline, sleep=sleep, clock=clock)
+        self._wall_clock = wall_clock  # None: judge heartbeats by each other alone (a replay)
+        self._verdicts: dict[str, InstanceVerdict] = {}
+        self._lock = threading.Lock()
+
+    # ---- the calls ------------------------------------------------------------------------
+
+    def _client(self) -> Any:
+        client = getattr(self._clients, "client", None)
+        if client is None:
+            client = self._clients.client = self._make_client()
+        return client
+
+    def _call(self, method_name: str, request: Any, *, repeatable: bool = True) -> Any:
+        def attempt() -> Any:
+            method = getattr(self._client(), method_name)
+            return self._gateway.call(self._caller, method, request, repeatable=repeatable)
+
+        return self._pacer.call(attempt, repeatable=repeatable)
+
+    def _sdk(self, method: Callable[..., Any], request: Any) -> Any:
+        """A Describe call for the selection, made like every other (paced, recorded)."""
+        return self._call(method.__name__, request)
+
+    # ---- the check --------------------------------------------------------------------------
+
+    def run(self, selector: Selector) -> FleetResult:
+        started = _now()
+        client = self._client()
+        try:
+            members = list_instances(self._sdk, client, self._region, selector)
+            judged = fitness(
+                self._sdk,
+                client,
+                self._region,
+                members,
+                heartbeat_within=self._plan.heartbeat_within,
+                now=self._wall_clock,
+            )
+        except DeadlinePassed:
+            raise HarnessError(
+                f"the deadline of {self._plan.deadline:g} s passed while selecting the "
+                "instances: give the check more time"
+            ) from None
+        for member in judged:
+            verdict = InstanceVerdict(member.instance_id, member.name)
+            if member.unfit:
+                verdict.note("selection", "unreachable", member.unfit)
+            self._verdicts[member.instance_id] = verdict
+        fit = [m for m in judged if not m.unfit]
+        self._check(fit)
+        return FleetResult(
+            selection=selector.as_json(),
+            users=list(self._plan.users),
+            refused=list(self._plan.refused),
+            instances=[self._verdicts[m.instance_id] for m in judged],
+            started=started,
+            finished=_now(),
+            calls=self._pacer.calls,
+            throttled=self._pacer.throttled,
+        )
+
+    def _check(self, fit: Sequence[Member]) -> None:
+        plan = self._plan
+        tasks: list[tuple[Callable[[], None], list[str]]] = []
+        for start in range(0, len(fit), plan.chunk):
+            ids = [m.instance_id for m in fit[start : start + plan.chunk]]
+            for user in plan.users:
+                tasks.append((partial(self._approved, ids, user), ids))
+        for member in fit:
+            for name in plan.refused:
+                iid = member.instance_id
+                tasks.append((partial(self._refused, iid, name), [iid]))
+        left = {m.instance_id: 0 for m in fit}
+        for _, ids in tasks:
+            for iid in ids:
+                left[iid] += 1
+        if self._progress is not None:
+            self._progress.start(len(fit))
+        with ThreadPoolExecutor(max_workers=plan.max_concurrency) as pool:
+            futures = {pool.submit(task): ids for task, ids in tasks}
+            for future in as_completed(futures):
+                future.result()  # a bug of the harness surfaces, never hides
+                done = 0
+                for iid in futures[future]:
+                    left[iid] -= 1
+                    done += left[iid] == 0
+                if done and self._progress is not None:
+                    self._progress.advance(done)
+
+    def _note(self, instance_id: str, check: str, verdict: Any, what: str) -> None:
+        with self._lock:
+            self._verdicts[instance_id].note(check, verdict, what)
+
+    def _start(self, ids: Sequence[str], user: str) -> str:
+        request = ecs.RunCommandRequest(
+            region_id=self._region,
+            type="RunShellScript",
+            command_content=SCRIPT,
+            instance_id=list(ids),
+            username=user,
+            timeout=self._plan.timeout,
+            keep_command=False,
+            client_token=str(uuid.uuid4()),
+        )
+        # The ClientToken makes a repeat the same run: a retry never runs it twice.
+        return str(self._call("run_command", request).body.invoke_id)
+
+    def _approved(self, ids: Sequence[str], user: str) -> None:
+        """Run the script as `user` on these instances; split the chunk when it is refused."""
+        try:
+            invoke_id = self._start(ids, user)
+        except DeadlinePassed:
+            for iid in ids:
+                self._note(iid, user, "unreachable", "the deadline passed before it ran")
+            return
+        except NoAnswer as e:
+            for iid in ids:
+                self._note(iid, user, "unreachable", f"RunCommand got no answer: {e}")
+            return
+        except Refusal as refusal:
+            if refusal.code.startswith("Throttling") or refusal.status >= 500:
+                for iid in ids:  # still throttled after the pacer's tries: splitting won't help
+                    self._note(iid, user, "unreachable", f"RunCommand answered {refusal.code}")
+                return
+            if len(ids) > 1:
+                half = len(ids) // 2
+                self._approved(ids[:half], user)
+                self._approved(ids[half:], user)
+                return
+            verdict = "broken" if is_ram_denial(refusal.code) else "unreachable"
+            self._note(ids[0], user, verdict, f"RunCommand as `{user}` refused: {refusal.code}")
+            return
+        results = self._await(invoke_id, ids)
+        for iid in ids:
+            self._judge_approved(iid, user, results.get(iid))
+
+    def _judge_approved(self, iid: str, user: str, result: InstanceResult | None) -> None:
+        if result is None or result.status not in FINAL_STATUSES:
+            seen = result.status if result else "no result"
+            self._note(iid, user, "unreachable", f"not final before the deadline ({seen})")
+            return
+        if result.error_code and result.error_code != "ExitCodeNonzero":
+            verdict = "unreachable" if result.error_code in UNREACHABLE_CODES else "broken"
+            self._note(iid, user, verdict, f"ended {result.status} with `{result.error_code}`")
+            return
+        lines = result.output.splitlines()
+        who = lines[0].strip() if lines else ""
+        if who != user:
+            exposed = who == "root" or who.lower() in {n.lower() for n in self._plan.refused}
+            self._note(
+                iid,
+                user,
+                "exposed" if exposed else "broken",
+                f"asked to run as `{user}`, it ran as `{who or '(nothing printed)'}`",
+            )
+            return
+        self._note(iid, user, "verified", f"ran as `{user}`")
+        groups = set(lines[1].split()) if len(lines) > 1 else set()
+        admin = sorted(ROOT_GROUPS & groups)
+        check = f"{user} privilege"
+        if result.exit_code == 0:
+            self._note(iid, check, "privileged", f"`{user}` can use sudo without a password")
+        elif admin:
+            self._note(iid, check, "privileged", f"`{user}` is in {', '.join(admin)}")
+        elif "sudo" not in " ".join(lines[2:]):
+            self._note(
+                iid,
+                check,
+                "unreachable",
+                f"`sudo -n true` failed without a word from sudo (exit {result.exit_code}): "
+                "the check proves nothing",
+            )
+        else:
+            self._note(iid, check, "verified", "no passwordless sudo, no admin group")
+
+    def _refused(self, iid: str, name: str) -> None:
+        """Try `name` on this instance alone: it must be refused."""
+        try:
+            invoke_id = self._start([iid], name)
+        except DeadlinePassed:
+            self._note(iid, name, "unreachable", "the deadline passed before it was tried")
+            return
+        except NoAnswer as e:
+            self._note(iid, name, "unreachable", f"RunCommand got no answer: {e}")
+            return
+        except Refusal as refusal:
+            if is_ram_denial(refusal.code):
+                self._note(iid, name, "verified", f"refused ({refusal.code})")
+            else:
+                self._note(iid, name, "unreachable", f"RunCommand answered {refusal.code}")
+            return
+        result = self._await(invoke_id, [iid]).get(iid)
+        if result is None:
+            ran = "no result came"
+        elif result.error_code and result.error_code != "ExitCodeNonzero":
+            ran = f"it ended {result.status} with `{result.error_code}`"
+        else:
+            first = (result.output.splitlines() or [""])[0].strip()
+            ran = f"it ran as `{first}`, {result.status}"
+        self._note(iid, name, "exposed", f"RAM accepted `{name}` (InvokeId {invoke_id}): {ran}")
+
+    # ---- results ------------------------------------------------------------------------
+
+    def _await(self, invoke_id: str, ids: Sequence[str]) -> dict[str, InstanceResult]:
+        """Read the invocation's results until every instance's is final, or time is up."""
+        delays = backoff(self._first_delay)
+        waited, limit = 0.0, self._plan.timeout + DELIVERY_ALLOWANCE
+        wanted = set(ids)
+        results: dict[str, InstanceResult] = {}
+        while True:
+            try:
+                results = self._results(invoke_id)
+            except (DeadlinePassed, NoAnswer, Refusal):
+                return results
+            final = all(iid in results and results[iid].status in FINAL_STATUSES for iid in wanted)
+            if final or waited >= limit or self._pacer.expired:
+                return results
+            delay = next(delays)
+            self._sleep(delay)
+            waited += delay
+
+    def _results(self, invoke_id: str) -> dict[str, InstanceResult]:
+        found: dict[str, InstanceResult] = {}
+        page = 1
+        while True:
+            request = ecs.DescribeInvocationResultsRequest(
+                region_id=self._region,
+                invoke_id=invoke_id,
+                content_encoding="Base64",
+                page_size=RESULTS_PAGE,
+                page_number=page,
+            )
+            body = self._call("describe_invocation_results", request).body.invocation
+            rows = (body.invocation_results.invocation_result if body else None) or []
+            for row in rows:
+                found[str(row.instance_id)] = InstanceResult(
+                    invoke_id=invoke_id,
+                    instance_id=str(row.instance_id),
+                    status=str(row.invocation_status or ""),
+                    exit_code=row.exit_code,
+                    output=decode_output(row.output),
+                    error_code=str(row.error_code or ""),
+                    error_info=str(row.error_info or ""),
+                    username=str(row.username or ""),
+                )
+            total = int(body.total_count or 0) if body else 0
+            if not rows or page * RESULTS_PAGE >= total:
+                return found
+            page += 1
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")

@@ -1,0 +1,242 @@
+"""The fleet check on the in-process fake, signing as commandUser through the official SDK:
+unfit instances are left out before any run, each instance gets the verdict its checks earn,
+throttling is waited out, the deadline holds, and drift names what changed."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from fakes import FakeCloud
+from harness.errors import HarnessError
+from harness.fleet.check import Plan
+from harness.fleet.on_fake import command_user, fleet_check
+from harness.fleet.pacing import DeadlinePassed, Pacer
+from harness.fleet.selection import Selector, parse_tag
+from harness.fleet.verdicts import FleetResult, drift, read_baseline, verdicts_of
+from harness.sdk.evidence import Evidence
+from harness.sdk.gateway import Refusal
+
+PLAN = Plan(users=("user01", "user02"), refused=("root", "system"))
+PROD = Selector(tags=(("env", "prod"),))
+
+
+def _check(
+    cloud: FakeCloud, policies: tuple[str, ...] | None = None, **plan: object
+) -> FleetResult:
+    user = command_user(cloud) if policies is None else command_user(cloud, policies)
+    chosen = Plan(**{**vars(PLAN), **plan})  # type: ignore[arg-type]
+    return fleet_check(cloud, user, chosen).run(PROD)
+
+
+def test_every_healthy_instance_is_verified(fake_cloud: FakeCloud) -> None:
+    made = fake_cloud.add_fleet(120, users=["user01", "user02"], tags={"env": "prod"})
+    fake_cloud.add_fleet(5, users=["user01"], tags={"env": "dev"})
+    result = _check(fake_cloud)
+    assert sorted(verdicts_of(result.instances)) == sorted(made)
+    assert result.summary()["verified"] == 120
+    first = result.instances[0]
+    assert first.checks["root"] == "refused (Forbidden.RAM)"
+    assert first.checks["user01"] == "ran as `user01`"
+
+
+def test_unfit_instances_are_left_out_before_any_run(fake_cloud: FakeCloud) -> None:
+    healthy, stopped, silent, old = fake_cloud.add_fleet(
+        4, users=["user01", "user02"], tags={"env": "prod"}
+    )
+    windows = fake_cloud.add_instance(os="windows", users={"user01": "Pw-1!"}, tags={"env": "prod"})
+    fake_cloud.set_agent(stopped, "stopped")
+    fake_cloud.set_agent(silent, "silent", seconds_ago=3600)
+    fake_cloud.set_agent(old, version="1.2.0.5")
+    result = _check(fake_cloud)
+    verdicts = {i.instance_id: i for i in result.instances}
+    assert verdicts[healthy].verdict == "verified"
+    why = {iid: verdicts[iid].detail for iid in (stopped, silent, old, windows)}
+    assert "agent is not running" in why[stopped]
+    assert "3600 s old" in why[silent] or "s old" in why[silent]
+    assert "older than 2.0" in why[old]
+    assert "a Windows instance" in why[windows]
+    for iid in (stopped, silent, old, windows):
+        assert verdicts[iid].verdict == "unreachable"
+        assert fake_cloud.guest(iid).history == []  # nothing was sent to it
+
+
+def test_a_passwordless_sudoer_and_an_admin_group_are_named(fake_cloud: FakeCloud) -> None:
+    fake_cloud.add_fleet(3, users=["user01", "user02"], tags={"env": "prod"})
+    sudoer = fake_cloud.add_instance(
+        users=["user01", "user02"], sudoers={"user02": "NOPASSWD:ALL"}, tags={"env": "prod"}
+    )
+    wheel = fake_cloud.add_instance(
+        users=["user01", "user02"], groups={"user01": ["wheel"]}, tags={"env": "prod"}
+    )
+    result = _check(fake_cloud)
+    verdicts = {i.instance_id: i for i in result.instances}
+    assert verdicts[sudoer].verdict == "privileged"
+    assert "`user02` can use sudo without a password" in verdicts[sudoer].detail
+    assert verdicts[wheel].verdict == "privileged"
+    assert "`user01` is in wheel" in verdicts[wheel].detail
+    assert result.summary()["verified"] == 3
+
+
+def test_full_access_lets_root_in_on_every_instance(fake_cloud: FakeCloud) -> None:
+    fake_cloud.add_fleet(4, users=["user01", "user02"], tags={"env": "prod"})
+    result = _check(fake_cloud, ("AliyunECSFullAccess",))
+    assert result.summary()["exposed"] == 4
+    assert all("it ran as `root`" in i.checks["root"] for i in result.instances)
+    assert result.exit_code == 1
+
+
+def test_a_refused_chunk_is_split_until_the_refusing_instance_is_found(
+    fake_cloud: FakeCloud, tmp_path: Path
+) -> None:
+    made = fake_cloud.add_fleet(64, users=["user01", "user02"], tags={"env": "prod"})
+    fenced = made[37]
+    deny = {
+        "Version": "1",
+        "Statement": [
+            {
+                "Effect": "Deny",
+                "Action": "ecs:RunCommand",
+                "Resource": f"acs:ecs:*:*:instance/{fenced}",
+            }
+        ],
+    }
+    policies = Path("features/policies")
+    (tmp_path / "fenceOne.json").write_text(json.dumps(deny))
+    (tmp_path / "commandUserPolicy.allowlist.json").write_text(
+        (policies / "commandUserPolicy.allowlist.json").read_text()
+    )
+    user = command_user(
+        fake_cloud,
+        ("commandUserPolicy.allowlist", "fenceOne", "AliyunECSReadOnlyAccess"),
+        folder=tmp_path,
+    )
+    result = fleet_check(fake_cloud, user, PLAN).run(PROD)
+    verdicts = {i.instance_id: i for i in result.instances}
+    assert verdicts[fenced].verdict == "broken"
+    assert "RunCommand as `user01` refused: Forbidden.RAM" in verdicts[fenced].detail
+    assert result.summary()["verified"] == 63
+
+
+def test_throttling_is_waited_out_and_counted(fake_cloud: FakeCloud) -> None:
+    fake_cloud.add_fleet(10, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    fault = fake_cloud.inject("RunCommand", "Throttling.User", times=5, retry_after_ms=10)
+    result = fleet_check(fake_cloud, user, PLAN).run(PROD)
+    assert fault.answered == 5
+    assert result.throttled == 5
+    assert result.summary()["verified"] == 10
+
+
+def test_nothing_starts_after_the_deadline(fake_cloud: FakeCloud) -> None:
+    fake_cloud.add_fleet(6, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    ticks = itertools.count()
+    plan = Plan(users=PLAN.users, refused=PLAN.refused, max_concurrency=1, deadline=6)
+    # One tick per look at the clock: selection's calls fit in the deadline, the runs do not.
+    check = fleet_check(fake_cloud, user, plan, clock=lambda: float(next(ticks)))
+    result = check.run(PROD)
+    assert result.summary()["unreachable"] == 6
+    assert all("deadline passed" in i.detail for i in result.instances)
+
+
+def test_the_pacer_refuses_to_start_past_its_deadline() -> None:
+    now = [0.0]
+    pacer = Pacer(2, deadline=10, sleep=lambda s: None, clock=lambda: now[0])
+    assert pacer.call(lambda: "done", repeatable=True) == "done"
+    now[0] = 11.0
+    with pytest.raises(DeadlinePassed):
+        pacer.call(lambda: "late", repeatable=True)
+
+
+def test_the_pacer_does_not_retry_what_may_not_be_repeated() -> None:
+    pacer = Pacer(1, deadline=10, sleep=lambda s: None)
+    tries = []
+
+    def throttled() -> None:
+        tries.append(1)
+        raise Refusal("CreateCommand", "Throttling.User", "slow down", 400, "req")
+
+    with pytest.raises(Refusal):
+        pacer.call(throttled, repeatable=False)
+    assert len(tries) == 1
+
+
+def test_drift_names_every_instance_whose_verdict_changed(
+    fake_cloud: FakeCloud, tmp_path: Path
+) -> None:
+    kept, stopped = fake_cloud.add_fleet(2, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    before = fleet_check(fake_cloud, user, PLAN).run(PROD)
+    before.write(tmp_path / "before.json")
+    fake_cloud.set_agent(stopped, "stopped")
+    added = fake_cloud.add_instance(users=["user01", "user02"], tags={"env": "prod"})
+    after = fleet_check(fake_cloud, user, PLAN).run(PROD)
+    changes = drift(read_baseline(tmp_path / "before.json"), verdicts_of(after.instances))
+    assert [c.line() for c in changes] == sorted(
+        [f"{stopped}: verified -> unreachable", f"{added}: not in the baseline -> verified"]
+    )
+    assert kept not in {c.instance_id for c in changes}
+
+
+@pytest.mark.parametrize(
+    ("content", "says"),
+    [
+        ("{", "is not JSON"),
+        ('{"format": "runas-evidence/1"}', "is not a fleet result"),
+        ('{"format": "runas-fleet/1", "instances": [{}]}', "no list of instances"),
+    ],
+)
+def test_a_bad_baseline_is_one_line(tmp_path: Path, content: str, says: str) -> None:
+    path = tmp_path / "baseline.json"
+    path.write_text(content)
+    with pytest.raises(HarnessError, match=says):
+        read_baseline(path)
+
+
+def test_a_selection_needs_something_to_select() -> None:
+    with pytest.raises(HarnessError, match="give --instances-tag KEY=VALUE"):
+        Selector()
+    with pytest.raises(HarnessError, match="is not KEY=VALUE"):
+        parse_tag("env")
+
+
+def test_every_call_is_evidence_and_no_secret_is(fake_cloud: FakeCloud) -> None:
+    fake_cloud.add_fleet(2, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    evidence = Evidence()
+    result = fleet_check(fake_cloud, user, PLAN, evidence=evidence).run(PROD)
+    assert len(evidence.records) == result.calls
+    assert user.key is not None
+    assert user.key.secret not in evidence.text()
+
+
+def test_without_a_wall_clock_heartbeats_are_judged_by_each_other(fake_cloud: FakeCloud) -> None:
+    """A replay's answers are as old as its recording: no healthy agent may look stale then,
+    and a silent one still does, measured from the newest heartbeat."""
+    healthy, silent = fake_cloud.add_fleet(2, users=["user01", "user02"], tags={"env": "prod"})
+    fake_cloud.set_agent(silent, "silent", seconds_ago=3600)
+    user = command_user(fake_cloud)
+    long_after = lambda: datetime.now(UTC) + timedelta(days=30)  # noqa: E731
+    stale = fleet_check(fake_cloud, user, PLAN, wall_clock=long_after).run(PROD)
+    assert stale.summary()["unreachable"] == 2  # a month later, every answer looks old
+    judged = fleet_check(fake_cloud, user, PLAN, wall_clock=None).run(PROD)
+    verdicts = verdicts_of(judged.instances)
+    assert (verdicts[healthy], verdicts[silent]) == ("verified", "unreachable")
+
+
+def test_throttling_that_never_ends_leaves_the_instances_unreachable(
+    fake_cloud: FakeCloud,
+) -> None:
+    fake_cloud.add_fleet(20, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    fake_cloud.inject("RunCommand", "Throttling.User", times=10_000)
+    plan = Plan(users=("user01",), refused=(), max_concurrency=1)
+    result = fleet_check(fake_cloud, user, plan).run(PROD)
+    assert result.summary()["unreachable"] == 20
+    assert all("RunCommand answered Throttling.User" in i.detail for i in result.instances)
+    assert result.throttled == 7  # one chunk, tried 8 times in all: never split
