@@ -380,5 +380,23 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "resource); the fake's instances carry no tags",
             "the guide's action list names them; their resource in the RAM table: NOT FOUND",
         ),
+        Assumption(
+            "A70",
+            "the instance metadata service answers HTTP 404 (an HTML page) for a path it does "
+            "not serve, for `ram/security-credentials/` when the instance holds no role, and "
+            "for a role the instance does not hold; it answers any local user, root or not, "
+            "in normal mode (no IMDSv2 token required)",
+            "the credential path and its JSON are documented "
+            "(https://help.aliyun.com/zh/ecs/user-guide/obtain-a-temporary-authorization-token); "
+            "the 404 and its body are NOT FOUND (AWS's metadata service answers so)",
+        ),
+        Assumption(
+            "A71",
+            "the instance role's credentials are an STS session named `vm-ram-<instance id>`, "
+            "valid for one hour and renewed 15 minutes before they expire",
+            "the session name is what public transcripts of GetCallerIdentity on an instance "
+            "show (`assumed-role/<role>/vm-ram-i-...`, HashiCorp Vault's alicloud auth docs); "
+            "the lifetime and renewal are NOT FOUND (the docs say only 'updated periodically')",
+        ),
     )
 }

@@ -16,7 +16,7 @@ from types import TracebackType
 from typing import Any, TypeVar
 
 from fakes import access
-from fakes.agent import CloudAssistantAgent
+from fakes.agent import CloudAssistantAgent, InstanceMetadata
 from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
@@ -164,7 +164,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            return self.ecs.add_instance(
+            instance_id = self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -174,6 +174,9 @@ class FakeCloud:
                 resource_group_id=group,
                 privilege=privilege,
             )
+            instance = self.ecs.instances[instance_id]
+            instance.guest.metadata = InstanceMetadata(instance, self.ram, self.sts, self.clock.now)
+            return instance_id
 
     def add_resource_group(self, name: str, display_name: str | None = None) -> str:
         """Create a resource group (as Resource Manager's CreateResourceGroup would); its id."""
