@@ -11,4 +11,5 @@ pytest_plugins = [
     "steps.escalation",
     "steps.privilege",
     "steps.side_doors",
+    "steps.instance_roles",
 ]

@@ -54,7 +54,34 @@ def decode_output(text: str | None) -> str:
         raise HarnessError(f"the cloud returned output that is not Base64: `{text[:40]}`") from None
 
 
-class CommandRunner:
+class RegionalEcs:
+    """ECS as one principal calls it in one region, every call through the gateway; what
+    Cloud Assistant's runner and the side doors (harness/side_doors.py) share."""
+
+    def __init__(
+        self,
+        caller: str,
+        client: EcsClient,
+        gateway: Gateway,
+        region: str,
+        sleep: Callable[[float], None],
+        *,
+        ledger: CleanupLedger | None = None,
+        first_delay: float = 0.5,
+    ) -> None:
+        self._caller = caller
+        self._client = client
+        self._gateway = gateway
+        self._region = region
+        self._sleep = sleep
+        self._ledger = ledger
+        self._first_delay = first_delay
+
+    def _call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
+        return self._gateway.call(self._caller, method, request, repeatable=repeatable)
+
+
+class CommandRunner(RegionalEcs):
     """Cloud Assistant as one principal sees it, in one region."""
 
     def __init__(
@@ -70,18 +97,11 @@ class CommandRunner:
         progress: Callable[[str], None] | None = None,
         first_delay: float = 0.5,
     ) -> None:
-        self._caller = caller
-        self._client = client
-        self._gateway = gateway
-        self._region = region
-        self._sleep = sleep
+        super().__init__(
+            caller, client, gateway, region, sleep, ledger=ledger, first_delay=first_delay
+        )
         self._names = names or Names()
-        self._ledger = ledger
         self._progress = progress
-        self._first_delay = first_delay
-
-    def _call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
-        return self._gateway.call(self._caller, method, request, repeatable=repeatable)
 
     def run(
         self,

@@ -9,18 +9,16 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from alibabacloud_ecs20140526 import models as ecs
-from alibabacloud_ecs20140526.client import Client as EcsClient
 
+from harness.cloud_assistant import RegionalEcs
 from harness.errors import HarnessError
-from harness.sdk.gateway import Gateway
+from harness.provisioning.ledger import Resource
 from harness.sdk.retry import backoff
 
-T = TypeVar("T")
 FILE_FINAL = frozenset({"Success", "Failed", "Error", "Timeout", "Invalid", "Aborted"})
 
 
@@ -43,27 +41,9 @@ class TerminalSession:
     web_socket_url: str
 
 
-class SideDoors:
-    """The side-door calls as one principal makes them, in one region."""
-
-    def __init__(
-        self,
-        caller: str,
-        client: EcsClient,
-        gateway: Gateway,
-        region: str,
-        sleep: Callable[[float], None],
-        first_delay: float = 0.5,
-    ) -> None:
-        self._caller = caller
-        self._client = client
-        self._gateway = gateway
-        self._region = region
-        self._sleep = sleep
-        self._first_delay = first_delay
-
-    def _call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
-        return self._gateway.call(self._caller, method, request, repeatable=repeatable)
+class SideDoors(RegionalEcs):
+    """The side-door calls as one principal makes them, in one region. What they leave on an
+    instance beyond a scenario (an instance RAM role) is written ahead to the ledger."""
 
     # ---- SendFile -------------------------------------------------------------------------
 
@@ -204,8 +184,29 @@ class SideDoors:
         self._call(self._client.modify_instance_attribute, request)
 
     def attach_role(self, instance_id: str, role: str) -> None:
-        """Give the instance a RAM role: what runs on it as root then acts with that role."""
+        """Give the instance a RAM role: whatever runs on it then reads the role's credentials
+        from the metadata service. The attachment is written ahead to the ledger (the
+        administrator detaches it); an instance that already holds a role fails the call."""
         request = ecs.AttachInstanceRamRoleRequest(
             region_id=self._region, instance_ids=json.dumps([instance_id]), ram_role_name=role
         )
-        self._call(self._client.attach_instance_ram_role, request)
+        resource = Resource(
+            "instance_role", role, region=self._region, detail={"InstanceId": instance_id}
+        )
+
+        def attach() -> Any:
+            return self._call(self._client.attach_instance_ram_role, request)
+
+        if self._ledger is None:
+            answer = attach()
+        else:
+            answer = self._ledger.create(
+                resource, attach, lambda made: None if made.body.fail_count else resource
+            )
+        if answer.body.fail_count:
+            results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
+            reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
+            raise HarnessError(
+                f"the role `{role}` was not attached: {reasons}: an instance holds one RAM "
+                "role; use an instance without one"
+            )

@@ -155,7 +155,8 @@ class World:
             self.gateway,
             self.settings.region,
             account.sleep,
-            account.first_delay,
+            ledger=self.ledger,
+            first_delay=account.first_delay,
         )
 
     def changes_instance(self, what: str) -> None:

@@ -169,11 +169,11 @@ def password_accepted(world: World) -> None:
 
 @when(parsers.parse('{principal} attaches the RAM role "{role}" to the {os} instance'))
 def attaches_role(world: World, principal: str, role: str, os: str) -> None:
-    """AttachInstanceRamRole of a role to the instance."""
+    """AttachInstanceRamRole of a role to the instance (the attachment goes in the ledger)."""
     doors = world.side_doors(principal)
 
     def attach() -> str:
-        doors.attach_role(world.instance(os), role)
+        doors.attach_role(world.instance(os), world.cloud_name(role))
         return ""
 
     _try(world, "AttachInstanceRamRole", os, attach)

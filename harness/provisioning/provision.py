@@ -44,6 +44,11 @@ class Provisioner(Protocol):
         self, role: str, policy_label: str, instance_id: str, region: str
     ) -> None: ...
 
+    def role(self, role: str, policy_labels: Sequence[str]) -> str:
+        """A RAM role trusted as `<role>.trust.json` says, with these policies, on no
+        instance; its name in the cloud."""
+        ...
+
 
 class RamProvisioner:
     """Provision mode, and the fake backends: the administrator makes what the spec names."""
@@ -184,16 +189,19 @@ class RamProvisioner:
 
     def instance_role(self, role: str, policy_label: str, instance_id: str, region: str) -> None:
         """A RAM role trusted by ECS (`<role>.trust.json`), with one policy, on the instance."""
+        self._attach_to_instance(self.role(role, [policy_label]), instance_id, region)
+
+    def role(self, role: str, policy_labels: Sequence[str]) -> str:
         trust = self._policies.trust_document(role)
-        iam = self._clients.ram
         made = self._names.created(role)
         self._make(
-            iam.create_role,
+            self._clients.ram.create_role,
             ram.CreateRoleRequest(role_name=made, assume_role_policy_document=trust),
             Resource("role", made),
         )
-        self._attach(made, self._policies.resolve(policy_label), role=True)
-        self._attach_to_instance(made, instance_id, region)
+        for label in policy_labels:
+            self._attach(made, self._policies.resolve(label), role=True)
+        return made
 
     def _attach_to_instance(self, role: str, instance_id: str, region: str) -> None:
         client = self._clients.ecs(region)
