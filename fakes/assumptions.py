@@ -398,5 +398,20 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "show (`assumed-role/<role>/vm-ram-i-...`, HashiCorp Vault's alicloud auth docs); "
             "the lifetime and renewal are NOT FOUND (the docs say only 'updated periodically')",
         ),
+        Assumption(
+            "A72",
+            "ImportKeyPair is authorized on `keypair/<name>`, AttachKeyPair on each "
+            "`instance/<id>` and on `keypair/<name>`, with no condition key; at the next "
+            "RebootInstance the bound key pair's public key is root's only authorized key "
+            "(`/root/.ssh/authorized_keys`, 0600); an unknown key pair is 404 "
+            "`InvalidKeyPairName.NotFound`, a second import of a name 400 "
+            "`KeyPair.AlreadyExist`, a key that is no OpenSSH public key 400 "
+            "`InvalidPublicKeyBody.Malformed`",
+            "the API reference documents the binding, its taking effect at the restart and the "
+            "replacement of an earlier key pair "
+            "(https://help.aliyun.com/en/ecs/developer-reference/api-ecs-2014-05-26-attachkeypair);"
+            " the RAM resources, the error codes and which user's key it becomes (root on "
+            "Alibaba's public images, by their logon guides) are NOT FOUND in what was read",
+        ),
     )
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+import secrets
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -210,3 +211,31 @@ class SideDoors(RegionalEcs):
                 f"the role `{role}` was not attached: {reasons}: an instance holds one RAM "
                 "role; use an instance without one"
             )
+
+    # ---- SSH key pairs --------------------------------------------------------------------
+
+    def import_key_pair(self, name: str, public_key: str) -> None:
+        """ImportKeyPair of an OpenSSH public key under `name`."""
+        request = ecs.ImportKeyPairRequest(
+            region_id=self._region, key_pair_name=name, public_key_body=public_key
+        )
+        self._call(self._client.import_key_pair, request)
+
+    def attach_key_pair(self, instance_id: str, name: str) -> None:
+        """AttachKeyPair: at the instance's next start the key pair is root's SSH key."""
+        request = ecs.AttachKeyPairRequest(
+            region_id=self._region, instance_ids=json.dumps([instance_id]), key_pair_name=name
+        )
+        answer = self._call(self._client.attach_key_pair, request).body
+        if str(answer.fail_count) != "0":
+            rows = answer.results.result if answer.results else []
+            reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in rows or [])
+            raise HarnessError(f"the key pair `{name}` was not attached: {reasons or 'no reason'}")
+
+
+def ssh_public_key(comment: str) -> str:
+    """A fresh OpenSSH ed25519 public key line (its private half is never made: the spec needs
+    only to see whose key root's is)."""
+    kind = b"ssh-ed25519"
+    blob = len(kind).to_bytes(4, "big") + kind + (32).to_bytes(4, "big") + secrets.token_bytes(32)
+    return f"ssh-ed25519 {base64.b64encode(blob).decode('ascii')} {comment}"

@@ -60,6 +60,8 @@ class Scene:
     established: set[str] = field(default_factory=set)
     #: Periodic or reboot tasks the spec has set up, by what it calls them -> InvokeId.
     tasks: dict[str, str] = field(default_factory=dict)
+    #: SSH key pairs the spec has imported, by name -> their public key line.
+    key_pairs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
