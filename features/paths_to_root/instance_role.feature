@@ -51,3 +51,15 @@ Feature: AttachInstanceRamRole hands the instance a RAM role, and every user on 
     When commandUser attaches the RAM role "EcsOperatorRole" to the Linux instance
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+
+  @finding @assumption_A70 @assumption_A71
+  Scenario: a powerful role the administrator gave the instance is user01's too, so even the policy that closes the side doors lets root in
+    Fix: give an instance no RAM role that may do more than every user who can run a command on
+    it may: its credentials act with the role's policies, not with commandUser's. (The guide's
+    own Windows role, AxtSecretRamRole, lets any local user read every secret it may read.)
+
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.side-doors-closed" and "AliyunECSReadOnlyAccess"
+    And the administrator has attached the RAM role "EcsOperatorRole" to the Linux instance
+    And commandUser has read the credentials of "EcsOperatorRole" from the metadata service of the Linux instance as "user01"
+    When EcsOperatorRole runs "whoami" on the Linux instance as "root"
+    Then the command succeeds with the output "root"
