@@ -10,7 +10,7 @@ from functools import cached_property
 import pytest
 
 from harness.backends.base import Account, Backend
-from harness.cloud_assistant import CommandRunner, InstanceResult
+from harness.cloud_assistant import CommandRunner, EcsCaller, InstanceResult
 from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.escalation import SelfEscalation
@@ -135,27 +135,22 @@ class World:
         return self.runner_for(self.principal(name))
 
     def runner_for(self, principal: Principal) -> CommandRunner:
-        account, region = self.account, self.settings.region
         return CommandRunner(
-            principal.name,
-            ecs_client(principal, region, account.endpoint),
-            self.gateway,
-            region,
-            account.sleep,
-            names=account.names,
-            ledger=self.ledger,
-            progress=account.progress,
-            first_delay=account.first_delay,
+            self._ecs(principal), names=self.account.names, progress=self.account.progress
         )
 
     def side_doors(self, name: str) -> SideDoors:
         """The calls that act on an instance without `ecs:CommandRunAs`, as `name` makes them."""
-        principal, account = self.principal(name), self.account
-        return SideDoors(
+        return SideDoors(self._ecs(self.principal(name)))
+
+    def _ecs(self, principal: Principal) -> EcsCaller:
+        """`principal`'s ECS in the run's region, through the gateway, with the run's ledger."""
+        account, region = self.account, self.settings.region
+        return EcsCaller(
             principal.name,
-            ecs_client(principal, self.settings.region, account.endpoint),
+            ecs_client(principal, region, account.endpoint),
             self.gateway,
-            self.settings.region,
+            region,
             account.sleep,
             ledger=self.ledger,
             first_delay=account.first_delay,

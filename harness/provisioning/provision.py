@@ -5,12 +5,10 @@ name) and again once it exists, so an interrupted create is still found and remo
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
@@ -22,6 +20,7 @@ from harness.provisioning.instances import check_instance
 from harness.provisioning.ledger import CleanupLedger, Resource
 from harness.sdk.clients import AccessKey, Clients, Principal
 from harness.sdk.gateway import Gateway, Refusal
+from harness.side_doors import attach_instance_role
 
 T = TypeVar("T")
 
@@ -205,21 +204,4 @@ class RamProvisioner:
 
     def _attach_to_instance(self, role: str, instance_id: str, region: str) -> None:
         client = self._clients.ecs(region)
-        request = ecs.AttachInstanceRamRoleRequest(
-            region_id=region, instance_ids=json.dumps([instance_id]), ram_role_name=role
-        )
-        resource = Resource(
-            "instance_role", role, region=region, detail={"InstanceId": instance_id}
-        )
-        answer = self._ledger.create(
-            resource,
-            lambda: self._call(client.attach_instance_ram_role, request),
-            lambda answer: None if answer.body.fail_count else resource,
-        )
-        if answer.body.fail_count:
-            results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
-            reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
-            raise HarnessError(
-                f"could not attach role `{role}`: {reasons}: an instance holds one RAM role; "
-                "detach the one it has, or use another instance"
-            )
+        attach_instance_role(self._call, client, self._ledger, instance_id, role, region)

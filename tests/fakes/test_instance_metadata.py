@@ -24,24 +24,14 @@ from .conftest import GUIDE_POLICIES, Key
 
 ROLE = "EcsOperatorRole"
 CREDENTIALS = "http://100.100.100.200/latest/meta-data/ram/security-credentials/"
-MAY_PASS = json.dumps(
-    {
-        "Version": "1",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Action": ["ecs:AttachInstanceRamRole", "ram:PassRole"],
-                "Resource": "*",
-            }
-        ],
-    }
-)
+#: ecs:AttachInstanceRamRole and ram:PassRole, as the spec's self-escalation policy grants them.
+MAY_PASS = (GUIDE_POLICIES / "mayAttachInstanceRoles.json").read_text()
 
 
 @pytest.fixture
 def operator_role(ram: RamClient) -> None:
     """The administrator's role: trusted by ECS, with AliyunECSFullAccess."""
-    trust = (GUIDE_POLICIES / "AxtSecretRamRole.trust.json").read_text()
+    trust = (GUIDE_POLICIES / f"{ROLE}.trust.json").read_text()
     ram.create_role(ram_models.CreateRoleRequest(role_name=ROLE, assume_role_policy_document=trust))
     ram.attach_policy_to_role(
         ram_models.AttachPolicyToRoleRequest(
