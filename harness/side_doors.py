@@ -7,8 +7,8 @@ the official SDK and the gateway, as every call of the harness does; a refusal r
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
-import secrets
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -220,12 +220,14 @@ class SideDoors:
             raise HarnessError(f"the key pair `{name}` was not attached: {reasons or 'no reason'}")
 
 
-def ssh_public_key(comment: str) -> str:
-    """A fresh OpenSSH ed25519 public key line (its private half is never made: the spec needs
-    only to see whose key root's is)."""
+def ssh_public_key(name: str, holder: str) -> str:
+    """An OpenSSH ed25519 public key line for the key pair `name` of `holder`. Its 32 key
+    bytes are derived from the two names, so a replayed ImportKeyPair matches the recorded one;
+    its private half is never made: the spec needs only to see whose key root's is."""
     kind = b"ssh-ed25519"
-    blob = len(kind).to_bytes(4, "big") + kind + (32).to_bytes(4, "big") + secrets.token_bytes(32)
-    return f"ssh-ed25519 {base64.b64encode(blob).decode('ascii')} {comment}"
+    point = hashlib.sha256(f"runas-spec:{name}:{holder}".encode()).digest()
+    blob = len(kind).to_bytes(4, "big") + kind + len(point).to_bytes(4, "big") + point
+    return f"ssh-ed25519 {base64.b64encode(blob).decode('ascii')} {holder}-runas-spec"
 
 
 def attach_instance_role(

@@ -21,7 +21,8 @@ def _trusts_ecs(document: str) -> bool:
     """Whether a trust policy lets ECS assume the role (a `Service` principal naming it)."""
     statements = json.loads(document).get("Statement", [])
     for statement in statements if isinstance(statements, list) else []:
-        services = statement.get("Principal", {}).get("Service", [])
+        principal = statement.get("Principal") if isinstance(statement, dict) else None
+        services = principal.get("Service", []) if isinstance(principal, dict) else []
         services = [services] if isinstance(services, str) else services
         if statement.get("Effect") == "Allow" and ECS_SERVICE in services:
             return True
@@ -30,13 +31,12 @@ def _trusts_ecs(document: str) -> bool:
 
 @given(
     parsers.parse(
-        """the administrator's RAM role "{role}", trusted by ECS, with the policy "{policy}\""""
+        'the administrator\'s RAM role "{role}", trusted by ECS, with the policy "{policy}"'
     )
 )
 def an_administrators_role(world: World, role: str, policy: str) -> None:
     """The administrator has made a RAM role that ECS may assume (`<role>.trust.json`) with this
     policy, on no instance yet (verify mode: skipped, it needs the administrator)."""
-    world.administrator  # noqa: B018 - skips the scenario in verify mode, before anything is made
     if not _trusts_ecs(world.settings.library.trust_document(role)):
         raise HarnessError(f"`{role}.trust.json` does not trust `{ECS_SERVICE}`: fix the file")
     world.provisioner.role(role, [policy])

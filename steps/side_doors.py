@@ -184,7 +184,7 @@ def a_key_pair(world: World, name: str, principal: str) -> None:
     """The administrator has imported a fresh public key of the principal's as this key pair
     (ImportKeyPair); only against a fake, since binding it changes root's SSH key."""
     world.changes_instance("puts an SSH key on root")
-    public_key = ssh_public_key(f"{principal}-runas-spec")
+    public_key = ssh_public_key(name, principal)
     world.side_doors("the administrator").import_key_pair(world.cloud_name(name), public_key)
     world.scene.key_pairs[name] = public_key
 
