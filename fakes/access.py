@@ -3,8 +3,8 @@
 Authentication checks the AccessKey and recomputes the signature (V3 and V2). Authorization
 decides with the policy engine over every policy that bears on the caller (control policies,
 its own and its groups' identity policies at each scope, a session policy) and turns a refusal
-into the service's own denial (`Forbidden.RAM` for ECS, `NoPermission` for RAM) with
-`AccessDeniedDetail`.
+into the service's own denial (`DENIALS`: `Forbidden.RAM` for ECS, `NoPermission` for RAM,
+`Forbidden.NoPermission` for KMS) with `AccessDeniedDetail`.
 """
 
 from __future__ import annotations
@@ -50,9 +50,11 @@ DENIALS: Mapping[str, tuple[str, str, int]] = {
     # A67: Resource Manager and Resource Directory refusals are assumed to look like RAM's.
     "resourcemanager": ("NoPermission", "You are not authorized to do this action.", 403),
     "resourcedirectorymaster": ("NoPermission", "You are not authorized to do this action.", 403),
-    # A16: OOS and KMS refusals are assumed to look like ECS's; their texts are NOT FOUND.
+    # A16: OOS refusals are assumed to look like ECS's; their text is NOT FOUND.
     "oos": ("Forbidden.RAM", "User not authorized to operate on the specified resource.", 403),
-    "kms": ("Forbidden.RAM", "User not authorized to operate on the specified resource.", 403),
+    # KMS's own words (AlibabaCloudDocs/kms, API Reference/Calling method/Responses.md), which
+    # refute A16 for KMS.
+    "kms": ("Forbidden.NoPermission", "This operation is forbidden by permission system.", 403),
 }
 
 

@@ -305,6 +305,34 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "principal name format with the account alias",
         ),
         Assumption(
+            "A90",
+            "an implicit deny of `ecs:RunCommand`/`ecs:InvokeCommand` whose decoded "
+            "`AuthConditions` carry the `ecs:CommandRunAs` sent, under an identity-based policy "
+            "type, is the run-as condition's: a statement allowed the action and its "
+            "`ecs:CommandRunAs` condition failed",
+            "DecodeDiagnosticMessage returns the request's AuthAction, AuthResource and "
+            "AuthConditions and the MatchedPolicies that decided, none for an implicit deny "
+            "(A66; help.aliyun.com/zh/ram/developer-reference/"
+            "api-ram-2015-05-01-decodediagnosticmessage): which statement came close is NOT "
+            "FOUND in any field, so on a real account a failed run-as condition and no Allow "
+            "at all read the same; the fake's own explanation tells them apart",
+        ),
+        Assumption(
+            "A91",
+            "Resource Manager's AttachPolicy/DetachPolicy make and remove the very attachments "
+            "RAM's AttachPolicyTo*/DetachPolicyFrom* do (one store, one scope meaning) and refuse "
+            "with RAM's codes for the same mistakes (`EntityNotExist.User`/`Group`/`Role`, "
+            "`EntityNotExist.Policy`, `EntityAlreadyExists.User.Policy`, "
+            "`EntityNotExist.User.Policy`, `InvalidParameter.PolicyType`); a `PrincipalType` "
+            "other than IMSUser, IMSGroup, ServiceRole, or a `PrincipalName` not in the "
+            "documented format for it, is HTTP 400 `InvalidParameter.PrincipalType` / "
+            "`InvalidParameter.PrincipalName`; a `ResourceGroupId` naming no resource group is "
+            "A68's `EntityNotExists.ResourceGroup`",
+            "the AttachPolicy API reference documents the parameters, the principal name "
+            "formats and the scope (a resource group id, or the account id for the account) "
+            "and lists no error codes (NOT FOUND)",
+        ),
+        Assumption(
             "A40",
             "`ecs-assist-user` (with `/etc/sudoers.d/ecs-assist-user`: `ALL=(ALL) NOPASSWD:ALL`) "
             "does not exist on a fresh Linux image; the agent creates it when the first Session "
@@ -377,7 +405,7 @@ ASSUMPTIONS: dict[str, Assumption] = {
         Assumption(
             "A48",
             "DescribeTags and DescribeTagKeys are authorized on `instance/*` (or the named "
-            "resource); the fake's instances carry no tags",
+            "resource); DescribeTags lists the instances' tags, DescribeTagKeys none",
             "the guide's action list names them; their resource in the RAM table: NOT FOUND",
         ),
         Assumption(
@@ -412,6 +440,52 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "(https://help.aliyun.com/en/ecs/developer-reference/api-ecs-2014-05-26-attachkeypair);"
             " the RAM resources, the error codes and which user's key it becomes (root on "
             "Alibaba's public images, by their logon guides) are NOT FOUND in what was read",
+        ),
+        Assumption(
+            "A80",
+            "the fake refuses by name (`UnsupportedParameter`) every request parameter of the "
+            "side-door actions that it does not model, among them the POP account parameters "
+            "`OwnerId`, `OwnerAccount`, `ResourceOwnerId` and `ResourceOwnerAccount`",
+            "what the real API does with the account parameters for a RAM user is NOT FOUND; a "
+            "parameter accepted and ignored would make the fake's answer proof of nothing "
+            "(fakes/services/ecs/unmodelled.py)",
+        ),
+        Assumption(
+            "A81",
+            "SendFile: a Timeout below 10 is raised to 10 and above 86400 refused; an instance "
+            "outside the ResourceGroupId named is refused as `InvalidResourceGroupId.Mismatch`; "
+            "DescribeSendFileResults' Tag filter matches a tag asked with no value on its key "
+            "alone",
+            "the SDK documents the raise to 10, the resource-group rule and the filters; the "
+            "upper bound, the refusal's code and the key-only match are NOT FOUND",
+        ),
+        Assumption(
+            "A82",
+            "StartTerminalSession's `ConnectionType` Intranet gives a WebSocketUrl on a `-vpc` "
+            "host; the fake serves neither URL",
+            "the SDK documents Internet (default) and Intranet; the Intranet URL form is NOT FOUND",
+        ),
+        Assumption(
+            "A83",
+            "RAM evaluates `acs:ResourceTag/<key>` on the instance for RunCommand, InvokeCommand "
+            "and the side doors authorized on an instance, in a Deny as in an Allow: a Deny on "
+            "runs on instances tagged as container hosts refuses every run there",
+            "documented for Allow: tags decide on which instances a RAM user may run Cloud "
+            "Assistant commands and send files (https://www.alibabacloud.com/help/en/ecs/"
+            "user-guide/control-the-executions-of-cloud-assistant-commands-based-on-tags); "
+            "`acs:ResourceTag/<key>` is the tag of the requested resource (https://www."
+            "alibabacloud.com/help/en/ram/use-cases/use-tags-to-control-access-to-ecs-resources-1)"
+            " and a Deny on `instance/*` with it is ECS's own example (https://www.alibabacloud"
+            ".com/help/en/ecs/user-guide/manage-resource-permissions-with-tags). The same Deny "
+            "on Cloud Assistant runs, live: NOT FOUND",
+        ),
+        Assumption(
+            "A84",
+            "TagResources and UntagResources on instances are authorized on each "
+            "`instance/<id>` as `ecs:TagResources` / `ecs:UntagResources`",
+            "Alibaba's tag-based policies deny `ecs:TagResources` and `ecs:UntagResources` "
+            "(https://www.alibabacloud.com/help/en/resource-management/latest/create-a-resource-"
+            "with-a-specific-tag-1); the resource in the RAM table: NOT FOUND",
         ),
     )
 }

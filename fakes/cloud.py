@@ -140,6 +140,7 @@ class FakeCloud:
         administrators: Iterable[str] = (),
         root_aliases: Iterable[str] = (),
         session_manager_used: bool = False,
+        tags: Mapping[str, str] | None = None,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
@@ -150,7 +151,8 @@ class FakeCloud:
         `session_manager_used=True` (the agent's `ecs-assist-user` is there, A40); on Windows
         `administrators=["user02"]` (local Administrators) and `groups`.
         The instance belongs to `resource_group_id` (a group the account does not have yet is
-        made under that id), else to the account's default resource group.
+        made under that id), else to the account's default resource group; it carries `tags`
+        (key -> value), which RAM sees as `acs:ResourceTag/<key>` on the instance.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -175,6 +177,7 @@ class FakeCloud:
                 privilege=privilege,
             )
             instance = self.ecs.instances[instance_id]
+            instance.tags = dict(tags or {})
             instance.guest.metadata = InstanceMetadata(instance, self.ram, self.sts, self.clock.now)
             return instance_id
 

@@ -1,12 +1,14 @@
 """Why a refusal happened, as RAM's DecodeDiagnosticMessage tells it: the refusal's
 `EncodedDiagnosticMessage` decoded through the official RAM SDK, as a typed reason, and the
-judgement whether a run-as request was refused for the run-as condition or for another reason."""
+judgement whether a run-as request was refused by the run-as rule: proved, assumed under a
+named assumption where the decoded fields cannot tell (an implicit deny on a real account, A90),
+or wrong; and the one line for a refused call the harness made on its own account."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from alibabacloud_ram20150501 import models as ram
 
@@ -105,31 +107,98 @@ def encoded_of(refusal: Refusal) -> str | None:
     return found if isinstance(found, str) and found else None
 
 
-def wrong_reason(
-    refusal: Refusal, decoded: DecodedRefusal, sent: str | None, close: Sequence[str] | None
-) -> str | None:
-    """Why a run-as request's refusal is not the run-as rule's, or None when it is.
+#: The policy types an identity's own policies refuse under (DecodeDiagnosticMessage's
+#: NoPermissionPolicyType; the other documented values are ControlPolicy, SessionPolicy and
+#: AssumeRolePolicy). https://help.aliyun.com/zh/ram/developer-reference/api-ram-2015-05-01-decodediagnosticmessage
+IDENTITY_POLICY_TYPES = frozenset(
+    {"AccountLevelIdentityBasedPolicy", "ResourceGroupLevelIdentityBasedPolicy"}
+)
+#: What an implicit deny's reason rests on where only the decode tells (fakes/assumptions.py).
+IMPLICIT_REASON = "A90"
 
-    The run-as rule refused when the decoded action is the request's run-as action and either
-    a Deny decided, or the deny is implicit with `ecs:CommandRunAs` carrying the name sent and
-    a run-as condition is among the near misses (`close`, the fake's explanation: a statement
-    allowed the action but its condition failed). An implicit deny with no near miss is "no
-    policy allows the action at all"."""
+Standing = Literal["proved", "assumed", "wrong"]
+
+
+@dataclass(frozen=True)
+class Reason:
+    """How a run-as refusal's reason stands: `proved` from what the decode (or the fake's
+    explanation) says, `assumed` under a named assumption where the decoded fields cannot tell,
+    or `wrong`: refused, but not by the run-as rule."""
+
+    standing: Standing
+    text: str
+    assumption: str = ""
+
+    def __str__(self) -> str:
+        named = f" (assumption {self.assumption})" if self.assumption else ""
+        return f"{self.standing}{named}: {self.text}"
+
+
+def judge(
+    refusal: Refusal, decoded: DecodedRefusal, sent: str | None, close: Sequence[str] | None
+) -> Reason | None:
+    """Whether a run-as request (RunCommand, InvokeCommand) was refused by the run-as rule;
+    None for any other request.
+
+    The decoded `AuthAction` must be the request's run-as action and its `AuthConditions` must
+    carry `ecs:CommandRunAs` with the name sent (DecodeDiagnosticMessage lists the request's
+    condition keys and values). A Deny then proves it. An implicit deny names no statement
+    (MatchedPolicies is empty, A66): where the fake's explanation lists the near misses
+    (`close`), a run-as condition among them proves it and none is the wrong reason; where only
+    the decode tells (a real gateway), the reason rests on assumption A90."""
     wanted = RUN_AS_ACTIONS.get(refusal.action)
     if wanted is None:
         return None
     if decoded.action.lower() != wanted.lower():
-        return f"RAM refused `{decoded.action}`, not `{wanted}`: {decoded}"
-    if decoded.explicit:
-        return None
+        return Reason("wrong", f"RAM refused `{decoded.action}`, not `{wanted}`: {decoded}")
     run_as = decoded.conditions.get(RUN_AS_KEY)
     if run_as is None:
-        return f"the decoded refusal carries no `{RUN_AS_KEY}`: {decoded}"
+        return Reason("wrong", f"the decoded refusal carries no `{RUN_AS_KEY}`: {decoded}")
     if sent is not None and sent not in run_as:
-        return f"`{RUN_AS_KEY}` is `{', '.join(run_as)}`, not the `{sent}` sent: {decoded}"
-    if close is not None and not any(RUN_AS_KEY.lower() in c.lower() for c in close):
-        return f"no statement allows it, whatever the run-as user: {decoded}"
-    return None
+        shown = ", ".join(run_as)
+        return Reason("wrong", f"`{RUN_AS_KEY}` is `{shown}`, not the `{sent}` sent: {decoded}")
+    if decoded.explicit:
+        return Reason("proved", f"a Deny refused it: {decoded}")
+    if decoded.policy_type not in IDENTITY_POLICY_TYPES:
+        return Reason(
+            "wrong", f"no {decoded.policy_type} allows it, whatever the run-as user: {decoded}"
+        )
+    if close is None:
+        return Reason(
+            "assumed",
+            f"no statement allowed it, taken to be for `{RUN_AS_KEY}`: {decoded}",
+            IMPLICIT_REASON,
+        )
+    if not any(RUN_AS_KEY.lower() in c.lower() for c in close):
+        return Reason("wrong", f"no statement allows it, whatever the run-as user: {decoded}")
+    return Reason(
+        "proved", f"a statement allows it but its `{RUN_AS_KEY}` condition failed: {decoded}"
+    )
+
+
+def wrong_reason(
+    refusal: Refusal, decoded: DecodedRefusal, sent: str | None, close: Sequence[str] | None
+) -> str | None:
+    """Why a run-as request's refusal is not the run-as rule's, or None when it is (proved or
+    assumed: see `judge`)."""
+    reason = judge(refusal, decoded, sent, close)
+    return reason.text if reason is not None and reason.standing == "wrong" else None
+
+
+def helper_refused(refusal: Refusal, decoded: DecodedRefusal | None, *, before: str = "") -> str:
+    """The one line for a call the harness made on its own account (DescribeCommands to find a
+    saved command, DescribeInvocationResults to read what ran) that RAM refused: it answers no
+    question the spec asks. `before`: the run-as call it was on the way to, never sent."""
+    why = str(decoded) if decoded is not None else f"{refusal.code}: {refusal.message}"
+    if before:
+        return (
+            f"the harness's own `{refusal.action}` call was refused before `{before}` was "
+            f"sent, so the run-as request was never made: {why}"
+        )
+    return (
+        f"the harness's own `{refusal.action}` call was refused, so what ran cannot be "
+        f"checked: {why}"
+    )
 
 
 def near_misses(refusal: Refusal) -> list[str] | None:
@@ -143,11 +212,18 @@ def near_misses(refusal: Refusal) -> list[str] | None:
     return [part for part in rest.split("; ") if part]
 
 
-def keep(refusal: Refusal, decoded: DecodedRefusal) -> None:
-    """Keep the decoded reason with the refusal, for the report."""
+def keep(refusal: Refusal, decoded: DecodedRefusal, reason: Reason | None = None) -> None:
+    """Keep the decoded reason (and how the run-as rule's part in it stands) with the
+    refusal, for the report."""
     refusal.decoded = decoded  # type: ignore[attr-defined]
+    refusal.reason = reason  # type: ignore[attr-defined]
 
 
 def decoded_of(refusal: Refusal) -> DecodedRefusal | None:
     found = getattr(refusal, "decoded", None)
     return found if isinstance(found, DecodedRefusal) else None
+
+
+def reason_of(refusal: Refusal) -> Reason | None:
+    found = getattr(refusal, "reason", None)
+    return found if isinstance(found, Reason) else None

@@ -199,6 +199,16 @@ class SideDoors:
         ecs_ = self._ecs
         attach_instance_role(ecs_.call, ecs_.client, ecs_.ledger, instance_id, role, ecs_.region)
 
+    def tag(self, instance_id: str, key: str, value: str) -> None:
+        """Tag the instance (TagResources): RAM sees it as `acs:ResourceTag/<key>` there."""
+        request = ecs.TagResourcesRequest(
+            region_id=self._ecs.region,
+            resource_type="instance",
+            resource_id=[instance_id],
+            tag=[ecs.TagResourcesRequestTag(key=key, value=value)],
+        )
+        self._ecs.call(self._ecs.client.tag_resources, request)
+
     # ---- SSH key pairs --------------------------------------------------------------------
 
     def import_key_pair(self, name: str, public_key: str) -> None:

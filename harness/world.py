@@ -12,13 +12,14 @@ import pytest
 from harness.backends.base import Account, Backend
 from harness.cloud_assistant import CommandRunner, EcsCaller, InstanceResult
 from harness.config.settings import Settings
-from harness.errors import HarnessError
+from harness.errors import HarnessError, SpecViolation
 from harness.escalation import SelfEscalation
 from harness.provisioning.cleanup import Remover
 from harness.provisioning.grants import GrantProvisioner
 from harness.provisioning.ledger import CleanupLedger
 from harness.provisioning.provision import Provisioner, RamProvisioner
 from harness.provisioning.verify import SetupVerifier
+from harness.provisioning.workshop import Workshop
 from harness.sdk.clients import Clients, Principal, ecs_client
 from harness.sdk.evidence import Evidence
 from harness.sdk.gateway import Gateway, Refusal
@@ -75,11 +76,19 @@ class Outcome:
     assumed: list[str] = field(default_factory=list)
     #: Every outcome recorded, in order (the report's run-as matrix reads them all).
     history: list[Started | Refusal] = field(default_factory=list)
+    #: What the cloud let through that the spec expects refused (the report's EXPOSED).
+    exposed: list[str] = field(default_factory=list)
 
     def assume(self, what: str) -> None:
         """Record that the scenario rests on `what`, unchecked: it is reported, never passed."""
         if what not in self.assumed:
             self.assumed.append(what)
+
+    def expose(self, what: str) -> SpecViolation:
+        """Record that the account let through `what`, which the spec expects refused; the
+        violation to raise."""
+        self.exposed.append(what)
+        return SpecViolation(f"the account is exposed: {what}")
 
 
 class World:
@@ -127,7 +136,7 @@ class World:
 
     def clients(self, owner: str) -> Clients:
         """The SDK clients of whoever owns a resource, to remove it."""
-        return Clients.of(self.principal(owner), self.settings.region, self.account.endpoint)
+        return self.workshop.clients(self.principal(owner))
 
     # ---- what runs commands, and what makes the setup -------------------------------------
 
@@ -160,8 +169,7 @@ class World:
         """Skip a scenario that changes who is root on the instance (a sudoers file, the root
         password, a restart) unless the instance is a fake's: the fake backends, a replay, or
         a stand-in named with --endpoint. An account's real instance is never changed."""
-        disposable = self.account.backend in ("fake", "replay") or bool(self.settings.endpoint)
-        if not disposable:
+        if not self.account.disposable:
             pytest.skip(
                 f"the scenario {what}, which would change who is root on the account's own "
                 "instance: it runs against the fake cloud (or a stand-in given with --endpoint)"
@@ -173,17 +181,30 @@ class World:
         return self.runner_for(self.account.observer)
 
     @cached_property
+    def workshop(self) -> Workshop:
+        """What every provisioner of the scenario is built from: one way, for all of them."""
+        account, settings = self.account, self.settings
+        return Workshop(
+            self.gateway,
+            self.ledger,
+            settings.library,
+            account.names,
+            settings.region,
+            account.endpoint,
+        )
+
+    @cached_property
     def provisioner(self) -> Provisioner:
         """What the Given steps create things with, or check them with (verify mode)."""
-        account, settings = self.account, self.settings
+        account, settings, workshop = self.account, self.settings, self.workshop
         if account.administrator is None:
             if account.command_user is None:
                 raise AssertionError("verify mode always has commandUser's credentials")
             return SetupVerifier(
                 settings,
                 account.command_user,
-                account.endpoint,
-                self.gateway,
+                workshop.endpoint,
+                workshop.gateway,
                 runner=self.observer,
                 assume=self.outcome.assume,
                 established=self.scene.established,
@@ -191,12 +212,7 @@ class World:
         live = account.backend != "fake"
         return RamProvisioner(
             account.administrator,
-            Clients.of(account.administrator, settings.region, account.endpoint),
-            self.gateway,
-            self.ledger,
-            settings.library,
-            names=account.names,
-            region=settings.region,
+            workshop,
             runner=self.observer,
             passwords=self.scene.passwords,
             account_parameter=settings.windows_password_parameter if live else None,
@@ -205,32 +221,20 @@ class World:
     @cached_property
     def grants(self) -> GrantProvisioner:
         """What makes groups, scoped attachments and control policies (nothing, in verify mode)."""
-        account, settings = self.account, self.settings
-        on_a_fake = account.backend in ("fake", "replay") or bool(
-            settings.recorded_against or settings.endpoint
-        )
-        return GrantProvisioner(
-            account.administrator,
-            self.gateway,
-            self.ledger,
-            settings.library,
-            names=account.names,
-            region=settings.region,
-            endpoint=account.endpoint,
-            fake=on_a_fake,
-        )
+        account = self.account
+        return GrantProvisioner(account.administrator, self.workshop, disposable=account.disposable)
 
     def escalation(self, name: str) -> SelfEscalation:
         """`name`'s own RAM calls, widening its rights (the self-escalation scenarios)."""
-        account, settings = self.account, self.settings
+        w = self.workshop
         return SelfEscalation(
             self.principal(name),
-            self.gateway,
-            self.ledger,
-            settings.library,
-            names=account.names,
-            region=settings.region,
-            endpoint=account.endpoint,
+            w.gateway,
+            w.ledger,
+            w.policies,
+            names=w.names,
+            region=w.region,
+            endpoint=w.endpoint,
         )
 
     def cloud_name(self, name: str) -> str:

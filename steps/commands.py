@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from pytest_bdd import given, parsers, then, when
 
 from harness.cloud_assistant import InstanceResult
 from harness.errors import HarnessError, SpecViolation
-from harness.refusals import decode, encoded_of, keep, near_misses, wrong_reason
+from harness.refusals import (
+    DecodedRefusal,
+    decode,
+    encoded_of,
+    helper_refused,
+    judge,
+    keep,
+    near_misses,
+)
 from harness.sdk.gateway import Refusal
 from harness.side_doors import Accepted
 from harness.world import Started, World
@@ -36,9 +46,43 @@ def start_run(
             password_parameter=password_parameter,
         )
     except Refusal as refusal:
+        _refused_on_the_way(world, refusal, "RunCommand")
         world.record(refusal, user_key)
         return
     world.record(Started(runner, invoke_id, instance_id, user), user_key)
+
+
+def _refused_on_the_way(world: World, refusal: Refusal, meant: str) -> None:
+    """A refusal of a call the harness made before `meant` (DescribeCommands to find a saved
+    command) is no answer to the run-as question: it fails the step, never passes as one."""
+    if refusal.action != meant:
+        _on_its_own_account(world, refusal, before=meant)
+
+
+def _on_its_own_account(world: World, refusal: Refusal, *, before: str = "") -> NoReturn:
+    """Fail the step for a call the harness made on its own account: RAM's refusal in one
+    line with its decoded reason; anything else (an outage, throttling past its retries) as
+    the refusal's own line."""
+    if encoded_of(refusal) is None and refusal.status != 403:
+        raise refusal
+    raise SpecViolation(helper_refused(refusal, _kept(world, refusal), before=before)) from None
+
+
+def _kept(world: World, refusal: Refusal) -> DecodedRefusal | None:
+    """The refusal decoded, and kept with it for the report."""
+    decoded = _decoded(world, refusal)
+    if decoded is not None:
+        keep(refusal, decoded)
+    return decoded
+
+
+def _final(world: World, started: Started) -> InstanceResult:
+    """What the run came to, read by the harness (DescribeInvocationResults); a refusal of
+    that read fails the step in one line."""
+    try:
+        return started.final()
+    except Refusal as refusal:
+        _on_its_own_account(world, refusal)
 
 
 def _invoke(
@@ -50,6 +94,7 @@ def _invoke(
         command_id = world.scene.saved_commands.get(name) or runner.find_saved(name)
         invoke_id = runner.invoke(command_id, instance_id, username=user)
     except Refusal as refusal:
+        _refused_on_the_way(world, refusal, "InvokeCommand")
         world.record(refusal, user_key)
         return
     world.record(Started(runner, invoke_id, instance_id, user), user_key)
@@ -126,7 +171,7 @@ def _finished(world: World) -> InstanceResult:
         raise SpecViolation(f"the command was refused, but the spec expects it to run: {outcome}")
     if outcome is None:
         raise SpecViolation("no command was started in this scenario")
-    return outcome.final()
+    return _final(world, outcome)
 
 
 @then(parsers.parse('the command succeeds with the output "{expected}"'))
@@ -181,12 +226,18 @@ def refused_with(world: World, code: str) -> None:
     reported as an exposure)."""
     outcome = world.outcome.last
     if isinstance(outcome, Accepted):
-        raise SpecViolation(f"the account is exposed: {outcome}")
+        raise world.outcome.expose(str(outcome))
     if isinstance(outcome, Started):
-        ran = outcome.final()
+        try:
+            ran = outcome.final()
+        except Refusal as refusal:  # RAM let the run through: that stands, read or not
+            raise world.outcome.expose(
+                f"RAM accepted the request to run as `{outcome.username or 'the default user'}` "
+                f"(InvokeId {outcome.invoke_id}); {helper_refused(refusal, _kept(world, refusal))}"
+            ) from None
         ending = f"{ran.status}" + (f" with `{ran.error_code}`" if ran.error_code else "")
-        raise SpecViolation(
-            f"the account is exposed: RAM accepted the request to run as "
+        raise world.outcome.expose(
+            f"RAM accepted the request to run as "
             f"`{outcome.username or 'the default user'}` (InvokeId {ran.invoke_id}); on the "
             f"instance it was tried as `{ran.username}` and ended {ending}, output "
             f"`{ran.output.strip()}`"
@@ -206,25 +257,41 @@ def _sent(world: World, refusal: Refusal) -> str | None:
     return None
 
 
-def _for_the_right_reason(world: World, refusal: Refusal, sent: str | None) -> None:
-    """Decode the refusal (ram:DecodeDiagnosticMessage, as the administrator, else commandUser)
-    and keep the reason; a run-as request refused for another reason fails the scenario."""
+def _decoded(world: World, refusal: Refusal) -> DecodedRefusal | None:
+    """The refusal decoded by ram:DecodeDiagnosticMessage as the administrator (else
+    commandUser); None when it carries nothing to decode or the decode is refused (which is
+    recorded as what the scenario rests on)."""
     encoded = encoded_of(refusal)
     if encoded is None:
-        return  # not a RAM denial (or a gateway without AccessDeniedDetail, assumption A4)
+        return None  # not a RAM denial (or a gateway without AccessDeniedDetail, assumption A4)
     who = world.account.observer
     try:
-        decoded = decode(world.gateway, who, world.settings.region, world.account.endpoint, encoded)
+        return decode(world.gateway, who, world.settings.region, world.account.endpoint, encoded)
     except Refusal as denied:
         world.outcome.assume(
             f"`{refusal.action}` was refused for the reason the spec expects: {who.name} may not "
             f"decode the refusal ({denied.code})"
         )
+        return None
+
+
+def _for_the_right_reason(world: World, refusal: Refusal, sent: str | None) -> None:
+    """Decode the refusal and keep the reason; a run-as request refused for another reason
+    fails the scenario, and one whose reason the decode cannot prove rests on its assumption."""
+    decoded = _decoded(world, refusal)
+    if decoded is None:
         return
-    keep(refusal, decoded)
-    why = wrong_reason(refusal, decoded, sent, near_misses(refusal))
-    if why is not None:
-        raise SpecViolation(f"refused for another reason: {why}")
+    reason = judge(refusal, decoded, sent, near_misses(refusal))
+    keep(refusal, decoded, reason)
+    if reason is None:
+        return
+    if reason.standing == "wrong":
+        raise SpecViolation(f"refused for another reason: {reason.text}")
+    if reason.standing == "assumed":
+        world.outcome.assume(
+            f"`{refusal.action}` was refused by the run-as rule (assumption "
+            f"{reason.assumption}): {reason.text}"
+        )
 
 
 @when(
@@ -246,9 +313,8 @@ def each_refused_with(world: World, code: str) -> None:
         raise SpecViolation("no request was made: the refused-users setting is empty")
     exposed = [user for user, o in world.outcome.by_user.items() if isinstance(o, Started)]
     if exposed:
-        raise SpecViolation(
-            "the account is exposed: RAM accepted requests to run as "
-            + ", ".join(f"`{user}`" for user in exposed)
+        raise world.outcome.expose(
+            "RAM accepted requests to run as " + ", ".join(f"`{user}`" for user in exposed)
         )
     wrong = {
         u: o.code

@@ -52,6 +52,20 @@ def scoped_to_the_instance_group(world: World, user: str, policies: str, os: str
 
 @given(
     parsers.re(
+        r"(?P<user>\w+) has the polic(?:y|ies) (?P<policies>.+) for the resource group of the "
+        r"(?P<os>Linux|Windows) instance, attached through Resource Manager"
+    )
+)
+def scoped_through_resource_manager(world: World, user: str, policies: str, os: str) -> None:
+    """Policies attached for the instance's resource group only, with Resource Manager's
+    AttachPolicy instead of RAM's."""
+    world.principal(user)
+    group = world.grants.resource_group_of(world.instance(os))
+    world.grants.scoped(world.cloud_name(user), quoted(policies), group, via="resourcemanager")
+
+
+@given(
+    parsers.re(
         r"(?P<user>\w+) has the polic(?:y|ies) (?P<policies>.+) for the empty resource group "
         r'"(?P<name>[^"]+)"'
     )

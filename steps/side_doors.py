@@ -126,6 +126,14 @@ def next_restart_prints(world: World, os: str, expected: str) -> None:
         )
 
 
+@given(parsers.parse('the administrator tags the {os} instance "{key}" with "{value}"'))
+def tags_instance(world: World, os: str, key: str, value: str) -> None:
+    """TagResources: the administrator marks the instance (here, as one that hosts
+    containers), which RAM then sees as `acs:ResourceTag/<key>`."""
+    world.changes_instance("tags the instance")
+    world.side_doors("the administrator").tag(world.instance(os), key, value)
+
+
 @when(
     parsers.parse(
         '{principal} runs "{script}" on the {os} instance as "{user}" in the container "{name}"'

@@ -1,6 +1,7 @@
 """The side doors' spec has teeth: with the Deny statements taken out of
 commandUserPolicy.side-doors-closed, every scenario that says it closes a door fails, and fails
-as an exposure; nothing else in features/paths_to_root changes."""
+as an exposure; nothing else in features/paths_to_root changes. Likewise with the Deny on runs
+taken out of denyRunsOnContainerHosts, the container scenario it closes fails as an exposure."""
 
 from __future__ import annotations
 
@@ -8,25 +9,33 @@ import json
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "features" / "policies"
 HARDENED = "commandUserPolicy.side-doors-closed.json"
+CONTAINER_HOSTS = "denyRunsOnContainerHosts.json"
+CONTAINER_FEATURE = "features/paths_to_root/container.feature"
 
 
-def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_path: Path) -> None:
+def _run_with(
+    tmp_path: Path, name: str, keep: Callable[[dict[str, Any]], bool], where: str
+) -> subprocess.CompletedProcess[str]:
+    """The paths-to-root spec (or `where` in it) with the spec's policies, but `name` holding
+    only the statements `keep` keeps."""
     for source in POLICIES.glob("*.json"):
         shutil.copy(source, tmp_path / source.name)
-    document = json.loads((POLICIES / HARDENED).read_text())
-    document["Statement"] = [s for s in document["Statement"] if s["Effect"] != "Deny"]
-    (tmp_path / HARDENED).write_text(json.dumps(document, indent=2))
-    result = subprocess.run(
+    document = json.loads((POLICIES / name).read_text())
+    document["Statement"] = [s for s in document["Statement"] if keep(s)]
+    (tmp_path / name).write_text(json.dumps(document, indent=2))
+    return subprocess.run(
         [
             sys.executable,
             "-m",
             "pytest",
-            "features/paths_to_root",
+            where,
             "-p",
             "no:cacheprovider",
             "-q",
@@ -40,8 +49,18 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
         timeout=300,
         check=False,
     )
+
+
+def _failed(result: subprocess.CompletedProcess[str]) -> list[str]:
     assert result.returncode == 1, result.stdout[-2000:]
-    failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
+    return [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]
+
+
+def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_path: Path) -> None:
+    result = _run_with(
+        tmp_path, HARDENED, lambda s: s["Effect"] != "Deny", "features/paths_to_root"
+    )
+    failed = _failed(result)
     for door in (
         "sending_a_file",
         "a_session_manager_shell",
@@ -53,4 +72,16 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
     ):
         assert any(f"closes_the_side_doors_refuses_{door}" in line for line in failed), door
     assert all("the_policy_that_closes_the_side_doors_refuses" in line for line in failed), failed
+    assert "the account is exposed" in result.stdout
+
+
+def test_without_its_deny_on_runs_the_container_host_policy_closes_nothing(
+    tmp_path: Path,
+) -> None:
+    def not_the_runs(statement: dict[str, Any]) -> bool:
+        return "ecs:RunCommand" not in statement["Action"]
+
+    result = _run_with(tmp_path, CONTAINER_HOSTS, not_the_runs, CONTAINER_FEATURE)
+    [failed] = _failed(result)
+    assert "keeps_commanduser_off_instances_tagged_as_container_hosts" in failed
     assert "the account is exposed" in result.stdout

@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import json
 import secrets
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -18,10 +18,7 @@ from fakes.clock import iso
 from fakes.errors import ApiError, invalid_parameter
 from fakes.ids import IdFactory
 from fakes.services.base import (
-    Authorizer,
     Call,
-    ConditionContext,
-    Principal,
     Response,
     Service,
     action,
@@ -69,29 +66,6 @@ class Sealed:
     key_id: str
     plaintext: str = field(repr=False)
     context: str
-
-
-#: KMS's answer to a RAM refusal: 403 `Forbidden.NoPermission` "This operation is forbidden by
-#: permission system." (AlibabaCloudDocs/kms, API Reference/Calling method/Responses.md), not
-#: ECS's `Forbidden.RAM`: this refutes A16 for KMS.
-DENIAL = ("Forbidden.NoPermission", "This operation is forbidden by permission system.", 403)
-
-
-class _KmsRefusal:
-    """The account's authorizer, its refusals worded as KMS words them (the explanation, in
-    `AccessDeniedDetail`, is kept). Its natural home is `access.DENIALS`."""
-
-    def __init__(self, inner: Authorizer) -> None:
-        self._inner = inner
-
-    def check(
-        self, principal: Principal, action: str, resource: str, context: ConditionContext
-    ) -> None:
-        try:
-            self._inner.check(principal, action, resource, context)
-        except ApiError as refused:
-            code, message, status = DENIAL
-            raise ApiError(code, message, status, extra=refused.extra) from None
 
 
 def _key_not_found() -> ApiError:
@@ -146,9 +120,6 @@ class KmsService(Service):
 
     def drop_secret(self, region: str, name: str) -> None:
         self.secrets.pop((region, name), None)
-
-    def handle(self, call: Call) -> Response:
-        return super().handle(replace(call, authorizer=_KmsRefusal(call.authorizer)))
 
     def secret_arn(self, region: str, name: str) -> str:
         return f"acs:kms:{region}:{self.account_id}:secret/{name}"

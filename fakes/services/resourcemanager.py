@@ -1,6 +1,10 @@
 """Resource Manager (2020-03-31), as far as the spec needs it: resource groups (the account's
-default one, and those an administrator creates) and ListPolicyAttachments, the documented way
-to read at which scope each policy is attached (RAM's own lists have no scope field).
+default one, and those an administrator creates), and AttachPolicy, DetachPolicy and
+ListPolicyAttachments, the documented way to attach a policy at a scope and to read at which
+scope each is attached (RAM's own lists have no scope field). They share RAM's attachments: one
+made here is one RAM lists (ListPoliciesForUser) and evaluates, at the same scope, and the
+reverse (the request models: alibabacloud_resourcemanager20200331 2.6.2 `AttachPolicyRequest`,
+`DetachPolicyRequest`; https://www.alibabacloud.com/help/en/resource-management/developer-reference/api-attachpolicy).
 
 Resources of other services name their group by id (`ResourceGroupId`); RAM attachments made
 with a `ResourceGroupId` apply only to resources in that group (fakes/policy/layers.py)."""
@@ -18,8 +22,10 @@ from fakes.errors import ApiError
 from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service, action
 from fakes.services.ram import RamService
-from fakes.services.ram.state import Attachment
+from fakes.services.ram.state import Attachment, attach, detach
 
+#: AttachPolicy's PrincipalType, and the RAM holder it names.
+_HOLDERS = {"IMSUser": "User", "IMSGroup": "Group", "ServiceRole": "Role"}
 #: CreateResourceGroup's `Name`: 2 to 50 letters, digits and hyphens, starting with a letter.
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,49}$")
 
@@ -168,6 +174,67 @@ class ResourceManagerService(Service):
         for role in self._ram.roles.values():
             for a in role.policies:
                 yield "ServiceRole", role.name, a
+
+    def _principal(self, call: Call) -> tuple[str, list[Attachment]]:
+        """The holder AttachPolicy/DetachPolicy names: `PrincipalType` and a `PrincipalName` in
+        the documented format for it, with this account's alias (A68, A91)."""
+        kind = call.params.require("PrincipalType")
+        holder = _HOLDERS.get(kind)
+        if holder is None:
+            raise ApiError(  # A91
+                "InvalidParameter.PrincipalType",
+                f'The parameter "PrincipalType" is invalid: `{kind}`, not one of '
+                f"{', '.join(_HOLDERS)}.",
+                400,
+            )
+        principal = call.params.require("PrincipalName")
+        name, _, _ = principal.partition("@")
+        if not name or self._principal_name(kind, name) != principal:
+            raise ApiError(  # A91
+                "InvalidParameter.PrincipalName",
+                f'The parameter "PrincipalName" is invalid: `{principal}` is not '
+                f"`{self._principal_name(kind, '<name>')}`.",
+                400,
+            )
+        return self._ram.holder(holder, name)
+
+    def _attachment_scope(self, call: Call) -> str:
+        """`ResourceGroupId` (required): the account id is account level (""), else a resource
+        group of the account."""
+        scope = call.params.require("ResourceGroupId")
+        if scope == self.account_id:
+            return ""
+        if scope not in self.groups:
+            raise _not_found()
+        return scope
+
+    def _attach_request(self, call: Call) -> tuple[str, list[Attachment], Any, str]:
+        policy_type = call.params.require("PolicyType")
+        if policy_type not in ("System", "Custom"):
+            raise ApiError(  # A91: RAM's code for the same mistake
+                "InvalidParameter.PolicyType", 'The parameter "PolicyType" is invalid.', 400
+            )
+        policy_name = call.params.require("PolicyName")
+        scope = self._attachment_scope(call)
+        holder, attached = self._principal(call)
+        call.authorize(self._arn(scope or "*"))
+        return holder, attached, self._ram.policy(policy_type, policy_name), scope
+
+    @action("AttachPolicy")
+    def attach_policy(self, call: Call) -> Response:
+        """Attach a policy to a RAM user, group or role at account level or for a resource
+        group: the same attachment RAM's AttachPolicyTo* makes, with RAM's codes (A91)."""
+        holder, attached, policy, scope = self._attach_request(call)
+        attach(attached, policy, call.now, holder, scope)
+        return {}
+
+    @action("DetachPolicy")
+    def detach_policy(self, call: Call) -> Response:
+        """Detach it at that scope; one not attached there is RAM's
+        `EntityNotExist.<holder>.Policy`."""
+        holder, attached, policy, scope = self._attach_request(call)
+        detach(attached, policy, holder, scope)
+        return {}
 
     @action("ListPolicyAttachments")
     def list_policy_attachments(self, call: Call) -> Response:

@@ -20,6 +20,16 @@ Feature: A Deny attached for a resource group holds only where nothing at accoun
     And the refusal is an explicit deny
     And the decoded refusal names the policy "runAsGuard"
 
+  @assumption_A4 @assumption_A61 @assumption_A91
+  Scenario: a hardened Deny attached through Resource Manager for the instance's resource group refuses root there
+    Given the RAM user "commandUser" with the policy "commandUserPolicy.denylist"
+    And commandUser has the policies "AliyunECSFullAccess" and "runAsGuard" for the resource group of the Linux instance, attached through Resource Manager
+    When commandUser runs "whoami" on the Linux instance as "root"
+    Then the request is refused with "Forbidden.RAM"
+    And the refusal was decided by a resource-group-level policy
+    And the refusal is an explicit deny
+    And the decoded refusal names the policy "runAsGuard"
+
   @finding @assumption_A61
   Scenario: an account-level Allow lets root in despite a hardened Deny for the instance's resource group
     Fix: attach runAsGuard (or commandUserPolicy.hardened) at account level, with no

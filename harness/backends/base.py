@@ -35,6 +35,10 @@ class Account:
     #: Where a line of progress goes while an invocation runs; None: nowhere.
     progress: Callable[[str], None] | None = None
     first_delay: float = 0.5
+    #: The account is a fake's (in-process, a fake server, a replay of one, or a stand-in the
+    #: run names with --endpoint): the spec may bind its whole resource directory with control
+    #: policies and change who is root on its instances. Each backend answers for its own.
+    disposable: bool = False
 
     @property
     def verifies(self) -> bool:

@@ -47,7 +47,8 @@ class FakeBackend:
     def start(self) -> Account:
         self._cloud.start()
         key_id, secret = self._cloud.root_access_key
-        return Account("fake", None, Names(), Principal(ADMINISTRATOR, AccessKey(key_id, secret)))
+        admin = Principal(ADMINISTRATOR, AccessKey(key_id, secret))
+        return Account("fake", None, Names(), admin, disposable=True)
 
     def stop(self) -> None:
         self._cloud.stop()
@@ -72,7 +73,8 @@ class FakeServerBackend:
         control(self._url, "POST", "reset")
         account = control(self._url, "GET", "account")
         key = AccessKey(str(account["RootAccessKeyId"]), str(account["RootAccessKeySecret"]))
-        return Account("fake", Endpoint.from_url(self._url), Names(), Principal(ADMINISTRATOR, key))
+        endpoint = Endpoint.from_url(self._url)
+        return Account("fake", endpoint, Names(), Principal(ADMINISTRATOR, key), disposable=True)
 
     def stop(self) -> None:
         """Nothing to release: the account stays on the server until the next reset."""

@@ -117,6 +117,9 @@ class LiveBackend:
             sleep=self._sleep,
             progress=self._progress,
             first_delay=settings.poll_interval,
+            # A replay, a stand-in named with --endpoint, or a recording made against a fake.
+            disposable=self.name == "replay"
+            or bool(settings.endpoint or settings.recorded_against),
         )
 
     def stop(self) -> None:

@@ -15,7 +15,6 @@ from fakes.assumptions import ASSUMPTIONS
 from harness.errors import HarnessError, SpecViolation
 from harness.plugin import keys
 from harness.plugin.evidence import collector
-from harness.report.capture import EXPOSED
 from harness.report.model import ScenarioRecord
 from harness.sdk.gateway import Refusal
 
@@ -39,6 +38,8 @@ def pytest_runtest_makereport(
             note = ("assumed", "; ".join(assumed))
             report.user_properties.append(note)
             item.user_properties.append(note)  # the teardown report carries it to junitxml
+        if report.failed and state.outcome.exposed:  # on data, not on the failure's wording
+            report.user_properties.append(("exposed", "; ".join(state.outcome.exposed)))
     if call.excinfo is not None and call.excinfo.errisinstance(_ONE_LINERS):
         report.longrepr = f"{call.excinfo.typename}: {call.excinfo.value}"
     return report
@@ -56,7 +57,7 @@ def pytest_report_teststatus(
         return "finding", "!", ("FINDING", {"purple": True, "bold": True})
     if report.passed and "assumed" in names:
         return "assumed", "A", ("ASSUMED", {"yellow": True})
-    if report.failed and EXPOSED in str(report.longrepr):
+    if report.failed and "exposed" in names:
         # still a failure by name too: tools and people read `FAILED` lines
         return "failed", "F", ("FAILED (EXPOSED)", {"red": True, "bold": True})
     return None

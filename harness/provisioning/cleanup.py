@@ -15,6 +15,7 @@ from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
 from harness.errors import HarnessError
+from harness.provisioning.attachments import ATTACHMENT_KINDS, Attachment
 from harness.provisioning.grants import GRANT_KINDS, remove_grant
 from harness.provisioning.ledger import Resource
 from harness.sdk.clients import Clients
@@ -63,18 +64,10 @@ class Remover:
             call(c.caller, iam.delete_access_key, request)
         elif r.kind == "policy":
             call(c.caller, iam.delete_policy, ram.DeletePolicyRequest(policy_name=name))
-        elif r.kind == "user_policy":
-            detach_user = ram.DetachPolicyFromUserRequest(
-                policy_type=d["PolicyType"], policy_name=name, user_name=d["UserName"]
-            )
-            call(c.caller, iam.detach_policy_from_user, detach_user)
+        elif r.kind in ATTACHMENT_KINDS:  # harness/provisioning/attachments.py
+            Attachment.of(r).detach(self._gateway, c.caller, c)
         elif r.kind == "role":
             call(c.caller, iam.delete_role, ram.DeleteRoleRequest(role_name=name))
-        elif r.kind == "role_policy":
-            detach_role = ram.DetachPolicyFromRoleRequest(
-                policy_type=d["PolicyType"], policy_name=name, role_name=d["RoleName"]
-            )
-            call(c.caller, iam.detach_policy_from_role, detach_role)
         elif r.kind == "parameter":
             request_p = oos.DeleteSecretParameterRequest(region_id=region, name=name)
             call(c.caller, c.oos(region).delete_secret_parameter, request_p)

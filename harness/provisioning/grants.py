@@ -5,8 +5,9 @@ ledger (`intend`, then `confirm` or `abandon`) like everything provision.py make
 added here are removed by harness/provisioning/cleanup.py's Remover.
 
 Verify mode makes none of these: a scenario that needs one is skipped with the reason. Control
-policies bind a whole resource directory, so they are made only on the fake backends (in-process,
-or the stand-in server that records cassettes), never in a real account."""
+policies bind a whole resource directory, so they are made only where the backend says the
+account is disposable (`Account.disposable`: the fakes, a replay, a stand-in), never in a real
+account."""
 
 from __future__ import annotations
 
@@ -19,12 +20,13 @@ from alibabacloud_ram20150501 import models as ram
 from alibabacloud_resourcedirectorymaster20220419 import models as rd
 from alibabacloud_resourcemanager20200331 import models as rm
 
-from harness.config.names import Names
-from harness.config.policies import PolicyLibrary, PolicyRef
+from harness.config.policies import PolicyRef
 from harness.errors import HarnessError
-from harness.provisioning.ledger import CleanupLedger, Resource
+from harness.provisioning.attachments import Attachment, Via, principal_name
+from harness.provisioning.ledger import Resource
+from harness.provisioning.workshop import Workshop
 from harness.sdk.clients import (
-    Endpoint,
+    Clients,
     Principal,
     directory_client,
     ecs_client,
@@ -45,25 +47,13 @@ class GrantProvisioner:
     them. `administrator` is None in verify mode, where nothing is made."""
 
     def __init__(
-        self,
-        administrator: Principal | None,
-        gateway: Gateway,
-        ledger: CleanupLedger,
-        policies: PolicyLibrary,
-        *,
-        names: Names,
-        region: str,
-        endpoint: Endpoint | None,
-        fake: bool,
+        self, administrator: Principal | None, workshop: Workshop, *, disposable: bool
     ) -> None:
+        """`disposable`: the account's backend says the whole directory may be bound
+        (`Account.disposable`), which control policies need."""
         self._admin = administrator
-        self._gateway = gateway
-        self._ledger = ledger
-        self._policies = policies
-        self._names = names
-        self._region = region
-        self._endpoint = endpoint
-        self._fake = fake
+        self._w = workshop
+        self._disposable = disposable
         #: Spec name -> the identifier the cloud gave it (a control policy's id).
         self.identifiers: dict[str, str] = {}
         self._made_policies: set[str] = set()
@@ -77,19 +67,22 @@ class GrantProvisioner:
 
     def _call(self, method: Callable[..., T], request: Any = None) -> T:
         assert self._admin is not None
-        return self._gateway.call(self._admin.name, method, request)
+        return self._w.gateway.call(self._admin.name, method, request)
 
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
-        return self._ledger.create(resource, lambda: self._call(method, request))
+        return self._w.ledger.create(resource, lambda: self._call(method, request))
+
+    def _clients(self, what: str) -> Clients:
+        return self._w.clients(self._administrator(what))
 
     def _ram(self) -> Any:
-        return ram_client(self._administrator("RAM groups"), self._region, self._endpoint)
+        return ram_client(self._administrator("RAM groups"), self._w.region, self._w.endpoint)
 
     def _policy_name(self, ref: PolicyRef) -> str:
         """The policy in RAM, created first when it is custom (once per scenario)."""
         if ref.type == "System":
             return ref.ram_name
-        name = self._names.created(ref.ram_name)
+        name = self._w.names.created(ref.ram_name)
         if name not in self._made_policies:
             self._make(
                 self._ram().create_policy,
@@ -104,22 +97,15 @@ class GrantProvisioner:
     def group(self, group: str, labels: Sequence[str], member: str | None) -> None:
         """The group `group` with these policies (account level), and `member` in it."""
         client = self._ram()
-        made = self._names.created(group)
+        made = self._w.names.created(group)
         self._make(
             client.create_group,
             ram.CreateGroupRequest(group_name=made),
             Resource("group", made),
         )
         for label in labels:
-            ref = self._policies.resolve(label)
-            name = self._policy_name(ref)
-            self._make(
-                client.attach_policy_to_group,
-                ram.AttachPolicyToGroupRequest(
-                    policy_type=ref.type, policy_name=name, group_name=made
-                ),
-                Resource("group_policy", name, detail={"PolicyType": ref.type, "GroupName": made}),
-            )
+            ref = self._w.policies.resolve(label)
+            self._attach(Attachment("Group", made, ref.type, self._policy_name(ref)))
         if member is None:
             return
         self._make(
@@ -131,7 +117,7 @@ class GrantProvisioner:
     def remove_member(self, group: str, member: str) -> None:
         """Take `member` out of the group, as the administrator would to close the grant."""
         request = ram.RemoveUserFromGroupRequest(
-            group_name=self._names.created(group), user_name=member
+            group_name=self._w.names.created(group), user_name=member
         )
         self._call(self._ram().remove_user_from_group, request)
 
@@ -140,9 +126,9 @@ class GrantProvisioner:
     def resource_group_of(self, instance_id: str) -> str:
         """The resource group the instance belongs to (DescribeInstances)."""
         admin = self._administrator("the instance's resource group")
-        client = ecs_client(admin, self._region, self._endpoint)
+        client = ecs_client(admin, self._w.region, self._w.endpoint)
         request = ecs.DescribeInstancesRequest(
-            region_id=self._region, instance_ids=f'["{instance_id}"]'
+            region_id=self._w.region, instance_ids=f'["{instance_id}"]'
         )
         rows = self._call(client.describe_instances, request).body.instances.instance or []
         group = str(rows[0].resource_group_id or "") if rows else ""
@@ -153,33 +139,34 @@ class GrantProvisioner:
     def resource_group(self, name: str) -> str:
         """A new, empty resource group; its id."""
         admin = self._administrator("a resource group")
-        client = resource_manager_client(admin, self._region, self._endpoint)
-        made = self._names.created(name)
+        client = resource_manager_client(admin, self._w.region, self._w.endpoint)
+        made = self._w.names.created(name)
         request = rm.CreateResourceGroupRequest(name=made, display_name=made)
         answer = self._make(client.create_resource_group, request, Resource("resource_group", made))
         return str(answer.body.resource_group.id)
 
-    def scoped(self, user: str, labels: Sequence[str], resource_group_id: str) -> None:
-        """Attach these policies to `user` for one resource group only."""
-        client = self._ram()
+    def scoped(
+        self, user: str, labels: Sequence[str], resource_group_id: str, *, via: Via = "ram"
+    ) -> None:
+        """Attach these policies to `user` for one resource group only, through RAM
+        (AttachPolicyToUser with ResourceGroupId) or Resource Manager (AttachPolicy)."""
+        principal = ""
+        if via == "resourcemanager":
+            clients = self._clients("a Resource Manager attachment")
+            principal = principal_name(self._w.gateway, clients.caller, clients, "User", user)
         for label in labels:
-            ref = self._policies.resolve(label)
+            ref = self._w.policies.resolve(label)
             name = self._policy_name(ref)
-            detail = {
-                "PolicyType": ref.type,
-                "UserName": user,
-                "ResourceGroupId": resource_group_id,
-            }
-            self._make(
-                client.attach_policy_to_user,
-                ram.AttachPolicyToUserRequest(
-                    policy_type=ref.type,
-                    policy_name=name,
-                    user_name=user,
-                    resource_group_id=resource_group_id,
-                ),
-                Resource("scoped_user_policy", name, detail=detail),
+            self._attach(
+                Attachment("User", user, ref.type, name, resource_group_id, via, principal)
             )
+
+    def _attach(self, attachment: Attachment) -> None:
+        clients = self._clients("a policy attachment")
+        self._w.ledger.create(
+            attachment.resource(),
+            lambda: attachment.attach(self._w.gateway, clients.caller, clients),
+        )
 
     # ---- control policies -------------------------------------------------------------------
 
@@ -187,15 +174,15 @@ class GrantProvisioner:
         """The control policy `label` (features/policies/<label>.json), attached to the
         directory's Root folder; the Control Policy feature enabled first. Its id."""
         admin = self._administrator("a control policy")
-        if not self._fake:
+        if not self._disposable:
             _skip(
                 "control policies bind the whole resource directory: the spec makes them on the "
                 "fake backends only (attach yours and run the scenario's checks by hand)"
             )
-        ref = self._policies.resolve(label)
-        directory = directory_client(admin, self._region, self._endpoint)
+        ref = self._w.policies.resolve(label)
+        directory = directory_client(admin, self._w.region, self._w.endpoint)
         self._call(directory.enable_control_policy)
-        made = self._names.created(ref.ram_name)
+        made = self._w.names.created(ref.ram_name)
         answer = self._make(
             directory.create_control_policy,
             rd.CreateControlPolicyRequest(
@@ -232,9 +219,7 @@ class GrantProvisioner:
 GRANT_KINDS = frozenset(
     {
         "group",
-        "group_policy",
         "group_member",
-        "scoped_user_policy",
         "resource_group",
         "control_policy",
         "control_policy_attachment",
@@ -249,22 +234,9 @@ def remove_grant(gateway: Gateway, c: Any, r: Resource) -> None:
     d, name, call = r.detail, r.name, gateway.call
     if r.kind == "group":
         call(c.caller, c.ram.delete_group, ram.DeleteGroupRequest(group_name=name))
-    elif r.kind == "group_policy":
-        request = ram.DetachPolicyFromGroupRequest(
-            policy_type=d["PolicyType"], policy_name=name, group_name=d["GroupName"]
-        )
-        call(c.caller, c.ram.detach_policy_from_group, request)
     elif r.kind == "group_member":
         leave = ram.RemoveUserFromGroupRequest(group_name=d["GroupName"], user_name=name)
         call(c.caller, c.ram.remove_user_from_group, leave)
-    elif r.kind == "scoped_user_policy":
-        detach = ram.DetachPolicyFromUserRequest(
-            policy_type=d["PolicyType"],
-            policy_name=name,
-            user_name=d["UserName"],
-            resource_group_id=d["ResourceGroupId"],
-        )
-        call(c.caller, c.ram.detach_policy_from_user, detach)
     elif r.kind == "resource_group":
         listed = call(
             c.caller,

@@ -13,13 +13,14 @@ from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
 from harness.cloud_assistant import CommandRunner
-from harness.config.names import Names
-from harness.config.policies import PolicyLibrary, PolicyRef
+from harness.config.policies import PolicyRef
 from harness.errors import HarnessError
+from harness.provisioning.attachments import Attachment
 from harness.provisioning.instances import check_instance
-from harness.provisioning.ledger import CleanupLedger, Resource
-from harness.sdk.clients import AccessKey, Clients, Principal
-from harness.sdk.gateway import Gateway, Refusal
+from harness.provisioning.ledger import Resource
+from harness.provisioning.workshop import Workshop
+from harness.sdk.clients import AccessKey, Principal
+from harness.sdk.gateway import Refusal
 from harness.side_doors import attach_instance_role
 
 T = TypeVar("T")
@@ -55,41 +56,32 @@ class RamProvisioner:
     def __init__(
         self,
         administrator: Principal,
-        clients: Clients,
-        gateway: Gateway,
-        ledger: CleanupLedger,
-        policies: PolicyLibrary,
+        workshop: Workshop,
         *,
-        names: Names,
-        region: str,
         runner: Callable[[], CommandRunner],
         passwords: Mapping[str, str],
         account_parameter: str | None = None,
     ) -> None:
         self._caller = administrator.name
-        self._clients = clients
-        self._gateway = gateway
-        self._ledger = ledger
-        self._policies = policies
-        self._names = names
-        self._region = region
+        self._w = workshop
+        self._clients = workshop.clients(administrator)
         self._runner = runner
         self._passwords = passwords
         self._account_parameter = account_parameter
 
     def _call(self, method: Callable[..., T], request: Any = None) -> T:
-        return self._gateway.call(self._caller, method, request)
+        return self._w.gateway.call(self._caller, method, request)
 
     def _make(self, method: Callable[..., T], request: Any, resource: Resource) -> T:
         """One create call, written ahead to the ledger: if it is interrupted, cleanup still
         knows the name it may have created."""
-        return self._ledger.create(resource, lambda: self._call(method, request))
+        return self._w.ledger.create(resource, lambda: self._call(method, request))
 
     def create_user(self, name: str, policy_labels: Sequence[str]) -> Principal:
         """Create `name` with the policies attached and one AccessKey; return its principal
         (named as the spec names it; its key is fresh, so RAM may need a moment)."""
-        refs = [self._policies.resolve(label) for label in policy_labels]
-        user = self._names.created(name)
+        refs = [self._w.policies.resolve(label) for label in policy_labels]
+        user = self._w.names.created(name)
         iam = self._clients.ram
         self._make(
             iam.create_user,
@@ -100,7 +92,7 @@ class RamProvisioner:
             self._attach(user, ref, role=False)
         # The key id comes only with the answer: until then the ledger knows the key by its
         # user's name (cleanup lists the user's keys), after, by its id.
-        response = self._ledger.create(
+        response = self._w.ledger.create(
             Resource("access_keys", user),
             lambda: self._call(iam.create_access_key, ram.CreateAccessKeyRequest(user_name=user)),
             lambda answer: Resource(
@@ -109,44 +101,30 @@ class RamProvisioner:
         )
         key = response.body.access_key
         key_id = str(key.access_key_id)
-        self._gateway.fresh.add(name)
+        self._w.gateway.fresh.add(name)
         return Principal(name, AccessKey(key_id, str(key.access_key_secret)))
 
     def _policy_name(self, ref: PolicyRef) -> str:
-        return ref.ram_name if ref.type == "System" else self._names.created(ref.ram_name)
+        return ref.ram_name if ref.type == "System" else self._w.names.created(ref.ram_name)
 
     def _attach(self, holder: str, ref: PolicyRef, *, role: bool) -> None:
         """Attach a policy (created first when it is custom) to a user or a role."""
-        iam = self._clients.ram
         name = self._policy_name(ref)
         if ref.type == "Custom":
             self._make(
-                iam.create_policy,
+                self._clients.ram.create_policy,
                 ram.CreatePolicyRequest(policy_name=name, policy_document=ref.document),
                 Resource("policy", name),
             )
-        if role:
-            detail = {"PolicyType": ref.type, "RoleName": holder}
-            self._make(
-                iam.attach_policy_to_role,
-                ram.AttachPolicyToRoleRequest(
-                    policy_type=ref.type, policy_name=name, role_name=holder
-                ),
-                Resource("role_policy", name, detail=detail),
-            )
-        else:
-            detail = {"PolicyType": ref.type, "UserName": holder}
-            self._make(
-                iam.attach_policy_to_user,
-                ram.AttachPolicyToUserRequest(
-                    policy_type=ref.type, policy_name=name, user_name=holder
-                ),
-                Resource("user_policy", name, detail=detail),
-            )
+        attachment = Attachment("Role" if role else "User", holder, ref.type, name)
+        self._w.ledger.create(
+            attachment.resource(),
+            lambda: attachment.attach(self._w.gateway, self._caller, self._clients),
+        )
 
     def instance(self, label: str, instance_id: str, existing: bool) -> None:
         if existing:
-            check_instance(self._runner(), label, instance_id, self._region, on_refused=None)
+            check_instance(self._runner(), label, instance_id, self._w.region, on_refused=None)
 
     # ---- the Windows setup ----------------------------------------------------------------
 
@@ -156,7 +134,7 @@ class RamProvisioner:
         if wrong:
             value += secrets.token_hex(4)
         client = self._clients.oos(region)
-        made = self._names.created(name)
+        made = self._w.names.created(name)
         self._make(
             client.create_secret_parameter,
             oos.CreateSecretParameterRequest(region_id=region, name=made, value=value),
@@ -169,7 +147,7 @@ class RamProvisioner:
         known = self._passwords.get(user)
         if known is not None:
             return known
-        name, region = self._account_parameter, self._region
+        name, region = self._account_parameter, self._w.region
         if name is None:
             raise HarnessError(
                 f"no logon password is known for `{user}`: add a Given step that creates the user"
@@ -191,17 +169,17 @@ class RamProvisioner:
         self._attach_to_instance(self.role(role, [policy_label]), instance_id, region)
 
     def role(self, role: str, policy_labels: Sequence[str]) -> str:
-        trust = self._policies.trust_document(role)
-        made = self._names.created(role)
+        trust = self._w.policies.trust_document(role)
+        made = self._w.names.created(role)
         self._make(
             self._clients.ram.create_role,
             ram.CreateRoleRequest(role_name=made, assume_role_policy_document=trust),
             Resource("role", made),
         )
         for label in policy_labels:
-            self._attach(made, self._policies.resolve(label), role=True)
+            self._attach(made, self._w.policies.resolve(label), role=True)
         return made
 
     def _attach_to_instance(self, role: str, instance_id: str, region: str) -> None:
         client = self._clients.ecs(region)
-        attach_instance_role(self._call, client, self._ledger, instance_id, role, region)
+        attach_instance_role(self._call, client, self._w.ledger, instance_id, role, region)

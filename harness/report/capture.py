@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from harness.refusals import decoded_of
+from harness.refusals import decoded_of, reason_of
 from harness.report.model import (
     Attempt,
     Call,
@@ -28,7 +28,6 @@ from harness.sdk.gateway import Refusal
 from harness.world import Started, World
 
 RUN_ACTIONS = ("RunCommand", "InvokeCommand")
-EXPOSED = "the account is exposed"
 NO_FEATURE = FeatureInfo(
     path="", name="", description="", keyword="Feature", line=0, language="en", tags=[]
 )
@@ -96,10 +95,11 @@ class Phases:
     messages: list[str] = field(default_factory=list)
     duration: float = 0.0
 
-    def verdict(self, *, finding: bool, assumed: bool) -> Verdict:
+    def verdict(self, *, finding: bool, assumed: bool, exposed: bool = False) -> Verdict:
+        """`exposed`: the scenario's outcome records a run the spec expects refused."""
         values = self.outcomes.values()
         if "failed" in values:
-            return "exposed" if any(EXPOSED in m for m in self.messages) else "failed"
+            return "exposed" if exposed else "failed"
         if "skipped" in values:
             return "skipped"
         if finding:
@@ -121,7 +121,8 @@ def capture(
     tags = trace.tags if trace else []
     finding = "finding" in tags
     assumed = list(world.outcome.assumed) if world else []
-    verdict = phases.verdict(finding=finding, assumed=bool(assumed))
+    exposed = bool(world.outcome.exposed) if world else False
+    verdict = phases.verdict(finding=finding, assumed=bool(assumed), exposed=exposed)
     steps = [dict(s) for s in trace.steps] if trace else []
     if trace and verdict == "skipped" and trace.started:
         steps[trace.started - 1]["status"] = "skipped"
@@ -131,6 +132,12 @@ def capture(
     feature = trace.feature if trace else NO_FEATURE
     name = trace.name if trace else fallback_name
     calls, refusals, attempts, account = _evidence(world)
+    # A refusal whose reason the decode could not prove rests on a named assumption too.
+    reasons = (
+        [reason_of(o) for o in world.outcome.history if isinstance(o, Refusal)] if world else []
+    )
+    rested = {r.assumption for r in reasons if r is not None and r.assumption}
+    assumptions = sorted({*assumptions, *rested}, key=lambda k: (len(k), k))
     record = ScenarioRecord(
         id=stable_id(feature["path"], name, example),
         nodeid=nodeid,
@@ -190,6 +197,9 @@ def refused(refusal: Refusal) -> Refused:
     decoded = decoded_of(refusal)  # ram:DecodeDiagnosticMessage's reason, when a step decoded it
     if decoded is not None:
         detail["DecodedReason"] = str(decoded)
+    reason = reason_of(refusal)  # whether the run-as rule refused it: proved, assumed or wrong
+    if reason is not None:
+        detail["RunAsReason"] = str(reason)
     return Refused(
         action=refusal.action,
         code=refusal.code,

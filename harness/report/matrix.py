@@ -88,7 +88,10 @@ def _plain(attempt: Attempt) -> tuple[str, str, str]:
         deciding = _deciding(refused["explanation"])
         if deciding:
             label += f" by {deciding}" if refused["deny"] == "ExplicitDeny" else f"; {deciding}"
-        return "refused", label, refused["explanation"] or refused["message"]
+        # Whether the run-as rule refused it (proved, or assumed under a named assumption),
+        # then the fake's own explanation: what a reader needs to trust the cell.
+        why = [refused["detail"].get("RunAsReason", ""), refused["explanation"]]
+        return "refused", label, "; ".join(w for w in why if w) or refused["message"]
     if ran is None:
         return "accepted", "accepted (result not read)", ""
     if ran["status"] == "Success":

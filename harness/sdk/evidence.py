@@ -18,9 +18,12 @@ LONGEST_SHOWN = 120
 
 
 def shown(name: str, value: object) -> str:
-    """How a parameter appears in evidence: masked when secret, digested when long."""
+    """How a parameter appears in evidence: masked when secret, digested when long; a
+    Resource Manager principal name without its account alias (often the account id)."""
     if name in SECRET_PARAMETERS:
         return "***"
+    if name == "PrincipalName" and isinstance(value, str):
+        return _without_alias(value)
     if isinstance(value, list) and len(value) == 1:
         value = value[0]  # InstanceId=[i-1] reads better as InstanceId=i-1
     text = str(value)
@@ -28,6 +31,18 @@ def shown(name: str, value: object) -> str:
         return text
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     return f"<{len(text)} characters, sha256 {digest}>"
+
+
+def _without_alias(principal: str) -> str:
+    """`alice@<alias>.onaliyun.com`, `ops@group.<alias>.onaliyun.com` and
+    `r@role.<alias>.onaliyunservice.com` (AttachPolicy's formats) with `<alias>` shown."""
+    name, at, domain = principal.partition("@")
+    if not at:
+        return principal
+    parts = domain.split(".")
+    index = 1 if parts[0] in ("group", "role") and len(parts) > 2 else 0
+    parts[index] = "<alias>"
+    return f"{name}@{'.'.join(parts)}"
 
 
 @dataclass(frozen=True)

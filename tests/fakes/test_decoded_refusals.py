@@ -94,11 +94,52 @@ def test_the_explanation_still_reads_without_the_api(
     assert decoded["Explanation"].startswith("ImplicitDeny")
 
 
+def test_an_implicit_deny_decodes_to_the_request_as_authorized(
+    cloud: FakeCloud,
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    linux: str,
+) -> None:
+    """What the harness judges an implicit deny by on a real account (A90): the action and the
+    request's own condition keys, with no deciding policy."""
+    key = ram_user("commandUser", system=["AliyunECSReadOnlyAccess"])
+    decoded = _decode(ram, _refused(lambda: _run(ecs_as(key), linux, "user01")))
+    assert decoded["ExplicitDeny"] is False
+    assert decoded["NoPermissionPolicyType"] == "AccountLevelIdentityBasedPolicy"
+    assert decoded["AuthAction"] == "ecs:RunCommand"
+    assert decoded["AuthResource"] == f"acs:ecs:{REGION}:{cloud.account_id}:instance/{linux}"
+    conditions = {c["ConditionKey"]: c["ConditionValues"] for c in decoded["AuthConditions"]}
+    assert conditions["ecs:CommandRunAs"] == ["user01"]
+    assert conditions["acs:SecureTransport"] == ["true"]
+    assert "acs:SourceIp" in conditions
+    assert decoded["MatchedPolicies"] == []
+    # A call that names no run-as user carries no ecs:CommandRunAs to judge.
+    ecs = ecs_as(key)
+    delete = e.DeleteCommandRequest(region_id=REGION, command_id="c-none")
+    other = _decode(ram, _refused(lambda: ecs.delete_command(delete)))
+    assert other["AuthAction"] == "ecs:DeleteCommand"
+    assert other["AuthResource"].endswith(":command/c-none")
+    assert "ecs:CommandRunAs" not in {c["ConditionKey"] for c in other["AuthConditions"]}
+
+
 def test_a_forged_diagnostic_is_not_decoded(ram: RamClient) -> None:
     forged = base64.b64encode(json.dumps({"ExplicitDeny": False, "Seal": "0"}).encode()).decode()
     request = r.DecodeDiagnosticMessageRequest(encoded_diagnostic_message=forged)
     error = _refused(lambda: ram.decode_diagnostic_message(request))
     assert (error.code, error.status_code) == ("InvalidParameter.EncodedDiagnosticMessage", 400)
+
+
+def _prod_and_elsewhere(cloud: FakeCloud) -> tuple[ManagerClient, str, str, str]:
+    """Resource Manager as the owner, a new resource group `prod`, an instance in it and one in
+    the default group."""
+    manager = ManagerClient(sdk_config(cloud.root_access_key))
+    prod = manager.create_resource_group(
+        rm.CreateResourceGroupRequest(name="prod", display_name="prod")
+    ).body.resource_group.id
+    in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
+    elsewhere = cloud.add_instance(os="linux", users=["user01"])
+    return manager, str(prod), in_prod, elsewhere
 
 
 def test_a_scoped_guard_protects_instances_of_its_group_only(
@@ -107,12 +148,7 @@ def test_a_scoped_guard_protects_instances_of_its_group_only(
     ram_user: Callable[..., Key],
     ecs_as: Callable[..., EcsClient],
 ) -> None:
-    manager = ManagerClient(sdk_config(cloud.root_access_key))
-    prod = manager.create_resource_group(
-        rm.CreateResourceGroupRequest(name="prod", display_name="prod")
-    ).body.resource_group.id
-    in_prod = cloud.add_instance(os="linux", users=["user01"], resource_group_id=prod)
-    elsewhere = cloud.add_instance(os="linux", users=["user01"])
+    manager, prod, in_prod, elsewhere = _prod_and_elsewhere(cloud)
     listed = ecs_as(cloud.root_access_key).describe_instances(
         e.DescribeInstancesRequest(region_id=REGION)
     )
@@ -256,3 +292,100 @@ def test_an_instance_in_a_group_the_test_names_makes_that_group(cloud: FakeCloud
     assert got.body.resource_group.id == "rg-ops"
     held = {i["InstanceId"]: i["ResourceGroupId"] for i in cloud.snapshot()["Instances"]}
     assert held[instance] == "rg-ops"
+
+
+# ---- Resource Manager's AttachPolicy: RAM's attachments, at the same scopes -----------------
+
+
+def test_an_attachment_made_through_resource_manager_is_rams_and_evaluated_at_its_scope(
+    cloud: FakeCloud,
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+) -> None:
+    manager, prod, in_prod, elsewhere = _prod_and_elsewhere(cloud)
+    key = ram_user("commandUser")
+    principal = f"commandUser@{cloud.account_id}.onaliyun.com"
+
+    def fields(scope: str) -> dict[str, str]:
+        return {
+            "policy_type": "System",
+            "policy_name": "AliyunECSFullAccess",
+            "principal_type": "IMSUser",
+            "principal_name": principal,
+            "resource_group_id": scope,
+        }
+
+    def attachment(scope: str) -> rm.AttachPolicyRequest:
+        return rm.AttachPolicyRequest(**fields(scope))
+
+    manager.attach_policy(attachment(prod))
+    listed = ram.list_policies_for_user(r.ListPoliciesForUserRequest(user_name="commandUser"))
+    assert [p.policy_name for p in listed.body.policies.policy] == ["AliyunECSFullAccess"]
+    rows = manager.list_policy_attachments(
+        rm.ListPolicyAttachmentsRequest(principal_type="IMSUser", principal_name=principal)
+    ).body.policy_attachments.policy_attachment
+    assert [(a.policy_name, a.resource_group_id) for a in rows] == [("AliyunECSFullAccess", prod)]
+    ecs = ecs_as(key)
+    assert _run(ecs, in_prod, "root").body.invoke_id  # allowed in the group it was made for
+    error = _refused(lambda: _run(ecs, elsewhere, "root"))  # and nowhere else
+    assert error.code == "Forbidden.RAM"
+    # The same attachment, made twice at one scope, is refused as RAM refuses it; the account
+    # id is account level, a scope of its own.
+    again = _refused(lambda: manager.attach_policy(attachment(prod)))
+    assert (again.code, again.status_code) == ("EntityAlreadyExists.User.Policy", 409)
+    manager.attach_policy(attachment(cloud.account_id))
+    assert _run(ecs, elsewhere, "root").body.invoke_id
+    # RAM detaches what Resource Manager attached, and Resource Manager what RAM attached.
+    ram.detach_policy_from_user(
+        r.DetachPolicyFromUserRequest(
+            policy_type="System",
+            policy_name="AliyunECSFullAccess",
+            user_name="commandUser",
+            resource_group_id=prod,
+        )
+    )
+    manager.detach_policy(rm.DetachPolicyRequest(**fields(cloud.account_id)))
+    listed = ram.list_policies_for_user(r.ListPoliciesForUserRequest(user_name="commandUser"))
+    assert listed.body.policies.policy == []
+    gone = _refused(lambda: manager.detach_policy(rm.DetachPolicyRequest(**fields(prod))))
+    assert (gone.code, gone.status_code) == ("EntityNotExist.User.Policy", 404)
+
+
+@pytest.mark.parametrize(
+    ("change", "code", "status"),
+    [
+        ({"principal_type": "RamUser"}, "InvalidParameter.PrincipalType", 400),
+        ({"principal_name": "commandUser"}, "InvalidParameter.PrincipalName", 400),
+        (
+            {"principal_name": "commandUser@elsewhere.onaliyun.com"},
+            "InvalidParameter.PrincipalName",
+            400,
+        ),
+        ({"principal_name": "nobody@{account}.onaliyun.com"}, "EntityNotExist.User", 404),
+        ({"policy_name": "NoSuchPolicy"}, "EntityNotExist.Policy", 404),
+        ({"policy_type": "Managed"}, "InvalidParameter.PolicyType", 400),
+        ({"resource_group_id": "rg-none"}, "EntityNotExists.ResourceGroup", 404),
+    ],
+)
+def test_a_bad_attach_policy_gets_its_code(
+    cloud: FakeCloud,
+    ram_user: Callable[..., Key],
+    change: dict[str, str],
+    code: str,
+    status: int,
+) -> None:
+    ram_user("commandUser")
+    fields = {
+        "policy_type": "System",
+        "policy_name": "AliyunECSFullAccess",
+        "principal_type": "IMSUser",
+        "principal_name": "commandUser@{account}.onaliyun.com",
+        "resource_group_id": cloud.account_id,
+    } | change
+    request = rm.AttachPolicyRequest(
+        **{k: v.format(account=cloud.account_id) for k, v in fields.items()}
+    )
+    manager = ManagerClient(sdk_config(cloud.root_access_key))
+    error = _refused(lambda: manager.attach_policy(request))
+    assert (error.code, error.status_code) == (code, status)

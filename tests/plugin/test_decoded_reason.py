@@ -3,22 +3,29 @@ fake answers them (harness/refusals.py)."""
 
 from __future__ import annotations
 
-from harness.refusals import DecodedRefusal, wrong_reason
+from harness.refusals import DecodedRefusal, helper_refused, judge, wrong_reason
 from harness.sdk.gateway import Refusal
 
 INSTANCE = "acs:ecs:cn-hangzhou:1:instance/i-1"
 
 
 def _decoded(
-    action: str = "ecs:RunCommand", *, explicit: bool = False, run_as: str = "root"
+    action: str = "ecs:RunCommand",
+    *,
+    explicit: bool = False,
+    run_as: str | None = "root",
+    policy_type: str = "AccountLevelIdentityBasedPolicy",
 ) -> DecodedRefusal:
+    conditions = [{"ConditionKey": "acs:SourceIp", "ConditionValues": ["192.0.2.1"]}]
+    if run_as is not None:
+        conditions.append({"ConditionKey": "ecs:CommandRunAs", "ConditionValues": [run_as]})
     return DecodedRefusal.of(
         {
             "ExplicitDeny": explicit,
-            "NoPermissionPolicyType": "AccountLevelIdentityBasedPolicy",
+            "NoPermissionPolicyType": policy_type,
             "AuthAction": action,
             "AuthResource": INSTANCE,
-            "AuthConditions": [{"ConditionKey": "ecs:CommandRunAs", "ConditionValues": [run_as]}],
+            "AuthConditions": conditions,
             "MatchedPolicies": [
                 {
                     "Effect": "Deny",
@@ -73,3 +80,70 @@ def test_a_run_as_name_other_than_the_one_sent_is_another_reason() -> None:
 
 def test_a_refusal_of_a_request_that_names_no_run_as_user_is_not_judged() -> None:
     assert wrong_reason(_refusal("DescribeInstances"), _decoded(), None, []) is None
+
+
+# ---- what a real gateway's decode proves, and what it leaves assumed ----------------------
+
+
+def test_an_implicit_deny_only_the_decode_tells_of_is_assumed_under_a90() -> None:
+    reason = judge(_refusal(), _decoded(), "root", None)
+    assert reason is not None
+    assert (reason.standing, reason.assumption) == ("assumed", "A90")
+    assert str(reason).startswith("assumed (assumption A90): no statement allowed it, taken to be")
+    assert wrong_reason(_refusal(), _decoded(), "root", None) is None
+
+
+def test_an_explicit_deny_of_the_run_as_action_is_proved() -> None:
+    reason = judge(_refusal(), _decoded(explicit=True), "root", None)
+    assert reason is not None
+    assert (reason.standing, reason.assumption) == ("proved", "")
+    assert str(reason).startswith("proved: a Deny refused it: `ecs:RunCommand`")
+
+
+def test_a_near_miss_on_the_run_as_condition_is_proved_not_assumed() -> None:
+    close = ["commandUserPolicy statement 1: `ecs:CommandRunAs` is `root`, not one of `user01`"]
+    reason = judge(_refusal(), _decoded(), "root", close)
+    assert reason is not None
+    assert reason.standing == "proved"
+
+
+def test_a_run_as_refusal_of_a_describe_action_is_wrong_even_on_a_real_gateway() -> None:
+    reason = judge(_refusal(), _decoded("ecs:DescribeInstances", run_as=None), "root", None)
+    assert reason is not None
+    assert reason.standing == "wrong"
+    assert reason.text.startswith("RAM refused `ecs:DescribeInstances`, not `ecs:RunCommand`")
+
+
+def test_a_decode_whose_conditions_lack_command_run_as_is_wrong_even_on_a_real_gateway() -> None:
+    reason = judge(_refusal(), _decoded(run_as=None, explicit=True), "root", None)
+    assert reason is not None
+    assert reason.standing == "wrong"
+    assert reason.text.startswith("the decoded refusal carries no `ecs:CommandRunAs`")
+
+
+def test_an_implicit_deny_by_the_control_policies_is_not_the_run_as_rule() -> None:
+    reason = judge(_refusal(), _decoded(policy_type="ControlPolicy"), "root", None)
+    assert reason is not None
+    assert reason.standing == "wrong"
+    assert reason.text.startswith("no ControlPolicy allows it, whatever the run-as user")
+
+
+def test_a_refused_helper_call_names_itself_and_its_decoded_reason() -> None:
+    refusal = _refusal("DescribeCommands")
+    decoded = _decoded("ecs:DescribeCommands", run_as=None)
+    line = helper_refused(refusal, decoded, before="InvokeCommand")
+    assert line == (
+        "the harness's own `DescribeCommands` call was refused before `InvokeCommand` was sent, "
+        "so the run-as request was never made: `ecs:DescribeCommands` on "
+        f"`{INSTANCE}`: an implicit deny (AccountLevelIdentityBasedPolicy)"
+    )
+    assert "\n" not in line
+    assert helper_refused(refusal, None, before="InvokeCommand").endswith("Forbidden.RAM: no")
+
+
+def test_a_refused_read_of_what_ran_says_what_cannot_be_checked() -> None:
+    refusal = _refusal("DescribeInvocationResults")
+    assert helper_refused(refusal, None) == (
+        "the harness's own `DescribeInvocationResults` call was refused, so what ran cannot be "
+        "checked: Forbidden.RAM: no"
+    )

@@ -94,6 +94,10 @@ def test_the_matrix_shows_what_each_run_as_name_came_to_under_each_policy_set(sm
     assert [e["label"] for e in cells["user03"][allow]] == [
         "refused: implicit deny; closest: commandUserPolicy statement 1"
     ]
+    (refused,) = cells["user03"][allow]
+    assert refused["detail"].startswith(
+        "proved: a statement allows it but its `ecs:CommandRunAs` condition failed"
+    )
     assert {e["kind"] for e in cells["root"][full]} == {"exposed"}
     assert len(cells["root"][full][0]["scenarios"]) == 2  # the finding and the exposure
 

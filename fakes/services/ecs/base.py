@@ -18,6 +18,7 @@ from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
 from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
+from fakes.services.ecs.requests import resource_tags
 from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
@@ -130,7 +131,9 @@ class EcsBase(Service):
             if instance is None or instance.region != call.region:
                 raise not_found()
             if authorize:
-                call.authorize(self.arn(call.region, "instance", instance_id))
+                call.authorize(
+                    self.arn(call.region, "instance", instance_id), resource_tags(instance)
+                )
             found.append(instance)
         return found
 

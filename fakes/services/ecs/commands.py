@@ -19,6 +19,7 @@ from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, container_of, paginate, run_as
+from fakes.services.ecs.requests import resource_tags
 from fakes.services.ecs.schedules import check_frequency, repeat_mode
 from fakes.services.ecs.state import SCRIPT_TYPES, Command, Instance
 
@@ -70,8 +71,6 @@ def check_lengths(call: Call) -> None:
             raise errors.too_long(code, what)
 
 
-#: Parameters the fake does not model: refused by name, never accepted and ignored.
-UNMODELLED = ("Launcher", "OssOutputDelivery", "ResourceTag.1.Key", "Tag.1.Key", "SessionMode")
 TERMINATION_MODES = ("Process", "ProcessTree")
 
 
@@ -85,18 +84,16 @@ def check_parameters(call: Call) -> None:
 
 
 def refuse_unmodelled(call: Call, instances: Sequence[Instance] = ()) -> str:
-    """The RepeatMode of a run, after refusing by name what the fake does not model, rather
-    than pretend to do it. TerminationMode is checked and kept (it only shapes how a stop
-    ends a process, which the fake's guest has none of)."""
+    """The RepeatMode of a run, after refusing what the fake does not model (the parameters it
+    refuses by name are `unmodelled.UNMODELLED`'s, refused before any action runs).
+    TerminationMode is checked and kept (it only shapes how a stop ends a process, which the
+    fake's guest has none of)."""
     mode = repeat_mode(call)
     if mode == "Period":
         check_frequency(
             call.params.require("Frequency"), call.params.number("Timeout", 60, low=10, high=86400)
         )
     check_parameters(call)
-    for name in UNMODELLED:
-        if call.params.text(name):
-            raise errors.unsupported(name)
     termination = call.params.text("TerminationMode")
     if termination is not None and termination not in TERMINATION_MODES:
         raise errors.invalid_termination_mode()
@@ -162,7 +159,7 @@ class CommandActions(EcsBase):
         instance's run-as user (A1): a run as root anywhere in the list refuses the whole call.
         RunCommand names the command only when it keeps it (A7)."""
         for instance in instances:
-            context = {RUN_AS_KEY: (run_as(call, instance),)}
+            context = {RUN_AS_KEY: (run_as(call, instance),), **resource_tags(instance)}
             call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
             if command is not None:
                 call.authorize(self.arn(call.region, "command", command), context)
@@ -221,9 +218,6 @@ class CommandActions(EcsBase):
         content = script_content(call, default="Base64")
         check_lengths(call)
         check_parameters(call)
-        for unmodelled in ("Launcher", "Tag.1.Key", "ResourceGroupId"):
-            if call.params.text(unmodelled):
-                raise errors.unsupported(unmodelled)
         call.authorize(self.arn(call.region, "command", "*"))  # A8: no ecs:CommandRunAs
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 

@@ -33,6 +33,9 @@ class FileDelivery:
     mode: str
     overwrite: bool
     created: datetime
+    timeout: int = 60
+    resource_group_id: str = ""
+    tags: dict[str, str] = field(default_factory=dict)
     results: dict[str, str] = field(default_factory=dict)  # instance id -> ErrorCode ("" ok)
     instances: list[Instance] = field(default_factory=list)
     done: bool = False

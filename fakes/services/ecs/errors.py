@@ -11,6 +11,16 @@ def unsupported(what: str) -> ApiError:
     return ApiError("UnsupportedParameter", f"The fake cloud does not model {what}.", 400)
 
 
+def unmodelled_parameter(action: str, name: str) -> ApiError:
+    """A request parameter the fake does not model (`fakes.services.ecs.unmodelled`)."""
+    return ApiError(
+        "UnsupportedParameter",
+        f"The fake cloud does not model the parameter {name} of {action}: it refuses the request "
+        "rather than ignore it.",
+        400,
+    )
+
+
 def too_many_instances() -> ApiError:
     return ApiError(
         "InstanceIds.ExceedLimit", "The number of instance IDs exceeds the upper limit.", 403
@@ -138,6 +148,15 @@ def session_not_found() -> ApiError:
 
 def file_content_missing() -> ApiError:
     return ApiError("MissingParameter.Content", "The parameter Content is missing.", 400)
+
+
+def resource_group_mismatch(group: str) -> ApiError:
+    """An instance outside the ResourceGroupId named (the code is NOT FOUND: A81)."""
+    return ApiError(
+        "InvalidResourceGroupId.Mismatch",
+        f"The specified instance does not belong to the resource group {group}.",
+        400,
+    )
 
 
 def invalid_file_mode() -> ApiError:

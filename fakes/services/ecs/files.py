@@ -17,12 +17,22 @@ from fakes.clock import iso
 from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
-from fakes.services.ecs.base import EcsBase, paginate
+from fakes.services.ecs.base import EcsBase
 from fakes.services.ecs.deliveries import FileDelivery
-from fakes.services.ecs.state import RUN_TIME, START_DELAY
+from fakes.services.ecs.requests import has_tags, listing, tags_of
+from fakes.services.ecs.state import RUN_TIME, START_DELAY, Instance
 
 MAX_FILE_INSTANCES = 50
 MAX_CONTENT = 32 * 1024  # after Base64 encoding
+MIN_TIMEOUT = 10  # "less than 10 seconds ... automatically sets the timeout period to 10"
+FILE_STATUSES = ("Pending", "Running", "Success", "Failed", "PartialFailed")
+
+
+def _check_group(group: str | None, instances: list[Instance]) -> None:
+    """SendFile's ResourceGroupId: "The ECS instance specified by InstanceId must belong to this
+    resource group" ([SDK] `_send_file_request.py`; the refusal's code is A81's)."""
+    if group is not None and any(i.resource_group_id != group for i in instances):
+        raise errors.resource_group_mismatch(group)
 
 
 class FileActions(EcsBase):
@@ -59,7 +69,11 @@ class FileActions(EcsBase):
             raise errors.missing_instance_id()
         if len(ids) > MAX_FILE_INSTANCES:
             raise errors.file_too_many_instances()
+        tags = tags_of(call)
+        timeout = max(MIN_TIMEOUT, call.params.number("Timeout", 60, low=0, high=86400))  # A81
         instances = self._instances(call, ids, authorize=True)  # A42: no ecs:CommandRunAs
+        group = call.params.text("ResourceGroupId")
+        _check_group(group, instances)
         delivery = FileDelivery(
             invoke_id=self._ids.invocation(),
             region=call.region,
@@ -75,6 +89,9 @@ class FileActions(EcsBase):
             overwrite=call.params.flag("Overwrite"),
             created=call.now,
             instances=instances,
+            timeout=timeout,
+            resource_group_id=group or "",
+            tags=tags,
         )
         self.deliveries[delivery.invoke_id] = delivery
         return {"InvokeId": delivery.invoke_id}
@@ -85,21 +102,23 @@ class FileActions(EcsBase):
         call.authorize(self.arn(call.region, "instance", instance_id or "*"))  # A11
         self.settle(call.now)
         wanted_id, wanted_name = call.params.text("InvokeId"), call.params.text("Name")
+        wanted_status = call.params.text("InvocationStatus")
+        if wanted_status is not None and wanted_status not in FILE_STATUSES:
+            raise invalid_parameter("InvocationStatus", wanted_status, "Use a documented status.")
+        wanted_group, wanted_tags = call.params.text("ResourceGroupId"), tags_of(call)
         chosen = [
-            d
+            view
             for d in reversed(self.deliveries.values())
             if d.region == call.region
             and wanted_id in (None, d.invoke_id)
             and wanted_name in (None, d.name)
             and (instance_id is None or any(i.instance_id == instance_id for i in d.instances))
+            and wanted_group in (None, d.resource_group_id)
+            and has_tags(d.tags, wanted_tags)
+            for view in (self._delivery_view(d, call.now),)
+            if wanted_status in (None, view["InvocationStatus"])
         ]
-        page, number, size = paginate(call, chosen, default=10, high=50)
-        return {
-            "Invocations": {"Invocation": [self._delivery_view(d, call.now) for d in page]},
-            "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
-        }
+        return listing(call, chosen, "Invocations", "Invocation", default=10, high=50, tokens=True)
 
     @staticmethod
     def _delivery_view(d: FileDelivery, now: datetime) -> dict[str, Any]:
@@ -120,15 +139,16 @@ class FileActions(EcsBase):
                 }
             )
         statuses = {r["InvocationStatus"] for r in rows}
-        overall = (
-            "Success"
-            if statuses == {"Success"}
-            else "Failed"
-            if statuses == {"Failed"}
-            else "PartialFailed"
-            if d.done
-            else "Running"
-        )
+        # The documented roll-up ([SDK] `_describe_send_file_results_request.py`,
+        # InvocationStatus): any Pending, else any Running, else all alike, else PartialFailed.
+        if len(statuses) == 1:
+            (overall,) = statuses
+        elif "Pending" in statuses:
+            overall = "Pending"
+        elif "Running" in statuses:
+            overall = "Running"
+        else:
+            overall = "PartialFailed"
         return {
             "InvokeId": d.invoke_id,
             "Name": d.name,
@@ -142,6 +162,7 @@ class FileActions(EcsBase):
             "Overwrite": str(d.overwrite).lower(),
             "CreationTime": iso(d.created),
             "InvocationStatus": overall,
+            "Tags": {"Tag": [{"TagKey": k, "TagValue": v} for k, v in d.tags.items()]},
             "VmCount": len(rows),
             "InvokeInstances": {"InvokeInstance": rows},
         }

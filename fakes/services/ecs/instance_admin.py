@@ -1,8 +1,9 @@
 """What an administrator does to an instance itself, beside Cloud Assistant: ModifyInstanceAttribute
 (a new root or Administrator `Password`, `UserData` that runs as root at the next start),
-RebootInstance (which runs reboot tasks and user data), InstallCloudAssistant, and the tag
+RebootInstance (which runs reboot tasks and user data), InstallCloudAssistant, the instance's
+tags (TagResources, UntagResources: RAM sees them as `acs:ResourceTag/<key>`, A83) and the tag
 reads the guide's policy names, DescribeTags and DescribeTagKeys. None carries
-`ecs:CommandRunAs` (reference section 1); each is authorized on the instance (A46).
+`ecs:CommandRunAs` (reference section 1); each is authorized on the instance (A46, A84).
 """
 
 from __future__ import annotations
@@ -10,13 +11,17 @@ from __future__ import annotations
 import base64
 import binascii
 
+from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, paginate
+from fakes.services.ecs.requests import MAX_TAGS, has_tags, listing, tags_of
+from fakes.services.ecs.state import Instance
 
 #: Password rules for ModifyInstanceAttribute (8 to 30 characters, three kinds of character).
 _SPECIAL = set("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/")
 MAX_USER_DATA = 32 * 1024
+MAX_TAGGED = 50  # ResourceId.N of TagResources and UntagResources
 _NO_TAGS: list[dict[str, str]] = []
 
 
@@ -48,9 +53,6 @@ class InstanceAdminActions(EcsBase):
                 script = base64.b64decode(user_data, validate=True).decode("utf-8")
             except (binascii.Error, UnicodeDecodeError):
                 raise errors.invalid_user_data() from None
-        for name in ("HostName", "SecurityGroupIds.1", "CpuOptions.Core", "CreditSpecification"):
-            if call.params.text(name):
-                raise errors.unsupported(name)
         if password is not None:
             # Root on Linux, Administrator on Windows; it takes effect at the next start, which
             # the fake does not wait for (A46).
@@ -84,12 +86,59 @@ class InstanceAdminActions(EcsBase):
         self._instances(call, list(dict.fromkeys(ids)), authorize=True)
         return {}
 
+    def _tagged(self, call: Call) -> list[Instance]:
+        """The instances a TagResources or UntagResources names, each authorized (A84)."""
+        kind = call.params.require("ResourceType")
+        if kind != "instance":
+            raise errors.unsupported(f"tags on the resource type `{kind}`")
+        ids = list(dict.fromkeys(call.params.items_of("ResourceId")))
+        if not ids:
+            raise invalid_parameter("ResourceId.1", "", "Name at least one instance.")
+        if len(ids) > MAX_TAGGED:
+            raise errors.too_many_instances()
+        return self._instances(call, ids, authorize=True)
+
+    @action("TagResources")
+    def tag_resources(self, call: Call) -> Response:
+        tags = tags_of(call)
+        if not tags:
+            raise invalid_parameter("Tag.1.Key", "", "Name at least one tag.")
+        for instance in self._tagged(call):
+            if len(instance.tags | tags) > MAX_TAGS:
+                raise invalid_parameter("Tag", str(len(tags)), f"At most {MAX_TAGS} tags.")
+            instance.tags.update(tags)
+        return {}
+
+    @action("UntagResources")
+    def untag_resources(self, call: Call) -> Response:
+        keys = call.params.items_of("TagKey")
+        every = call.params.flag("All")
+        for instance in self._tagged(call):
+            for key in list(instance.tags) if every else keys:
+                instance.tags.pop(key, None)
+        return {}
+
     @action("DescribeTags")
     def describe_tags(self, call: Call) -> Response:
-        """The fake's instances carry no tags: an honest empty list (A11 for the resource)."""
-        call.authorize(self.arn(call.region, "instance", call.params.text("ResourceId") or "*"))
-        page, number, size = paginate(call, _NO_TAGS, default=50, high=100)
-        return {"Tags": {"Tag": page}, "TotalCount": 0, "PageNumber": number, "PageSize": size}
+        """The tags of the region's instances (or of the one named), filtered by Tag.N (A48)."""
+        resource = call.params.text("ResourceId")
+        call.authorize(self.arn(call.region, "instance", resource or "*"))
+        if call.params.text("ResourceType") not in (None, "instance"):
+            raise errors.unsupported("tags on resources other than instances")
+        wanted = tags_of(call)
+        counts: dict[tuple[str, str], int] = {}
+        for instance in self.instances.values():
+            if instance.region != call.region or resource not in (None, instance.instance_id):
+                continue
+            if not has_tags(instance.tags, wanted):
+                continue
+            for pair in instance.tags.items():
+                counts[pair] = counts.get(pair, 0) + 1
+        rows = [
+            {"TagKey": key, "TagValue": value, "ResourceTypeCount": {"Instance": count}}
+            for (key, value), count in sorted(counts.items())
+        ]
+        return listing(call, rows, "Tags", "Tag", default=50, high=100)
 
     @action("DescribeTagKeys")
     def describe_tag_keys(self, call: Call) -> Response:

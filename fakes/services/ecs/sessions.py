@@ -6,17 +6,23 @@ agent creates with passwordless sudo (aliyun/aliyun_assist_client
 agent/session/shell/shell_linux.go `default_runas_user`, agent/util/process/process_linux.go
 `CreateLocalAdminUser`; A40); on Windows the default is System. The WebSocketUrl returned is
 not served by the fake: what a session's `CommandLine` does cannot be read back (A43).
+`ConnectionType` (Internet, the default, or Intranet) chooses the network of that URL (A82);
+DescribeTerminalSessions pages with `MaxResults` (at most 100, 10 by default) and `NextToken`
+([SDK] `_start_terminal_session_request.py`, `_describe_terminal_sessions_request.py`).
 """
 
 from __future__ import annotations
 
+from fakes.errors import invalid_parameter
 from fakes.guest import SESSION_USER
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import EcsBase
 from fakes.services.ecs.deliveries import TerminalSession
+from fakes.services.ecs.requests import token_page
 
 MAX_COMMAND_LINE = 512
+CONNECTION_TYPES = ("Internet", "Intranet")
 
 
 class SessionActions(EcsBase):
@@ -32,6 +38,9 @@ class SessionActions(EcsBase):
         command_line = call.params.text("CommandLine") or ""
         if len(command_line) > MAX_COMMAND_LINE:
             raise errors.too_long("InvalidCommandLine.ExceedLimit", "command line")
+        connection = call.params.text("ConnectionType") or "Internet"
+        if connection not in CONNECTION_TYPES:
+            raise invalid_parameter("ConnectionType", connection, "Use Internet or Intranet.")
         (instance,) = self._instances(call, ids, authorize=True)  # A43: no ecs:CommandRunAs
         port = call.params.number("PortNumber", 0, low=0, high=65535) or None
         named = call.params.text("Username")
@@ -57,7 +66,9 @@ class SessionActions(EcsBase):
         self.sessions[session.session_id] = session
         if command_line and instance.guest.canonical_user(user) is not None:
             instance.guest.history.append((user, command_line))
-        host = f"wss://cn-{call.region}.axt.aliyun.com"
+        # A82: the Intranet URL's host is NOT FOUND; the fake serves neither.
+        vpc = "-vpc" if connection == "Intranet" else ""
+        host = f"wss://cn-{call.region}{vpc}.axt.aliyun.com"
         return {
             "SessionId": session.session_id,
             "SecurityToken": self._ids.access_key_secret(),
@@ -90,4 +101,5 @@ class SessionActions(EcsBase):
             and wanted in (None, s.session_id)
             and instance_id in (None, s.instance.instance_id)
         ]
-        return {"Sessions": {"Session": chosen}, "NextToken": ""}
+        page, _, token = token_page(call, chosen, default=10, high=100)
+        return {"Sessions": {"Session": page}, "NextToken": token}

@@ -47,6 +47,7 @@ class Instance:
     ram_role: str | None = None  # the instance RAM role's name, once attached
     resource_group_id: str = ""  # the resource group it belongs to (the account's default)
     user_data: str = ""  # runs as root at the next start (ModifyInstanceAttribute, A46)
+    tags: dict[str, str] = field(default_factory=dict)  # key -> value (TagResources)
 
     @property
     def os(self) -> str:

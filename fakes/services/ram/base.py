@@ -6,7 +6,7 @@ roles) each add their actions to this base, so none depends on another's methods
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import TypeVar
 
@@ -20,6 +20,7 @@ from fakes.services.ram.state import (
     USER_NAME,
     AccessKey,
     Attachment,
+    Attachments,
     Group,
     Policy,
     Role,
@@ -107,6 +108,25 @@ class RamBase(Service):
         if policy is None:
             raise errors.not_found("Policy")
         return policy
+
+    def policy(self, policy_type: str, name: str) -> Policy:
+        """The policy of this type and name (EntityNotExist.Policy when there is none): for
+        Resource Manager's AttachPolicy, which shares RAM's attachments."""
+        return self._policy(policy_type, name)
+
+    def holder(self, kind: str, name: str) -> tuple[str, Attachments]:
+        """The attachment list of the user ("User"), group ("Group") or role ("Role") named
+        `name`, and that holder's label for RAM's error codes; EntityNotExist.<kind> when
+        there is none."""
+        tables: Mapping[str, Mapping[str, User | Group | Role]] = {
+            "User": self.users,
+            "Group": self.groups,
+            "Role": self.roles,
+        }
+        found = tables[kind].get(name)
+        if found is None:
+            raise errors.not_found(kind)
+        return kind, found.policies
 
     @staticmethod
     def _policy_type(call: Call, *, required: bool = True) -> str | None:
