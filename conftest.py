@@ -12,4 +12,5 @@ pytest_plugins = [
     "steps.privilege",
     "steps.side_doors",
     "steps.fleet",
+    "steps.instance_roles",
 ]
