@@ -19,6 +19,7 @@ pytest_plugins = [
     "steps.privilege",
     "steps.side_doors",
     "steps.fleet",
+    "steps.instance_roles",
 ]
 
 

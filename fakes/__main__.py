@@ -9,8 +9,9 @@ import threading
 from collections.abc import Sequence
 from types import FrameType
 
-from fakes.cloud import DEFAULT_REGION
+from fakes.cloud import DEFAULT_REGION, FakeCloud
 from fakes.server import is_loopback, serve
+from fakes.services.ecs.records import MAX_RECORDS
 
 LOOPBACK = "127.0.0.1"
 
@@ -23,6 +24,16 @@ def _port(text: str) -> int:
     if not 0 <= port <= 65535:
         raise argparse.ArgumentTypeError(f"`{text}` is not a port: give 0 to 65535 (0: any free)")
     return port
+
+
+def _limit(text: str) -> int | None:
+    try:
+        limit = int(text)
+    except ValueError:
+        limit = -1
+    if limit < 0:
+        raise argparse.ArgumentTypeError(f"`{text}` is not a count: give 1 or more (0: no cap)")
+    return limit or None
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -51,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
         default=DEFAULT_REGION,
         help=f"region of requests that name none (default {DEFAULT_REGION})",
     )
+    run.add_argument(
+        "--invocation-limit",
+        type=_limit,
+        default=MAX_RECORDS,
+        metavar="N",
+        help=f"Cloud Assistant invocations kept at most, the oldest completed forgotten first "
+        f"(default {MAX_RECORDS}, as the service keeps; 0: no cap). Either way an invocation "
+        "is forgotten 30 days after it was made, on the fake's clock",
+    )
     return parser
 
 
@@ -66,9 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     host = args.host or LOOPBACK
     try:
         # Naming --host is the consent to listen beyond loopback; the default never needs it.
-        server = serve(
-            host, args.port, region=args.region, allow_non_loopback=args.host is not None
-        )
+        cloud = FakeCloud(region=args.region, invocation_limit=args.invocation_limit)
+        server = serve(host, args.port, cloud=cloud, allow_non_loopback=args.host is not None)
     except (OSError, ValueError) as e:
         print(f"python -m fakes serve: {e}", file=sys.stderr)
         return 2

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 #: How far the clock moves for each API request the fake answers (the time a call "takes").
 TICK = timedelta(seconds=1)
@@ -28,6 +29,8 @@ class VirtualClock:
             return self._now
 
 
+@lru_cache(maxsize=4096)
 def iso(moment: datetime) -> str:
-    """Alibaba's timestamp format: ISO-8601 UTC to the second, `Z` suffix."""
+    """Alibaba's timestamp format: ISO-8601 UTC to the second, `Z` suffix. Remembered: a page
+    of results repeats a few instants of the virtual clock many times over."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -12,14 +12,14 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
 
 import responses
 
 from fakes import access
-from fakes.agent import CloudAssistantAgent
+from fakes.agent import CloudAssistantAgent, InstanceMetadata
 from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
@@ -30,6 +30,7 @@ from fakes.inprocess import InProcessAdapter
 from fakes.policy import Decision
 from fakes.services.base import Call, Service
 from fakes.services.ecs import EcsService
+from fakes.services.ecs.records import MAX_RECORDS
 from fakes.services.kms import KmsService
 from fakes.services.oos import OosService
 from fakes.services.ram import RamService
@@ -49,6 +50,26 @@ _REGION_IN_HOST = re.compile(r"^[a-z]+[.-]([a-z]{2}-[a-z0-9-]+?)\.aliyuncs\.com"
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+_TOO_DEEP = ApiError("InvalidParameter", "A parameter is nested too deeply to read.")
+_INTERNAL = ApiError(
+    "InternalError",
+    "The request processing has failed due to some unknown error, exception or failure.",
+    500,
+)
+
+
+def _parse(request: HttpRequest) -> rpc.RpcCall | ApiError:
+    """The request as a call, or the error it earns: it needs nothing of the account's."""
+    try:
+        return rpc.parse(request)
+    except ApiError as err:
+        return err
+    except RecursionError:
+        return _TOO_DEEP
+    except Exception:  # never a traceback on the wire
+        log.exception("fake cloud failed to parse a request")
+        return _INTERNAL
+
 
 class FakeCloud:
     """A stateful fake of one account, reached by the unchanged official SDKs.
@@ -66,13 +87,19 @@ class FakeCloud:
         region: str = DEFAULT_REGION,
         seed: int | None = None,
         root_access_key: tuple[str, str] | None = None,
+        invocation_limit: int | None = MAX_RECORDS,
         keep_calls: int = 0,
     ) -> None:
         """`seed` makes ids reproducible; `root_access_key` fixes the owner's key (test vectors);
+        `invocation_limit`: how many Cloud Assistant invocations are kept (None: no cap), the
+        oldest completed forgotten first, as the service does past 10,000 or 30 days (A100);
         `keep_calls` is how many of the latest in-process calls through `requests` to keep in
         `calls` (none by default: `responses` would keep every one, about 22 KB each)."""
+        if invocation_limit is not None and invocation_limit < 1:
+            raise ValueError(f"invocation_limit must be at least 1 or None, not {invocation_limit}")
         if keep_calls < 0:
             raise ValueError(f"keep_calls must be 0 or more, not {keep_calls}")
+        self._invocation_limit = invocation_limit
         self.default_region = region
         self._keep_calls = keep_calls
         self._seed = seed
@@ -114,7 +141,13 @@ class FakeCloud:
             for product in PRODUCTS
         }
         agent = CloudAssistantAgent(self.ram, self.sts, self.oos, self._authorizers["oos"])
-        self.ecs = EcsService(self.account_id, self._ids, agent=agent, roles=self.ram)
+        self.ecs = EcsService(
+            self.account_id,
+            self._ids,
+            agent=agent,
+            roles=self.ram,
+            invocation_limit=self._invocation_limit,
+        )
         self._services: dict[str, Service] = {
             "ecs": self.ecs,
             "ram": self.ram,
@@ -177,7 +210,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            return self.ecs.add_instance(
+            instance_id = self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -188,6 +221,14 @@ class FakeCloud:
                 privilege=privilege,
                 tags=tags,
             )
+            self._serve_metadata(instance_id)
+            return instance_id
+
+    def _serve_metadata(self, instance_id: str) -> None:
+        """Give the instance's guest its metadata service (100.100.100.200), which hands out
+        the instance RAM role's STS session to any local user."""
+        instance = self.ecs.instances[instance_id]
+        instance.guest.metadata = InstanceMetadata(instance, self.ram, self.sts, self.clock.now)
 
     def add_fleet(
         self,
@@ -210,10 +251,13 @@ class FakeCloud:
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
             now, where = self.clock.now(), region or self.default_region
-            return [
+            ids = [
                 self.ecs.add_instance(os, where, users, now=now, resource_group_id=group, tags=tags)
                 for _ in range(count)
             ]
+            for instance_id in ids:
+                self._serve_metadata(instance_id)
+            return ids
 
     def set_agent(
         self,
@@ -364,60 +408,69 @@ class FakeCloud:
     # ---- the request path -----------------------------------------------------------------------
 
     def handle(self, request: HttpRequest) -> HttpResponse:
-        """Answer one HTTP request exactly as the real endpoint would (status, headers, body)."""
+        """Answer one HTTP request exactly as the real endpoint would (status, headers, body).
+
+        Only acting on the account holds the lock: the request is parsed before it is taken
+        and the answer encoded after it is released (both touch the request's own data alone),
+        so other requests are not held up by either."""
+        host = request.headers.get("host", "aliyuncs.com")
+        parsed = _parse(request)
         with self._lock:
             now = self.clock.advance()
             request_id = self._ids.request_id()
-            host = request.headers.get("host", "aliyuncs.com")
-            product: str | None = None
+            product, outcome = self._act(parsed, now, request_id, host)
+        if isinstance(outcome, HttpResponse):
+            return outcome
+        if isinstance(outcome, ApiError):
+            return envelope.error(outcome, request_id=request_id, host=host, product=product)
+        return envelope.success(request_id, outcome)
+
+    def _act(
+        self, parsed: rpc.RpcCall | ApiError, now: datetime, request_id: str, host: str
+    ) -> tuple[str | None, Mapping[str, Any] | ApiError | HttpResponse]:
+        """Authenticate and act on one parsed request, under the lock: its product, and its
+        data, its error, or an injected fault's answer."""
+        if isinstance(parsed, ApiError):
+            return None, parsed
+        call = parsed
+        try:
+            if self.faults.armed:  # the one check on the fast path
+                fault = self.faults.take(call.product, call.action)
+                if fault is not None:
+                    return call.product, self._fault_answer(fault, request_id, host)
+            service = self._services.get(call.product)
+            if service is None:
+                raise ApiError(
+                    "InvalidApi.NotFound",
+                    f"The fake cloud does not serve `{call.product}` yet.",
+                    404,
+                )
+            principal = self._authenticator.authenticate(call)
+            region = call.params.text("RegionId") or self._region_from_host(call.host)
+            served = Call(
+                product=call.product,
+                action=call.action,
+                params=call.params,
+                region=region,
+                caller=principal,
+                now=now,
+                authorizer=self._authorizers[call.product],
+                global_context=access.global_context(
+                    now, secure=call.secure, source_ip=call.client_ip
+                ),
+            )
             try:
-                call = rpc.parse(request)
-                product = call.product
-                if self.faults.armed:  # the one check on the fast path
-                    fault = self.faults.take(call.product, call.action)
-                    if fault is not None:
-                        return self._fault_answer(fault, request_id, host)
-                service = self._services.get(call.product)
-                if service is None:
-                    raise ApiError(
-                        "InvalidApi.NotFound",
-                        f"The fake cloud does not serve `{call.product}` yet.",
-                        404,
-                    )
-                principal = self._authenticator.authenticate(call)
-                region = call.params.text("RegionId") or self._region_from_host(call.host)
-                served = Call(
-                    product=call.product,
-                    action=call.action,
-                    params=call.params,
-                    region=region,
-                    caller=principal,
-                    now=now,
-                    authorizer=self._authorizers[call.product],
-                    global_context=access.global_context(
-                        now, secure=call.secure, source_ip=call.client_ip
-                    ),
-                )
-                try:
-                    data = service.handle(served)
-                finally:  # even a refused or failed call may have changed what sets are made of
-                    if call.product in access.IDENTITY_PRODUCTS:
-                        self._policy_sets.invalidate()
-                return envelope.success(request_id, data)
-            except ApiError as err:
-                return envelope.error(err, request_id=request_id, host=host, product=product)
-            except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
-                deep = ApiError("InvalidParameter", "A parameter is nested too deeply to read.")
-                return envelope.error(deep, request_id=request_id, host=host, product=product)
-            except Exception:  # never a traceback on the wire: log it, answer like Alibaba
-                log.exception("fake cloud failed on a request (RequestId %s)", request_id)
-                internal = ApiError(
-                    "InternalError",
-                    "The request processing has failed due to some unknown error, exception or "
-                    "failure.",
-                    500,
-                )
-                return envelope.error(internal, request_id=request_id, host=host, product=product)
+                return call.product, service.handle(served)
+            finally:  # even a refused or failed call may have changed what sets are made of
+                if call.product in access.IDENTITY_PRODUCTS:
+                    self._policy_sets.invalidate()
+        except ApiError as err:
+            return call.product, err
+        except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
+            return call.product, _TOO_DEEP
+        except Exception:  # never a traceback on the wire: log it, answer like Alibaba
+            log.exception("fake cloud failed on a request (RequestId %s)", request_id)
+            return call.product, _INTERNAL
 
     @staticmethod
     def _fault_answer(fault: Fault, request_id: str, host: str) -> HttpResponse:

@@ -56,6 +56,8 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
         "a_session_manager_shell",
         "changing_a_root_task",
         "setting_the_root_password",
+        "attaching_a_ram_role",
+        "attaching_an_ssh_key_pair",
         "ecsassistuser",
     ):
         assert any(f"closes_the_side_doors_refuses_{door}" in line for line in failed), door

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from fakes import serve
+from fakes.__main__ import _parser as cli_parser
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
@@ -76,6 +77,7 @@ def test_the_cli_serves_and_stops_cleanly(tmp_path, http, stop_with):
     [
         (["--port", "70000"], "`70000` is not a port"),
         (["--host", "192.0.2.1", "--port", "0"], "cannot listen on 192.0.2.1:0"),
+        (["--invocation-limit", "-3"], "`-3` is not a count"),
     ],
 )
 def test_the_cli_explains_what_it_cannot_do(tmp_path, args, says):
@@ -90,3 +92,9 @@ def test_only_an_explicit_host_may_leave_loopback():
         ValueError, match=r"refusing to listen on `0\.0\.0\.0`: it is not a loopback"
     ):
         serve("0.0.0.0", 0)
+
+
+@pytest.mark.parametrize(("given", "kept"), [([], 10_000), (["5"], 5), (["0"], None)])
+def test_the_cli_caps_the_invocations_kept(given, kept):
+    args = ["serve", *(["--invocation-limit", *given] if given else [])]
+    assert cli_parser().parse_args(args).invocation_limit == kept

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol, TypeVar
 
-from fakes.errors import ApiError
+from fakes.errors import ApiError, invalid_parameter
 from fakes.guest import CommandHandler
 from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
 from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
-from fakes.services.ecs.requests import resource_tags
+from fakes.services.ecs.records import MAX_RECORDS, InvalidToken, InvocationRecords
+from fakes.services.ecs.requests import pages_by_token, resource_tags
 from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
@@ -46,6 +48,43 @@ class Agent(Protocol):
     def password(self, instance: Instance, parameter: str, now: datetime) -> str | None:
         """The decrypted OOS parameter, or None when the role may not read it or it is absent."""
         ...
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """Which page a read asks for: by `PageNumber`/`PageSize`, or by `NextToken`/`MaxResults`
+    (which, when either is sent, win over the other two: DescribeInvocations API reference)."""
+
+    start: int
+    size: int
+    number: int
+    token: str | None
+    by_token: bool
+
+    def fields(self, total: int, next_token: str) -> dict[str, Any]:
+        """The paging fields of the answer. With a token the fake still counts (A102)."""
+        if self.by_token:
+            return {"TotalCount": total, "PageSize": self.size, "NextToken": next_token}
+        return {
+            "TotalCount": total,
+            "PageNumber": self.number,
+            "PageSize": self.size,
+            "NextToken": next_token,
+        }
+
+
+def page_request(call: Call, *, default: int, high: int) -> PageRequest:
+    if pages_by_token(call):
+        size = call.params.number("MaxResults", default, low=1, high=high)
+        return PageRequest(0, size, 1, call.params.text("NextToken") or None, True)
+    number = call.params.number("PageNumber", 1, low=1, high=10**6)
+    size = call.params.number("PageSize", default, low=1, high=high)
+    return PageRequest((number - 1) * size, size, number, None, False)
+
+
+def bad_token(token: InvalidToken) -> ApiError:
+    """A NextToken the fake never gave (A102)."""
+    return invalid_parameter("NextToken", str(token)[:64], "It is not a token this API gave.")
 
 
 def paginate(
@@ -98,14 +137,27 @@ class EcsBase(Service):
 
     product = "ecs"
 
-    def __init__(self, account_id: str, ids: IdFactory, agent: Agent, roles: RoleDirectory) -> None:
+    def __init__(
+        self,
+        account_id: str,
+        ids: IdFactory,
+        agent: Agent,
+        roles: RoleDirectory,
+        *,
+        invocation_limit: int | None = MAX_RECORDS,
+    ) -> None:
+        """`invocation_limit`: how many invocations are kept at most (None: no cap; the 30 days
+        of retention hold either way), the oldest completed ones forgotten first (A100)."""
         self.account_id = account_id
         self._ids = ids
         self.agent = agent
         self.roles = roles
         self.instances: dict[str, Instance] = {}
         self.commands: dict[str, Command] = {}
-        self.invocations: dict[str, Invocation] = {}
+        self.records = InvocationRecords(invocation_limit)
+        self.records.on_forget = self._forget_invocation
+        #: Every invocation kept, by InvokeId (the records' own dict: read it, never write it).
+        self.invocations: dict[str, Invocation] = self.records.by_id
         self.handlers: dict[str, CommandHandler] = {}
         self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
         self._unsettled: set[str] = set()
@@ -176,7 +228,7 @@ class EcsBase(Service):
                 target.needs_logon = instance.os == "windows" and known != "System"
             invocation.targets.append(target)
         command.invoke_times += 1
-        self.invocations[invocation.invoke_id] = invocation
+        self.records.add(invocation)
         self._unsettled.add(invocation.invoke_id)
         return invocation
 
@@ -199,6 +251,19 @@ class EcsBase(Service):
                 self._unsettled.discard(invoke_id)
         for delivery in self.deliveries.values():
             delivery.settle(now)
+        self.records.advance(now)
+
+    def _forget_invocation(self, invocation: Invocation) -> None:
+        """The service no longer keeps the invocation (A100): nothing of it is left to run."""
+        self._unsettled.discard(invocation.invoke_id)
+
+    def reopen(self, invocation: Invocation) -> None:
+        """The invocation is about to change (stopped, modified, rerun): unindex it for now.
+        One forgotten meanwhile (by the read that settled the call) stays forgotten."""
+        if self.invocations.get(invocation.invoke_id) is not invocation:
+            return
+        self.records.reopen(invocation)
+        self._unsettled.add(invocation.invoke_id)
 
     def _schedule(self, invocation: Invocation, now: datetime) -> None:
         """Start the next run of a Period task on each instance whose last run is over."""
@@ -214,7 +279,7 @@ class EcsBase(Service):
 
     def reboot(self, instance: Instance, now: datetime) -> None:
         """The instance starts again: its NextRebootOnly and EveryReboot tasks run."""
-        for invocation in self.invocations.values():
+        for invocation in self.records.live():  # a task with runs to come is always live
             if invocation.repeat_mode not in ("NextRebootOnly", "EveryReboot"):
                 continue
             if invocation.stopped:
@@ -227,7 +292,7 @@ class EcsBase(Service):
                 if not target.waiting:
                     target.repeats += 1
                 target.rerun(now + START_DELAY)
-                self._unsettled.add(invocation.invoke_id)
+                self.reopen(invocation)
 
     def _logon(self, target: Target, parameter: str, now: datetime) -> str:
         """What the agent does before running as a Windows user: fetch the password with the
@@ -249,5 +314,5 @@ class EcsBase(Service):
         return {
             "Instances": [i.snapshot() for i in self.instances.values()],
             "Commands": [c.snapshot() for c in self.commands.values()],
-            "Invocations": [v.snapshot(now) for v in self.invocations.values()],
+            "Invocations": self.records.snapshot(now),
         }

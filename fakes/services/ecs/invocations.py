@@ -5,13 +5,15 @@ runs what is due on the virtual clock (`settle`); none of these calls carries `e
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from fakes.clock import iso
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
-from fakes.services.ecs.base import EcsBase, paginate
+from fakes.services.ecs.base import EcsBase, PageRequest, bad_token, page_request
 from fakes.services.ecs.commands import check_parameters, script_content
+from fakes.services.ecs.records import InvalidToken, Page, Query
 from fakes.services.ecs.schedules import check_frequency
 from fakes.services.ecs.state import Invocation, Target, encode_text
 
@@ -34,6 +36,7 @@ class InvocationActions(EcsBase):
         for target in targets:  # A8
             call.authorize(self.arn(call.region, "instance", target.instance.instance_id))
         self.settle(call.now)
+        self.reopen(invocation)
         for target in targets:
             if target.status(call.now) in ("Pending", "Running", "Scheduled"):
                 target.stopped_at = call.now
@@ -79,7 +82,7 @@ class InvocationActions(EcsBase):
                     waiting=True,
                 )
             )
-        self._unsettled.add(invocation.invoke_id)
+        self.reopen(invocation)
         return {"CommandId": invocation.command.command_id}
 
     def _begin_read(self, call: Call) -> str:
@@ -90,47 +93,36 @@ class InvocationActions(EcsBase):
         self.settle(call.now)
         return call.params.text("ContentEncoding") or "Base64"
 
-    def _matching_invocations(self, call: Call) -> list[Invocation]:
-        invoke_id = call.params.text("InvokeId")
-        command_id = call.params.text("CommandId")
-        instance_id = call.params.text("InstanceId")
-        if invoke_id is not None:
-            found = self.invocations.get(invoke_id)
-            candidates = [found] if found else []
-        else:  # newest first; dicts keep creation order
-            candidates = list(reversed(self.invocations.values()))
-        return [
-            inv
-            for inv in candidates
-            if inv.region == call.region
-            and invoke_id in (None, inv.invoke_id)
-            and command_id in (None, inv.command.command_id)
-            and (
-                instance_id is None
-                or any(t.instance.instance_id == instance_id for t in inv.targets)
-            )
-        ]
+    def _query(self, call: Call, status: str | None) -> tuple[Query, PageRequest]:
+        query = Query(
+            region=call.region,
+            invoke_id=call.params.text("InvokeId"),
+            command_id=call.params.text("CommandId"),
+            instance_id=call.params.text("InstanceId"),
+            status=status,
+        )
+        return query, page_request(call, default=10, high=50)
+
+    def _page(self, read: Callable[..., Page], call: Call, query: Query, at: PageRequest) -> Page:
+        """One page from the records (indexed: the cost is the page's, A100)."""
+        try:
+            return read(query, call.now, after=at.token, start=at.start, size=at.size)
+        except InvalidToken as e:
+            raise bad_token(e) from None
 
     @action("DescribeInvocations")
     def describe_invocations(self, call: Call) -> Response:
         encoding = self._begin_read(call)
         include_output = call.params.flag("IncludeOutput")
-        wanted_status = call.params.text("InvokeStatus")
-        chosen = [
-            inv
-            for inv in self._matching_invocations(call)
-            if wanted_status in (None, inv.overall(call.now), inv.legacy_status(call.now))
-        ]
-        page, number, size = paginate(call, chosen, default=10, high=50)
+        query, at = self._query(call, call.params.text("InvokeStatus"))
+        page = self._page(self.records.invocations, call, query, at)
         return {
             "Invocations": {
                 "Invocation": [
-                    self._invocation_view(call, inv, encoding, include_output) for inv in page
+                    self._invocation_view(call, inv, encoding, include_output) for inv in page.items
                 ]
             },
-            "TotalCount": len(chosen),
-            "PageNumber": number,
-            "PageSize": size,
+            **at.fields(page.total, page.next_token),
         }
 
     def _invocation_view(
@@ -181,24 +173,12 @@ class InvocationActions(EcsBase):
     @action("DescribeInvocationResults")
     def describe_invocation_results(self, call: Call) -> Response:
         encoding = self._begin_read(call)
-        instance_id = call.params.text("InstanceId")
-        wanted = call.params.text("InvokeRecordStatus")
-        results = [
-            target.view(call.now, encoding, inv)
-            for inv in self._matching_invocations(call)
-            for target in inv.targets
-            if instance_id in (None, target.instance.instance_id)
-        ]
-        if wanted:
-            results = [
-                r for r in results if wanted in (r["InvokeRecordStatus"], r["InvocationStatus"])
-            ]
-        page, number, size = paginate(call, results, default=10, high=50)
+        query, at = self._query(call, call.params.text("InvokeRecordStatus") or None)
+        page = self._page(self.records.results, call, query, at)
+        rows = [target.view(call.now, encoding, inv) for inv, target in page.items]
         return {
             "Invocation": {
-                "InvocationResults": {"InvocationResult": page},
-                "TotalCount": len(results),
-                "PageNumber": number,
-                "PageSize": size,
+                "InvocationResults": {"InvocationResult": rows},
+                **at.fields(page.total, page.next_token),
             }
         }
