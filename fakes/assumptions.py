@@ -431,6 +431,39 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "the guide's action list names them; their resource in the RAM table: NOT FOUND",
         ),
         Assumption(
+            "A70",
+            "the instance metadata service answers HTTP 404 (an HTML page) for a path it does "
+            "not serve, for `ram/security-credentials/` when the instance holds no role, and "
+            "for a role the instance does not hold; it answers any local user, root or not, "
+            "in normal mode (no IMDSv2 token required)",
+            "the credential path and its JSON are documented "
+            "(https://help.aliyun.com/zh/ecs/user-guide/obtain-a-temporary-authorization-token); "
+            "the 404 and its body are NOT FOUND (AWS's metadata service answers so)",
+        ),
+        Assumption(
+            "A71",
+            "the instance role's credentials are an STS session named `vm-ram-<instance id>`, "
+            "valid for one hour and renewed 15 minutes before they expire",
+            "the session name is what public transcripts of GetCallerIdentity on an instance "
+            "show (`assumed-role/<role>/vm-ram-i-...`, HashiCorp Vault's alicloud auth docs); "
+            "the lifetime and renewal are NOT FOUND (the docs say only 'updated periodically')",
+        ),
+        Assumption(
+            "A72",
+            "ImportKeyPair is authorized on `keypair/<name>`, AttachKeyPair on each "
+            "`instance/<id>` and on `keypair/<name>`, with no condition key; at the next "
+            "RebootInstance the bound key pair's public key is root's only authorized key "
+            "(`/root/.ssh/authorized_keys`, 0600); an unknown key pair is 404 "
+            "`InvalidKeyPairName.NotFound`, a second import of a name 400 "
+            "`KeyPair.AlreadyExist`, a key that is no OpenSSH public key 400 "
+            "`InvalidPublicKeyBody.Malformed`",
+            "the API reference documents the binding, its taking effect at the restart and the "
+            "replacement of an earlier key pair "
+            "(https://help.aliyun.com/en/ecs/developer-reference/api-ecs-2014-05-26-attachkeypair);"
+            " the RAM resources, the error codes and which user's key it becomes (root on "
+            "Alibaba's public images, by their logon guides) are NOT FOUND in what was read",
+        ),
+        Assumption(
             "A80",
             "the fake refuses by name (`UnsupportedParameter`) every request parameter of the "
             "side-door actions that it does not model, among them the POP account parameters "

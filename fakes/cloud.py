@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 import responses
 
 from fakes import access
-from fakes.agent import CloudAssistantAgent
+from fakes.agent import CloudAssistantAgent, InstanceMetadata
 from fakes.clock import VirtualClock, iso
 from fakes.errors import ApiError
 from fakes.faults import Fault, Faults
@@ -220,7 +220,7 @@ class FakeCloud:
             group = resource_group_id or self.resource_manager.default_group_id
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
-            return self.ecs.add_instance(
+            instance_id = self.ecs.add_instance(
                 os,
                 region or self.default_region,
                 users,
@@ -231,6 +231,14 @@ class FakeCloud:
                 privilege=privilege,
                 tags=tags,
             )
+            self._serve_metadata(instance_id)
+            return instance_id
+
+    def _serve_metadata(self, instance_id: str) -> None:
+        """Give the instance's guest its metadata service (100.100.100.200), which hands out
+        the instance RAM role's STS session to any local user."""
+        instance = self.ecs.instances[instance_id]
+        instance.guest.metadata = InstanceMetadata(instance, self.ram, self.sts, self.clock.now)
 
     def add_fleet(
         self,
@@ -253,10 +261,13 @@ class FakeCloud:
             if not self.resource_manager.exists(group):
                 self.resource_manager.adopt(group, self.clock.now())
             now, where = self.clock.now(), region or self.default_region
-            return [
+            ids = [
                 self.ecs.add_instance(os, where, users, now=now, resource_group_id=group, tags=tags)
                 for _ in range(count)
             ]
+            for instance_id in ids:
+                self._serve_metadata(instance_id)
+            return ids
 
     def set_agent(
         self,

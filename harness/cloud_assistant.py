@@ -54,34 +54,37 @@ def decode_output(text: str | None) -> str:
         raise HarnessError(f"the cloud returned output that is not Base64: `{text[:40]}`") from None
 
 
+@dataclass(frozen=True)
+class EcsCaller:
+    """ECS as one principal calls it in one region, every call through the gateway, and how
+    its waits are paced: what Cloud Assistant's runner and the side doors
+    (harness/side_doors.py) are each built on."""
+
+    caller: str
+    client: EcsClient
+    gateway: Gateway
+    region: str
+    sleep: Callable[[float], None]
+    ledger: CleanupLedger | None = None
+    first_delay: float = 0.5
+
+    def call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
+        return self.gateway.call(self.caller, method, request, repeatable=repeatable)
+
+
 class CommandRunner:
     """Cloud Assistant as one principal sees it, in one region."""
 
     def __init__(
         self,
-        caller: str,
-        client: EcsClient,
-        gateway: Gateway,
-        region: str,
-        sleep: Callable[[float], None],
+        ecs: EcsCaller,
         *,
         names: Names | None = None,
-        ledger: CleanupLedger | None = None,
         progress: Callable[[str], None] | None = None,
-        first_delay: float = 0.5,
     ) -> None:
-        self._caller = caller
-        self._client = client
-        self._gateway = gateway
-        self._region = region
-        self._sleep = sleep
+        self._ecs = ecs
         self._names = names or Names()
-        self._ledger = ledger
         self._progress = progress
-        self._first_delay = first_delay
-
-    def _call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
-        return self._gateway.call(self._caller, method, request, repeatable=repeatable)
 
     def run(
         self,
@@ -100,7 +103,7 @@ class CommandRunner:
         if password_parameter is not None:
             password_parameter = self._names.parameter(password_parameter)
         request = ecs.RunCommandRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             type=script_type,
             command_content=script,
             instance_id=[instance_id],
@@ -111,7 +114,7 @@ class CommandRunner:
             client_token=str(uuid.uuid4()),
         )
         # The ClientToken makes a repeat the same run, so a retry never runs it twice.
-        response = self._call(self._client.run_command, request, repeatable=True)
+        response = self._ecs.call(self._ecs.client.run_command, request, repeatable=True)
         return str(response.body.invoke_id)
 
     def save(self, name: str, script: str, *, script_type: str = "RunShellScript") -> str:
@@ -122,52 +125,52 @@ class CommandRunner:
         RunCommand's), so the content is sent encoded and the encoding is named."""
         name = self._names.created(name)
         request = ecs.CreateCommandRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             name=name,
             type=script_type,
             command_content=base64.b64encode(script.encode("utf-8")).decode("ascii"),
             content_encoding="Base64",
         )
-        if self._ledger is None:
-            return str(self._call(self._client.create_command, request).body.command_id)
-        saved = Resource("command", name, self._caller, self._region)
-        response = self._ledger.create(
+        if self._ecs.ledger is None:
+            return str(self._ecs.call(self._ecs.client.create_command, request).body.command_id)
+        saved = Resource("command", name, self._ecs.caller, self._ecs.region)
+        response = self._ecs.ledger.create(
             saved,
-            lambda: self._call(self._client.create_command, request),
+            lambda: self._ecs.call(self._ecs.client.create_command, request),
             lambda answer: replace(saved, detail={"CommandId": str(answer.body.command_id)}),
         )
         return str(response.body.command_id)
 
     def find_saved(self, name: str) -> str:
         name = self._names.created(name)
-        request = ecs.DescribeCommandsRequest(region_id=self._region, name=name)
-        response = self._call(self._client.describe_commands, request)
+        request = ecs.DescribeCommandsRequest(region_id=self._ecs.region, name=name)
+        response = self._ecs.call(self._ecs.client.describe_commands, request)
         commands = response.body.commands.command or []
         if not commands:
-            raise HarnessError(f"no saved command named `{name}` in {self._region}")
+            raise HarnessError(f"no saved command named `{name}` in {self._ecs.region}")
         return str(commands[0].command_id)
 
     def invoke(self, command_id: str, instance_id: str, *, username: str | None = None) -> str:
         """Run a saved command with InvokeCommand; return the InvokeId."""
         request = ecs.InvokeCommandRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             command_id=command_id,
             instance_id=[instance_id],
             username=username,
             client_token=str(uuid.uuid4()),
         )
-        response = self._call(self._client.invoke_command, request, repeatable=True)
+        response = self._ecs.call(self._ecs.client.invoke_command, request, repeatable=True)
         return str(response.body.invoke_id)
 
     def result(self, invoke_id: str, instance_id: str) -> InstanceResult | None:
         """One DescribeInvocationResults read; None while the cloud reports no result yet."""
         request = ecs.DescribeInvocationResultsRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             invoke_id=invoke_id,
             instance_id=instance_id,
             content_encoding="Base64",
         )
-        response = self._call(self._client.describe_invocation_results, request)
+        response = self._ecs.call(self._ecs.client.describe_invocation_results, request)
         invocation = response.body.invocation
         found = invocation.invocation_results.invocation_result if invocation else None
         if not found:
@@ -188,14 +191,14 @@ class CommandRunner:
         """Poll until the result is final; give up after the command's timeout plus delivery."""
         deadline = timeout + DELIVERY_ALLOWANCE
         waited = 0.0
-        delays = backoff(self._first_delay)
+        delays = backoff(self._ecs.first_delay)
         last: InstanceResult | None = None
         while True:
             last = self.result(invoke_id, instance_id)
             if self._progress is not None:
                 seen = last.status if last else "no result yet"
                 self._progress(
-                    f"{self._caller}: {invoke_id} on {instance_id}: {seen} after {waited:.1f} s"
+                    f"{self._ecs.caller}: {invoke_id} on {instance_id}: {seen} after {waited:.1f} s"
                 )
             if last is not None and last.status in FINAL_STATUSES:
                 return last
@@ -206,24 +209,24 @@ class CommandRunner:
                     f"{deadline:.0f} s (last status: {seen})"
                 )
             delay = next(delays)
-            self._sleep(delay)
+            self._ecs.sleep(delay)
             waited += delay
 
     def invocations_on(self, instance_id: str) -> set[str]:
         """Every InvokeId the cloud lists for the instance (up to 50 most recent)."""
         request = ecs.DescribeInvocationsRequest(
-            region_id=self._region, instance_id=instance_id, page_size=50
+            region_id=self._ecs.region, instance_id=instance_id, page_size=50
         )
-        response = self._call(self._client.describe_invocations, request)
+        response = self._ecs.call(self._ecs.client.describe_invocations, request)
         invocations = response.body.invocations.invocation or []
         return {str(i.invoke_id) for i in invocations}
 
     def _instance(self, instance_id: str) -> Any:
         """The instance as DescribeInstances tells it, or None when the region has no such."""
         request = ecs.DescribeInstancesRequest(
-            region_id=self._region, instance_ids=json.dumps([instance_id])
+            region_id=self._ecs.region, instance_ids=json.dumps([instance_id])
         )
-        response = self._call(self._client.describe_instances, request)
+        response = self._ecs.call(self._ecs.client.describe_instances, request)
         found = response.body.instances.instance or []
         return found[0] if found else None
 
@@ -236,11 +239,11 @@ class CommandRunner:
         """The instance's host name, as Windows prints it before a user name in `whoami`."""
         found = self._instance(instance_id)
         if found is None:
-            raise HarnessError(f"instance `{instance_id}` is not in {self._region}")
+            raise HarnessError(f"instance `{instance_id}` is not in {self._ecs.region}")
         return str(found.host_name)
 
     def list_instances(self) -> list[str]:
-        request = ecs.DescribeInstancesRequest(region_id=self._region, page_size=100)
-        response = self._call(self._client.describe_instances, request)
+        request = ecs.DescribeInstancesRequest(region_id=self._ecs.region, page_size=100)
+        response = self._ecs.call(self._ecs.client.describe_instances, request)
         instances = response.body.instances.instance or []
         return [str(i.instance_id) for i in instances]

@@ -7,20 +7,21 @@ the official SDK and the gateway, as every call of the harness does; a refusal r
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
 from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_ecs20140526.client import Client as EcsClient
 
+from harness.cloud_assistant import EcsCaller
 from harness.errors import HarnessError
-from harness.sdk.gateway import Gateway
+from harness.provisioning.ledger import CleanupLedger, Resource
 from harness.sdk.retry import backoff
 
-T = TypeVar("T")
 FILE_FINAL = frozenset({"Success", "Failed", "Error", "Timeout", "Invalid", "Aborted"})
 
 
@@ -44,26 +45,11 @@ class TerminalSession:
 
 
 class SideDoors:
-    """The side-door calls as one principal makes them, in one region."""
+    """The side-door calls as one principal makes them, in one region. What they leave on an
+    instance beyond a scenario (an instance RAM role) is written ahead to the ledger."""
 
-    def __init__(
-        self,
-        caller: str,
-        client: EcsClient,
-        gateway: Gateway,
-        region: str,
-        sleep: Callable[[float], None],
-        first_delay: float = 0.5,
-    ) -> None:
-        self._caller = caller
-        self._client = client
-        self._gateway = gateway
-        self._region = region
-        self._sleep = sleep
-        self._first_delay = first_delay
-
-    def _call(self, method: Callable[..., T], request: Any, *, repeatable: bool | None = None) -> T:
-        return self._gateway.call(self._caller, method, request, repeatable=repeatable)
+    def __init__(self, ecs: EcsCaller) -> None:
+        self._ecs = ecs
 
     # ---- SendFile -------------------------------------------------------------------------
 
@@ -81,7 +67,7 @@ class SideDoors:
         """Write `content` at `path` (owner and group root unless named); the InvokeId."""
         target_dir, _, name = path.rpartition("/")
         request = ecs.SendFileRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             instance_id=[instance_id],
             name=name,
             target_dir=target_dir or "/",
@@ -92,17 +78,17 @@ class SideDoors:
             file_mode=mode,
             overwrite=overwrite,
         )
-        response = self._call(self._client.send_file, request)
+        response = self._ecs.call(self._ecs.client.send_file, request)
         return str(response.body.invoke_id)
 
     def file_result(self, invoke_id: str, instance_id: str, *, deadline: float = 60.0) -> str:
         """Wait for the file to be written; its status, with the ErrorCode when it failed."""
-        waited, delays = 0.0, backoff(self._first_delay)
+        waited, delays = 0.0, backoff(self._ecs.first_delay)
         while True:
             request = ecs.DescribeSendFileResultsRequest(
-                region_id=self._region, invoke_id=invoke_id, instance_id=instance_id
+                region_id=self._ecs.region, invoke_id=invoke_id, instance_id=instance_id
             )
-            body = self._call(self._client.describe_send_file_results, request).body
+            body = self._ecs.call(self._ecs.client.describe_send_file_results, request).body
             rows = [
                 row
                 for invocation in (body.invocations.invocation or [])
@@ -116,7 +102,7 @@ class SideDoors:
             if waited >= deadline:
                 raise HarnessError(f"the file of `{invoke_id}` was not written after {waited} s")
             delay = next(delays)
-            self._sleep(delay)
+            self._ecs.sleep(delay)
             waited += delay
 
     # ---- Session Manager ------------------------------------------------------------------
@@ -125,22 +111,24 @@ class SideDoors:
         self, instance_id: str, *, username: str | None = None, command_line: str | None = None
     ) -> TerminalSession:
         request = ecs.StartTerminalSessionRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             instance_id=[instance_id],
             username=username,
             command_line=command_line,
         )
-        body = self._call(self._client.start_terminal_session, request).body
+        body = self._ecs.call(self._ecs.client.start_terminal_session, request).body
         return TerminalSession(str(body.session_id), str(body.web_socket_url))
 
     def end_session(self, session_id: str) -> None:
-        request = ecs.EndTerminalSessionRequest(region_id=self._region, session_id=session_id)
-        self._call(self._client.end_terminal_session, request)
+        request = ecs.EndTerminalSessionRequest(region_id=self._ecs.region, session_id=session_id)
+        self._ecs.call(self._ecs.client.end_terminal_session, request)
 
     def session_user(self, session_id: str) -> str:
         """Who the session runs as, as DescribeTerminalSessions tells it."""
-        request = ecs.DescribeTerminalSessionsRequest(region_id=self._region, session_id=session_id)
-        body = self._call(self._client.describe_terminal_sessions, request).body
+        request = ecs.DescribeTerminalSessionsRequest(
+            region_id=self._ecs.region, session_id=session_id
+        )
+        body = self._ecs.call(self._ecs.client.describe_terminal_sessions, request).body
         found = body.sessions.session or [] if body.sessions else []
         if not found:
             raise HarnessError(f"the session `{session_id}` is not listed")
@@ -152,7 +140,7 @@ class SideDoors:
         """RunCommand of a shell script with these extra fields; the InvokeId. The ClientToken
         makes a retry the same run."""
         request = ecs.RunCommandRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             type="RunShellScript",
             command_content=script,
             instance_id=[instance_id],
@@ -160,7 +148,7 @@ class SideDoors:
             client_token=str(uuid.uuid4()),
             **fields,
         )
-        response = self._call(self._client.run_command, request, repeatable=True)
+        response = self._ecs.call(self._ecs.client.run_command, request, repeatable=True)
         return str(response.body.invoke_id)
 
     def schedule(
@@ -180,15 +168,17 @@ class SideDoors:
     def modify_task(self, invoke_id: str, script: str) -> None:
         """New content for an existing periodic or reboot task (ModifyInvocationAttribute)."""
         request = ecs.ModifyInvocationAttributeRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             invoke_id=invoke_id,
             command_content=base64.b64encode(script.encode("utf-8")).decode("ascii"),
             content_encoding="Base64",
         )
-        self._call(self._client.modify_invocation_attribute, request)
+        self._ecs.call(self._ecs.client.modify_invocation_attribute, request)
 
     def reboot(self, instance_id: str) -> None:
-        self._call(self._client.reboot_instance, ecs.RebootInstanceRequest(instance_id=instance_id))
+        self._ecs.call(
+            self._ecs.client.reboot_instance, ecs.RebootInstanceRequest(instance_id=instance_id)
+        )
 
     # ---- containers, the instance itself --------------------------------------------------
 
@@ -201,21 +191,84 @@ class SideDoors:
     def set_password(self, instance_id: str, password: str) -> None:
         """The root (Linux) or Administrator (Windows) logon password."""
         request = ecs.ModifyInstanceAttributeRequest(instance_id=instance_id, password=password)
-        self._call(self._client.modify_instance_attribute, request)
+        self._ecs.call(self._ecs.client.modify_instance_attribute, request)
 
     def attach_role(self, instance_id: str, role: str) -> None:
-        """Give the instance a RAM role: what runs on it as root then acts with that role."""
-        request = ecs.AttachInstanceRamRoleRequest(
-            region_id=self._region, instance_ids=json.dumps([instance_id]), ram_role_name=role
-        )
-        self._call(self._client.attach_instance_ram_role, request)
+        """Give the instance a RAM role: whatever runs on it then reads the role's credentials
+        from the metadata service."""
+        ecs_ = self._ecs
+        attach_instance_role(ecs_.call, ecs_.client, ecs_.ledger, instance_id, role, ecs_.region)
 
     def tag(self, instance_id: str, key: str, value: str) -> None:
         """Tag the instance (TagResources): RAM sees it as `acs:ResourceTag/<key>` there."""
         request = ecs.TagResourcesRequest(
-            region_id=self._region,
+            region_id=self._ecs.region,
             resource_type="instance",
             resource_id=[instance_id],
             tag=[ecs.TagResourcesRequestTag(key=key, value=value)],
         )
-        self._call(self._client.tag_resources, request)
+        self._ecs.call(self._ecs.client.tag_resources, request)
+
+    # ---- SSH key pairs --------------------------------------------------------------------
+
+    def import_key_pair(self, name: str, public_key: str) -> None:
+        """ImportKeyPair of an OpenSSH public key under `name`."""
+        request = ecs.ImportKeyPairRequest(
+            region_id=self._ecs.region, key_pair_name=name, public_key_body=public_key
+        )
+        self._ecs.call(self._ecs.client.import_key_pair, request)
+
+    def attach_key_pair(self, instance_id: str, name: str) -> None:
+        """AttachKeyPair: at the instance's next start the key pair is root's SSH key."""
+        request = ecs.AttachKeyPairRequest(
+            region_id=self._ecs.region, instance_ids=json.dumps([instance_id]), key_pair_name=name
+        )
+        answer = self._ecs.call(self._ecs.client.attach_key_pair, request).body
+        if str(answer.fail_count) != "0":
+            rows = answer.results.result if answer.results else []
+            reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in rows or [])
+            raise HarnessError(f"the key pair `{name}` was not attached: {reasons or 'no reason'}")
+
+
+def ssh_public_key(name: str, holder: str) -> str:
+    """An OpenSSH ed25519 public key line for the key pair `name` of `holder`. Its 32 key
+    bytes are derived from the two names, so a replayed ImportKeyPair matches the recorded one;
+    its private half is never made: the spec needs only to see whose key root's is."""
+    kind = b"ssh-ed25519"
+    point = hashlib.sha256(f"runas-spec:{name}:{holder}".encode()).digest()
+    blob = len(kind).to_bytes(4, "big") + kind + len(point).to_bytes(4, "big") + point
+    return f"ssh-ed25519 {base64.b64encode(blob).decode('ascii')} {holder}-runas-spec"
+
+
+def attach_instance_role(
+    call: Callable[..., Any],
+    client: EcsClient,
+    ledger: CleanupLedger | None,
+    instance_id: str,
+    role: str,
+    region: str,
+) -> None:
+    """AttachInstanceRamRole through `call` (the gateway, as one principal), written ahead to
+    the ledger (the administrator detaches it); an instance that already holds a role fails
+    in one line."""
+    request = ecs.AttachInstanceRamRoleRequest(
+        region_id=region, instance_ids=json.dumps([instance_id]), ram_role_name=role
+    )
+    resource = Resource("instance_role", role, region=region, detail={"InstanceId": instance_id})
+
+    def attach() -> Any:
+        return call(client.attach_instance_ram_role, request)
+
+    if ledger is None:
+        answer = attach()
+    else:
+        answer = ledger.create(
+            resource, attach, lambda made: None if made.body.fail_count else resource
+        )
+    if answer.body.fail_count:
+        results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
+        reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
+        raise HarnessError(
+            f"could not attach role `{role}`: {reasons}: an instance holds one RAM role; "
+            "detach the one it has, or use another instance"
+        )

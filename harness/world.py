@@ -10,7 +10,7 @@ from functools import cached_property
 import pytest
 
 from harness.backends.base import Account, Backend
-from harness.cloud_assistant import CommandRunner, InstanceResult
+from harness.cloud_assistant import CommandRunner, EcsCaller, InstanceResult
 from harness.config.settings import Settings
 from harness.errors import HarnessError, SpecViolation
 from harness.escalation import SelfEscalation
@@ -61,6 +61,8 @@ class Scene:
     established: set[str] = field(default_factory=set)
     #: Periodic or reboot tasks the spec has set up, by what it calls them -> InvokeId.
     tasks: dict[str, str] = field(default_factory=dict)
+    #: SSH key pairs the spec has imported, by name -> their public key line.
+    key_pairs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -142,29 +144,25 @@ class World:
         return self.runner_for(self.principal(name))
 
     def runner_for(self, principal: Principal) -> CommandRunner:
-        account, region = self.account, self.settings.region
         return CommandRunner(
+            self._ecs(principal), names=self.account.names, progress=self.account.progress
+        )
+
+    def side_doors(self, name: str) -> SideDoors:
+        """The calls that act on an instance without `ecs:CommandRunAs`, as `name` makes them."""
+        return SideDoors(self._ecs(self.principal(name)))
+
+    def _ecs(self, principal: Principal) -> EcsCaller:
+        """`principal`'s ECS in the run's region, through the gateway, with the run's ledger."""
+        account, region = self.account, self.settings.region
+        return EcsCaller(
             principal.name,
             ecs_client(principal, region, account.endpoint),
             self.gateway,
             region,
             account.sleep,
-            names=account.names,
             ledger=self.ledger,
-            progress=account.progress,
             first_delay=account.first_delay,
-        )
-
-    def side_doors(self, name: str) -> SideDoors:
-        """The calls that act on an instance without `ecs:CommandRunAs`, as `name` makes them."""
-        principal, account = self.principal(name), self.account
-        return SideDoors(
-            principal.name,
-            ecs_client(principal, self.settings.region, account.endpoint),
-            self.gateway,
-            self.settings.region,
-            account.sleep,
-            account.first_delay,
         )
 
     def changes_instance(self, what: str) -> None:

@@ -10,7 +10,7 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.errors import SpecViolation
 from harness.sdk.gateway import Refusal
-from harness.side_doors import Accepted
+from harness.side_doors import Accepted, ssh_public_key
 from harness.world import Started, World
 
 #: A sudoers rule, as a file in /etc/sudoers.d/ holds it.
@@ -177,11 +177,57 @@ def password_accepted(world: World) -> None:
 
 @when(parsers.parse('{principal} attaches the RAM role "{role}" to the {os} instance'))
 def attaches_role(world: World, principal: str, role: str, os: str) -> None:
-    """AttachInstanceRamRole of a role to the instance."""
+    """AttachInstanceRamRole of a role to the instance (the attachment goes in the ledger)."""
     doors = world.side_doors(principal)
 
     def attach() -> str:
-        doors.attach_role(world.instance(os), role)
+        doors.attach_role(world.instance(os), world.cloud_name(role))
         return ""
 
     _try(world, "AttachInstanceRamRole", os, attach)
+
+
+@given(parsers.parse('the SSH key pair "{name}" holding a public key of {principal}\'s'))
+def a_key_pair(world: World, name: str, principal: str) -> None:
+    """The administrator has imported a fresh public key of the principal's as this key pair
+    (ImportKeyPair); only against a fake, since binding it changes root's SSH key."""
+    world.changes_instance("puts an SSH key on root")
+    public_key = ssh_public_key(name, principal)
+    world.side_doors("the administrator").import_key_pair(world.cloud_name(name), public_key)
+    world.scene.key_pairs[name] = public_key
+
+
+@when(parsers.parse('{principal} attaches the SSH key pair "{name}" to the {os} instance'))
+def attaches_key_pair(world: World, principal: str, name: str, os: str) -> None:
+    """AttachKeyPair of the key pair to the instance."""
+    world.changes_instance("puts an SSH key on root")
+    doors = world.side_doors(principal)
+
+    def attach() -> str:
+        doors.attach_key_pair(world.instance(os), world.cloud_name(name))
+        return ""
+
+    _try(world, "AttachKeyPair", os, attach)
+
+
+@then(
+    parsers.parse(
+        "after the next restart of the {os} instance root's SSH key is the public key of "
+        '"{name}", so its holder logs on as root'
+    )
+)
+def roots_ssh_key_is(world: World, os: str, name: str) -> None:
+    """The attach was accepted; after RebootInstance, root's authorized_keys holds the key
+    pair's public key (read as root by the administrator)."""
+    _accepted(world)
+    instance_id = world.instance(os)
+    world.side_doors("the administrator").reboot(instance_id)
+    observer = world.observer()
+    invoke_id = observer.run(instance_id, "cat /root/.ssh/authorized_keys", username="root")
+    result = observer.wait(invoke_id, instance_id)
+    held = [line.strip() for line in result.output.splitlines() if line.strip()]
+    if world.scene.key_pairs[name] not in held:
+        raise SpecViolation(
+            f"after the restart root's authorized keys do not hold `{name}` ({result.status}, "
+            f"{len(held)} keys)"
+        )

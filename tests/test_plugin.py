@@ -1,10 +1,17 @@
-"""The harness's pytest plugin, as a person running pytest meets it (pytester, fnmatch_lines)."""
+"""The harness's pytest plugin, as a person running pytest meets it (pytester, fnmatch_lines).
+
+The runs are in this process (a fresh pytest session each, on the same plugin code), which
+saves a Python start and the SDK imports per run; the one run whose conftest patches a harness
+class for good runs in a subprocess, so the patch dies with it."""
 
 from __future__ import annotations
 
 import textwrap
 
 import pytest
+
+from tests._support import CHILD_OPTIONS, SECRETS_MADE, SPY
+from tests.plugin._support import run
 
 pytest_plugins = ["pytester"]
 
@@ -37,7 +44,7 @@ def _spec(pytester: pytest.Pytester, body: str) -> None:
 
 
 def test_help_lists_every_option_with_its_environment_twin(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--help")
+    result = run(pytester, "-p", "harness.plugin", "--help")
     result.stdout.fnmatch_lines(
         [
             "run-as harness:",
@@ -54,15 +61,13 @@ def test_help_lists_every_option_with_its_environment_twin(pytester: pytest.Pyte
 @pytest.mark.parametrize("backend", ["live", "record"])
 def test_the_live_backends_are_available(pytester: pytest.Pytester, backend: str) -> None:
     """Accepted as a setting; with no scenario selected, nothing needs an account."""
-    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--backend", backend)
+    result = run(pytester, "-p", "harness.plugin", "--backend", backend)
     assert result.ret == pytest.ExitCode.NO_TESTS_COLLECTED
     result.stdout.fnmatch_lines([f"run-as harness: backend {backend}, region cn-hangzhou*"])
 
 
 def test_a_replay_without_a_recording_names_the_fix(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess(
-        "-p", "harness.plugin", "--backend", "replay", "--cassettes", "nowhere"
-    )
+    result = run(pytester, "-p", "harness.plugin", "--backend", "replay", "--cassettes", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(
         ["*no recording to replay: `*nowhere/settings.toml` is missing; record one with --backend*"]
@@ -73,20 +78,20 @@ def test_an_unknown_backend_from_the_environment_is_named(
     pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("RUNAS_BACKEND", "cloudy")
-    result = pytester.runpytest_subprocess("-p", "harness.plugin")
+    result = run(pytester, "-p", "harness.plugin")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*unknown backend `cloudy`: choose one of fake, live, record*"])
 
 
 def test_a_missing_policy_folder_is_named(pytester: pytest.Pytester) -> None:
-    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--policies", "nowhere")
+    result = run(pytester, "-p", "harness.plugin", "--policies", "nowhere")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*policy folder `*nowhere` does not exist*"])
 
 
 def test_the_header_says_which_backend_runs(pytester: pytest.Pytester) -> None:
     _spec(pytester, "")
-    result = pytester.runpytest_subprocess()
+    result = run(pytester)
     result.stdout.fnmatch_lines(["run-as harness: backend fake, region cn-hangzhou"])
 
 
@@ -98,7 +103,7 @@ def test_an_unknown_step_is_named_by_pytest_bdd(pytester: pytest.Pytester) -> No
           When commandUser juggles three instances
         """,
     )
-    result = pytester.runpytest_subprocess()
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         ['*StepDefinitionNotFoundError*When "commandUser juggles three instances"*']
@@ -114,7 +119,7 @@ def test_a_broken_promise_reads_as_one_line_and_the_api_calls(pytester: pytest.P
           Then the command succeeds with the output "user02"
         """,
     )
-    result = pytester.runpytest_subprocess()
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -135,7 +140,7 @@ def test_a_refusal_where_a_run_was_expected_shows_why(pytester: pytest.Pytester)
           Then the command succeeds with the output "root"
         """,
     )
-    result = pytester.runpytest_subprocess()
+    result = run(pytester)
     result.assert_outcomes(failed=1)
     result.stdout.fnmatch_lines(
         [
@@ -144,25 +149,6 @@ def test_a_refusal_where_a_run_was_expected_shows_why(pytester: pytest.Pytester)
             "`root`*",
         ]
     )
-
-
-SECRET_SPY = """
-from pathlib import Path
-
-import harness.provisioning.provision
-
-_create_user = harness.provisioning.provision.RamProvisioner.create_user
-
-
-def _spy(self, name, policies):
-    principal = _create_user(self, name, policies)
-    with Path("secrets-seen.txt").open("a") as out:
-        out.write(principal.key.secret + "\\n")
-    return principal
-
-
-harness.provisioning.provision.RamProvisioner.create_user = _spy
-"""
 
 
 def test_no_secret_reaches_the_output(pytester: pytest.Pytester) -> None:
@@ -175,11 +161,11 @@ def test_no_secret_reaches_the_output(pytester: pytest.Pytester) -> None:
           Then the command succeeds with the output "nobody"
         """,
     )
-    pytester.makeconftest(CONFTEST + SECRET_SPY)
-    result = pytester.runpytest_subprocess("-rA", "-v", "--showlocals", "--tb=long")
+    pytester.makeconftest(CONFTEST + SPY)
+    result = pytester.runpytest_subprocess(*CHILD_OPTIONS, "-rA", "-v", "--showlocals", "--tb=long")
     text = result.stdout.str() + result.stderr.str()
     assert "CreateAccessKey(UserName=commandUser) -> OK" in text
-    secrets = (pytester.path / "secrets-seen.txt").read_text().split()
+    secrets = (pytester.path / SECRETS_MADE).read_text().split()
     assert secrets
     assert all(len(s) == 30 for s in secrets)
     assert not [s for s in secrets if s in text]
@@ -195,7 +181,7 @@ def test_the_summary_names_the_assumptions_the_run_rested_on(pytester: pytest.Py
           Then the request is refused with "Forbidden.RAM"
         """,
     )
-    result = pytester.runpytest_subprocess()
+    result = run(pytester)
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines(
         [

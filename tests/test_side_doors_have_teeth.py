@@ -8,10 +8,11 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "features" / "policies"
@@ -31,18 +32,7 @@ def _run_with(
     document["Statement"] = [s for s in document["Statement"] if keep(s)]
     (tmp_path / name).write_text(json.dumps(document, indent=2))
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            where,
-            "-p",
-            "no:cacheprovider",
-            "-q",
-            "-rf",
-            "--policies",
-            str(tmp_path),
-        ],
+        pytest_command(where, "-p", "no:cacheprovider", "-q", "-rf", "--policies", str(tmp_path)),
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -66,6 +56,8 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
         "a_session_manager_shell",
         "changing_a_root_task",
         "setting_the_root_password",
+        "attaching_a_ram_role",
+        "attaching_an_ssh_key_pair",
         "ecsassistuser",
     ):
         assert any(f"closes_the_side_doors_refuses_{door}" in line for line in failed), door

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "features" / "policies"
@@ -16,10 +17,7 @@ POLICIES = ROOT / "features" / "policies"
 
 def _run_linux_spec(policy_dir: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
+        pytest_command(
             "features/linux",
             "-p",
             "no:cacheprovider",
@@ -27,7 +25,7 @@ def _run_linux_spec(policy_dir: Path) -> subprocess.CompletedProcess[str]:
             "-rf",
             "--policies",
             str(policy_dir),
-        ],
+        ),
         cwd=ROOT,
         capture_output=True,
         text=True,

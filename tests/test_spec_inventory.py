@@ -7,12 +7,13 @@ module would silently leave one of them out. This counts both sides.
 from __future__ import annotations
 
 import subprocess
-import sys
 from collections import Counter
 from pathlib import Path
 
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
+
+from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FEATURES = ROOT / "features"
@@ -30,16 +31,13 @@ def _scenarios_per_folder() -> Counter[str]:
 
 def _collected_per_folder() -> Counter[str]:
     listed = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
+        pytest_command(
             "--collect-only",
             "-q",
             "-p",
             "no:cacheprovider",
             "features",
-        ],
+        ),
         cwd=ROOT,
         capture_output=True,
         text=True,

@@ -2,8 +2,9 @@
 it runs as.
 
 The shell understands `whoami`, `id` (and `-u`, `-g`, `-G`, `-n`), `echo`, `hostname`, `true`,
-`false`, `exit N`, `cat`, `stat -c`, `test -e/-f/-d/-r/-w`, `ls` and `sudo [-n] [-u U] [-l]`,
-one command per line or separated by `;`; on Windows `whoami` and `net localgroup G`. Anything
+`false`, `exit N`, `cat`, `stat -c`, `test -e/-f/-d/-r/-w`, `ls`, `sudo [-n] [-u U] [-l]`, and
+`curl`/`wget -qO-` of the instance metadata service (fakes/guest/metadata.py), one command per
+line or separated by `;`; on Windows `whoami` and `net localgroup G`. Anything
 else fails as a shell would (exit 127). Tests can teach it more with `FakeCloud.on_command`.
 
 Linux accounts are what `/etc/passwd`, `/etc/group` and the sudoers files say, so a file
@@ -19,9 +20,10 @@ from collections.abc import Iterable, Mapping
 from fakes.guest.accounts import BASE_GROUP, BASE_PASSWD, BASE_SUDOERS, Account, Accounts
 from fakes.guest.files import FileSystem
 from fakes.guest.linux import LinuxCommands
+from fakes.guest.metadata import MetadataService, curl, wget
 from fakes.guest.shell import CommandHandler, ExecResult, Execution, split_statements, words
 
-__all__ = ["CommandHandler", "ExecResult", "Execution", "Guest"]
+__all__ = ["CommandHandler", "ExecResult", "Execution", "Guest", "MetadataService"]
 
 #: The user the Cloud Assistant agent makes for Session Manager, and its sudoers file
 #: (aliyun/aliyun_assist_client agent/util/process/process_linux.go, `CreateLocalAdminUser`;
@@ -54,6 +56,8 @@ class Guest:
         self.files = FileSystem()
         self.accounts = Accounts(self.files)
         self.history: list[tuple[str, str]] = []  # (user, script), every script that ran
+        #: What answers at 100.100.100.200; None: nothing does (the instance has no network).
+        self.metadata: MetadataService | None = None
         self._passwords: dict[str, str | None] = {self.default_user: None}
         self.local_groups: dict[str, list[str]] = {}
         if os == "linux":
@@ -199,6 +203,8 @@ class Guest:
                 "operable program or batch file.",
                 1,
             )
+        if name in ("curl", "wget"):  # any local user may read the metadata service
+            return (curl if name == "curl" else wget)(args, self.metadata)
         account = self.accounts.user(user)
         linux = self._linux
         if account is not None:

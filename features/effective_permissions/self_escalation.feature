@@ -2,9 +2,10 @@
 Feature: One RAM permission too many lets commandUser widen its own rights
   The guide gives commandUser ECS permissions only. A user that may also call
   `ram:AttachPolicyToUser`, `ram:AddUserToGroup`, `ram:CreatePolicyVersion` on its own policy,
-  or `ram:CreateAccessKey` for another user, can widen its own rights and run as root however
-  the run-as condition is written (Pacu, iam__privesc_scan). Each of these permissions is a path
-  to root; the guide's setup grants none of them.
+  `ram:CreateAccessKey` for another user, or `ram:PassRole` with `ecs:AttachInstanceRamRole`,
+  can widen its own rights and run as root however the run-as condition is written (Pacu,
+  iam__privesc_scan). Each of these permissions is a path to root; the guide's setup grants
+  none of them.
 
   Background:
     Given a Linux instance with the regular users "user01" and "user02"
@@ -60,4 +61,26 @@ Feature: One RAM permission too many lets commandUser widen its own rights
     And the RAM user "opsAdmin" with the policy "AliyunECSFullAccess"
     And commandUser has created an AccessKey of opsAdmin for itself
     When opsAdmin runs "whoami" on the Linux instance as "root"
+    Then the command succeeds with the output "root"
+
+  @assumption_A4
+  Scenario: the guide's setup gives commandUser no way to hand the instance a RAM role
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"
+    And the administrator's RAM role "EcsOperatorRole", trusted by ECS, with the policy "AliyunECSFullAccess"
+    When commandUser attaches the RAM role "EcsOperatorRole" to the Linux instance
+    Then the request is refused with "Forbidden.RAM"
+    And the refusal is an implicit deny
+
+  @finding @assumption_A70 @assumption_A71
+  Scenario: allowed ram:PassRole and ecs:AttachInstanceRamRole, commandUser hands the instance the administrator's role, signs as that role and runs as root
+    Fix: never grant commandUser ram:PassRole (nor ecs:AttachInstanceRamRole); whatever role an
+    instance holds, every user who may run a command there holds it too (the metadata service
+    asks no one), so give instances no role beyond what their programs need. Even the guide's
+    allow-list does not help: user01's own command hands the role's credentials out.
+
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist", "AliyunECSReadOnlyAccess" and "mayAttachInstanceRoles"
+    And the administrator's RAM role "EcsOperatorRole", trusted by ECS, with the policy "AliyunECSFullAccess"
+    And commandUser has attached the RAM role "EcsOperatorRole" to the Linux instance
+    And commandUser has read the credentials of "EcsOperatorRole" from the metadata service of the Linux instance as "user01"
+    When EcsOperatorRole runs "whoami" on the Linux instance as "root"
     Then the command succeeds with the output "root"

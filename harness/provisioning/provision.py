@@ -5,12 +5,10 @@ name) and again once it exists, so an interrupted create is still found and remo
 
 from __future__ import annotations
 
-import json
 import secrets
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Protocol, TypeVar
 
-from alibabacloud_ecs20140526 import models as ecs
 from alibabacloud_oos20190601 import models as oos
 from alibabacloud_ram20150501 import models as ram
 
@@ -23,6 +21,7 @@ from harness.provisioning.ledger import Resource
 from harness.provisioning.workshop import Workshop
 from harness.sdk.clients import AccessKey, Principal
 from harness.sdk.gateway import Refusal
+from harness.side_doors import attach_instance_role
 
 T = TypeVar("T")
 
@@ -44,6 +43,11 @@ class Provisioner(Protocol):
     def instance_role(
         self, role: str, policy_label: str, instance_id: str, region: str
     ) -> None: ...
+
+    def role(self, role: str, policy_labels: Sequence[str]) -> str:
+        """A RAM role trusted as `<role>.trust.json` says, with these policies, on no
+        instance; its name in the cloud."""
+        ...
 
 
 class RamProvisioner:
@@ -162,34 +166,20 @@ class RamProvisioner:
 
     def instance_role(self, role: str, policy_label: str, instance_id: str, region: str) -> None:
         """A RAM role trusted by ECS (`<role>.trust.json`), with one policy, on the instance."""
+        self._attach_to_instance(self.role(role, [policy_label]), instance_id, region)
+
+    def role(self, role: str, policy_labels: Sequence[str]) -> str:
         trust = self._w.policies.trust_document(role)
-        iam = self._clients.ram
         made = self._w.names.created(role)
         self._make(
-            iam.create_role,
+            self._clients.ram.create_role,
             ram.CreateRoleRequest(role_name=made, assume_role_policy_document=trust),
             Resource("role", made),
         )
-        self._attach(made, self._w.policies.resolve(policy_label), role=True)
-        self._attach_to_instance(made, instance_id, region)
+        for label in policy_labels:
+            self._attach(made, self._w.policies.resolve(label), role=True)
+        return made
 
     def _attach_to_instance(self, role: str, instance_id: str, region: str) -> None:
         client = self._clients.ecs(region)
-        request = ecs.AttachInstanceRamRoleRequest(
-            region_id=region, instance_ids=json.dumps([instance_id]), ram_role_name=role
-        )
-        resource = Resource(
-            "instance_role", role, region=region, detail={"InstanceId": instance_id}
-        )
-        answer = self._w.ledger.create(
-            resource,
-            lambda: self._call(client.attach_instance_ram_role, request),
-            lambda answer: None if answer.body.fail_count else resource,
-        )
-        if answer.body.fail_count:
-            results = answer.body.attach_instance_ram_role_results.attach_instance_ram_role_result
-            reasons = "; ".join(f"{r.instance_id}: {r.code} {r.message}" for r in results)
-            raise HarnessError(
-                f"could not attach role `{role}`: {reasons}: an instance holds one RAM role; "
-                "detach the one it has, or use another instance"
-            )
+        attach_instance_role(self._call, client, self._w.ledger, instance_id, role, region)

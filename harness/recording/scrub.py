@@ -40,6 +40,11 @@ SECRET_FIELDS = frozenset(
     {"AccessKeySecret", "SecurityToken", "Value", "SecretData", "Plaintext", "Password"}
 )
 
+#: The secret fields of credentials written inside text, as JSON writes them
+#: (`"SecurityToken" : "CAIS..."`): a command's output of `curl` of the instance metadata
+#: service's role credentials travels so.
+_SECRET_IN_TEXT = re.compile(r'("(?:AccessKeySecret|SecurityToken)"\s*:\s*")(?:[^"\\]|\\.)*(")')
+
 
 class Scrubber:
     """Scrubs one scenario's traffic; learns the account id from the first answer naming it."""
@@ -57,16 +62,23 @@ class Scrubber:
     # ---- text ----------------------------------------------------------------------------------
 
     def text(self, value: str) -> str:
-        """`value` with AccessKey ids and the account id replaced, also inside Base64 text."""
-        value = _KEY_ID.sub(self._key_id, value)
-        if not self.account_id:
-            return value
-        if self.account_id in value:
+        """`value` with AccessKey ids, the account id and secret JSON fields written in it (a
+        command's output that printed credentials) replaced, also inside Base64 text."""
+        value = _SECRET_IN_TEXT.sub(rf"\g<1>{SCRUBBED}\g<2>", _KEY_ID.sub(self._key_id, value))
+        if self.account_id and self.account_id in value:
             return value.replace(self.account_id, ACCOUNT)
         decoded = _base64_text(value)
-        if decoded is not None and self.account_id in decoded:
+        if decoded is not None and self._scrubbable(decoded):
             return base64.b64encode(self.text(decoded).encode("utf-8")).decode("ascii")
         return value
+
+    def _scrubbable(self, text: str) -> bool:
+        """Whether decoded text holds anything `text()` replaces."""
+        return bool(
+            (self.account_id and self.account_id in text)
+            or _KEY_ID.search(text)
+            or _SECRET_IN_TEXT.search(text)
+        )
 
     def data(self, value: Any) -> Any:
         """A JSON value with secret fields replaced and the account id scrubbed."""

@@ -26,6 +26,7 @@ TEST_MODULES = (
     "test_side_door_parameters",
     "test_cloud_assistant",
     "test_windows_services",
+    "test_key_pairs",
 )
 SENT = "test_send_file_writes_a_root_owned_sudoers_file_that_grants_sudo"
 SEND_B64 = "test_send_file_decodes_base64_content_and_sets_the_mode_and_description"
@@ -43,6 +44,7 @@ TASK_MODIFY = "test_modify_invocation_attribute_changes_the_frequency_and_adds_i
 COMMAND_MODIFY = "test_modify_command_changes_name_description_timeout_and_working_dir"
 ROOT_PASSWORD = "test_modify_instance_attribute_sets_the_root_password"
 ROLE = "test_only_a_role_that_trusts_ecs_can_be_attached"
+KEY_ROOTS = "test_the_bound_key_is_roots_after_the_next_restart"
 CONTAINER = "test_a_run_or_an_invocation_in_a_container_runs_as_root_whatever_the_username"
 CUSTOM = "test_custom_parameters_are_not_modelled_and_say_so"
 RUN_REPORT = "test_run_command_reports_its_name_description_timeout_and_working_dir"
@@ -133,6 +135,16 @@ MODELLED: dict[str, dict[str, str]] = {
         "RegionId": REGION_TEST,
         "InstanceIds": ROLE,
         "RamRoleName": ROLE,
+    },
+    "AttachKeyPair": {
+        "RegionId": KEY_ROOTS,
+        "InstanceIds": KEY_ROOTS,
+        "KeyPairName": KEY_ROOTS,
+    },
+    "ImportKeyPair": {
+        "RegionId": KEY_ROOTS,
+        "KeyPairName": "test_names_and_instances_the_fake_refuses",
+        "PublicKeyBody": "test_a_public_key_that_is_not_one_is_refused",
     },
     "RunCommand": {
         "RegionId": REGION_TEST,

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import re
 import subprocess
-import sys
 import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
 from harness.backends.standin import StandIn, holdings, isolated_env
+from tests._support import pytest_command
 
 __all__ = [
     "ROOT",
@@ -49,7 +49,7 @@ def run_pytest(
     *args: str, env: Mapping[str, str], cwd: Path = ROOT, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pytest", *args],
+        pytest_command(*args),
         cwd=cwd,
         env=dict(env),
         capture_output=True,

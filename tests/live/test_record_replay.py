@@ -11,26 +11,9 @@ from pathlib import Path
 import yaml
 
 from harness.backends.standin import holdings, isolated_env
+from tests._support import SECRETS_MADE, SPY
 
 from ._support import held, output, run_pytest, spec_scenarios
-
-SPY = """
-from pathlib import Path
-
-import harness.provisioning.provision
-
-_create_user = harness.provisioning.provision.RamProvisioner.create_user
-
-
-def _spy(self, name, policies):
-    principal = _create_user(self, name, policies)
-    with Path(__file__).with_name("secrets-made.txt").open("a") as out:
-        out.write(principal.key.secret + "\\n")
-    return principal
-
-
-harness.provisioning.provision.RamProvisioner.create_user = _spy
-"""
 
 
 def _written(*folders: Path) -> dict[Path, str]:
@@ -93,7 +76,7 @@ def test_record_then_replay_offline_and_no_secret_is_written(server, account, be
     assert "cassettes recorded against a stand-in in a test" in replayed.stdout
     assert "as recorded against a stand-in in a test" in replayed.stdout
 
-    made = (spy / "secrets-made.txt").read_text().split()
+    made = (spy / SECRETS_MADE).read_text().split()
     assert len(made) >= 40
     canaries = [account.root.secret, account.administrator.secret, account.windows_password, *made]
     files = _written(cassettes, cache, out)

@@ -4,12 +4,12 @@ traceback (pytester, as the person running pytest meets it)."""
 from __future__ import annotations
 
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from harness.backends.standin import isolated_env
+from tests._support import pytest_command
 
 from ._support import CONFTEST, feature, one_line, run
 
@@ -187,7 +187,7 @@ def test_a_live_run_without_credentials_prints_its_one_line_only(tmp_path: Path)
         ALIBABA_CLOUD_OIDC_TOKEN_FILE=str(tmp_path / "no-token"),
     )
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--backend", "live"],
+        pytest_command("-p", "no:cacheprovider", "--backend", "live"),
         cwd=tmp_path,
         env=env,
         capture_output=True,

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import struct
 import subprocess
-import sys
 import textwrap
 import xml.etree.ElementTree as ET
 import zlib
@@ -15,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.backends.standin import isolated_env
+from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parents[2]
 STEPS = '["harness.plugin", "steps.instances", "steps.accounts", "steps.commands", "steps.windows"]'
@@ -26,24 +26,8 @@ markers =
     finding: a documented weakness
 filterwarnings = error
 """
-#: Spies on the AccessKeys the run makes: each secret goes to `secrets-made.txt` beside it.
-SPY = """
-from pathlib import Path
-
-import harness.provisioning.provision
-
-_create_user = harness.provisioning.provision.RamProvisioner.create_user
-
-
-def _spy(self, name, policies):
-    principal = _create_user(self, name, policies)
-    with Path(__file__).with_name("secrets-made.txt").open("a") as out:
-        out.write(principal.key.secret + "\\n")
-    return principal
-
-
-harness.provisioning.provision.RamProvisioner.create_user = _spy
-"""
+#: The xdist group of every test that reads conftest.py's `small` or `small_xdist`.
+SMALL_SPEC = "small-spec"
 BINDING = (
     "import pytest\nfrom pytest_bdd import scenarios\n\n"
     'pytestmark = pytest.mark.runas_scenario\nscenarios("spec.feature")\n'
@@ -106,7 +90,7 @@ def run_with_reports(
 ) -> Written:
     folder.mkdir(parents=True, exist_ok=True)
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", *args, "-p", "no:cacheprovider", *report_args(folder)],
+        pytest_command(*args, "-p", "no:cacheprovider", *report_args(folder)),
         cwd=cwd,
         env=env if env is not None else isolated_env(folder),
         capture_output=True,

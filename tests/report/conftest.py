@@ -1,5 +1,7 @@
 """One small spec, run once serially and once under xdist, each writing all four evidence
-files; the tests read them (module-scoped: the runs are the expensive part)."""
+files; the tests read them (session-scoped, and the tests that read them in one xdist group,
+`SMALL_SPEC`: the runs are the expensive part, made once for test_small_spec.py and
+test_browser.py alike)."""
 
 from __future__ import annotations
 
@@ -10,8 +12,9 @@ import pytest
 
 from fakes import serve
 from harness.backends.standin import StandIn, prepare
+from tests._support import SPY
 
-from ._support import SPY, Written, run_with_reports, small_spec
+from ._support import Written, run_with_reports, small_spec
 
 ALLOW = '"commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"'
 FULL = '"commandUserPolicy.denylist" and "AliyunECSFullAccess"'
@@ -81,12 +84,12 @@ def _small(tmp: Path, *args: str) -> Written:
     return run_with_reports(tmp / "out", *args, "-v", "-rA", cwd=project)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def small(tmp_path_factory: pytest.TempPathFactory) -> Written:
     return _small(tmp_path_factory.mktemp("small"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def small_xdist(tmp_path_factory: pytest.TempPathFactory) -> Written:
     return _small(tmp_path_factory.mktemp("small-xdist"), "-n", "2")
 

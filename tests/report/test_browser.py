@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from ._support import Written, png_pixels
+from ._support import SMALL_SPEC, Written, png_pixels
+
+pytestmark = pytest.mark.xdist_group(SMALL_SPEC)
 
 FLAGS = (
     "--headless",

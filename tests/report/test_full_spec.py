@@ -15,8 +15,9 @@ from pytest_bdd.parser import FeatureParser
 from fakes import serve
 from harness.backends.standin import GUIDE_POLICIES, StandIn, isolated_env, prepare
 from harness.report.bundle import schema
+from tests._support import COMMITTED_REPLAY, SECRETS_MADE, SPY
 
-from ._support import SPY, Written, run_with_reports
+from ._support import Written, run_with_reports
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -49,12 +50,6 @@ def _spied(folder: Path, env: dict[str, str]) -> dict[str, str]:
 def on_the_fake(tmp_path_factory: pytest.TempPathFactory) -> Written:
     tmp = tmp_path_factory.mktemp("fake")
     return run_with_reports(tmp, "features", "-p", "canary_spy", env=_spied(tmp, isolated_env(tmp)))
-
-
-@pytest.fixture(scope="module")
-def on_replay(tmp_path_factory: pytest.TempPathFactory) -> Written:
-    tmp = tmp_path_factory.mktemp("replay")
-    return run_with_reports(tmp, "features", "--backend", "replay", env=isolated_env(tmp))
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +103,7 @@ def _complete(written: Written, backend: str, mode: str) -> None:
 
 
 def _made(written: Written) -> list[str]:
-    made = (written.folder / "spy" / "secrets-made.txt").read_text().split()
+    made = (written.folder / "spy" / SECRETS_MADE).read_text().split()
     assert len(made) >= 40
     assert all(len(s) == 30 for s in made)
     return made
@@ -130,7 +125,11 @@ def test_all_four_on_the_fake_and_no_secret_in_them(on_the_fake: Written):
     _no_secret(on_the_fake, _made(on_the_fake))  # the AccessKey secrets the run made
 
 
-def test_all_four_on_replay_and_no_secret_in_them(on_replay: Written):
+@pytest.mark.xdist_group(COMMITTED_REPLAY)
+def test_all_four_on_replay_and_no_secret_in_them(committed_replay: Written):
+    """On replay of the committed cassettes (the run tests/live/test_committed_cassettes.py
+    also reads: tests/conftest.py makes it once)."""
+    on_replay = committed_replay
     _complete(on_replay, "replay", "replay of a provision-mode recording")
     ledger = {a["id"]: a for a in on_replay.bundle["assumptions"]}
     assert ledger["A1"]["status"] == "confirmed"

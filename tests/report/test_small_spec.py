@@ -7,11 +7,15 @@ import base64
 import json
 
 import jsonschema
+import pytest
 
 from harness.report.bundle import schema
 from harness.report.html import render
+from tests._support import SECRETS_MADE
 
-from ._support import Written
+from ._support import SMALL_SPEC, Written
+
+pytestmark = pytest.mark.xdist_group(SMALL_SPEC)
 
 EXPOSED = "the deny-list beside full access keeps root out"
 FINDING = "full access lets root in beside the deny-list"
@@ -211,7 +215,7 @@ def test_under_xdist_the_evidence_is_complete_and_its_ids_are_the_same(small, sm
 
 def test_no_secret_reaches_any_evidence_file(small, small_xdist):
     for written in (small, small_xdist):
-        made = (written.folder.parent / "project" / "secrets-made.txt").read_text().split()
+        made = (written.folder.parent / "project" / SECRETS_MADE).read_text().split()
         assert made
         assert all(len(s) == 30 for s in made)
         leaks = [(n, s[:4]) for n, text in written.texts().items() for s in made if s in text]

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -13,6 +12,7 @@ from harness.backends.fake import open_fake
 from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.sdk.clients import Endpoint
+from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,7 +24,7 @@ def _pytest(*args, timeout=180):
     }
     env.pop("RUNAS_FAKE_ENDPOINT", None)
     return subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", *args],
+        pytest_command("-p", "no:cacheprovider", "-q", *args),
         capture_output=True,
         text=True,
         cwd=ROOT,

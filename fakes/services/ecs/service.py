@@ -9,6 +9,7 @@ from fakes.services.ecs.instance_admin import InstanceAdminActions
 from fakes.services.ecs.instance_roles import InstanceRoleActions
 from fakes.services.ecs.instances import InstanceActions
 from fakes.services.ecs.invocations import InvocationActions
+from fakes.services.ecs.key_pairs import KeyPairActions
 from fakes.services.ecs.sessions import SessionActions
 from fakes.services.ecs.unmodelled import refuse_unmodelled
 
@@ -21,9 +22,11 @@ class EcsService(
     FileActions,
     SessionActions,
     InstanceRoleActions,
+    KeyPairActions,
 ):
     """ECS: instances, Cloud Assistant commands, invocations, files and sessions, instance RAM
-    roles, with real resource ARNs and `ecs:CommandRunAs`. Its state is `EcsBase`'s."""
+    roles, SSH key pairs, with real resource ARNs and `ecs:CommandRunAs`. Its state is
+    `EcsBase`'s (and the key pairs' own, `KeyPairActions`)."""
 
     def handle(self, call: Call) -> Response:
         refuse_unmodelled(call)  # before any action: what the fake does not model, by name

@@ -57,6 +57,9 @@ UNMODELLED: Mapping[str, tuple[str, ...]] = {
         "RemoteConnectionOptions",
     ),
     "AttachInstanceRamRole": (*ACCOUNT_PARAMETERS, "Policy"),
+    "AttachKeyPair": ACCOUNT_PARAMETERS,
+    # A key pair's resource group and tags decide nothing about whose key root's is.
+    "ImportKeyPair": (*ACCOUNT_PARAMETERS, "ResourceGroupId", "Tag"),
     "TagResources": ACCOUNT_PARAMETERS,
     "UntagResources": ACCOUNT_PARAMETERS,
     "DescribeTags": (*ACCOUNT_PARAMETERS, "Category"),

@@ -1,0 +1,114 @@
+"""`pytest` alone runs the whole suite on every core; anything narrower, or on another backend
+than the in-process fake, stays in one process (the root conftest's pytest_cmdline_main)."""
+
+from __future__ import annotations
+
+import importlib.util
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType, SimpleNamespace
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _root_conftest() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("root_conftest_under_test", ROOT / "conftest.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@dataclass
+class _Config:
+    """What the hook reads of a pytest.Config (the settings come from `settings.from_config`,
+    replaced here by what each test chooses)."""
+
+    args_source: pytest.Config.ArgsSource = pytest.Config.ArgsSource.TESTPATHS
+    plugins: set[str] = field(default_factory=lambda: {"xdist"})
+    option: Any = field(
+        default_factory=lambda: SimpleNamespace(numprocesses=None, usepdb=False, collectonly=False)
+    )
+
+    @property
+    def pluginmanager(self) -> Any:
+        return SimpleNamespace(hasplugin=lambda name: name in self.plugins)
+
+
+def _workers(monkeypatch: pytest.MonkeyPatch, config: _Config, **chosen: Any) -> object:
+    conftest = _root_conftest()
+    settings = {"backend": "fake", "fake_endpoint": None, **chosen}
+    monkeypatch.setattr(
+        conftest.settings, "from_config", lambda _: SimpleNamespace(**settings), raising=True
+    )
+    conftest.pytest_cmdline_main(config)
+    return config.option.numprocesses
+
+
+def test_the_whole_suite_on_the_in_process_fake_runs_on_every_core(monkeypatch) -> None:
+    assert _workers(monkeypatch, _Config()) == "auto"
+
+
+def test_an_xdist_worker_starts_no_workers_of_its_own(monkeypatch) -> None:
+    """xdist starts each worker as `pytest` with no paths and no `-n` (and marks it with
+    `workerinput` before pytest_cmdline_main): without this, each worker would start two."""
+    config = _Config()
+    config.workerinput = {"workerid": "gw0"}  # type: ignore[attr-defined]
+    assert _workers(monkeypatch, config) is None
+
+
+def test_a_path_named_on_the_command_line_runs_in_one_process(monkeypatch) -> None:
+    config = _Config(args_source=pytest.Config.ArgsSource.ARGS)
+    assert _workers(monkeypatch, config) is None
+
+
+def test_a_run_that_says_n_keeps_it(monkeypatch) -> None:
+    config = _Config()
+    config.option.numprocesses = 0
+    assert _workers(monkeypatch, config) == 0
+
+
+@pytest.mark.parametrize("flag", ["usepdb", "collectonly"])
+def test_pdb_and_collect_only_run_in_one_process(monkeypatch, flag) -> None:
+    config = _Config()
+    setattr(config.option, flag, True)
+    assert _workers(monkeypatch, config) is None
+
+
+def test_without_xdist_nothing_changes(monkeypatch) -> None:
+    assert _workers(monkeypatch, _Config(plugins=set())) is None
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [{"fake_endpoint": "http://127.0.0.1:8080"}, {"backend": "live"}, {"backend": "replay"}],
+    ids=["fake-endpoint", "live", "replay"],
+)
+def test_another_backend_than_the_in_process_fake_runs_in_one_process(monkeypatch, chosen) -> None:
+    """A fake server is reset by each scenario, a live account is one account: no workers."""
+    assert _workers(monkeypatch, _Config(), **chosen) is None
+
+
+def test_bad_settings_are_left_to_the_plugin_to_name(monkeypatch) -> None:
+    conftest = _root_conftest()
+
+    def bad(_: object) -> object:
+        raise pytest.UsageError("unknown backend `cloudy`")
+
+    monkeypatch.setattr(conftest.settings, "from_config", bad)
+    config = _Config()
+    conftest.pytest_cmdline_main(config)
+    assert config.option.numprocesses is None
+
+
+def test_pyproject_hands_out_tests_by_xdist_group() -> None:
+    """The tests that share a costly run (tests/conftest.py, tests/report/conftest.py) mark
+    `xdist_group`; only `--dist loadgroup` keeps each group on one worker."""
+    import tomllib
+
+    ini = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
+    assert "--dist loadgroup" in ini["addopts"]
