@@ -88,7 +88,8 @@ class _Credential:
 
 
 class Authenticator:
-    """Maps a signed request to its `Principal`, or raises the gateway's error."""
+    """Maps a signed request to its `Principal`, or raises the gateway's error, in three steps:
+    `claim` and `admit` under the account's lock, `Claim.verify` (the HMAC) between them."""
 
     def __init__(
         self,
@@ -150,12 +151,6 @@ class Authenticator:
         if key.status != "Active":
             refusal = ApiError("Forbidden.AccessKeyDisabled", "The Access Key is disabled.", 403)
         return _Credential(principal, key.secret, refusal)
-
-    def authenticate(self, call: RpcCall) -> Principal:
-        """All of `claim`, `verify` and `admit` at once (for a caller that holds no lock)."""
-        claimed = self.claim(call)
-        claimed.verify()
-        return self.admit(claimed)
 
     def claim(self, call: RpcCall) -> Claim:
         """What the request says of itself, checked as far as it can be without the secret
