@@ -88,7 +88,8 @@ class _Credential:
 
 
 class Authenticator:
-    """Maps a signed request to its `Principal`, or raises the gateway's error."""
+    """Maps a signed request to its `Principal`, or raises the gateway's error, in three steps:
+    `claim` and `admit` under the account's lock, `Claim.verify` (the HMAC) between them."""
 
     def __init__(
         self,
@@ -151,12 +152,15 @@ class Authenticator:
             refusal = ApiError("Forbidden.AccessKeyDisabled", "The Access Key is disabled.", 403)
         return _Credential(principal, key.secret, refusal)
 
-    def authenticate(self, call: RpcCall) -> Principal:
+    def claim(self, call: RpcCall) -> Claim:
+        """What the request says of itself, checked as far as it can be without the secret
+        being used: the signing rules, the signing time and the key's existence. Reads the
+        account (the key), so it runs under the account's lock; `verify` need not."""
         if call.signature_version == "v3":
-            return self._v3(call)
-        return self._v2(call)
+            return self._claim_v3(call)
+        return self._claim_v2(call)
 
-    def _v3(self, call: RpcCall) -> Principal:
+    def _claim_v3(self, call: RpcCall) -> Claim:
         headers = call.headers
         header = headers.get("authorization")
         if not header:
@@ -169,10 +173,102 @@ class Authenticator:
             raise signing_rules.incomplete(str(e)) from None
         signing_rules.check_v3_headers(headers, auth.signed_headers, has_body=bool(call.body))
         signed_at = signing_rules.check_signing_time(headers["x-acs-date"], "x-acs-date")
-        credential = self._credential(auth.access_key_id, headers.get("x-acs-security-token"))
+        token = headers.get("x-acs-security-token")
+        credential = self._credential(auth.access_key_id, token)
+        claimed = Claim(
+            call, credential, auth.access_key_id, token, headers["x-acs-signature-nonce"], signed_at
+        )
+        claimed.auth = auth
+        return claimed
+
+    def _claim_v2(self, call: RpcCall) -> Claim:
+        given = dict(call.query) | dict(call.form)
+        if not given.get("Signature") or not given.get("AccessKeyId"):
+            raise signing_rules.incomplete("the request carries no `Signature` or `AccessKeyId`")
+        if not given.get("SignatureNonce"):
+            raise missing_parameter("SignatureNonce")
+        token = given.get("SecurityToken")
+        credential = self._credential(given["AccessKeyId"], token)
+        signed_at = signing_rules.check_signing_time(given.get("Timestamp", ""), "Timestamp")
+        claimed = Claim(
+            call, credential, given["AccessKeyId"], token, given["SignatureNonce"], signed_at
+        )
+        claimed.given = given
+        return claimed
+
+    def admit(self, claim: Claim) -> Principal:
+        """After `verify`: the key as it stands now (deleted, disabled or rotated meanwhile, it
+        does not answer for the request), its own refusal, then the nonce (spent only now, so a
+        forged request cannot burn someone else's; kept while its signing time is fresh).
+        Runs under the account's lock, so that a replay cannot slip in between."""
+        if not claim.verified:
+            raise RuntimeError("admit() before verify(): the signature was never checked")
+        credential = self._credential(claim.access_key_id, claim.token)
+        if credential.secret != claim.credential.secret:
+            raise _mismatch(claim.to_sign)
+        if credential.refusal is not None:
+            raise credential.refusal
+        if not self._nonces.spend(claim.nonce, claim.signed_at):
+            raise ApiError("SignatureNonceUsed", "The request signature nonce has been used.", 400)
+        return credential.principal
+
+
+class Claim:
+    """A request's claim to be its key's holder, before and after the signature is checked.
+    `verify` reads the request and the secret alone: it holds no lock while it hashes."""
+
+    __slots__ = (
+        "_call",
+        "access_key_id",
+        "auth",
+        "credential",
+        "given",
+        "nonce",
+        "signed_at",
+        "to_sign",
+        "token",
+    )
+
+    def __init__(
+        self,
+        call: RpcCall,
+        credential: _Credential,
+        access_key_id: str,
+        token: str | None,
+        nonce: str,
+        signed_at: datetime,
+    ) -> None:
+        self._call: RpcCall | None = call
+        self.credential = credential
+        self.access_key_id = access_key_id
+        self.token = token
+        self.nonce = nonce
+        self.signed_at = signed_at
+        self.to_sign: str = ""
+        #: What `claim` read of the request: its V3 `Authorization`, or its V2 parameters.
+        self.auth: signature.V3Authorization | None = None
+        self.given: dict[str, str] = {}
+
+    @property
+    def verified(self) -> bool:
+        return self._call is None
+
+    def verify(self) -> None:
+        """Recompute the signature as the gateway does; SignatureDoesNotMatch when it differs."""
+        call = self._call
+        if call is None:
+            return
+        if self.auth is not None:
+            self._verify_v3(call, self.auth)
+        else:
+            self._verify_v2(call)
+        self._call = None
+
+    def _verify_v3(self, call: RpcCall, auth: signature.V3Authorization) -> None:
+        headers = call.headers
         # The body is covered by its hash alone: it must be the hash of the body that came.
         hashed_body = signature.payload_hash(auth.algorithm, call.body)
-        to_sign = signature.v3_string_to_sign(
+        self.to_sign = signature.v3_string_to_sign(
             call.method,
             call.path,
             call.query,
@@ -182,35 +278,18 @@ class Authenticator:
             auth.algorithm,
         )
         if not signature.signatures_match(hashed_body, headers["x-acs-content-sha256"]):
-            raise _mismatch(to_sign)
+            raise _mismatch(self.to_sign)
         if not signature.signatures_match(
-            signature.v3_signature(credential.secret, to_sign), auth.signature
+            signature.v3_signature(self.credential.secret, self.to_sign), auth.signature
         ):
-            raise _mismatch(to_sign)
-        return self._admit(credential, headers["x-acs-signature-nonce"], signed_at)
+            raise _mismatch(self.to_sign)
 
-    def _v2(self, call: RpcCall) -> Principal:
-        given = dict(call.query) | dict(call.form)
-        if not given.get("Signature") or not given.get("AccessKeyId"):
-            raise signing_rules.incomplete("the request carries no `Signature` or `AccessKeyId`")
-        if not given.get("SignatureNonce"):
-            raise missing_parameter("SignatureNonce")
-        credential = self._credential(given["AccessKeyId"], given.get("SecurityToken"))
-        signed_at = signing_rules.check_signing_time(given.get("Timestamp", ""), "Timestamp")
-        to_sign = signature.v2_string_to_sign(call.method, list(given.items()))
-        expected = signature.v2_signature(credential.secret, to_sign)
+    def _verify_v2(self, call: RpcCall) -> None:
+        given = self.given
+        self.to_sign = signature.v2_string_to_sign(call.method, list(given.items()))
+        expected = signature.v2_signature(self.credential.secret, self.to_sign)
         if not signature.signatures_match(expected, given["Signature"]):
-            raise _mismatch(to_sign)
-        return self._admit(credential, given["SignatureNonce"], signed_at)
-
-    def _admit(self, credential: _Credential, nonce: str, signed_at: datetime) -> Principal:
-        """After a good signature: the key's own refusal, then the nonce (spent only now, so a
-        forged request cannot burn someone else's; kept while its signing time is fresh)."""
-        if credential.refusal is not None:
-            raise credential.refusal
-        if not self._nonces.spend(nonce, signed_at):
-            raise ApiError("SignatureNonceUsed", "The request signature nonce has been used.", 400)
-        return credential.principal
+            raise _mismatch(self.to_sign)
 
 
 #: Where a refused request's resource sits: its resource group id, or None (A61).

@@ -12,6 +12,7 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
 from typing import Any, TypeVar
@@ -69,6 +70,15 @@ def _parse(request: HttpRequest) -> rpc.RpcCall | ApiError:
     except Exception:  # never a traceback on the wire
         log.exception("fake cloud failed to parse a request")
         return _INTERNAL
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    """A request past the checks made before its signature: what acts on it once it is good."""
+
+    call: rpc.RpcCall
+    service: Service
+    claim: access.Claim
 
 
 class FakeCloud:
@@ -410,26 +420,42 @@ class FakeCloud:
     def handle(self, request: HttpRequest) -> HttpResponse:
         """Answer one HTTP request exactly as the real endpoint would (status, headers, body).
 
-        Only acting on the account holds the lock: the request is parsed before it is taken
-        and the answer encoded after it is released (both touch the request's own data alone),
-        so other requests are not held up by either."""
+        Only what reads or changes the account holds the lock: the request is parsed before it
+        is taken, its signature recomputed between the key's lookup and the nonce's spending
+        (`access.Claim.verify` reads the request and the secret alone), and the answer encoded
+        after it is released, so other requests are not held up by any of them."""
         host = request.headers.get("host", "aliyuncs.com")
         parsed = _parse(request)
         with self._lock:
-            now = self.clock.advance()
+            self.clock.advance()
             request_id = self._ids.request_id()
-            product, outcome = self._act(parsed, now, request_id, host)
+            product, claimed = self._claim(parsed, request_id, host)
+        outcome: Mapping[str, Any] | ApiError | HttpResponse
+        if not isinstance(claimed, _Claimed):
+            outcome = claimed
+        else:
+            try:
+                claimed.claim.verify()
+            except ApiError as err:
+                outcome = err
+            except Exception:  # never a traceback on the wire
+                log.exception("fake cloud failed to check a signature (RequestId %s)", request_id)
+                outcome = _INTERNAL
+            else:
+                with self._lock:  # the clock as it stands: it never goes back for an action
+                    outcome = self._act(claimed, self.clock.now(), request_id)
         if isinstance(outcome, HttpResponse):
             return outcome
         if isinstance(outcome, ApiError):
             return envelope.error(outcome, request_id=request_id, host=host, product=product)
         return envelope.success(request_id, outcome)
 
-    def _act(
-        self, parsed: rpc.RpcCall | ApiError, now: datetime, request_id: str, host: str
-    ) -> tuple[str | None, Mapping[str, Any] | ApiError | HttpResponse]:
-        """Authenticate and act on one parsed request, under the lock: its product, and its
-        data, its error, or an injected fault's answer."""
+    def _claim(
+        self, parsed: rpc.RpcCall | ApiError, request_id: str, host: str
+    ) -> tuple[str | None, _Claimed | ApiError | HttpResponse]:
+        """Under the lock, what comes before the signature is checked: an injected fault, the
+        product, the signing rules and the key. Returns the request's product, and its claim
+        or the answer it already earns."""
         if isinstance(parsed, ApiError):
             return None, parsed
         call = parsed
@@ -445,7 +471,23 @@ class FakeCloud:
                     f"The fake cloud does not serve `{call.product}` yet.",
                     404,
                 )
-            principal = self._authenticator.authenticate(call)
+            return call.product, _Claimed(call, service, self._authenticator.claim(call))
+        except ApiError as err:
+            return call.product, err
+        except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
+            return call.product, _TOO_DEEP
+        except Exception:  # never a traceback on the wire: log it, answer like Alibaba
+            log.exception("fake cloud failed on a request (RequestId %s)", request_id)
+            return call.product, _INTERNAL
+
+    def _act(
+        self, claimed: _Claimed, now: datetime, request_id: str
+    ) -> Mapping[str, Any] | ApiError:
+        """Under the lock, once the signature is good: admit the caller (the key as it stands,
+        the nonce) and act on the account. Returns the call's data or its error."""
+        call, service = claimed.call, claimed.service
+        try:
+            principal = self._authenticator.admit(claimed.claim)
             region = call.params.text("RegionId") or self._region_from_host(call.host)
             served = Call(
                 product=call.product,
@@ -460,17 +502,17 @@ class FakeCloud:
                 ),
             )
             try:
-                return call.product, service.handle(served)
+                return service.handle(served)
             finally:  # even a refused or failed call may have changed what sets are made of
                 if call.product in access.IDENTITY_PRODUCTS:
                     self._policy_sets.invalidate()
         except ApiError as err:
-            return call.product, err
+            return err
         except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
-            return call.product, _TOO_DEEP
+            return _TOO_DEEP
         except Exception:  # never a traceback on the wire: log it, answer like Alibaba
             log.exception("fake cloud failed on a request (RequestId %s)", request_id)
-            return call.product, _INTERNAL
+            return _INTERNAL
 
     @staticmethod
     def _fault_answer(fault: Fault, request_id: str, host: str) -> HttpResponse:

@@ -76,21 +76,54 @@ def _passwd(text: str) -> tuple[Account, ...]:
     return tuple(found)
 
 
+@dataclass(frozen=True)
+class _PasswdRead:
+    """One reading of /etc/passwd: the bytes read, and its accounts in order, by name and by
+    uid (the first entry of each, as a lookup down the file finds it)."""
+
+    content: bytes | None
+    accounts: tuple[Account, ...]
+    by_name: dict[str, Account]
+    by_uid: dict[int, str]
+
+    @classmethod
+    def of(cls, content: bytes | None) -> _PasswdRead:
+        accounts = _passwd(content.decode("utf-8", "replace")) if content is not None else ()
+        by_name: dict[str, Account] = {}
+        by_uid: dict[int, str] = {}
+        for account in accounts:
+            by_name.setdefault(account.name, account)
+            by_uid.setdefault(account.uid, account.name)
+        return cls(content, accounts, by_name, by_uid)
+
+
 class Accounts:
     """The accounts and sudo rules of one Linux guest, read from its file system."""
 
     def __init__(self, files: FileSystem) -> None:
         self.files = files
+        self._read: _PasswdRead | None = None
+
+    def _passwd(self) -> _PasswdRead:
+        """/etc/passwd as last read, read again whenever its content is another object: a
+        write puts a new node there and bytes never change in place, so `is` tells."""
+        node = self.files.get("/etc/passwd")
+        content = node.content if node is not None and not node.is_dir else None
+        read = self._read
+        if read is None or read.content is not content:
+            read = self._read = _PasswdRead.of(content)
+        return read
 
     def users(self) -> list[Account]:
-        return list(_passwd(self.files.text("/etc/passwd")))
+        return list(self._passwd().accounts)
 
     def user(self, name: str) -> Account | None:
-        return next((u for u in self.users() if u.name == name), None)
+        """The first passwd entry of that name."""
+        return self._passwd().by_name.get(name)
 
     def name_of_uid(self, uid: int) -> str:
         """What `whoami` prints: the first passwd entry with the uid (root for any uid-0 alias)."""
-        return next((u.name for u in self.users() if u.uid == uid), str(uid))
+        return self._passwd().by_uid.get(uid, str(uid))
 
     def groups(self) -> list[tuple[str, int, list[str]]]:
         found = []

@@ -50,10 +50,12 @@ class RequestsInterceptor:
 
     def _trim(self) -> None:
         for route in self._routes:
-            route.calls.reset()
+            if len(route.calls):  # one route answered the last request: the others hold none
+                route.calls.reset()
         history = self._mock.calls
         if not self._keep:
-            history.reset()
+            if len(history):
+                history.reset()
         elif len(history) >= 2 * self._keep:  # trimmed in batches: O(1) a call on average
             kept = history[-self._keep :]
             history.reset()

@@ -173,3 +173,16 @@ def test_registered_handler_overrides_a_builtin(linux: Guest) -> None:
         return ExecResult("someone-else", 0)
 
     assert linux.run("whoami", "user01", {"whoami": whoami}).output == "someone-else\n"
+
+
+def test_an_account_read_is_forgotten_when_passwd_is_written_again(linux: Guest) -> None:
+    """The guest remembers its last reading of /etc/passwd; a write there is seen at once."""
+    guest = linux
+    assert guest.run("whoami", "user01").output == "user01\n"
+    passwd = guest.files.text("/etc/passwd").replace("user01:x:1000:", "user01:x:0:")
+    assert passwd != guest.files.text("/etc/passwd")
+    guest.files.write("/etc/passwd", passwd.encode())
+    assert guest.run("whoami", "user01").output == "root\n"  # uid 0: the first uid-0 name
+    guest.files.write("/etc/passwd", b"root:x:0:0:root:/root:/bin/bash\n")
+    assert guest.accounts.user("user01") is None
+    assert [a.name for a in guest.accounts.users()] == ["root"]

@@ -80,6 +80,19 @@ def _scan_results(cloud: FakeCloud, query: Query, now: datetime) -> list[tuple[s
     return rows
 
 
+def _scan_task_counts(cloud: FakeCloud, now: datetime) -> dict[str, tuple[int, int, datetime]]:
+    """Per instance that ran anything: its runs, the active ones and the last start, by a scan
+    of every invocation kept."""
+    counts: dict[str, tuple[int, int, datetime]] = {}
+    for inv in cloud.ecs.invocations.values():
+        for target in inv.targets:
+            instance = target.instance
+            runs, active, last = counts.get(instance.instance_id, (0, 0, instance.created))
+            busy = target.status(now) in ("Pending", "Running")
+            counts[instance.instance_id] = (runs + 1, active + busy, max(last, target.start_at))
+    return counts
+
+
 def _walk(read: Callable[..., Any], query: Query, now: datetime, size: int, *, token: bool) -> Any:
     """Every page of a read, by offset or by token: the items in order, and each page's total."""
     items: list[Any] = []
@@ -208,6 +221,21 @@ class IndexAgainstScan(RuleBasedStateMachine):
             rows, _ = _walk(records.results, by_status, now, 50, token=False)
             found = [(i.invoke_id, i.targets.index(t)) for i, t in rows]
             assert found == _scan_results(self.cloud, by_status, now), status
+
+    @rule()
+    def agent_status(self) -> None:
+        """DescribeCloudAssistantStatus' task counts, read from the instance index."""
+        now = self.cloud.clock.now()
+        self.cloud.ecs.settle(now)
+        page = [self.cloud.ecs.instances[i] for i in self.instances]
+        assert self.cloud.ecs._task_counts(page, now) == _scan_task_counts(self.cloud, now)
+
+    @rule()
+    def state_snapshot(self) -> None:
+        """/_fake/state's invocations, a fixed one's kept from the first time: as taken now."""
+        now = self.cloud.clock.now()
+        taken = self.cloud.ecs.records.snapshot(now)
+        assert taken == [inv.snapshot(now) for inv in self.cloud.ecs.invocations.values()]
 
     def _kept(self) -> list[Invocation]:
         return list(self.cloud.ecs.invocations.values())

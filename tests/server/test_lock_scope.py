@@ -1,8 +1,8 @@
 """The account's lock is held only while a request acts on the account: a large `/_fake/state`
-being serialised, a request being parsed or an answer being encoded never holds up another
-request. Proved by pausing that work on an event and completing an API call meanwhile (were the
-lock held, the call could not finish and its 5 s read timeout would fail the test), not by
-timing anything."""
+being serialised, a request being parsed, its signature being recomputed or an answer being
+encoded never holds up another request. Proved by pausing that work on an event and completing
+an API call meanwhile (were the lock held, the call could not finish and its 5 s read timeout
+would fail the test), not by timing anything."""
 
 from __future__ import annotations
 
@@ -15,12 +15,15 @@ import pytest
 import requests
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
+from alibabacloud_ram20150501 import models as ram_models
+from alibabacloud_ram20150501.client import Client as RamClient
+from alibabacloud_tea_openapi.exceptions import ClientException
 
 from fakes import control
 from fakes.server import FakeServer
-from fakes.wire import envelope, rpc
+from fakes.wire import envelope, rpc, signature
 
-from ._support import REGION, Key
+from ._support import REGION, Key, v2_signed
 
 WAIT = 10  # seconds an event may take before the test gives up, rather than hang
 
@@ -95,10 +98,10 @@ def test_an_api_call_completes_while_the_state_is_serialised(
 
 @pytest.mark.parametrize(
     ("module", "name"),
-    [(rpc, "parse"), (envelope, "success")],
-    ids=["parsing a request", "encoding an answer"],
+    [(rpc, "parse"), (signature, "v3_signature"), (envelope, "success")],
+    ids=["parsing a request", "recomputing its signature", "encoding an answer"],
 )
-def test_an_api_call_completes_while_another_is_parsed_or_encoded(
+def test_an_api_call_completes_while_another_is_parsed_checked_or_encoded(
     server: FakeServer,
     root: Key,
     ecs_as: Callable[[Key], EcsClient],
@@ -117,6 +120,60 @@ def test_an_api_call_completes_while_another_is_parsed_or_encoded(
 
     pause.release.set()
     assert _await(first) == 0
+
+
+def test_a_replay_racing_its_original_through_the_hmac_is_admitted_once(
+    server: FakeServer,
+    root: Key,
+    http: requests.Session,
+    monkeypatch: pytest.MonkeyPatch,
+    in_background: Callable[[Callable[[], Any]], dict[str, Any]],
+) -> None:
+    """Both copies of one signed request are inside the HMAC at once (the barrier lets neither
+    on until both are there, which the lock would forbid); the nonce still admits one only."""
+    both = threading.Barrier(2, timeout=WAIT)
+    real = signature.v2_signature
+
+    def meet(secret: str, to_sign: str) -> str:
+        both.wait()
+        return real(secret, to_sign)
+
+    monkeypatch.setattr(signature, "v2_signature", meet)
+    params = v2_signed(
+        root, "POST", {"Action": "DescribeInstances", "Version": "2014-05-26", "RegionId": REGION}
+    )
+    copies = [
+        in_background(lambda: http.post(server.url, data=params, timeout=WAIT)) for _ in range(2)
+    ]
+    answers = sorted((a.status_code, a.json().get("Code", "")) for a in (_await(c) for c in copies))
+    assert answers == [(200, ""), (400, "SignatureNonceUsed")]
+
+
+def test_a_key_deleted_while_its_request_is_checked_does_not_answer_for_it(
+    server: FakeServer,
+    root: Key,
+    command_user: Key,
+    ecs_as: Callable[[Key], EcsClient],
+    ram_as: Callable[[Key], RamClient],
+    monkeypatch: pytest.MonkeyPatch,
+    in_background: Callable[[Callable[[], Any]], dict[str, Any]],
+) -> None:
+    """The key is looked up before the HMAC and again when the request is admitted: a key
+    deleted in between (the HMAC holds no lock) refuses the request it signed."""
+    pause = Pause(signature.v3_signature)
+    monkeypatch.setattr(signature, "v3_signature", pause)
+    first = in_background(lambda: _list_instances(ecs_as(command_user)))
+    assert pause.reached.wait(WAIT), "the request never reached its HMAC"
+
+    ram_as(root).delete_access_key(
+        ram_models.DeleteAccessKeyRequest(
+            user_name="commandUser", user_access_key_id=command_user[0]
+        )
+    )
+    pause.release.set()
+    with pytest.raises(ClientException) as refused:
+        _await(first)
+    assert refused.value.code == "InvalidAccessKeyId.NotFound"
 
 
 def _await(outcome: dict[str, Any]) -> Any:

@@ -142,22 +142,17 @@ class InstanceActions(EcsBase):
     def _task_counts(
         self, page: Sequence[Instance], now: datetime
     ) -> dict[str, tuple[int, int, datetime]]:
-        """Per instance of the page: its invocations, the active ones, and the last start; one
-        pass over the invocations, not one per instance."""
-        wanted = {i.instance_id: i for i in page}
+        """Per instance of the page that has run anything: its runs, the active ones, and the
+        last start; read from the instance's own index, not from every invocation kept."""
         counts: dict[str, tuple[int, int, datetime]] = {}
-        for invocation in self.invocations.values():
-            for target in invocation.targets:
-                instance_id = target.instance.instance_id
-                if instance_id not in wanted:
-                    continue
-                runs, active, last = counts.get(instance_id, (0, 0, wanted[instance_id].created))
-                busy = target.status(now) in ("Pending", "Running")
-                counts[instance_id] = (
-                    runs + 1,
-                    active + (1 if busy else 0),
-                    max(last, target.start_at),
-                )
+        for instance in page:
+            runs, active, last = 0, 0, instance.created
+            for target in self.records.targets_on(instance.region, instance.instance_id):
+                runs += 1
+                active += target.status(now) in ("Pending", "Running")
+                last = max(last, target.start_at)
+            if runs:
+                counts[instance.instance_id] = (runs, active, last)
         return counts
 
 

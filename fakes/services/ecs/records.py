@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from fakes.services.ecs.state import Invocation, Target
+from fakes.services.ecs.state import Invocation, Target, legacy_of
 
 #: How long the service keeps an execution record (the API reference above).
 RETENTION = timedelta(days=30)
@@ -45,7 +45,8 @@ def target_statuses(target: Target, now: datetime) -> tuple[str, str]:
 
 def invocation_statuses(invocation: Invocation, now: datetime) -> tuple[str, str]:
     """A DescribeInvocations entry's `InvocationStatus` and (legacy) `InvokeStatus`."""
-    return invocation.overall(now), invocation.legacy_status(now)
+    overall = invocation.overall(now)
+    return overall, legacy_of(overall)
 
 
 @dataclass(frozen=True)
@@ -147,20 +148,21 @@ class InvocationRecords:
         row_keys: list[tuple[Key, int]] = []
         bases: list[Key] = [("r", region), ("c", region, command)]
         instance_bases = {("i", region, t.instance.instance_id) for t in invocation.targets}
+        statuses = set(invocation_statuses(invocation, now))  # fixed: the same at every base
         for base in [*bases, *sorted(instance_bases)]:
             run_keys.append(base)
-            run_keys.extend((*base, s) for s in set(invocation_statuses(invocation, now)))
+            run_keys.extend((*base, s) for s in statuses)
         for place, target in enumerate(invocation.targets):
             row = seq * _ROW_SPAN + (_ROW_SPAN - 1 - place)
+            row_statuses = set(target_statuses(target, now))
             for base in (*bases, ("i", region, target.instance.instance_id)):
                 row_keys.append((base, row))
-                row_keys.extend(((*base, s), row) for s in set(target_statuses(target, now)))
+                row_keys.extend(((*base, s), row) for s in row_statuses)
         for key in run_keys:
             insort(self._runs.setdefault(key, []), seq)
         for key, row in row_keys:
             insort(self._rows.setdefault(key, []), row)
         self._keys[seq] = (run_keys, row_keys)
-        self._snapshots[seq] = invocation.snapshot(now)
 
     def _unindex(self, seq: int) -> None:
         run_keys, row_keys = self._keys.pop(seq)
@@ -179,12 +181,30 @@ class InvocationRecords:
         """The invocations whose statuses may still change (every task with runs to come)."""
         return list(self._live.values())
 
+    def targets_on(self, region: str, instance_id: str) -> Iterator[Target]:
+        """Every kept run on one instance (each invocation's target there): the fixed ones from
+        the instance's index, then the live ones. O(the instance's runs + live)."""
+        for row in self._rows.get(("i", region, instance_id), ()):
+            yield self._by_seq[row // _ROW_SPAN].targets[_ROW_SPAN - 1 - row % _ROW_SPAN]
+        for invocation in self._live.values():
+            if invocation.region != region:
+                continue
+            for target in invocation.targets:
+                if target.instance.instance_id == instance_id:
+                    yield target
+
     def snapshot(self, now: datetime) -> list[dict[str, Any]]:
-        """Every invocation as plain data: a fixed one's was taken once, when it was fixed."""
-        return [
-            self._snapshots.get(seq) or self._by_seq[seq].snapshot(now)
-            for seq in self._seq.values()
-        ]
+        """Every invocation as plain data: a fixed one's is taken once, at the first snapshot
+        after it was fixed (nothing the clock does changes it), and dropped if it reopens."""
+        taken = []
+        for seq in self._seq.values():
+            data = self._snapshots.get(seq)
+            if data is None:
+                data = self._by_seq[seq].snapshot(now)
+                if seq not in self._live:
+                    self._snapshots[seq] = data
+            taken.append(data)
+        return taken
 
     def invocations(
         self, query: Query, now: datetime, *, after: str | None, start: int, size: int

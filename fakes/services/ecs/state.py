@@ -264,13 +264,12 @@ class Invocation:
     def overall(self, now: datetime) -> str:
         """DescribeInvocations' roll-up of the per-instance statuses."""
         statuses = {t.status(now) for t in self.targets}
-        if self.periodic and not self.stopped and not statuses & {"Pending", "Running"}:
+        if self.periodic and not self.stopped and not statuses & _RUNNING:
             return "Scheduled"  # A44: a task waiting for its next run
         return rollup(statuses)
 
     def legacy_status(self, now: datetime) -> str:
-        overall = self.overall(now)
-        return {"Pending": "Running", "Success": "Finished"}.get(overall, overall)
+        return legacy_of(self.overall(now))
 
     def snapshot(self, now: datetime) -> dict[str, Any]:
         """The invocation as plain data, as far as it has run (nothing is run to take it)."""
@@ -290,20 +289,35 @@ class Invocation:
         }
 
 
+_RUNNING = frozenset({"Pending", "Running"})
+_LEGACY = {"Pending": "Running", "Success": "Finished"}
+
+
+def legacy_of(overall: str) -> str:
+    """The legacy `InvokeStatus` of a DescribeInvocations roll-up (`Invocation.overall`)."""
+    return _LEGACY.get(overall, overall)
+
+
+_SCHEDULED = frozenset({"Scheduled"})
+_PENDING = frozenset({"Pending"})
+_UNDER_WAY = frozenset({"Pending", "Running", "Stopping"})
+_SUCCESS = frozenset({"Success"})
+_STOPPED = frozenset({"Cancelled", "Terminated"})
+_FAILED_OR_STOPPED = frozenset({"Failed", "Invalid", "Aborted", "Timeout", "Error"}) | _STOPPED
+
+
 def rollup(statuses: set[str]) -> str:
     """One status for a set of per-instance statuses, as DescribeInvocations reports it."""
-    failed = {"Failed", "Invalid", "Aborted", "Timeout", "Error"}
-    stopped = {"Cancelled", "Terminated"}
-    if statuses <= {"Scheduled"}:
+    if statuses <= _SCHEDULED:
         return "Scheduled"
-    if statuses & {"Pending"} and not statuses - {"Pending"}:
+    if statuses == _PENDING:
         return "Pending"
-    if statuses & {"Pending", "Running", "Stopping"}:
+    if statuses & _UNDER_WAY:
         return "Running"
-    if statuses <= {"Success"}:
+    if statuses <= _SUCCESS:
         return "Success"
-    if statuses <= stopped:
+    if statuses <= _STOPPED:
         return "Stopped"
-    if statuses <= failed | stopped:
+    if statuses <= _FAILED_OR_STOPPED:
         return "Failed"
     return "PartialFailed"

@@ -66,13 +66,8 @@ UNMODELLED: Mapping[str, tuple[str, ...]] = {
 }
 
 
-def _sent(call: Call, name: str) -> bool:
-    prefix = name + "."
-    return any(key == name or key.startswith(prefix) for key in call.params)
-
-
 def refuse_unmodelled(call: Call) -> None:
     """Refuse the call, naming the parameter, when it carries one the fake does not model."""
     for name in UNMODELLED.get(call.action, ()):
-        if _sent(call, name):
+        if call.params.sends(name):
             raise errors.unmodelled_parameter(call.action, name)
