@@ -70,6 +70,30 @@ def _the_whole_suite_on_the_fake(config: pytest.Config) -> bool:
     return chosen.backend == "fake" and chosen.fake_endpoint is None
 
 
+@pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a worker under `--dist loadgroup`: each test marked `xdist_group` gets the group at
+    the end of its id (`...::test_x@name`), which is how the controller's scheduler sees the
+    group. pytest-xdist 3.8 does it by setting `item._nodeid`, which pytest 9.2 no longer
+    reads (a node's id is its `_id`): without this, a group's tests are spread over the workers
+    and each worker makes the costly run the group shares."""
+    if not (hasattr(config, "workerinput") and config.getoption("loadgroup", False)):
+        return
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(groups))
+        if groups and not item.nodeid.endswith(suffix):
+            grouped = item.nodeid + suffix
+            node_id = getattr(item, "_id", None)
+            if node_id is not None:
+                item._id = type(node_id).parse(grouped)
+            else:
+                item._nodeid = grouped
+
+
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent with `-p no:xdist`
 def pytest_configure_node(node: Any) -> None:
     """Tells a worker whether tests are handed out by `xdist_group` (see above)."""

@@ -170,3 +170,54 @@ def test_pyproject_names_no_xdist_option_so_pytest_runs_without_xdist() -> None:
     ini = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
     options = ini["addopts"].split()
     assert not [o for o in options if o.startswith(("--dist", "-n", "--numprocesses", "--tx"))]
+
+
+class _Id(str):
+    """A node id as pytest 9.2 keeps it (`item._id`, made by `parse`, read by `str`)."""
+
+    @classmethod
+    def parse(cls, text: str) -> _Id:
+        return cls(text)
+
+
+class _Item:
+    def __init__(self, nodeid: str, *groups: str) -> None:
+        self._id = _Id(nodeid)
+        self.groups = groups
+
+    @property
+    def nodeid(self) -> str:
+        return str(self._id)
+
+    def iter_markers(self, name: str) -> list[SimpleNamespace]:
+        assert name == "xdist_group"
+        return [SimpleNamespace(args=(group,), kwargs={}) for group in self.groups]
+
+
+def _collected(*, worker: bool, loadgroup: bool) -> list[str]:
+    config = SimpleNamespace(getoption=lambda name, default=None: loadgroup)
+    if worker:
+        config.workerinput = {"workerid": "gw0"}
+    items = [
+        _Item("t.py::test_a", "replay"),
+        _Item("t.py::test_b"),
+        _Item("t.py::test_c@small", "small"),
+    ]
+    _root_conftest().pytest_collection_modifyitems(config, items)
+    return [item.nodeid for item in items]
+
+
+def test_a_worker_puts_the_group_in_the_ids_the_scheduler_reads() -> None:
+    """xdist's LoadGroupScheduling keeps together the ids that end in the same `@group`;
+    an id that already ends so (xdist did it) is left alone."""
+    assert _collected(worker=True, loadgroup=True) == [
+        "t.py::test_a@replay",
+        "t.py::test_b",
+        "t.py::test_c@small",
+    ]
+    assert _collected(worker=True, loadgroup=False) == [
+        "t.py::test_a",
+        "t.py::test_b",
+        "t.py::test_c@small",
+    ]
+    assert _collected(worker=False, loadgroup=True)[0] == "t.py::test_a"
