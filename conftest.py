@@ -85,13 +85,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             for mark in item.iter_markers("xdist_group")
         }
         suffix = "@" + "_".join(sorted(groups))
-        if groups and not item.nodeid.endswith(suffix):
-            grouped = item.nodeid + suffix
-            node_id = getattr(item, "_id", None)
-            if node_id is not None:
-                item._id = type(node_id).parse(grouped)
-            else:
-                item._nodeid = grouped
+        node_id = getattr(item, "_id", None)  # absent before pytest 9.2, where xdist's works
+        if groups and node_id is not None and not item.nodeid.endswith(suffix):
+            item._id = type(node_id).parse(item.nodeid + suffix)
 
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent with `-p no:xdist`
