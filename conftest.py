@@ -3,6 +3,8 @@ suite on every core."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from harness.config import settings
@@ -23,28 +25,72 @@ pytest_plugins = [
 ]
 
 
-@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads `-n`
+#: What the controller tells each xdist worker about the dist mode (workers re-parse the
+#: command line, which does not carry a mode the hook below chose).
+LOADGROUP = "runas_loadgroup"
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads `-n` and `--dist`
 def pytest_cmdline_main(config: pytest.Config) -> None:
     """`pytest` alone (the whole suite, from pyproject's testpaths) runs with pytest-xdist's
-    `-n auto`: one worker per core, tests handed out one by one, and the tests that share a
-    costly run marked `xdist_group` (pyproject's `--dist loadgroup`) so it is made once.
+    `-n auto`: one worker per core, tests handed out one by one.
 
     Anything else stays in one process unless `-n` says otherwise: a path you name (a reviewer's
     `pytest features -v --gherkin-terminal-reporter`, which xdist would silence), a run with
     `-n`, `--pdb` or `--collect-only`, an xdist worker itself, and any run on another backend
     than the in-process fake (`--fake-endpoint`, whose scenarios each reset the one server, or
-    a live account)."""
+    a live account).
+
+    Any run on workers (this one's `-n auto` or a given `-n`) hands out tests with
+    `--dist loadgroup` unless `--dist` says otherwise: the tests that share a costly run are
+    marked `xdist_group`, so it is made once. It is chosen here, not in pyproject's addopts,
+    so that `pytest -p no:xdist` still knows all its options."""
     if hasattr(config, "workerinput"):
-        return  # an xdist worker: it runs what it is handed (workers of its own would recurse)
+        # an xdist worker runs what it is handed (workers of its own would recurse); it adds
+        # the group to each test id if the controller hands out by group
+        config.option.loadgroup = config.option.loadgroup or config.workerinput.get(LOADGROUP)
+        return
+    if not config.pluginmanager.hasplugin("xdist"):
+        return
+    if config.option.numprocesses is None and _the_whole_suite_on_the_fake(config):
+        config.option.numprocesses = "auto"
+    if config.option.numprocesses and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+
+
+def _the_whole_suite_on_the_fake(config: pytest.Config) -> bool:
     if config.args_source is not pytest.Config.ArgsSource.TESTPATHS:
-        return
-    if not config.pluginmanager.hasplugin("xdist") or config.option.numprocesses is not None:
-        return
+        return False
     if config.option.usepdb or config.option.collectonly:
-        return
+        return False
     try:
         chosen = settings.from_config(config)
     except pytest.UsageError:
-        return  # the plugin says what is wrong, once, as usual
-    if chosen.backend == "fake" and chosen.fake_endpoint is None:
-        config.option.numprocesses = "auto"
+        return False  # the plugin says what is wrong, once, as usual
+    return chosen.backend == "fake" and chosen.fake_endpoint is None
+
+
+@pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """On a worker under `--dist loadgroup`: each test marked `xdist_group` gets the group at
+    the end of its id (`...::test_x@name`), which is how the controller's scheduler sees the
+    group. pytest-xdist 3.8 does it by setting `item._nodeid`, which pytest 9.2 no longer
+    reads (a node's id is its `_id`): without this, a group's tests are spread over the workers
+    and each worker makes the costly run the group shares."""
+    if not (hasattr(config, "workerinput") and config.getoption("loadgroup", False)):
+        return
+    for item in items:
+        groups = {
+            str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+            for mark in item.iter_markers("xdist_group")
+        }
+        suffix = "@" + "_".join(sorted(groups))
+        node_id = getattr(item, "_id", None)  # absent before pytest 9.2, where xdist's works
+        if groups and node_id is not None and not item.nodeid.endswith(suffix):
+            item._id = type(node_id).parse(item.nodeid + suffix)
+
+
+@pytest.hookimpl(optionalhook=True)  # an xdist hook: absent with `-p no:xdist`
+def pytest_configure_node(node: Any) -> None:
+    """Tells a worker whether tests are handed out by `xdist_group` (see above)."""
+    node.workerinput[LOADGROUP] = node.config.option.dist == "loadgroup"

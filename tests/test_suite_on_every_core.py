@@ -31,7 +31,9 @@ class _Config:
     args_source: pytest.Config.ArgsSource = pytest.Config.ArgsSource.TESTPATHS
     plugins: set[str] = field(default_factory=lambda: {"xdist"})
     option: Any = field(
-        default_factory=lambda: SimpleNamespace(numprocesses=None, usepdb=False, collectonly=False)
+        default_factory=lambda: SimpleNamespace(
+            numprocesses=None, usepdb=False, collectonly=False, dist="no", loadgroup=False
+        )
     )
 
     @property
@@ -105,10 +107,117 @@ def test_bad_settings_are_left_to_the_plugin_to_name(monkeypatch) -> None:
     assert config.option.numprocesses is None
 
 
-def test_pyproject_hands_out_tests_by_xdist_group() -> None:
+def test_the_whole_suite_hands_out_tests_by_xdist_group(monkeypatch) -> None:
     """The tests that share a costly run (tests/conftest.py, tests/report/conftest.py) mark
     `xdist_group`; only `--dist loadgroup` keeps each group on one worker."""
+    config = _Config()
+    _workers(monkeypatch, config)
+    assert config.option.dist == "loadgroup"
+
+
+def test_a_run_that_says_n_hands_out_by_group_too(monkeypatch) -> None:
+    config = _Config()
+    config.option.numprocesses = 2
+    _workers(monkeypatch, config)
+    assert config.option.dist == "loadgroup"
+
+
+def test_a_run_that_says_dist_keeps_it(monkeypatch) -> None:
+    config = _Config()
+    config.option.numprocesses, config.option.dist = 2, "load"
+    _workers(monkeypatch, config)
+    assert config.option.dist == "load"
+
+
+@pytest.mark.parametrize(
+    "config", [_Config(args_source=pytest.Config.ArgsSource.ARGS), _Config(plugins=set())]
+)
+def test_a_run_in_one_process_has_no_dist_mode(monkeypatch, config) -> None:
+    """xdist reads a dist mode other than `no` as "this process is a controller"."""
+    _workers(monkeypatch, config)
+    assert config.option.dist == "no"
+
+
+def test_a_worker_adds_the_group_to_test_ids_when_the_controller_hands_out_by_group(
+    monkeypatch,
+) -> None:
+    """A worker re-parses the command line (no `--dist` there when the hook chose it): the
+    controller says it in `workerinput`, and the worker sets what xdist's collection reads."""
+    conftest = _root_conftest()
+    controller = _Config()
+    _workers(monkeypatch, controller)
+    node = SimpleNamespace(config=controller, workerinput={})
+    conftest.pytest_configure_node(node)
+    worker = _Config()
+    worker.workerinput = node.workerinput  # type: ignore[attr-defined]
+    conftest.pytest_cmdline_main(worker)
+    assert worker.option.loadgroup is True
+
+    alone = _Config()
+    alone.option.numprocesses, alone.option.dist = 2, "load"
+    node = SimpleNamespace(config=alone, workerinput={})
+    conftest.pytest_configure_node(node)
+    worker = _Config()
+    worker.workerinput = node.workerinput  # type: ignore[attr-defined]
+    conftest.pytest_cmdline_main(worker)
+    assert not worker.option.loadgroup
+
+
+def test_pyproject_names_no_xdist_option_so_pytest_runs_without_xdist() -> None:
+    """`pytest -p no:xdist` fails on an addopts option only xdist knows (`--dist`, `-n`)."""
     import tomllib
 
     ini = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["pytest"]["ini_options"]
-    assert "--dist loadgroup" in ini["addopts"]
+    options = ini["addopts"].split()
+    assert not [o for o in options if o.startswith(("--dist", "-n", "--numprocesses", "--tx"))]
+
+
+class _Id(str):
+    """A node id as pytest 9.2 keeps it (`item._id`, made by `parse`, read by `str`)."""
+
+    @classmethod
+    def parse(cls, text: str) -> _Id:
+        return cls(text)
+
+
+class _Item:
+    def __init__(self, nodeid: str, *groups: str) -> None:
+        self._id = _Id(nodeid)
+        self.groups = groups
+
+    @property
+    def nodeid(self) -> str:
+        return str(self._id)
+
+    def iter_markers(self, name: str) -> list[SimpleNamespace]:
+        assert name == "xdist_group"
+        return [SimpleNamespace(args=(group,), kwargs={}) for group in self.groups]
+
+
+def _collected(*, worker: bool, loadgroup: bool) -> list[str]:
+    config = SimpleNamespace(getoption=lambda name, default=None: loadgroup)
+    if worker:
+        config.workerinput = {"workerid": "gw0"}
+    items = [
+        _Item("t.py::test_a", "replay"),
+        _Item("t.py::test_b"),
+        _Item("t.py::test_c@small", "small"),
+    ]
+    _root_conftest().pytest_collection_modifyitems(config, items)
+    return [item.nodeid for item in items]
+
+
+def test_a_worker_puts_the_group_in_the_ids_the_scheduler_reads() -> None:
+    """xdist's LoadGroupScheduling keeps together the ids that end in the same `@group`;
+    an id that already ends so (xdist did it) is left alone."""
+    assert _collected(worker=True, loadgroup=True) == [
+        "t.py::test_a@replay",
+        "t.py::test_b",
+        "t.py::test_c@small",
+    ]
+    assert _collected(worker=True, loadgroup=False) == [
+        "t.py::test_a",
+        "t.py::test_b",
+        "t.py::test_c@small",
+    ]
+    assert _collected(worker=False, loadgroup=True)[0] == "t.py::test_a"

@@ -78,9 +78,8 @@ class LiveRun:
             return
         path = recording.cassette_path(settings.cassettes, feature, test_name)
         if settings.backend == "replay":
-            prefix = str(recording.recorded_block(path)["prefix"])
-            with recording.scenario_cassette(path, record=False) as scrubber:
-                yield self._backend(prefix), scrubber
+            with recording.replay_cassette(path) as (block, scrubber):
+                yield self._backend(str(block["prefix"])), scrubber
             return
         prefix = scenario_prefix(settings.prefix)
         block = recording.recorded(

@@ -155,41 +155,62 @@ def replay_settings(settings: Settings) -> tuple[Settings, tuple[str, str]]:
 # ---- one scenario's cassette -----------------------------------------------------------------
 
 
-class _Format:
-    """vcrpy serializer: YAML with the `recorded` block first."""
+#: libyaml's loader and dumper when PyYAML was built with it (about 25 times faster than the
+#: pure-Python ones, which a replay spent most of its time in), else the pure-Python ones. Both
+#: pairs read the same data and write the same bytes: tests/recording/test_cassette_format.py
+#: re-dumps the committed cassettes with each. https://pyyaml.org/wiki/PyYAMLDocumentation
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
-    def __init__(self, recorded: dict[str, Any]) -> None:
+
+class _Format:
+    """vcrpy serializer: YAML with the `recorded` block first. `parsed` is a cassette already
+    read (its text and data), handed to vcrpy instead of parsing the same text again."""
+
+    def __init__(
+        self, recorded: dict[str, Any], parsed: tuple[str, dict[str, Any]] | None = None
+    ) -> None:
         self.recorded = recorded
+        self.parsed = parsed
 
     def serialize(self, cassette: dict[str, Any]) -> str:
-        text: str = yaml.safe_dump(
+        text: str = yaml.dump(
             {"recorded": self.recorded, **cassette},
+            Dumper=_DUMPER,
             sort_keys=False,
             allow_unicode=True,
             width=100,
         )
         return text
 
-    @staticmethod
-    def deserialize(text: str) -> dict[str, Any]:
-        data = yaml.safe_load(text)
-        if not isinstance(data, dict):
-            raise ValueError("a cassette is a YAML mapping")
-        return data
+    def deserialize(self, text: str) -> dict[str, Any]:
+        parsed, self.parsed = self.parsed, None  # handed over once: vcrpy may alter it
+        if parsed is not None and parsed[0] == text:
+            return parsed[1]
+        return parse_cassette(text)
 
 
-def recorded_block(path: Path) -> dict[str, Any]:
-    """The `recorded` block of a cassette; a missing cassette names the fix."""
+def parse_cassette(text: str) -> dict[str, Any]:
+    """A cassette's YAML as data; anything but a mapping is refused."""
+    data = yaml.load(text, Loader=_LOADER)
+    if not isinstance(data, dict):
+        raise ValueError("a cassette is a YAML mapping")
+    return data
+
+
+def _read(path: Path) -> tuple[str, dict[str, Any]]:
+    """A cassette's text and data, and its `recorded` block checked; a missing one names the fix."""
     try:
-        data = _Format.deserialize(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except OSError:
         raise HarnessError(
             f"no cassette `{path}` to replay: record the scenario with --backend record"
         ) from None
+    data = parse_cassette(text)
     block = data.get("recorded")
     if not isinstance(block, dict) or "prefix" not in block:
         raise HarnessError(f"cassette `{path}` has no `recorded` block: record it again")
-    return block
+    return text, data
 
 
 def _call_of(request: Any) -> tuple[str, str, str, list[tuple[str, str]]]:
@@ -220,6 +241,24 @@ def scenario_cassette(
     path: Path, *, record: bool, recorded: dict[str, Any] | None = None
 ) -> Iterator[Scrubber]:
     """Record into `path` (afresh), or replay it with no network; yields the scrubber."""
+    if record:
+        path.unlink(missing_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with _cassette(path, _Format(recorded or {}), record=record) as scrubber:
+        yield scrubber
+
+
+@contextmanager
+def replay_cassette(path: Path) -> Iterator[tuple[dict[str, Any], Scrubber]]:
+    """Replay `path` with no network, its YAML parsed once; yields its `recorded` block (a
+    missing or blockless cassette names the fix) and the scrubber."""
+    text, data = _read(path)
+    with _cassette(path, _Format({}, (text, data)), record=False) as scrubber:
+        yield data["recorded"], scrubber
+
+
+@contextmanager
+def _cassette(path: Path, serializer: _Format, *, record: bool) -> Iterator[Scrubber]:
     scrubber = Scrubber()
     recorder = vcr.VCR(
         record_mode="all" if record else "none",
@@ -230,10 +269,7 @@ def scenario_cassette(
         serializer="runas",
     )
     recorder.register_matcher("runas_call", same_call)
-    recorder.register_serializer("runas", _Format(recorded or {}))
-    if record:
-        path.unlink(missing_ok=True)
-        path.parent.mkdir(parents=True, exist_ok=True)
+    recorder.register_serializer("runas", serializer)
     with recorder.use_cassette(str(path)):
         yield scrubber
 
