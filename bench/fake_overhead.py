@@ -32,6 +32,7 @@ from alibabacloud_tea_openapi.models import Config
 from requests import PreparedRequest
 
 from fakes import FakeCloud
+from fakes.services.ecs.records import MAX_RECORDS
 from fakes.wire.http import HttpRequest, HttpResponse
 
 POLICY = (
@@ -59,8 +60,10 @@ def round_trip(client: EcsClient, instance_id: str) -> None:
     )
 
 
-def fake_setup(keep_calls: int = 0) -> tuple[FakeCloud, EcsClient, str]:
-    cloud = FakeCloud(keep_calls=keep_calls).start()
+def fake_setup(
+    keep_calls: int = 0, invocation_limit: int | None = MAX_RECORDS
+) -> tuple[FakeCloud, EcsClient, str]:
+    cloud = FakeCloud(keep_calls=keep_calls, invocation_limit=invocation_limit).start()
     instance_id = cloud.add_instance(os="linux", users=["user01", "user02"])
     admin = RamClient(_config(*cloud.root_access_key))
     admin.create_user(ram.CreateUserRequest(user_name="commandUser"))

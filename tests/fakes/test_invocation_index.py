@@ -405,6 +405,30 @@ def test_beyond_the_cap_the_oldest_completed_invocation_is_forgotten() -> None:
         assert caught.value.code == "InvalidInvokeId.NotFound"
 
 
+def test_a_forgotten_run_takes_its_unkept_command_with_it_and_a_kept_one_stays() -> None:
+    with FakeCloud(invocation_limit=1) as cloud:
+        ecs = _client(cloud)
+        linux = cloud.add_instance(os="linux", region=REGION, users=["user01"])
+        made = []
+        for keep in (False, True, False, False):
+            request = ecs_models.RunCommandRequest(
+                region_id=REGION,
+                type="RunShellScript",
+                command_content="whoami",
+                instance_id=[linux],
+                username="user01",
+                keep_command=keep,
+            )
+            made.append(ecs.run_command(request).body.command_id)
+            cloud.clock.advance(timedelta(seconds=5))
+        _describe(ecs, "t-none")  # a read settles the last run, which forgets the one before
+        assert set(cloud.ecs.commands) == {made[1], made[3]}
+        saved = ecs.describe_commands(
+            ecs_models.DescribeCommandsRequest(region_id=REGION, command_id=made[1])
+        ).body.commands.command
+        assert [c.command_id for c in saved] == [made[1]]
+
+
 def test_an_invocation_still_running_is_kept_past_the_cap() -> None:
     with FakeCloud(invocation_limit=1) as cloud:
         ecs = _client(cloud)

@@ -254,8 +254,13 @@ class EcsBase(Service):
         self.records.advance(now)
 
     def _forget_invocation(self, invocation: Invocation) -> None:
-        """The service no longer keeps the invocation (A100): nothing of it is left to run."""
+        """The service no longer keeps the invocation (A100): nothing of it is left to run, and
+        the command a RunCommand made without KeepCommand, which only this invocation used, goes
+        with it (else a long-lived fake would keep one command per run forever)."""
         self._unsettled.discard(invocation.invoke_id)
+        command = invocation.command
+        if not command.kept and self.commands.get(command.command_id) is command:
+            del self.commands[command.command_id]
 
     def reopen(self, invocation: Invocation) -> None:
         """The invocation is about to change (stopped, modified, rerun): unindex it for now.
