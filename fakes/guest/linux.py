@@ -5,6 +5,7 @@ refused by name (exit 2), never guessed: a check must not pass because the fake 
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable
 
@@ -106,6 +107,26 @@ class LinuxCommands:
                 continue
             assert node is not None
             out.append(node.content.decode("utf-8", "replace"))
+        return ExecResult("".join(out), status)
+
+    def sha256sum(self, who: Account, args: tuple[str, ...]) -> ExecResult:
+        """`sha256sum FILE...`: each readable file's digest, as coreutils prints it."""
+        if not args or any(a.startswith("-") for a in args):
+            return _not_modelled("sha256sum", args)
+        out: list[str] = []
+        status = 0
+        for path in args:
+            node, why = self._reach(who, path)
+            if node is not None and node.is_dir:
+                why = "Is a directory"
+            elif node is not None and not self._may(who, node, 4):
+                why = "Permission denied"
+            if why:
+                out.append(f"sha256sum: {path}: {why}\n")
+                status = 1
+                continue
+            assert node is not None
+            out.append(f"{hashlib.sha256(node.content).hexdigest()}  {path}\n")
         return ExecResult("".join(out), status)
 
     def stat(self, who: Account, args: tuple[str, ...]) -> ExecResult:

@@ -54,8 +54,9 @@ class InstanceAdminActions(EcsBase):
             except (binascii.Error, UnicodeDecodeError):
                 raise errors.invalid_user_data() from None
         if password is not None:
-            # Root on Linux, Administrator on Windows; it takes effect at the next start, which
-            # the fake does not wait for (A46).
+            # Root on Linux, Administrator on Windows; "restart the instance for the new
+            # password to take effect" (https://help.aliyun.com/en/ecs/developer-reference/
+            # api-ecs-2014-05-26-modifyinstanceattribute): the guest applies it at RebootInstance.
             user = "root" if instance.os == "linux" else "Administrator"
             instance.guest.set_password(user, password)
         if user_data is not None:
@@ -70,6 +71,7 @@ class InstanceAdminActions(EcsBase):
         (instance,) = self._instances(call, [instance_id], authorize=True)
         if call.params.flag("DryRun"):
             raise errors.dry_run_passed()
+        instance.guest.start()  # the passwords set meanwhile take effect (A46)
         if instance.user_data:  # cloud-init runs user data as root at boot (A46)
             instance.guest.run(instance.user_data, instance.guest.default_user, self.handlers)
         self.reboot(instance, call.now)
