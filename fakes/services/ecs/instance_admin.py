@@ -23,6 +23,9 @@ _SPECIAL = set("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/")
 MAX_USER_DATA = 32 * 1024
 MAX_TAGGED = 50  # ResourceId.N of TagResources and UntagResources
 _NO_TAGS: list[dict[str, str]] = []
+#: Where cloud-init keeps what user data printed (its `output` setting, `| tee -a` this file:
+#: https://cloudinit.readthedocs.io/en/latest/reference/base_config_reference.html#output).
+CLOUD_INIT_OUTPUT = "/var/log/cloud-init-output.log"
 
 
 def _password_ok(password: str) -> bool:
@@ -73,7 +76,11 @@ class InstanceAdminActions(EcsBase):
             raise errors.dry_run_passed()
         instance.guest.start()  # the passwords set meanwhile take effect (A46)
         if instance.user_data:  # cloud-init runs user data as root at boot (A46)
-            instance.guest.run(instance.user_data, instance.guest.default_user, self.handlers)
+            guest = instance.guest
+            ran = guest.run(instance.user_data, guest.default_user, self.handlers)
+            if guest.os == "linux":  # and appends what it printed to its output log
+                log = guest.files.text(CLOUD_INIT_OUTPUT)
+                guest.files.write(CLOUD_INIT_OUTPUT, (log + ran.output).encode(), mode=0o640)
         self.reboot(instance, call.now)
         return {}
 
