@@ -197,8 +197,8 @@ def _shadow_digest(world: World, instance_id: str) -> str:
 
 @then(
     parsers.parse(
-        "after the next restart of the {os} instance root's /etc/shadow, read as root, has "
-        "changed, so root's password is commandUser's to choose"
+        "after the next restart of the {os} instance root's password hash in the shadow file, "
+        "read as root, has changed, so root's password is commandUser's to choose"
     )
 )
 def shadow_changed(world: World, os: str) -> None:

@@ -1,5 +1,5 @@
-"""The Linux commands that tell privilege: `id`, `cat`, `stat -c`, `test`, `ls` and `sudo`,
-with GNU coreutils' and sudo 1.9's output and exit codes. Options the fake does not know are
+"""The Linux commands that tell privilege: `id`, `cat`, `sha256sum`, `stat -c`, `test`, `ls` and
+`sudo`, with GNU coreutils' and sudo 1.9's output and exit codes. Options the fake does not know are
 refused by name (exit 2), never guessed: a check must not pass because the fake could not run it.
 """
 

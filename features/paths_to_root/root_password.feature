@@ -30,7 +30,7 @@ Feature: ModifyInstanceAttribute sets the root password and user data that runs 
 
     Given the RAM user "commandUser" with the policies "<policy>" and "AliyunECSFullAccess"
     When commandUser sets a new root password on the Linux instance
-    Then after the next restart of the Linux instance root's /etc/shadow, read as root, has changed, so root's password is commandUser's to choose
+    Then after the next restart of the Linux instance root's password hash in the shadow file, read as root, has changed, so root's password is commandUser's to choose
 
     Examples:
       | policy                      |
