@@ -387,7 +387,8 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "A46",
             "ModifyInstanceAttribute, RebootInstance and InstallCloudAssistant are authorized "
             "on `instance/<id>` with no condition key; a new `Password` is root's (Linux) or "
-            "Administrator's (Windows), set at once in the fake (real: at the next start); "
+            "Administrator's (Windows), in effect from the next RebootInstance (on Linux, root's "
+            "/etc/shadow entry then changes); "
             "`UserData` runs as root at the next RebootInstance",
             "https://www.alibabacloud.com/help/doc-detail/25503.html (Password, UserData); "
             "when the fake applies them is its choice",

@@ -193,6 +193,12 @@ class SideDoors:
         request = ecs.ModifyInstanceAttributeRequest(instance_id=instance_id, password=password)
         self._ecs.call(self._ecs.client.modify_instance_attribute, request)
 
+    def set_user_data(self, instance_id: str, script: str) -> None:
+        """The instance's user data (base64, as the API takes it): a script cloud-init runs."""
+        encoded = base64.b64encode(script.encode()).decode()
+        request = ecs.ModifyInstanceAttributeRequest(instance_id=instance_id, user_data=encoded)
+        self._ecs.call(self._ecs.client.modify_instance_attribute, request)
+
     def attach_role(self, instance_id: str, role: str) -> None:
         """Give the instance a RAM role: whatever runs on it then reads the role's credentials
         from the metadata service."""

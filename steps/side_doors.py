@@ -1,5 +1,6 @@
 """Steps about the side doors: calls that act on an instance as root without naming a run-as
-user (SendFile, Session Manager, periodic tasks, containers, the instance's root password)."""
+user (SendFile, Session Manager, periodic tasks, containers, the instance's root password and
+user data)."""
 
 from __future__ import annotations
 
@@ -17,10 +18,10 @@ from harness.world import Started, World
 SUDOERS_RULE = "{user} ALL=(ALL) NOPASSWD:ALL\n"
 
 
-def _try(world: World, action: str, os: str, call: Callable[[], str]) -> None:
-    """Make one side-door call and record what came of it."""
+def _try(world: World, action: str, os: str, call: Callable[[], str | None]) -> None:
+    """Make one side-door call and record what came of it (the id it made, if any)."""
     try:
-        resource_id = call()
+        resource_id = call() or ""
     except Refusal as refusal:
         world.record(refusal)
         return
@@ -169,10 +170,89 @@ def sets_root_password(world: World, principal: str, os: str) -> None:
     _try(world, "ModifyInstanceAttribute", os, set_password)
 
 
-@then("the request is accepted, so root's password is commandUser's to choose")
-def password_accepted(world: World) -> None:
-    """The password change was accepted."""
+def _restarted(world: World, os: str) -> str:
+    """The side door was accepted; the administrator restarts the instance (RebootInstance)."""
     _accepted(world)
+    instance_id = world.instance(os)
+    world.side_doors("the administrator").reboot(instance_id)
+    return instance_id
+
+
+def _as_root(world: World, instance_id: str, script: str) -> str:
+    """What a script prints when the administrator runs it as root on the instance."""
+    observer = world.observer()
+    result = observer.wait(observer.run(instance_id, script, username="root"), instance_id)
+    if result.status != "Success":
+        raise SpecViolation(f"`{script}` as root did not run: {result.status}")
+    return result.output
+
+
+def _shadow_digest(world: World, instance_id: str) -> str:
+    """The SHA-256 of /etc/shadow, read as root: the password hashes stay on the instance."""
+    words = _as_root(world, instance_id, "sha256sum /etc/shadow").split()
+    if len(words) != 2 or len(words[0]) != 64:
+        raise SpecViolation(f"sha256sum printed no digest of /etc/shadow ({len(words)} words)")
+    return words[0]
+
+
+@then(
+    parsers.parse(
+        "after the next restart of the {os} instance root's password hash in the shadow file, "
+        "read as root, has changed, so root's password is commandUser's to choose"
+    )
+)
+def shadow_changed(world: World, os: str) -> None:
+    """The password change was accepted; /etc/shadow (root's password hash) is the same until
+    RebootInstance and differs after it (digests compared, never the hash)."""
+    _accepted(world)
+    instance_id = world.instance(os)
+    before = _shadow_digest(world, instance_id)
+    world.side_doors("the administrator").reboot(instance_id)
+    if _shadow_digest(world, instance_id) == before:
+        raise SpecViolation("after the restart /etc/shadow is as it was: the password is not set")
+
+
+#: The user data script commandUser sets: a marker line, then who runs it.
+USER_DATA = "#!/bin/sh\necho {marker}\nwhoami\n"
+USER_DATA_MARKER = "user data of commandUser"
+#: Where cloud-init appends what user data printed (its `output` setting).
+CLOUD_INIT_OUTPUT = "/var/log/cloud-init-output.log"
+
+
+@when(parsers.parse("{principal} sets the user data of the {os} instance to a script"))
+def sets_user_data(world: World, principal: str, os: str) -> None:
+    """ModifyInstanceAttribute with UserData: a script that prints a marker, then `whoami`."""
+    world.changes_instance("sets the instance's user data")
+    doors = world.side_doors(principal)
+    script = USER_DATA.format(marker=USER_DATA_MARKER)
+    _try(
+        world,
+        "ModifyInstanceAttribute",
+        os,
+        lambda: doors.set_user_data(world.instance(os), script),
+    )
+
+
+@then(
+    parsers.parse(
+        'after the next restart of the {os} instance the script has printed "{user}" in the '
+        "cloud-init output log, so commandUser's script ran as root"
+    )
+)
+def user_data_ran_as(world: World, os: str, user: str) -> None:
+    """The user data was accepted; after RebootInstance, the line after the script's marker in
+    cloud-init's output log (read as root) is `whoami`'s."""
+    instance_id = _restarted(world, os)
+    log = _as_root(world, instance_id, f"cat {CLOUD_INIT_OUTPUT}")
+    lines = [line.strip() for line in log.splitlines()]
+    if USER_DATA_MARKER not in lines:
+        raise SpecViolation(
+            "after the restart the cloud-init output log shows no run of the script"
+        )
+    last_marker = len(lines) - 1 - lines[::-1].index(USER_DATA_MARKER)
+    found = lines[last_marker + 1 : last_marker + 2]
+    if found != [user]:
+        raise SpecViolation(f"the script ran as `{found[0] if found else 'nobody'}`, not `{user}`")
 
 
 @when(parsers.parse('{principal} attaches the RAM role "{role}" to the {os} instance'))
@@ -219,15 +299,10 @@ def attaches_key_pair(world: World, principal: str, name: str, os: str) -> None:
 def roots_ssh_key_is(world: World, os: str, name: str) -> None:
     """The attach was accepted; after RebootInstance, root's authorized_keys holds the key
     pair's public key (read as root by the administrator)."""
-    _accepted(world)
-    instance_id = world.instance(os)
-    world.side_doors("the administrator").reboot(instance_id)
-    observer = world.observer()
-    invoke_id = observer.run(instance_id, "cat /root/.ssh/authorized_keys", username="root")
-    result = observer.wait(invoke_id, instance_id)
-    held = [line.strip() for line in result.output.splitlines() if line.strip()]
+    instance_id = _restarted(world, os)
+    keys = _as_root(world, instance_id, "cat /root/.ssh/authorized_keys")
+    held = [line.strip() for line in keys.splitlines() if line.strip()]
     if world.scene.key_pairs[name] not in held:
         raise SpecViolation(
-            f"after the restart root's authorized keys do not hold `{name}` ({result.status}, "
-            f"{len(held)} keys)"
+            f"after the restart root's authorized keys do not hold `{name}` ({len(held)} keys)"
         )

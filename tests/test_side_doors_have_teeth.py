@@ -56,6 +56,7 @@ def test_without_its_deny_statements_the_side_door_policy_closes_nothing(tmp_pat
         "a_session_manager_shell",
         "changing_a_root_task",
         "setting_the_root_password",
+        "setting_the_instances_user_data",
         "attaching_a_ram_role",
         "attaching_an_ssh_key_pair",
         "ecsassistuser",

@@ -2,7 +2,8 @@
 it runs as.
 
 The shell understands `whoami`, `id` (and `-u`, `-g`, `-G`, `-n`), `echo`, `hostname`, `true`,
-`false`, `exit N`, `cat`, `stat -c`, `test -e/-f/-d/-r/-w`, `ls`, `sudo [-n] [-u U] [-l]`, and
+`false`, `exit N`, `cat`, `sha256sum FILE`, `stat -c`, `test -e/-f/-d/-r/-w`, `ls`,
+`sudo [-n] [-u U] [-l]`, and
 `curl`/`wget -qO-` of the instance metadata service (fakes/guest/metadata.py), one command per
 line or separated by `;`; on Windows `whoami` and `net localgroup G`. Anything
 else fails as a shell would (exit 127). Tests can teach it more with `FakeCloud.on_command`.
@@ -15,6 +16,9 @@ bytes of a name exactly, and no account lookup trims, folds or reads a name as a
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import secrets
 from collections.abc import Iterable, Mapping
 
 from fakes.guest.accounts import BASE_GROUP, BASE_PASSWD, BASE_SUDOERS, Account, Accounts
@@ -32,6 +36,10 @@ SESSION_USER = "ecs-assist-user"
 SESSION_SUDOERS = f"{SESSION_USER} ALL=(ALL) NOPASSWD:ALL\n"
 #: The sudoers line a rule given to `add_instance(sudoers=...)` becomes.
 _SUDOERS_LINE = "{user} ALL=(ALL) {rule}\n"
+#: /etc/shadow as the fake's Linux images start: root's password locked (`*`) until one is set.
+#: Mode 0000 (root alone reads it, by its capabilities) as on RHEL and Alibaba Cloud Linux;
+#: Debian's is 0640 root:shadow (shadow(5), https://manpages.debian.org/bookworm/passwd/shadow.5).
+BASE_SHADOW = "root:*:19000:0:99999:7:::\n"
 _ADMINISTRATORS = "Administrators"
 _ADMIN_COMMENT = "Administrators have complete and unrestricted access to the computer/domain"
 
@@ -59,6 +67,8 @@ class Guest:
         #: What answers at 100.100.100.200; None: nothing does (the instance has no network).
         self.metadata: MetadataService | None = None
         self._passwords: dict[str, str | None] = {self.default_user: None}
+        #: Passwords set but not yet in effect: they take effect at the next start (A46).
+        self._pending_passwords: dict[str, str] = {}
         self.local_groups: dict[str, list[str]] = {}
         if os == "linux":
             self._make_linux(users, sudoers or {}, groups or {}, root_aliases)
@@ -89,7 +99,7 @@ class Guest:
         files = self.files
         files.write("/etc/passwd", BASE_PASSWD.encode())
         files.write("/etc/group", BASE_GROUP.encode())
-        files.write("/etc/shadow", b"", mode=0o000)
+        files.write("/etc/shadow", BASE_SHADOW.encode(), mode=0o000)
         files.write("/etc/sudoers", BASE_SUDOERS.encode(), mode=0o440)
         files.mkdir("/etc/sudoers.d", mode=0o750)
         files.mkdir("/root", mode=0o550)
@@ -135,8 +145,30 @@ class Guest:
         return known is not None and known == password
 
     def set_password(self, user: str, password: str) -> None:
-        """A new logon password (ModifyInstanceAttribute sets root's or Administrator's)."""
-        self._passwords[user] = password
+        """A new logon password (ModifyInstanceAttribute sets root's or Administrator's), in
+        effect from the next start (A46)."""
+        self._pending_passwords[user] = password
+
+    def start(self) -> None:
+        """The OS starts again: the passwords set meanwhile take effect; on Linux each becomes
+        the account's entry in /etc/shadow."""
+        pending, self._pending_passwords = self._pending_passwords, {}
+        for user, password in pending.items():
+            self._passwords[user] = password
+            if self.os == "linux":
+                self._shadow(user, password)
+
+    def _shadow(self, user: str, password: str) -> None:
+        """Writes the user's /etc/shadow entry. The hash is shaped like SHA-512 crypt (`$6$`,
+        a fresh salt) but is a plain salted SHA-512: nothing checks it but the fake itself."""
+        salt = secrets.token_hex(8)
+        digest = hashlib.sha512((salt + password).encode()).digest()
+        hashed = f"$6${salt}${base64.b64encode(digest).decode().rstrip('=')}"
+        node = self.files.get("/etc/shadow")
+        lines = node.content.decode().splitlines() if node is not None else []
+        kept = [line for line in lines if line.split(":", 1)[0] != user]
+        entry = f"{user}:{hashed}:19000:0:99999:7:::"
+        self.files.write("/etc/shadow", "\n".join([entry, *kept]).encode() + b"\n", mode=0o000)
 
     def is_administrator(self, user: str) -> bool:
         """Whether a Windows user is in the local Administrators group (System always is)."""
@@ -212,7 +244,13 @@ class Guest:
                 return linux.id(account, args)
             if name == "sudo":
                 return linux.sudo(account, args, lambda n, a, u: self._one(n, a, u, line, handlers))
-            simple = {"cat": linux.cat, "stat": linux.stat, "test": linux.test, "ls": linux.ls}
+            simple = {
+                "cat": linux.cat,
+                "stat": linux.stat,
+                "test": linux.test,
+                "ls": linux.ls,
+                "sha256sum": linux.sha256sum,
+            }
             if name in simple:
                 return simple[name](account, args)
         return ExecResult(f"bash: line {line}: {name}: command not found", 127)

@@ -1,10 +1,11 @@
-"""The Linux commands that tell privilege: `id`, `cat`, `stat -c`, `test`, `ls` and `sudo`,
-with GNU coreutils' and sudo 1.9's output and exit codes. Options the fake does not know are
+"""The Linux commands that tell privilege: `id`, `cat`, `sha256sum`, `stat -c`, `test`, `ls` and
+`sudo`, with GNU coreutils' and sudo 1.9's output and exit codes. Options the fake does not know are
 refused by name (exit 2), never guessed: a check must not pass because the fake could not run it.
 """
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
 from collections.abc import Callable
 
@@ -14,6 +15,10 @@ from fakes.guest.shell import ExecResult
 
 #: Runs one command (name, args) as a user: how `sudo` hands its command back to the shell.
 RunAs = Callable[[str, tuple[str, ...], str], ExecResult]
+
+
+def _sha256(content: bytes) -> str:
+    return hashlib.sha256(content).hexdigest()
 
 
 def _not_modelled(name: str, args: tuple[str, ...]) -> ExecResult:
@@ -92,21 +97,44 @@ class LinuxCommands:
     def cat(self, who: Account, args: tuple[str, ...]) -> ExecResult:
         if any(a.startswith("-") for a in args):
             return _not_modelled("cat", args)
+        return self._each_file(
+            who, "cat", args, lambda node, _: node.content.decode("utf-8", "replace")
+        )
+
+    def _each_file(
+        self, who: Account, command: str, paths: tuple[str, ...], show: Callable[[Node, str], str]
+    ) -> ExecResult:
+        """What a command that reads each file prints: `show(file, path)` for each readable one,
+        the complaint for each other one (then it exits 1)."""
         out: list[str] = []
         status = 0
-        for path in args:
-            node, why = self._reach(who, path)
-            if node is not None and node.is_dir:
-                why = "Is a directory"
-            elif node is not None and not self._may(who, node, 4):
-                why = "Permission denied"
-            if why:
-                out.append(f"cat: {path}: {why}\n")
+        for path in paths:
+            node, refused = self._read(who, command, path)
+            if node is None:
+                out.append(refused)
                 status = 1
                 continue
-            assert node is not None
-            out.append(node.content.decode("utf-8", "replace"))
+            out.append(show(node, path))
         return ExecResult("".join(out), status)
+
+    def _read(self, who: Account, command: str, path: str) -> tuple[Node | None, str]:
+        """The file a command reads, or None and its complaint (`cat: P: Permission denied`)."""
+        node, why = self._reach(who, path)
+        if node is not None and node.is_dir:
+            why = "Is a directory"
+        elif node is not None and not self._may(who, node, 4):
+            why = "Permission denied"
+        if why or node is None:
+            return None, f"{command}: {path}: {why}\n"
+        return node, ""
+
+    def sha256sum(self, who: Account, args: tuple[str, ...]) -> ExecResult:
+        """`sha256sum FILE...`: each readable file's digest, as coreutils prints it."""
+        if not args or any(a.startswith("-") for a in args):
+            return _not_modelled("sha256sum", args)
+        return self._each_file(
+            who, "sha256sum", args, lambda node, path: f"{_sha256(node.content)}  {path}\n"
+        )
 
     def stat(self, who: Account, args: tuple[str, ...]) -> ExecResult:
         if len(args) < 3 or args[0] != "-c":

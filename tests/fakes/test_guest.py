@@ -186,3 +186,19 @@ def test_an_account_read_is_forgotten_when_passwd_is_written_again(linux: Guest)
     guest.files.write("/etc/passwd", b"root:x:0:0:root:/root:/bin/bash\n")
     assert guest.accounts.user("user01") is None
     assert [a.name for a in guest.accounts.users()] == ["root"]
+
+
+def test_root_alone_reads_the_shadow_file_and_a_new_password_changes_it_at_the_next_start(
+    linux: Guest,
+) -> None:
+    refused = linux.run("sha256sum /etc/shadow", "user01")
+    assert refused == ExecResult("sha256sum: /etc/shadow: Permission denied\n", 1)
+    before = linux.run("sha256sum /etc/shadow", "root").output
+    linux.set_password("root", "Chosen-Pw1!")
+    assert linux.run("sha256sum /etc/shadow", "root").output == before  # not before the start
+    linux.start()
+    after = linux.run("sha256sum /etc/shadow", "root")
+    assert after.exit_code == 0
+    assert after.output.endswith("  /etc/shadow\n")
+    assert after.output != before
+    assert linux.password_matches("root", "Chosen-Pw1!")

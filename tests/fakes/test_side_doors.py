@@ -238,13 +238,23 @@ def test_modify_instance_attribute_sets_the_root_password(
     ecs.modify_instance_attribute(
         m.ModifyInstanceAttributeRequest(instance_id=linux, password="Chosen-Pw1!")
     )
-    assert cloud.guest(linux).password_matches("root", "Chosen-Pw1!")
+    guest = cloud.guest(linux)
+    assert not guest.password_matches("root", "Chosen-Pw1!")  # not before the restart
+    shadow_before = guest.files.get("/etc/shadow")
+    assert shadow_before is not None
+    assert shadow_before.content.startswith(b"root:*:")
     user_data = base64.b64encode(b"echo booted").decode()
     ecs.modify_instance_attribute(
         m.ModifyInstanceAttributeRequest(instance_id=linux, user_data=user_data)
     )
     ecs.reboot_instance(m.RebootInstanceRequest(instance_id=linux))
-    assert cloud.guest(linux).history[-1] == ("root", "echo booted")
+    assert guest.password_matches("root", "Chosen-Pw1!")
+    shadow = guest.files.get("/etc/shadow")
+    assert shadow is not None
+    assert shadow.mode == 0o000
+    assert shadow.content.startswith(b"root:$6$")
+    assert b"Chosen-Pw1!" not in shadow.content
+    assert guest.history[-1] == ("root", "echo booted")
 
 
 def test_the_sample_policy_with_instance_only_runs_commands(

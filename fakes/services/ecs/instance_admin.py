@@ -23,6 +23,9 @@ _SPECIAL = set("()`~!@#$%^&*-_+=|{}[]:;'<>,.?/")
 MAX_USER_DATA = 32 * 1024
 MAX_TAGGED = 50  # ResourceId.N of TagResources and UntagResources
 _NO_TAGS: list[dict[str, str]] = []
+#: Where cloud-init keeps what user data printed (its `output` setting, `| tee -a` this file:
+#: https://cloudinit.readthedocs.io/en/latest/reference/base_config_reference.html#output).
+CLOUD_INIT_OUTPUT = "/var/log/cloud-init-output.log"
 
 
 def _password_ok(password: str) -> bool:
@@ -54,8 +57,9 @@ class InstanceAdminActions(EcsBase):
             except (binascii.Error, UnicodeDecodeError):
                 raise errors.invalid_user_data() from None
         if password is not None:
-            # Root on Linux, Administrator on Windows; it takes effect at the next start, which
-            # the fake does not wait for (A46).
+            # Root on Linux, Administrator on Windows; "restart the instance for the new
+            # password to take effect" (https://help.aliyun.com/en/ecs/developer-reference/
+            # api-ecs-2014-05-26-modifyinstanceattribute): the guest applies it at RebootInstance.
             user = "root" if instance.os == "linux" else "Administrator"
             instance.guest.set_password(user, password)
         if user_data is not None:
@@ -70,8 +74,13 @@ class InstanceAdminActions(EcsBase):
         (instance,) = self._instances(call, [instance_id], authorize=True)
         if call.params.flag("DryRun"):
             raise errors.dry_run_passed()
+        instance.guest.start()  # the passwords set meanwhile take effect (A46)
         if instance.user_data:  # cloud-init runs user data as root at boot (A46)
-            instance.guest.run(instance.user_data, instance.guest.default_user, self.handlers)
+            guest = instance.guest
+            ran = guest.run(instance.user_data, guest.default_user, self.handlers)
+            if guest.os == "linux":  # and appends what it printed to its output log
+                log = guest.files.text(CLOUD_INIT_OUTPUT)
+                guest.files.write(CLOUD_INIT_OUTPUT, (log + ran.output).encode(), mode=0o640)
         self.reboot(instance, call.now)
         return {}
 
