@@ -100,7 +100,9 @@ def test_an_untagged_container_host_stays_open_and_commanduser_cannot_untag(
     ecs_as: Callable[..., EcsClient],
     ram_user: Callable[..., Key],
 ) -> None:
-    untagged = cloud.add_instance(os="linux", region=REGION, users=["user01"])
+    untagged = cloud.add_instance(
+        os="linux", region=REGION, users=["user01"], containers={"app": "root"}
+    )
     tagged = cloud.add_instance(
         os="linux", region=REGION, users=["user01"], tags={"hosts-containers": "true"}
     )

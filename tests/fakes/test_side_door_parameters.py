@@ -229,10 +229,12 @@ def _saved(ecs: EcsClient, script: str) -> str:
 
 
 def test_a_run_or_an_invocation_in_a_container_runs_as_root_whatever_the_username(
-    ecs: EcsClient, linux: str
+    cloud: FakeCloud, ecs: EcsClient
 ) -> None:
+    linux = cloud.add_instance(users=["user01"], containers={"app": "root"})
     command_id = _saved(ecs, "whoami")
-    for container in ({"container_id": "c0ffee"}, {"container_name": "app"}):
+    app = cloud.container_ids(linux)["app"]
+    for container in ({"container_id": app}, {"container_name": "app"}):
         row = result(ecs, run(ecs, linux, "whoami", username="user01", **container))
         assert (output(row), row.username) == ("root\n", "root")  # A41
         invoke_id = ecs.invoke_command(
