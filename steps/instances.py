@@ -13,7 +13,7 @@ from steps import quoted
 @given(
     parsers.re(
         r"a (?P<os>Linux) instance with the regular users? (?P<users>.+?)"
-        r'(?:, running the container "(?P<container>[^"]+)" as "(?P<container_user>[^"]+)")?$'
+        r'(?:, running the container "(?P<container>[^"]+)" as "(?P<container_user>[^"]+)")?'
     )
 )
 def an_instance(
