@@ -5,6 +5,7 @@ fails the run there with `ContainerNotExists` (A110), so a typo never passes as 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from alibabacloud_ecs20140526 import models as m
@@ -12,7 +13,7 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 
 from fakes import FakeCloud, control
 
-from ._ca import REGION, output, result, run
+from ._ca import REGION, output, result, run, saved
 
 
 @pytest.fixture
@@ -63,14 +64,9 @@ def test_a_container_the_instance_does_not_run_fails_there_and_runs_nothing(
 
 
 def test_an_invocation_into_a_container_runs_as_its_default_user(ecs: EcsClient, host: str) -> None:
-    command_id = ecs.create_command(
-        m.CreateCommandRequest(
-            region_id=REGION, name="who", type="RunShellScript", command_content="d2hvYW1p"
-        )
-    ).body.command_id
     invoke = m.InvokeCommandRequest(
         region_id=REGION,
-        command_id=command_id,
+        command_id=saved(ecs, "whoami"),
         instance_id=[host],
         username="root",
         container_name="web",
@@ -79,13 +75,20 @@ def test_an_invocation_into_a_container_runs_as_its_default_user(ecs: EcsClient,
     assert (output(row), row.username) == ("user02\n", "user02")
 
 
-def test_a_container_needs_linux_a_name_and_a_user_the_instance_has(cloud: FakeCloud) -> None:
-    with pytest.raises(ValueError, match="Linux instances only"):
-        cloud.add_instance(os="windows", users={"user01": "Pw1!"}, containers={"app": "root"})
-    with pytest.raises(ValueError, match="needs a name"):
-        cloud.add_instance(users=["user01"], containers={"": "root"})
-    with pytest.raises(ValueError, match="runs as `nobody`, which the instance lacks"):
-        cloud.add_instance(users=["user01"], containers={"app": "nobody"})
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"os": "windows", "users": {"user01": "Pw1!"}}, "Linux instances only"),
+        ({"users": ["user01"], "containers": {"": "root"}}, "needs a name"),
+        ({"users": ["user01"], "containers": {"app": "nobody"}}, "runs as `nobody`, which"),
+    ],
+)
+def test_a_container_needs_linux_a_name_and_a_user_the_instance_has(
+    cloud: FakeCloud, fields: dict[str, Any], says: str
+) -> None:
+    fields.setdefault("containers", {"app": "root"})
+    with pytest.raises(ValueError, match=says):
+        cloud.add_instance(**fields)
 
 
 def test_the_control_plane_takes_containers(cloud: FakeCloud, ecs: EcsClient) -> None:
