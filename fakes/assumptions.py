@@ -345,9 +345,11 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "A41",
             "with `ContainerId` or `ContainerName`, `ecs:CommandRunAs` still carries the "
             "`Username` sent (else A1's default), though it does not take effect: the command "
-            "runs as the container's default user, root",
+            "runs as the container's default user (often root; in the fake, the one "
+            "`add_instance(containers=...)` names)",
             "[SDK] `_run_command_request.py` says Username does not take effect; the key's "
-            "value then: NOT FOUND. The fake has no container file system: the run is root's",
+            "value then: NOT FOUND. The fake has no container file system: the run happens on "
+            "the instance's guest, as the container's default user",
         ),
         Assumption(
             "A42",
@@ -536,6 +538,18 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "they never gave with 400 `InvalidParameter`",
             "the reference says PageNumber/PageSize do not take effect then and TotalCount is "
             "'invalid'; the error for a bad token is NOT FOUND",
+        ),
+        Assumption(
+            "A110",
+            "a run sent into a container (ContainerId, a runtime prefix allowed, or "
+            "ContainerName) that the instance does not run is accepted, and fails on that "
+            "instance with ErrorCode `ContainerNotExists` (Failed); a container that runs runs "
+            "the command as its default user, whatever Username says",
+            "[SDK] `_run_command_request.py`: 'the command can only be run by the default user "
+            "of the container'; the ErrorCode and whether the call itself is refused instead: "
+            "NOT FOUND (RunCommand reference, https://www.alibabacloud.com/help/en/ecs/"
+            "developer-reference/api-ecs-2014-05-26-runcommand; execution errors, "
+            "https://alibabacloud.com/help/doc-detail/87029.html)",
         ),
     )
 }

@@ -194,6 +194,7 @@ class FakeCloud:
         root_aliases: Iterable[str] = (),
         session_manager_used: bool = False,
         tags: Mapping[str, str] | None = None,
+        containers: Mapping[str, str] | None = None,
     ) -> str:
         """Create a running instance with Cloud Assistant and the given OS users; return its id.
 
@@ -207,6 +208,10 @@ class FakeCloud:
         made under that id), else to the account's default resource group; it carries `tags`
         (key -> value, `{"env": "prod"}`), which RAM sees as `acs:ResourceTag/<key>` on the
         instance and DescribeInstances filters on.
+        `containers={"app": "root"}` (Linux): the containers it runs, name -> default user, who
+        runs every command sent into it whatever Username says (A41); each gets a 64-hex id
+        (`container_ids`). A run into a container the instance lacks fails there with
+        `ContainerNotExists` (A110): an instance made without `containers` runs none.
         """
         privilege = GuestPrivilege.of(
             os,
@@ -230,6 +235,7 @@ class FakeCloud:
                 resource_group_id=group,
                 privilege=privilege,
                 tags=tags,
+                containers=containers,
             )
             self._serve_metadata(instance_id)
             return instance_id
@@ -329,6 +335,10 @@ class FakeCloud:
     def guest(self, instance_id: str) -> Guest:
         """The simulated OS of an instance (its users, and `history` of the scripts that ran)."""
         return self.ecs.instances[instance_id].guest
+
+    def container_ids(self, instance_id: str) -> dict[str, str]:
+        """The containers an instance runs: name -> 64-hex `ContainerId`."""
+        return {c.name: c.container_id for c in self.ecs.instances[instance_id].containers}
 
     @property
     def refusals(self) -> list[Decision]:

@@ -23,7 +23,15 @@ PREFIX = "/_fake/"
 #: A list longer than this is encoded this many items at a time (see `encode`).
 _ONE_GO = 256
 _JSON = {"Content-Type": "application/json;charset=utf-8"}
-_INSTANCE_FIELDS = ("os", "region", "users", "resource_group_id", "tags", *PRIVILEGE_FIELDS)
+_INSTANCE_FIELDS = (
+    "os",
+    "region",
+    "users",
+    "resource_group_id",
+    "tags",
+    "containers",
+    *PRIVILEGE_FIELDS,
+)
 _FAULT_FIELDS: Mapping[str, type | tuple[type, ...]] = {
     "action": str,
     "code": str,
@@ -99,6 +107,11 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
         isinstance(k, str) and isinstance(v, str) for k, v in tags.items()
     ):
         raise ControlError(400, "`tags` must be an object of tag key to tag value")
+    containers = spec.get("containers", {})
+    if not isinstance(containers, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in containers.items()
+    ):
+        raise ControlError(400, "`containers` must be an object of container name to default user")
     if not isinstance(os_name, str) or not (region is None or isinstance(region, str)):
         raise ControlError(400, "`os` and `region` must be strings")
     names_ok = isinstance(users, list) and all(isinstance(u, str) for u in users)
@@ -115,6 +128,7 @@ def add_instance(cloud: FakeCloud, body: bytes) -> dict[str, Any]:
             users=users,
             resource_group_id=group,
             tags=tags,
+            containers=containers,
             **privilege.as_kwargs(),
         )
     except ValueError as e:

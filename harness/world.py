@@ -4,6 +4,7 @@ are built, from the data the backend handed over; steps read and write it, never
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -243,9 +244,12 @@ class World:
 
     # ---- the scene ------------------------------------------------------------------------
 
-    def add_instance(self, label: str, users: list[str]) -> str:
-        """The backend's instance for `label`, checked, and what ran on it so far."""
-        offer = self.backend.instance(label, users)
+    def add_instance(
+        self, label: str, users: list[str], containers: Mapping[str, str] | None = None
+    ) -> str:
+        """The backend's instance for `label` (running `containers`, name -> default user),
+        checked, and what ran on it so far."""
+        offer = self.backend.instance(label, users, containers)
         self.provisioner.instance(label, offer.instance_id, offer.existing)
         self.scene.instances[label] = offer.instance_id
         self.scene.passwords.update(offer.passwords)

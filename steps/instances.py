@@ -10,11 +10,19 @@ from harness.world import World
 from steps import quoted
 
 
-@given(parsers.re(r"a (?P<os>Linux) instance with the regular users? (?P<users>.+)"))
-def an_instance(world: World, os: str, users: str) -> None:
-    """The Linux instance under test, with these regular OS users beside root (live: the one given
-    by --linux-instance, checked)."""
-    world.add_instance(os, quoted(users))
+@given(
+    parsers.re(
+        r"a (?P<os>Linux) instance with the regular users? (?P<users>.+?)"
+        r'(?:, running the container "(?P<container>[^"]+)" as "(?P<container_user>[^"]+)")?'
+    )
+)
+def an_instance(
+    world: World, os: str, users: str, container: str | None, container_user: str | None
+) -> None:
+    """The Linux instance under test, with these regular OS users beside root, and the container
+    whose default user is named (live: the one given by --linux-instance, checked)."""
+    containers = {container: container_user} if container and container_user else None
+    world.add_instance(os, quoted(users), containers)
 
 
 @when(parsers.parse("{principal} lists the ECS instances"))

@@ -12,8 +12,10 @@ Feature: In a container, the run-as user named does not take effect: the command
   container host the administrator did not tag stays open, and commandUser must not be able to
   change tags (the same policy denies it).
 
+  The instance runs the container "app", whose default user is root (no USER in its image).
+
   Background:
-    Given a Linux instance with the regular users "user01" and "user02"
+    Given a Linux instance with the regular users "user01" and "user02", running the container "app" as "root"
 
   @finding @allowlist
   Scenario: under the guide's allow-list alone, a run in a container "as user01" runs as root, so root gets in
@@ -22,6 +24,16 @@ Feature: In a container, the run-as user named does not take effect: the command
     denyRunsOnContainerHosts; no condition key on the run-as user can close it.
 
     Given the RAM user "commandUser" with the policies "commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"
+    When commandUser runs "whoami" on the Linux instance as "user01" in the container "app"
+    Then the command succeeds with the output "root"
+
+  @finding @denylist
+  Scenario: under the deny-list beside AliyunECSFullAccess, a run in a container "as user01" runs as root, so root gets in
+    Fix: the deny-list refuses only the run-as names root and system, and in a container the name
+    does not take effect: tag the instances that host containers "hosts-containers" and attach
+    denyRunsOnContainerHosts, or give the containers a non-root default user (USER in the image).
+
+    Given the RAM user "commandUser" with the policies "commandUserPolicy.denylist" and "AliyunECSFullAccess"
     When commandUser runs "whoami" on the Linux instance as "user01" in the container "app"
     Then the command succeeds with the output "root"
 

@@ -72,7 +72,9 @@ class Backend(Protocol):
 
     def stop(self) -> None: ...
 
-    def instance(self, label: str, users: Sequence[str]) -> InstanceOffer:
+    def instance(
+        self, label: str, users: Sequence[str], containers: Mapping[str, str] | None = None
+    ) -> InstanceOffer:
         """An instance (`Linux` or `Windows`) with these regular users, ready for Cloud
-        Assistant."""
+        Assistant, running these containers (name -> default user)."""
         ...

@@ -24,14 +24,24 @@ ADMINISTRATOR = "the administrator"
 
 
 def _offer(
-    label: str, region: str, users: Sequence[str], add: Callable[[dict[str, Any]], str]
+    label: str,
+    region: str,
+    users: Sequence[str],
+    containers: Mapping[str, str] | None,
+    add: Callable[[dict[str, Any]], str],
 ) -> InstanceOffer:
-    """A new instance made by `add(spec)`; a Windows user gets a fresh logon password, which
-    exists only for this scenario."""
+    """A new instance made by `add(spec)`, running `containers` (name -> default user); a
+    Windows user gets a fresh logon password, which exists only for this scenario."""
     passwords = (
         {user: "Pw-" + secrets.token_urlsafe(12) for user in users} if label == "Windows" else {}
     )
-    spec = {"os": label.lower(), "region": region, "users": passwords or list(users)}
+    spec: dict[str, Any] = {
+        "os": label.lower(),
+        "region": region,
+        "users": passwords or list(users),
+    }
+    if containers:
+        spec["containers"] = dict(containers)
     return InstanceOffer(label, add(spec), passwords)
 
 
@@ -53,8 +63,12 @@ class FakeBackend:
     def stop(self) -> None:
         self._cloud.stop()
 
-    def instance(self, label: str, users: Sequence[str]) -> InstanceOffer:
-        return _offer(label, self._region, users, lambda spec: self._cloud.add_instance(**spec))
+    def instance(
+        self, label: str, users: Sequence[str], containers: Mapping[str, str] | None = None
+    ) -> InstanceOffer:
+        return _offer(
+            label, self._region, users, containers, lambda spec: self._cloud.add_instance(**spec)
+        )
 
     def fleet(self, count: int, tags: Mapping[str, str], users: Sequence[str]) -> list[str]:
         """A generated fleet of `count` Linux instances with these tags and users (the fake's
@@ -89,12 +103,15 @@ class FakeServerBackend:
         spec = {"count": count, "region": self._region, "users": list(users), "tags": dict(tags)}
         return [str(i) for i in control(self._url, "POST", "fleet", spec)["InstanceIds"]]
 
-    def instance(self, label: str, users: Sequence[str]) -> InstanceOffer:
+    def instance(
+        self, label: str, users: Sequence[str], containers: Mapping[str, str] | None = None
+    ) -> InstanceOffer:
         url = self._url
         return _offer(
             label,
             self._region,
             users,
+            containers,
             lambda spec: str(control(url, "POST", "instances", spec)["InstanceId"]),
         )
 

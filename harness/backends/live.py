@@ -13,7 +13,7 @@ the setup is the provisioning layer's (harness/provisioning/).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pytest
@@ -125,8 +125,12 @@ class LiveBackend:
     def stop(self) -> None:
         """Nothing to stop: what the scenario created is removed through the ledger."""
 
-    def instance(self, label: str, users: Sequence[str]) -> InstanceOffer:
-        """The account's own instance, named in the settings; its users must be declared."""
+    def instance(
+        self, label: str, users: Sequence[str], containers: Mapping[str, str] | None = None
+    ) -> InstanceOffer:
+        """The account's own instance, named in the settings; its users must be declared. The
+        containers a scenario names must already run there (a run into one it lacks fails on
+        the instance, which the scenario then reports)."""
         settings = self._settings
         instance_id = getattr(settings, f"{label.lower()}_instance")
         if instance_id is None:

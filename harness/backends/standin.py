@@ -137,6 +137,7 @@ def prepare(
             "region": region,
             "users": list(stand_in.run_as_users),
             "tags": {"env": "prod"},  # a fleet of one for features/fleet
+            "containers": {"app": "root"},  # features/paths_to_root/container.feature
         },
     )["InstanceId"]
     stand_in.windows_password = "Pw-" + secrets.token_urlsafe(12)

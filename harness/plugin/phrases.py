@@ -141,7 +141,8 @@ def _render_format(pattern: str) -> str:
 def render_regex(pattern: str) -> str:
     """A step regex as a person reads it: a named group is `{name}` (or its text, when it can
     only be one word, or `[a | b]` when it is one of a few), `users?` is `user(s)`,
-    `polic(?:y|ies)` is `policy/policies`, and `(?:a|b)` is `[a | b]`."""
+    `polic(?:y|ies)` is `policy/policies`, `(?:a|b)` is `[a | b]`, and an optional
+    `(?:, more)?` is `[, more]`."""
     out = ""
     i = 0
     while i < len(pattern):
@@ -169,6 +170,8 @@ def render_regex(pattern: str) -> str:
             else:
                 out += "[" + " | ".join(choices) + "]"
             i = end + 1
+            if pattern.startswith("?", i) and out.endswith("]"):
+                i += 1  # an optional group: its brackets already say it may be left out
         elif char == "[":
             i = pattern.index("]", i + 2) + 1  # a character class: part of a placeholder
         elif char == "?" and out:

@@ -49,6 +49,17 @@ def run(ecs: EcsClient, instance: str, script: str, **fields: Any) -> str:
     return str(ecs.run_command(request).body.invoke_id)
 
 
+def saved(ecs: EcsClient, script: str) -> str:
+    """CreateCommand: a shell script kept under the name `saved`; its CommandId."""
+    request = ecs_models.CreateCommandRequest(
+        region_id=REGION,
+        name="saved",
+        type="RunShellScript",
+        command_content=base64.b64encode(script.encode()).decode(),
+    )
+    return str(ecs.create_command(request).body.command_id)
+
+
 def ran(ecs: EcsClient, instance: str, script: str, **fields: Any) -> tuple[str, int]:
     """Run and wait: (output, exit code)."""
     row = result(ecs, run(ecs, instance, script, **fields))

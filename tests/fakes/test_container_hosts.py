@@ -12,7 +12,7 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 
 from fakes import FakeCloud
 
-from ._ca import REGION, output, refused, result, run
+from ._ca import REGION, output, refused, result, run, saved
 from .conftest import GUIDE_POLICIES, Key
 
 CONTAINER_HOSTS = (GUIDE_POLICIES / "denyRunsOnContainerHosts.json").read_text()
@@ -78,11 +78,7 @@ def test_no_run_reaches_an_instance_tagged_as_a_container_host(
         denied = refused(lambda f=fields: run(client, host, "whoami", username="user01", **f))
         assert denied.code == "Forbidden.RAM"
         assert denied.access_denied_detail["NoPermissionType"] == "ExplicitDeny"
-    command_id = ecs.create_command(
-        m.CreateCommandRequest(
-            region_id=REGION, name="who", type="RunShellScript", command_content="d2hvYW1p"
-        )
-    ).body.command_id
+    command_id = saved(ecs, "whoami")
     invoke = m.InvokeCommandRequest(
         region_id=REGION,
         command_id=command_id,
@@ -100,7 +96,9 @@ def test_an_untagged_container_host_stays_open_and_commanduser_cannot_untag(
     ecs_as: Callable[..., EcsClient],
     ram_user: Callable[..., Key],
 ) -> None:
-    untagged = cloud.add_instance(os="linux", region=REGION, users=["user01"])
+    untagged = cloud.add_instance(
+        os="linux", region=REGION, users=["user01"], containers={"app": "root"}
+    )
     tagged = cloud.add_instance(
         os="linux", region=REGION, users=["user01"], tags={"hosts-containers": "true"}
     )

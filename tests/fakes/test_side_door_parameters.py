@@ -14,7 +14,7 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 
 from fakes import FakeCloud
 
-from ._ca import REGION, output, ran, refused, result, run
+from ._ca import REGION, output, ran, refused, result, run, saved
 
 
 def _send(ecs: EcsClient, instance: str, name: str, **fields: object) -> str:
@@ -215,24 +215,13 @@ def test_timed_is_deprecated_and_does_not_take_effect(ecs: EcsClient, linux: str
     assert output(result(ecs, invoke_id)) == "once\n"
 
 
-def _saved(ecs: EcsClient, script: str) -> str:
-    return str(
-        ecs.create_command(
-            m.CreateCommandRequest(
-                region_id=REGION,
-                name="saved",
-                type="RunShellScript",
-                command_content=base64.b64encode(script.encode()).decode(),
-            )
-        ).body.command_id
-    )
-
-
 def test_a_run_or_an_invocation_in_a_container_runs_as_root_whatever_the_username(
-    ecs: EcsClient, linux: str
+    cloud: FakeCloud, ecs: EcsClient
 ) -> None:
-    command_id = _saved(ecs, "whoami")
-    for container in ({"container_id": "c0ffee"}, {"container_name": "app"}):
+    linux = cloud.add_instance(users=["user01"], containers={"app": "root"})
+    command_id = saved(ecs, "whoami")
+    app = cloud.container_ids(linux)["app"]
+    for container in ({"container_id": app}, {"container_name": "app"}):
         row = result(ecs, run(ecs, linux, "whoami", username="user01", **container))
         assert (output(row), row.username) == ("root\n", "root")  # A41
         invoke_id = ecs.invoke_command(
@@ -254,7 +243,7 @@ def test_invoke_command_takes_a_schedule_a_timeout_and_a_termination_mode(
     invoke_id = ecs.invoke_command(
         m.InvokeCommandRequest(
             region_id=REGION,
-            command_id=_saved(ecs, "echo tick"),
+            command_id=saved(ecs, "echo tick"),
             instance_id=[linux],
             repeat_mode="Period",
             frequency="rate(1m)",
@@ -269,7 +258,7 @@ def test_invoke_command_takes_a_schedule_a_timeout_and_a_termination_mode(
     cloud.clock.advance(timedelta(seconds=61))
     assert output(result(ecs, invoke_id)) == "tick\n"
     bad = m.InvokeCommandRequest(
-        region_id=REGION, command_id=_saved(ecs, "true"), instance_id=[linux], repeat_mode="Often"
+        region_id=REGION, command_id=saved(ecs, "true"), instance_id=[linux], repeat_mode="Often"
     )
     assert refused(lambda: ecs.invoke_command(bad)).code == "InvalidRepeatMode.NotFound"
 
@@ -302,7 +291,7 @@ def test_modify_invocation_attribute_changes_the_frequency_and_adds_instances(
 
 
 def test_modify_command_changes_name_description_timeout_and_working_dir(ecs: EcsClient) -> None:
-    command_id = _saved(ecs, "true")
+    command_id = saved(ecs, "true")
     ecs.modify_command(
         m.ModifyCommandRequest(
             region_id=REGION,
@@ -352,7 +341,7 @@ def test_custom_parameters_are_not_modelled_and_say_so(ecs: EcsClient, linux: st
     )
     invoke = m.InvokeCommandRequest(
         region_id=REGION,
-        command_id=_saved(ecs, "true"),
+        command_id=saved(ecs, "true"),
         instance_id=[linux],
         parameters={"name": "x"},
     )
@@ -362,7 +351,7 @@ def test_custom_parameters_are_not_modelled_and_say_so(ecs: EcsClient, linux: st
 def test_a_client_token_makes_invoke_command_idempotent(ecs: EcsClient, linux: str) -> None:
     request = m.InvokeCommandRequest(
         region_id=REGION,
-        command_id=_saved(ecs, "true"),
+        command_id=saved(ecs, "true"),
         instance_id=[linux],
         client_token="same-invocation",
     )

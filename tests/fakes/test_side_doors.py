@@ -223,11 +223,12 @@ def test_a_container_run_is_root_whatever_the_username_and_ram_sees_the_username
     ecs: EcsClient,
     ecs_as: Callable[..., EcsClient],
     ram_user: Callable[..., tuple[str, str]],
-    linux: str,
+    cloud: FakeCloud,
     guide_policy: Callable[[str], str],
 ) -> None:
+    host = cloud.add_instance(users=["user01"], containers={"app": "root"})
     key = ram_user("commandUser", custom={"commandUserPolicy": guide_policy("allowlist")})
-    invoke_id = run(ecs_as(key), linux, "whoami", container_name="app", username="user01")
+    invoke_id = run(ecs_as(key), host, "whoami", container_name="app", username="user01")
     row = result(ecs, invoke_id)
     assert (output(row), row.exit_code, row.username) == ("root\n", 0, "root")
 

@@ -61,6 +61,10 @@ def test_every_listed_phrase_is_understood_by_its_step() -> None:
             r"in (?:the instance\'s region|the region \"(?P<region>[^\"]+)\")",
             'in [the instance\'s region | the region "{region}"]',
         ),
+        (
+            r'users (?P<users>.+?)(?:, running the container "(?P<name>[^"]+)")?',
+            'users {users}[, running the container "{name}"]',
+        ),
     ],
 )
 def test_a_step_regex_reads_as_a_person_writes_it(pattern: str, reads: str) -> None:

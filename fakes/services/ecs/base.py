@@ -132,6 +132,15 @@ def container_of(call: Call) -> str:
     return call.params.text("ContainerId") or call.params.text("ContainerName") or ""
 
 
+def container_user(call: Call, instance: Instance) -> str | None:
+    """Who runs a run sent into a container on this instance: the container's default user
+    (A41), or None when the instance runs no container by that id or name (A110)."""
+    found = instance.container(
+        container_id=call.params.text("ContainerId"), name=call.params.text("ContainerName")
+    )
+    return None if found is None else found.user
+
+
 class EcsBase(Service):
     """ECS's state (instances, commands, invocations, guest commands) and what acts on all of it."""
 
@@ -211,9 +220,11 @@ class EcsBase(Service):
         )
         for instance in instances:
             # In a container, Username does not take effect: the container's default user runs
-            # it, root (A41; [SDK] _run_command_request.py, ContainerId).
-            user = "root" if container else run_as(call, instance)
-            known = instance.guest.canonical_user(user)
+            # it (A41; [SDK] _run_command_request.py, ContainerId); no such container fails
+            # the instance (A110).
+            in_container = container_user(call, instance) if container else None
+            user = in_container or ("" if container else run_as(call, instance))
+            known = instance.guest.canonical_user(user) if user else None
             target = Target(
                 instance=instance,
                 username=user,
@@ -221,7 +232,9 @@ class EcsBase(Service):
                 finish_at=call.now + START_DELAY + RUN_TIME,
                 waiting=invocation.periodic,
             )
-            if known is None:
+            if container and in_container is None:
+                target.failure = "ContainerNotExists"
+            elif known is None:
                 target.failure = "AccountNotExists"
             else:
                 target.username = known if instance.os == "windows" else user

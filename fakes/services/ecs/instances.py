@@ -3,6 +3,7 @@ DescribeCloudAssistantStatus, which carry no `ecs:CommandRunAs` (A8, A11)."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
@@ -14,13 +15,35 @@ from fakes.guest.privilege import GuestPrivilege
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
 from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, json_instance_ids, paginate
-from fakes.services.ecs.state import Instance
+from fakes.services.ecs.state import Container, Instance
 
 OS_NAMES = ("linux", "windows")
 #: DescribeInstances takes up to 20 tags (`Tag.N.Key`, N from 1 to 20; SDK
 #: _describe_instances_request.py, DescribeInstancesRequestTag).
 MAX_TAGS = 20
 T = TypeVar("T")
+
+
+def _check_containers(os: str, users: Mapping[str, object], containers: Mapping[str, str]) -> None:
+    """Containers run on Linux only ([SDK] _run_command_request.py, ContainerName); the fake
+    runs a container's commands on the instance's guest, so its default user must be root or
+    one of the instance's users."""
+    if containers and os != "linux":
+        raise ValueError("containers run on Linux instances only: drop `containers`")
+    for name, user in containers.items():
+        if not name:
+            raise ValueError('a container needs a name: `containers={"app": "root"}`')
+        if user != "root" and user not in users:
+            raise ValueError(
+                f"the container `{name}` runs as `{user}`, which the instance lacks: "
+                "choose root or one of its `users`"
+            )
+
+
+def _container_id(instance_id: str, name: str) -> str:
+    """A container's id, 64 hex digits like a Docker id, the same for the same instance and
+    name (so a recorded run replays)."""
+    return hashlib.sha256(f"{instance_id}/{name}".encode()).hexdigest()
 
 
 class InstanceActions(EcsBase):
@@ -38,16 +61,19 @@ class InstanceActions(EcsBase):
         resource_group_id: str = "",
         privilege: GuestPrivilege | None = None,
         tags: Mapping[str, str] | None = None,
+        containers: Mapping[str, str] | None = None,
     ) -> str:
         """A running instance with Cloud Assistant and the given OS users; its id.
 
         `users` is a list of names (Linux) or a mapping of name -> logon password (Windows);
-        `privilege` who else is root (sudoers, groups, Administrators, uid-0 aliases)."""
+        `privilege` who else is root (sudoers, groups, Administrators, uid-0 aliases);
+        `containers` the containers it runs, name -> default user (Linux only)."""
         if os not in OS_NAMES:
             raise ValueError(f"unknown os `{os}`: choose `linux` or `windows`")
         passwords: dict[str, str | None] = (
             dict(users.items()) if isinstance(users, Mapping) else dict.fromkeys(users)
         )
+        _check_containers(os, passwords, containers or {})
         instance_id = self._ids.instance()
         instance = Instance(
             instance_id=instance_id,
@@ -56,6 +82,10 @@ class InstanceActions(EcsBase):
             created=now,
             resource_group_id=resource_group_id,
             tags=dict(tags or {}),
+            containers=tuple(
+                Container(_container_id(instance_id, name), name, user)
+                for name, user in (containers or {}).items()
+            ),
             guest=Guest(
                 os,
                 hostname or ("iZ" + instance_id[2:14] + "Z"),

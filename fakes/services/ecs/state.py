@@ -36,7 +36,23 @@ ERROR_INFO = {
     "InstanceRoleInvalid": "The instance role is not granted to the instance.",
     "ClientNotRunning": "The Cloud Assistant agent is not running on the instance.",
     "ClientNotResponse": "The Cloud Assistant agent on the instance does not respond.",
+    # NOT FOUND in the docs or the SDK: the fake's wording (A110).
+    "ContainerNotExists": "The specified container does not exist on the instance.",
 }
+
+#: The runtime prefixes a ContainerId may carry ([SDK] _run_command_request.py, ContainerId).
+CONTAINER_RUNTIMES = ("docker://", "containerd://", "cri-o://")
+
+
+@dataclass(frozen=True)
+class Container:
+    """A container running on an instance: its 64-hex id, its name, and its default user, who
+    runs every command sent into it (A41). The fake has no container file system: the run
+    happens on the instance's guest, as that user."""
+
+    container_id: str
+    name: str
+    user: str
 
 
 #: The agent version a new instance reports (DescribeCloudAssistantStatus).
@@ -84,10 +100,23 @@ class Instance:
     #: key -> value (TagResources; DescribeInstances' Tag.N filter; `acs:ResourceTag/<key>`)
     tags: dict[str, str] = field(default_factory=dict)
     agent: AgentStatus = field(default_factory=AgentStatus)
+    #: The containers running on it (A110: a run into any other fails with ContainerNotExists).
+    containers: tuple[Container, ...] = ()
 
     @property
     def os(self) -> str:
         return self.guest.os
+
+    def container(self, *, container_id: str | None, name: str | None) -> Container | None:
+        """The container a run names by `ContainerId` (a runtime prefix allowed) or by
+        `ContainerName`, or None when the instance runs no such container."""
+        if container_id is not None:
+            bare = next(
+                (container_id[len(p) :] for p in CONTAINER_RUNTIMES if container_id.startswith(p)),
+                container_id,
+            )
+            return next((c for c in self.containers if c.container_id == bare), None)
+        return next((c for c in self.containers if c.name == name), None)
 
     def snapshot(self) -> dict[str, Any]:
         """The instance as plain data: its users' passwords are not part of it."""
