@@ -9,6 +9,7 @@ from harness.errors import HarnessError, SpecViolation
 from harness.sdk.gateway import Refusal
 from harness.world import World
 from steps import quoted
+from steps.commands import by_the_expected_policy
 
 #: How the spec names the layer that refused, and how AccessDeniedDetail spells it.
 LAYERS = {
@@ -124,3 +125,4 @@ def decoded_names(world: World, policy: str) -> None:
             f"the decoded refusal names {', '.join(f'`{n}`' for n in names) or 'no policy'}, "
             f"not `{policy}`: {decoded}"
         )
+    by_the_expected_policy(world, refusal, {wanted, policy})
