@@ -54,15 +54,15 @@ Feature: A control policy is the guard rail that holds whatever is attached late
     When commandUser runs "sudo -n whoami" on the Linux instance as "ecs-assist-user"
     Then the command succeeds with the output "root"
 
-  @finding @assumption_A42
-  Scenario: beside AliyunECSFullAccess, the control policy denying root and system lets commandUser send a sudoers file, and user01 becomes root, so root gets in
-    Fix: attach closeRootPaths.control instead: its explicit Deny on `ecs:SendFile` and the
-    other side doors holds whatever identity policies allow.
+  @finding @assumption_A40
+  Scenario: beside AliyunECSFullAccess, the control policy denying root and system lets commandUser open a Session Manager shell as ecs-assist-user, who sudoes, so root gets in
+    Fix: attach closeRootPaths.control instead: its explicit Deny on `ecs:StartTerminalSession`,
+    `ecs:SendFile` and the other side doors holds whatever identity policies allow.
 
     Given the control policy "denyRootRunAs.control" is attached to the resource directory
-    When commandUser sends a file into "/etc/sudoers.d" on the Linux instance that gives "user01" passwordless sudo
-    Then the file is written
-    And "user01" can use sudo without a password on the Linux instance
+    When commandUser opens a Session Manager shell on the Linux instance
+    Then the shell runs as "ecs-assist-user"
+    And "ecs-assist-user" can use sudo without a password on the Linux instance
 
   @assumption_A4
   Scenario Outline: the control policy that closes the paths to root refuses any run-as user but the regular ones whatever identity policies say
