@@ -1,12 +1,13 @@
 """Why a refusal happened, as RAM's DecodeDiagnosticMessage tells it: the refusal's
 `EncodedDiagnosticMessage` decoded through the official RAM SDK, as a typed reason, and the
-judgement whether a run-as request was refused by the run-as rule: proved, assumed under a
+judgement whether a run-as request was refused by the run-as rule (and a side door by a rule on
+its own action, and by the policy the scenario expects where it names one): proved, assumed under a
 named assumption where the decoded fields cannot tell (an implicit deny on a real account, A90),
 or wrong; and the one line for a refused call the harness made on its own account."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -18,6 +19,18 @@ from harness.sdk.gateway import Gateway, Refusal
 #: The API actions that carry a run-as user, and the RAM action each is authorized as.
 RUN_AS_ACTIONS = {"RunCommand": "ecs:RunCommand", "InvokeCommand": "ecs:InvokeCommand"}
 RUN_AS_KEY = "ecs:CommandRunAs"
+#: The side doors (paths_to_root): API actions that act on an instance as root without
+#: `ecs:CommandRunAs`, and the RAM actions a refusal of each may be for: its own, and for
+#: AttachInstanceRamRole also `ram:PassRole`, which attaching a role needs (the ECS API
+#: reference's authorization table for AttachInstanceRamRole).
+SIDE_DOOR_ACTIONS: Mapping[str, frozenset[str]] = {
+    "SendFile": frozenset({"ecs:SendFile"}),
+    "StartTerminalSession": frozenset({"ecs:StartTerminalSession"}),
+    "ModifyInvocationAttribute": frozenset({"ecs:ModifyInvocationAttribute"}),
+    "ModifyInstanceAttribute": frozenset({"ecs:ModifyInstanceAttribute"}),
+    "AttachInstanceRamRole": frozenset({"ecs:AttachInstanceRamRole", "ram:PassRole"}),
+    "AttachKeyPair": frozenset({"ecs:AttachKeyPair"}),
+}
 
 
 @dataclass(frozen=True)
@@ -135,17 +148,28 @@ class Reason:
 
 
 def judge(
-    refusal: Refusal, decoded: DecodedRefusal, sent: str | None, close: Sequence[str] | None
+    refusal: Refusal,
+    decoded: DecodedRefusal,
+    sent: str | None,
+    close: Sequence[str] | None,
+    expected: Collection[str] = (),
 ) -> Reason | None:
-    """Whether a run-as request (RunCommand, InvokeCommand) was refused by the run-as rule;
-    None for any other request.
+    """Whether a run-as request (RunCommand, InvokeCommand) was refused by the run-as rule, or
+    a side door (SIDE_DOOR_ACTIONS) by a rule on its own action; None for any other request.
 
-    The decoded `AuthAction` must be the request's run-as action and its `AuthConditions` must
-    carry `ecs:CommandRunAs` with the name sent (DecodeDiagnosticMessage lists the request's
-    condition keys and values). A Deny then proves it. An implicit deny names no statement
-    (MatchedPolicies is empty, A66): where the fake's explanation lists the near misses
-    (`close`), a run-as condition among them proves it and none is the wrong reason; where only
-    the decode tells (a real gateway), the reason rests on assumption A90."""
+    The decoded `AuthAction` must be the request's own action. For a run-as request its
+    `AuthConditions` must carry `ecs:CommandRunAs` with the name sent (DecodeDiagnosticMessage
+    lists the request's condition keys and values). A Deny then proves it, and where the
+    scenario names the policy it expects (`expected`: its names and cloud identifiers), only a
+    Deny whose MatchedPolicies include it does: a Deny from another policy is the wrong reason.
+    An implicit deny names no statement (MatchedPolicies is empty, A66): for a side door the
+    matching `AuthAction` proves that no statement allows that action; for a run-as request,
+    where the fake's explanation lists the near misses (`close`), a run-as condition among them
+    proves it and none is the wrong reason; where only the decode tells (a real gateway), the
+    reason rests on assumption A90."""
+    door = SIDE_DOOR_ACTIONS.get(refusal.action)
+    if door is not None:
+        return _judge_side_door(decoded, door, expected)
     wanted = RUN_AS_ACTIONS.get(refusal.action)
     if wanted is None:
         return None
@@ -158,7 +182,7 @@ def judge(
         shown = ", ".join(run_as)
         return Reason("wrong", f"`{RUN_AS_KEY}` is `{shown}`, not the `{sent}` sent: {decoded}")
     if decoded.explicit:
-        return Reason("proved", f"a Deny refused it: {decoded}")
+        return _by_the_expected_deny(decoded, expected)
     if decoded.policy_type not in IDENTITY_POLICY_TYPES:
         return Reason(
             "wrong", f"no {decoded.policy_type} allows it, whatever the run-as user: {decoded}"
@@ -176,12 +200,39 @@ def judge(
     )
 
 
+def _judge_side_door(
+    decoded: DecodedRefusal, door: frozenset[str], expected: Collection[str]
+) -> Reason:
+    """A side door's refusal: RAM must have refused the door's own action."""
+    if decoded.action.lower() not in {a.lower() for a in door}:
+        shown = " or ".join(f"`{a}`" for a in sorted(door))
+        return Reason("wrong", f"RAM refused `{decoded.action}`, not {shown}: {decoded}")
+    if decoded.explicit:
+        return _by_the_expected_deny(decoded, expected)
+    return Reason("proved", f"no statement allows `{decoded.action}`: {decoded}")
+
+
+def _by_the_expected_deny(decoded: DecodedRefusal, expected: Collection[str]) -> Reason:
+    """An explicit deny proves the reason; where a policy is expected, only when it decided."""
+    if not expected:
+        return Reason("proved", f"a Deny refused it: {decoded}")
+    wanted = {e.lower() for e in expected}
+    if any(m.identifier.lower() in wanted for m in decoded.matched):
+        return Reason("proved", f"the expected policy's Deny refused it: {decoded}")
+    shown = ", ".join(f"`{e}`" for e in sorted(expected))
+    return Reason("wrong", f"a Deny refused it, but not one from {shown}: {decoded}")
+
+
 def wrong_reason(
-    refusal: Refusal, decoded: DecodedRefusal, sent: str | None, close: Sequence[str] | None
+    refusal: Refusal,
+    decoded: DecodedRefusal,
+    sent: str | None,
+    close: Sequence[str] | None,
+    expected: Collection[str] = (),
 ) -> str | None:
-    """Why a run-as request's refusal is not the run-as rule's, or None when it is (proved or
-    assumed: see `judge`)."""
-    reason = judge(refusal, decoded, sent, close)
+    """Why a run-as request's (or a side door's) refusal is not for the rule the spec expects,
+    or None when it is (proved or assumed: see `judge`)."""
+    reason = judge(refusal, decoded, sent, close, expected)
     return reason.text if reason is not None and reason.standing == "wrong" else None
 
 

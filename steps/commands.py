@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import NoReturn
 
 from pytest_bdd import given, parsers, then, when
@@ -10,7 +11,9 @@ from harness.cloud_assistant import InstanceResult
 from harness.errors import HarnessError, SpecViolation
 from harness.refusals import (
     DecodedRefusal,
+    Reason,
     decode,
+    decoded_of,
     encoded_of,
     helper_refused,
     judge,
@@ -276,12 +279,27 @@ def _decoded(world: World, refusal: Refusal) -> DecodedRefusal | None:
 
 
 def _for_the_right_reason(world: World, refusal: Refusal, sent: str | None) -> None:
-    """Decode the refusal and keep the reason; a run-as request refused for another reason
-    fails the scenario, and one whose reason the decode cannot prove rests on its assumption."""
+    """Decode the refusal and keep the reason; a run-as request (or a side door) refused for
+    another reason fails the scenario, and one whose reason the decode cannot prove rests on
+    its assumption."""
     decoded = _decoded(world, refusal)
     if decoded is None:
         return
-    reason = judge(refusal, decoded, sent, near_misses(refusal))
+    _stand(world, refusal, decoded, judge(refusal, decoded, sent, near_misses(refusal)))
+
+
+def by_the_expected_policy(world: World, refusal: Refusal, expected: Collection[str]) -> None:
+    """Judge a refusal already decoded again, now that the scenario names the policy it
+    expects (`expected`: its names and cloud identifiers): an explicit deny proves the reason
+    only when that policy decided it."""
+    decoded = decoded_of(refusal)
+    if decoded is None:
+        return  # nothing was decoded (the refusal step said why)
+    reason = judge(refusal, decoded, _sent(world, refusal), near_misses(refusal), expected)
+    _stand(world, refusal, decoded, reason)
+
+
+def _stand(world: World, refusal: Refusal, decoded: DecodedRefusal, reason: Reason | None) -> None:
     keep(refusal, decoded, reason)
     if reason is None:
         return

@@ -9,6 +9,7 @@ from harness.errors import HarnessError, SpecViolation
 from harness.sdk.gateway import Refusal
 from harness.world import World
 from steps import quoted
+from steps.commands import by_the_expected_policy
 
 #: How the spec names the layer that refused, and how AccessDeniedDetail spells it.
 LAYERS = {
@@ -108,6 +109,16 @@ def decided_by(world: World, layer: str) -> None:
         raise SpecViolation(f"the refusal was decided by `{found}`, not `{expected}`: {refusal}")
 
 
+def _ram_name(world: World, policy: str) -> str:
+    """The RAM name of the policy document `policy` labels (`commandUserPolicy.side-doors-closed`
+    is `commandUserPolicy` in RAM: a scenario attaches one variant, so the name tells it), or
+    `policy` itself where no document has that label (a control policy, named by its id)."""
+    try:
+        return world.workshop.policies.resolve(policy).ram_name
+    except HarnessError:
+        return policy
+
+
 @then(parsers.parse('the decoded refusal names the policy "{policy}"'))
 def decoded_names(world: World, policy: str) -> None:
     """The refusal's diagnostic message, decoded by DecodeDiagnosticMessage, names this policy."""
@@ -116,7 +127,7 @@ def decoded_names(world: World, policy: str) -> None:
     if not isinstance(encoded, str):
         raise HarnessError("the refusal carries no EncodedDiagnosticMessage to decode")
     decoded = world.grants.decode(encoded)
-    wanted = world.grants.identifiers.get(policy) or world.cloud_name(policy)
+    wanted = world.grants.identifiers.get(policy) or world.cloud_name(_ram_name(world, policy))
     matched = decoded.get("MatchedPolicies") or []
     names = [str(m.get("PolicyIdentifier")) for m in matched]
     if wanted not in names and policy not in names:
@@ -124,3 +135,4 @@ def decoded_names(world: World, policy: str) -> None:
             f"the decoded refusal names {', '.join(f'`{n}`' for n in names) or 'no policy'}, "
             f"not `{policy}`: {decoded}"
         )
+    by_the_expected_policy(world, refusal, {wanted, policy})

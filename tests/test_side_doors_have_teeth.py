@@ -1,7 +1,9 @@
 """The side doors' spec has teeth: with the Deny statements taken out of
 commandUserPolicy.side-doors-closed, every scenario that says it closes a door fails, and fails
 as an exposure; nothing else in features/paths_to_root changes. Likewise with the Deny on runs
-taken out of denyRunsOnContainerHosts, the container scenario it closes fails as an exposure."""
+taken out of denyRunsOnContainerHosts, the container scenario it closes fails as an exposure,
+and with its Deny statements taken out of the control policy closeRootPaths.control, each
+scenario that says it refuses a path to root fails as an exposure."""
 
 from __future__ import annotations
 
@@ -19,17 +21,23 @@ POLICIES = ROOT / "features" / "policies"
 HARDENED = "commandUserPolicy.side-doors-closed.json"
 CONTAINER_HOSTS = "denyRunsOnContainerHosts.json"
 CONTAINER_FEATURE = "features/paths_to_root/container.feature"
+GUARD_RAIL = "closeRootPaths.control.json"
+CONTROL_FEATURE = "features/effective_permissions/control_policies.feature"
 
 
 def _run_with(
-    tmp_path: Path, name: str, keep: Callable[[dict[str, Any]], bool], where: str
+    tmp_path: Path,
+    name: str,
+    keep: Callable[[dict[str, Any]], bool],
+    where: str,
+    change: Callable[[dict[str, Any]], dict[str, Any]] = lambda s: s,
 ) -> subprocess.CompletedProcess[str]:
     """The paths-to-root spec (or `where` in it) with the spec's policies, but `name` holding
-    only the statements `keep` keeps."""
+    only the statements `keep` keeps, each as `change` makes it."""
     for source in POLICIES.glob("*.json"):
         shutil.copy(source, tmp_path / source.name)
     document = json.loads((POLICIES / name).read_text())
-    document["Statement"] = [s for s in document["Statement"] if keep(s)]
+    document["Statement"] = [change(s) for s in document["Statement"] if keep(s)]
     (tmp_path / name).write_text(json.dumps(document, indent=2))
     return subprocess.run(
         pytest_command(where, "-p", "no:cacheprovider", "-q", "-rf", "--policies", str(tmp_path)),
@@ -75,4 +83,20 @@ def test_without_its_deny_on_runs_the_container_host_policy_closes_nothing(
     result = _run_with(tmp_path, CONTAINER_HOSTS, not_the_runs, CONTAINER_FEATURE)
     [failed] = _failed(result)
     assert "keeps_commanduser_off_instances_tagged_as_container_hosts" in failed
+    assert "the account is exposed" in result.stdout
+
+
+def test_without_its_deny_statements_the_guard_rail_refuses_nothing(tmp_path: Path) -> None:
+    """Each Deny turned into an Allow: a control policy grants nothing, so the identity
+    policies (AliyunECSFullAccess) decide alone. (A control policy must have a statement.)"""
+
+    def allow(statement: dict[str, Any]) -> dict[str, Any]:
+        return {**statement, "Effect": "Allow"}
+
+    result = _run_with(tmp_path, GUARD_RAIL, lambda s: True, CONTROL_FEATURE, allow)
+    failed = _failed(result)
+    refusing = "the_control_policy_that_closes_the_paths_to_root_refuses"
+    for what in ("root", "System", "ecs-assist-user", "sending_a_file", "a_session_manager_shell"):
+        assert any(refusing in line and what in line for line in failed), what
+    assert all(refusing in line for line in failed), failed
     assert "the account is exposed" in result.stdout

@@ -53,3 +53,5 @@ Feature: In a container, the run-as user named does not take effect: the command
     And the RAM user "commandUser" with the policies "commandUserPolicy.side-doors-closed", "denyRunsOnContainerHosts" and "AliyunECSFullAccess"
     When commandUser runs "whoami" on the Linux instance as "user01" in the container "app"
     Then the request is refused with "Forbidden.RAM"
+    And the refusal is an explicit deny
+    And the decoded refusal names the policy "denyRunsOnContainerHosts"

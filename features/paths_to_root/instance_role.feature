@@ -51,6 +51,7 @@ Feature: AttachInstanceRamRole hands the instance a RAM role, and every user on 
     When commandUser attaches the RAM role "EcsOperatorRole" to the Linux instance
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"
 
   @finding @assumption_A70 @assumption_A71
   Scenario: a powerful role the administrator gave the instance is user01's too, so even the policy that closes the side doors lets root in

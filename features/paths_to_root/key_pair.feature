@@ -42,3 +42,4 @@ Feature: AttachKeyPair makes an SSH key root's
     When commandUser attaches the SSH key pair "commandUserKey" to the Linux instance
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"

@@ -41,3 +41,4 @@ Feature: A root task that runs again can be given new content, and keeps running
     When commandUser changes that task to run "whoami"
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"

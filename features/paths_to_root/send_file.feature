@@ -41,3 +41,4 @@ Feature: SendFile writes a root-owned file, and a file in /etc/sudoers.d/ is roo
     When commandUser sends a file into "/etc/sudoers.d" on the Linux instance that gives "user01" passwordless sudo
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"

@@ -41,3 +41,4 @@ Feature: A Session Manager shell runs as ecs-assist-user, who is root by sudo
     When commandUser opens a Session Manager shell on the Linux instance
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"

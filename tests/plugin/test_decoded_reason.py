@@ -147,3 +147,56 @@ def test_a_refused_read_of_what_ran_says_what_cannot_be_checked() -> None:
         "the harness's own `DescribeInvocationResults` call was refused, so what ran cannot be "
         "checked: Forbidden.RAM: no"
     )
+
+
+def test_a_deny_by_the_policy_the_scenario_expects_proves_the_reason() -> None:
+    reason = judge(_refusal(), _decoded(explicit=True), "root", None, {"commandUserPolicy"})
+    assert reason is not None
+    assert reason.standing == "proved"
+    assert reason.text.startswith("the expected policy's Deny refused it")
+
+
+def test_a_deny_by_another_policy_than_the_one_expected_is_the_wrong_reason() -> None:
+    expected = {"commandUserPolicy.side-doors-closed", "p-123"}
+    reason = judge(_refusal(), _decoded(explicit=True), "root", None, expected)
+    assert reason is not None
+    assert reason.standing == "wrong"
+    assert reason.text.startswith(
+        "a Deny refused it, but not one from `commandUserPolicy.side-doors-closed`, `p-123`"
+    )
+
+
+def test_a_side_door_refused_for_its_own_action_is_the_right_reason() -> None:
+    implicit = judge(_refusal("SendFile"), _decoded("ecs:SendFile", run_as=None), None, None)
+    assert implicit is not None
+    assert implicit.standing == "proved"
+    assert implicit.text.startswith("no statement allows `ecs:SendFile`")
+    explicit = _decoded("ecs:SendFile", run_as=None, explicit=True)
+    reason = judge(_refusal("SendFile"), explicit, None, None, {"commandUserPolicy"})
+    assert reason is not None
+    assert reason.standing == "proved"
+
+
+def test_a_side_door_refused_for_another_action_is_the_wrong_reason() -> None:
+    decoded = _decoded("ecs:DescribeInstances", run_as=None)
+    reason = judge(_refusal("StartTerminalSession"), decoded, None, None)
+    assert reason is not None
+    assert reason.standing == "wrong"
+    assert reason.text.startswith(
+        "RAM refused `ecs:DescribeInstances`, not `ecs:StartTerminalSession`"
+    )
+    assert wrong_reason(_refusal("AttachKeyPair"), decoded, None, None) is not None
+
+
+def test_a_side_door_denied_by_another_policy_than_the_one_expected_is_the_wrong_reason() -> None:
+    decoded = _decoded("ecs:SendFile", run_as=None, explicit=True)
+    why = wrong_reason(_refusal("SendFile"), decoded, None, None, {"closeRootPaths"})
+    assert why is not None
+    assert why.startswith("a Deny refused it, but not one from `closeRootPaths`")
+
+
+def test_attaching_a_role_may_be_refused_for_want_of_pass_role() -> None:
+    decoded = _decoded("ram:PassRole", run_as=None)
+    reason = judge(_refusal("AttachInstanceRamRole"), decoded, None, None)
+    assert reason is not None
+    assert reason.standing == "proved"
