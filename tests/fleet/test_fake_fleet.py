@@ -44,6 +44,17 @@ def test_tags_filter_the_instances_listed(fake_cloud: FakeCloud, owner: EcsClien
     assert _listed(owner, tag=both) == []  # every tag must hold
 
 
+def test_two_values_of_one_tag_key_match_no_instance(
+    fake_cloud: FakeCloud, owner: EcsClient
+) -> None:
+    prod = fake_cloud.add_fleet(2, users=["user01"], tags={"env": "prod", "team": "a"})
+    fake_cloud.add_fleet(2, users=["user01"], tags={"env": "dev"})
+    assert _listed(owner, tag=[_tag("env", "prod"), _tag("env", "dev")]) == []
+    assert _listed(owner, tag=[_tag("env", "prod"), _tag("env", "prod")]) == prod
+    assert _listed(owner, tag=[_tag("team"), _tag("env", "prod")]) == prod  # key only, and pair
+    assert _listed(owner, tag=[_tag("team"), _tag("env", "dev")]) == []
+
+
 def test_listed_instances_carry_their_tags(fake_cloud: FakeCloud, owner: EcsClient) -> None:
     fake_cloud.add_instance(users=["user01"], tags={"env": "prod"})
     body = owner.describe_instances(ecs.DescribeInstancesRequest(region_id=REGION)).body

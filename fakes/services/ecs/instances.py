@@ -106,13 +106,19 @@ class InstanceActions(EcsBase):
         wanted = json_instance_ids(call, required=False)
         tags = _tag_filter(call)
         group = call.params.text("ResourceGroupId")
+        # Every page counts the whole match (TotalCount), so the test of one instance is kept
+        # cheap: its tags hold every pair asked for (two values of one key: none does) and
+        # every key asked for without a value.
+        pairs = {(k, v) for k, v in tags if v is not None}
+        keys = {k for k, v in tags if v is None}
         chosen = [
             i
             for i in self.instances.values()
             if i.region == call.region
             and (wanted is None or i.instance_id in wanted)
             and (group is None or i.resource_group_id == group)
-            and all(i.tags.get(k) == v if v is not None else k in i.tags for k, v in tags)
+            and i.tags.items() >= pairs
+            and i.tags.keys() >= keys
         ]
         page, paging = _page(call, chosen, default=10, high=100, clamp=True)
         return {
