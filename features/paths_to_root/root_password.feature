@@ -43,6 +43,7 @@ Feature: ModifyInstanceAttribute sets the root password and user data that runs 
     When commandUser sets a new root password on the Linux instance
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"
 
   @assumption_A4
   Scenario Outline: the guide's policies alone refuse setting the instance's user data
@@ -77,3 +78,4 @@ Feature: ModifyInstanceAttribute sets the root password and user data that runs 
     When commandUser sets the user data of the Linux instance to a script
     Then the request is refused with "Forbidden.RAM"
     And the refusal is an explicit deny
+    And the decoded refusal names the policy "commandUserPolicy.side-doors-closed"
