@@ -11,9 +11,10 @@ from pytest_bdd import given, parsers, then, when
 
 from harness.cloud_assistant import CommandRunner, InstanceResult
 from harness.errors import HarnessError, SpecViolation
+from harness.refusals import helper_refused
 from harness.sdk.gateway import Refusal
 from harness.world import Started, World
-from steps.commands import SCRIPT_TYPES, start_run
+from steps.commands import SCRIPT_TYPES, refused_for_the_right_reason, start_run
 
 #: Groups whose members are root, or can become root, on a Linux instance (reference section 3).
 ADMIN_GROUPS = frozenset({"root", "sudo", "wheel", "admin", "adm", "docker", "lxd", "disk"})
@@ -134,14 +135,18 @@ def run_as_written_with_password(
 
 @then("it is refused, or it fails on the instance, and it never runs as root or System")
 def never_root(world: World) -> None:
-    """The request was refused by RAM or failed on the instance, and nothing ran as root or
-    System."""
+    """RAM refused the request (`Forbidden.RAM`, for the run-as rule) or it failed on the
+    instance, and nothing ran as root or System; any other refusal fails the step."""
     outcome = world.outcome.last
     if isinstance(outcome, Refusal):
+        refused_for_the_right_reason(world, outcome, "Forbidden.RAM")
         return
     if not isinstance(outcome, Started):
         raise SpecViolation(f"nothing was asked of the cloud: {outcome}")
-    result = outcome.final()
+    try:
+        result = outcome.final()
+    except Refusal as refusal:
+        raise SpecViolation(helper_refused(refusal, None)) from None
     who = result.output.strip().lower()
     if who in ("root", "nt authority\\system") or who.endswith("\\administrator"):
         raise SpecViolation(
