@@ -187,7 +187,10 @@ class LinuxCommands:
         _, warnings = self.accounts.sudo_sources()
         prefix = "".join(w + "\n" for w in warnings)
         rules = self.accounts.rules_for(who)
-        needs_password = who.uid != 0 and not (rules and rules[-1].nopasswd)
+        # A command needs the last matching rule to be NOPASSWD; `-l` needs any rule to be
+        # (sudoers' `listpw`, default `any`: https://www.sudo.ws/docs/man/sudoers.man/).
+        passwordless = any(r.nopasswd for r in rules) if listing else rules and rules[-1].nopasswd
+        needs_password = who.uid != 0 and not passwordless
         if needs_password:
             ask = (
                 "sudo: a password is required"
