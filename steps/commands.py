@@ -247,9 +247,16 @@ def refused_with(world: World, code: str) -> None:
         )
     if outcome is None:
         raise SpecViolation("the request was accepted, but the spec expects a refusal")
-    if outcome.code != code:
-        raise SpecViolation(f"refused with `{outcome.code}`, not `{code}`: {outcome}")
-    _for_the_right_reason(world, outcome, _sent(world, outcome))
+    refused_for_the_right_reason(world, outcome, code)
+
+
+def refused_for_the_right_reason(world: World, refusal: Refusal, code: str) -> None:
+    """The refusal carries `code` and, when it is a run-as request's, was refused by the run-as
+    rule (see `_for_the_right_reason`); any other refusal (a throttle, a bad parameter) fails
+    the step naming its code."""
+    if refusal.code != code:
+        raise SpecViolation(f"refused with `{refusal.code}`, not `{code}`: {refusal}")
+    _for_the_right_reason(world, refusal, _sent(world, refusal))
 
 
 def _sent(world: World, refusal: Refusal) -> str | None:

@@ -1,7 +1,8 @@
 """Steps about privilege on the instance itself: who can sudo, who is in which group, how many
 accounts are root, and run-as names made to look like root. They run real commands (`sudo -n
-true`, `id -Gn`, `cat /etc/passwd`) and read their real output, so they work unchanged against
-a real instance; a command the instance does not have proves nothing and fails the check."""
+true`, `sudo -n -l`, `id -Gn`, `cat /etc/passwd`) and read their real output, so they work
+unchanged against a real instance; a command the instance does not have proves nothing and fails
+the check."""
 
 from __future__ import annotations
 
@@ -9,14 +10,14 @@ import re
 
 from pytest_bdd import given, parsers, then, when
 
+from harness.admin_groups import ADMIN_GROUPS
 from harness.cloud_assistant import CommandRunner, InstanceResult
 from harness.errors import HarnessError, SpecViolation
+from harness.refusals import helper_refused
 from harness.sdk.gateway import Refusal
 from harness.world import Started, World
-from steps.commands import SCRIPT_TYPES, start_run
+from steps.commands import SCRIPT_TYPES, refused_for_the_right_reason, start_run
 
-#: Groups whose members are root, or can become root, on a Linux instance (reference section 3).
-ADMIN_GROUPS = frozenset({"root", "sudo", "wheel", "admin", "adm", "docker", "lxd", "disk"})
 CHECKER = "commandUser"
 
 
@@ -52,14 +53,30 @@ def session_manager_used(world: World, os: str) -> None:
 
 @then(parsers.parse('"{user}" cannot use sudo without a password on the {os} instance'))
 def cannot_sudo(world: World, user: str, os: str) -> None:
-    """As the user, `sudo -n true` fails: no passwordless sudo (checked on the instance, real
-    output)."""
-    result = _result(world, world.runner(CHECKER), os, "sudo -n true", user)
+    """As the user, `sudo -n true` fails and `sudo -n -l` lists no NOPASSWD rule: no
+    passwordless sudo, not even for one command (checked on the instance, real output)."""
+    runner = world.runner(CHECKER)
+    result = _result(world, runner, os, "sudo -n true", user)
     if result.exit_code == 0:
         raise SpecViolation(f"`{user}` ran `sudo -n true`: it is root without a password")
+    _said_by_sudo(result, user, "sudo -n true")
+    listed = _result(world, runner, os, "sudo -n -l", user)
+    if listed.exit_code != 0:
+        _said_by_sudo(listed, user, "sudo -n -l")
+        return
+    passwordless = [line.strip() for line in listed.output.splitlines() if "NOPASSWD" in line]
+    if passwordless:
+        raise SpecViolation(
+            f"`sudo -n -l` as `{user}` lists `{'`, `'.join(passwordless)}`: it runs that as "
+            "root without a password"
+        )
+
+
+def _said_by_sudo(result: InstanceResult, user: str, script: str) -> None:
+    """A failed sudo that says nothing of sudo proves nothing (a shell without sudo, say)."""
     if "sudo" not in result.output:
         raise HarnessError(
-            f"`sudo -n true` as `{user}` failed without a word from sudo (exit "
+            f"`{script}` as `{user}` failed without a word from sudo (exit "
             f"{result.exit_code}, `{result.output.strip()}`): that proves nothing"
         )
 
@@ -134,14 +151,18 @@ def run_as_written_with_password(
 
 @then("it is refused, or it fails on the instance, and it never runs as root or System")
 def never_root(world: World) -> None:
-    """The request was refused by RAM or failed on the instance, and nothing ran as root or
-    System."""
+    """RAM refused the request (`Forbidden.RAM`, for the run-as rule) or it failed on the
+    instance, and nothing ran as root or System; any other refusal fails the step."""
     outcome = world.outcome.last
     if isinstance(outcome, Refusal):
+        refused_for_the_right_reason(world, outcome, "Forbidden.RAM")
         return
     if not isinstance(outcome, Started):
         raise SpecViolation(f"nothing was asked of the cloud: {outcome}")
-    result = outcome.final()
+    try:
+        result = outcome.final()
+    except Refusal as refusal:
+        raise SpecViolation(helper_refused(refusal, None)) from None
     who = result.output.strip().lower()
     if who in ("root", "nt authority\\system") or who.endswith("\\administrator"):
         raise SpecViolation(

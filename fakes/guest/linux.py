@@ -215,8 +215,22 @@ class LinuxCommands:
         _, warnings = self.accounts.sudo_sources()
         prefix = "".join(w + "\n" for w in warnings)
         rules = self.accounts.rules_for(who)
-        needs_password = who.uid != 0 and not (rules and rules[-1].nopasswd)
-        if needs_password:
+        # `-l` needs any of the user's rules to be NOPASSWD (sudoers' `listpw`, default `any`);
+        # a command needs the last rule that allows it to be: sudo asks for the password before
+        # it tells a command is not allowed, so a command no rule allows needs one too
+        # (https://www.sudo.ws/docs/man/sudoers.man/).
+        command = rest[0] if rest else ""
+        path = command if command.startswith("/") else f"/usr/bin/{command}"
+        if listing:
+            passwordless = any(r.nopasswd for r in rules)
+        elif command:
+            allowing = [
+                r for r in rules if any(c in ("ALL", path, f"/bin/{command}") for c in r.commands)
+            ]
+            passwordless = bool(allowing) and allowing[-1].nopasswd
+        else:
+            passwordless = bool(rules) and rules[-1].nopasswd
+        if who.uid != 0 and not passwordless:
             ask = (
                 "sudo: a password is required"
                 if non_interactive
@@ -229,19 +243,8 @@ class LinuxCommands:
             shown = "\n".join(r.listing for r in rules) if rules else ""
             text = f"User {who.name} may run the following commands on {self.hostname}:\n{shown}"
             return ExecResult(prefix + text, 0)
-        if not rest:
+        if not command:
             return ExecResult(prefix + "usage: sudo -h | -K | -k | -V", 1)
-        command = rest[0]
-        path = command if command.startswith("/") else f"/usr/bin/{command}"
-        allowed = who.uid == 0 or any(
-            c == "ALL" or c == path or c == f"/bin/{command}" for c in rules[-1].commands
-        )
-        if not allowed:
-            return ExecResult(
-                prefix + f"Sorry, user {who.name} is not allowed to execute '{path}' as "
-                f"{target} on {self.hostname}.",
-                1,
-            )
         if self.accounts.user(target) is None:
             return ExecResult(prefix + f"sudo: unknown user {target}", 1)
         result = run(posixpath.basename(command), tuple(rest[1:]), target)

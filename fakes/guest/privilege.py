@@ -3,12 +3,14 @@ plane's `POST /_fake/instances` accept beside the users, checked once in one pla
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-#: The sudoers rules a test may give a user, as `sudoers={"ops": "NOPASSWD:ALL"}` writes them.
-SUDO_RULES = ("ALL", "NOPASSWD:ALL", "NOPASSWD: ALL")
+#: The sudoers rules a test may give a user, as `sudoers={"ops": "NOPASSWD:ALL"}` writes them:
+#: `ALL` or absolute command paths, with or without `NOPASSWD:` (`NOPASSWD: /bin/bash`).
+SUDO_RULE = re.compile(r"(NOPASSWD: ?)?(ALL|/[^\s,]+(, ?/[^\s,]+)*)")
 #: The fields, as the control plane spells them (the keyword arguments of `add_instance`).
 FIELDS = ("sudoers", "groups", "administrators", "root_aliases", "session_manager_used")
 
@@ -39,9 +41,12 @@ class GuestPrivilege:
     ) -> GuestPrivilege:
         """The privilege asked for, or ValueError naming what is wrong with it."""
         sudoers = dict(sudoers or {})
-        bad = [rule for rule in sudoers.values() if rule not in SUDO_RULES]
+        bad = [rule for rule in sudoers.values() if not SUDO_RULE.fullmatch(rule)]
         if bad:
-            raise ValueError(f"unknown sudoers rule `{bad[0]}`: use `ALL` or `NOPASSWD:ALL`")
+            raise ValueError(
+                f"unknown sudoers rule `{bad[0]}`: use `ALL`, `NOPASSWD:ALL` or "
+                "`NOPASSWD: /absolute/path`"
+            )
         linux_only = {"sudoers": sudoers, "root_aliases": list(root_aliases)}
         windows_only = {"administrators": list(administrators)}
         wrong = linux_only if os == "windows" else windows_only

@@ -13,6 +13,7 @@ Feature: One RAM permission too many lets commandUser widen its own rights
   Scenario Outline: the guide's setup gives commandUser no RAM permission to widen its rights
     Given the RAM user "commandUser" with the policies "commandUserPolicy.denylist" and "AliyunECSReadOnlyAccess"
     And the group "ecsAdmins" with the policy "AliyunECSFullAccess"
+    And the RAM user "opsAdmin" with the policy "AliyunECSFullAccess"
     When commandUser <attempt>
     Then the request is refused with "NoPermission"
 
@@ -21,6 +22,7 @@ Feature: One RAM permission too many lets commandUser widen its own rights
       | tries to attach the policy "AliyunECSFullAccess" to itself                         |
       | tries to add itself to the group "ecsAdmins"                                       |
       | tries to make "commandUserPolicy.anyone" the default version of its policy "commandUserPolicy" |
+      | tries to create an AccessKey of opsAdmin                                           |
 
   @finding
   Scenario: allowed ram:AttachPolicyToUser, commandUser attaches AliyunECSFullAccess to itself and runs as root

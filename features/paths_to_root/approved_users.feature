@@ -1,6 +1,7 @@
 @linux @paths_to_root @allowlist
 Feature: Each approved run-as user is a regular user on the instance, not root by another name
-  The allow-list is only as good as the users it names. A user with passwordless sudo, in a
+  The allow-list is only as good as the users it names. A user with passwordless sudo (even for
+  one command: `sudo -n -l` lists a rule such as `NOPASSWD: /bin/bash`), in a
   group that administers the machine (sudo, wheel, admin, adm, docker, lxd, disk), or a second
   account with uid 0, is root under another name. Each check runs a real command as the user
   and reads its real output, so it holds on a real instance as on the fake.

@@ -26,6 +26,7 @@ from typing import Any, Protocol
 
 from alibabacloud_ecs20140526 import models as ecs
 
+from harness.admin_groups import ADMIN_GROUPS
 from harness.cloud_assistant import (
     DELIVERY_ALLOWANCE,
     FINAL_STATUSES,
@@ -45,8 +46,6 @@ RUN_CHUNK = 100
 SEND_FILE_CHUNK = 50
 RESULTS_PAGE = 50
 SCRIPT = "whoami; id -Gn; sudo -n true"
-#: Groups whose members are root, or can become root, on a Linux instance (reference section 3).
-ROOT_GROUPS = frozenset({"root", "sudo", "wheel", "admin", "adm", "docker", "lxd", "disk"})
 #: Per-instance codes that say the agent never took the run (reference section 1.7).
 UNREACHABLE_CODES = frozenset(
     {
@@ -279,7 +278,7 @@ class FleetCheck:
             return
         self._note(iid, user, "verified", f"ran as `{user}`")
         groups = set(lines[1].split()) if len(lines) > 1 else set()
-        admin = sorted(ROOT_GROUPS & groups)
+        admin = sorted(ADMIN_GROUPS & groups)
         check = f"{user} privilege"
         if result.exit_code == 0:
             self._note(iid, check, "privileged", f"`{user}` can use sudo without a password")

@@ -88,7 +88,7 @@ def test_privilege_that_does_not_fit_the_os_is_refused(cloud: FakeCloud) -> None
     with pytest.raises(ValueError, match="administrators"):
         cloud.add_instance(os="linux", administrators=["user01"])
     with pytest.raises(ValueError, match="unknown sudoers rule"):
-        cloud.add_instance(users=["ops"], sudoers={"ops": "NOPASSWD:/bin/sh"})
+        cloud.add_instance(users=["ops"], sudoers={"ops": "NOPASSWD: sh"})
 
 
 def test_the_control_plane_takes_the_same_fields(cloud: FakeCloud, ecs: EcsClient) -> None:
@@ -108,3 +108,22 @@ def test_session_manager_used_means_ecs_assist_user_is_a_sudoer(
     used = cloud.add_instance(users=["user01"], session_manager_used=True)
     assert ran(ecs, fresh, "whoami", username="ecs-assist-user")[0] == ""
     assert ran(ecs, used, "sudo -n whoami", username="ecs-assist-user") == ("root\n", 0)
+
+
+def test_a_rule_limited_to_one_command_is_listed_by_sudo_l_without_a_password(
+    cloud: FakeCloud, ecs: EcsClient
+) -> None:
+    """`sudo -n true` is refused, yet `sudo -n -l` lists the passwordless rule (sudoers'
+    `listpw=any`), as real sudo does; a rule with a password lists nothing without one."""
+    limited = cloud.add_instance(users=["user01"], sudoers={"user01": "NOPASSWD: /bin/bash"})
+    out, status = ran(ecs, limited, "sudo -n -l", username="user01")
+    assert (status, out.splitlines()[-1]) == (0, "    (ALL) NOPASSWD: /bin/bash")
+    assert ran(ecs, limited, "sudo -n true", username="user01") == (
+        "sudo: a password is required\n",
+        1,
+    )
+    with_password = cloud.add_instance(users=["user01"], sudoers={"user01": "ALL"})
+    assert ran(ecs, with_password, "sudo -n -l", username="user01") == (
+        "sudo: a password is required\n",
+        1,
+    )
