@@ -114,8 +114,8 @@ def refused_everywhere(world: World, fleet: FleetScene) -> None:
 
 @then("on no instance can an approved user become root")
 def nobody_sudoes(fleet: FleetScene) -> None:
-    """As each approved user, `sudo -n true` failed with sudo's own words, and `id -Gn` named
-    no group that administers the instance."""
+    """As each approved user, `sudo -n true` failed with sudo's own words, `sudo -n -l` listed
+    no NOPASSWD rule, and `id -Gn` named no group that administers the instance."""
     checks = [f"{user} privilege" for user in fleet.users]
     bad = _failing(fleet, checks)
     if bad:

@@ -2,8 +2,8 @@
 Feature: Every instance tagged env=prod refuses root
   The guide's promise holds for an estate only if it holds on every instance. The fleet check
   selects every instance with the tag, leaves out (and names) those whose Cloud Assistant agent
-  is not running, and on each of the others runs `whoami; id -Gn; sudo -n true` as each approved
-  user and tries each user that must be refused, one instance at a time. On the fake the
+  is not running, and on each of the others runs `whoami; id -Gn; sudo -n -l; sudo -n true` as
+  each approved user and tries each user that must be refused, one instance at a time. On the fake the
   backend generates the fleet; against a real account the instances are the account's own,
   found by their tag, and nothing is created.
 

@@ -2,8 +2,10 @@
 try each name that must be refused; one verdict per instance.
 
 - Approved users run in chunks of at most 100 instances (RunCommand's limit). The script is
-  `whoami; id -Gn; sudo -n true`: its first line says who ran it, the second the user's groups,
-  and its exit code is sudo's, so it also checks that the user cannot become root. A chunk that
+  `whoami; id -Gn; sudo -n -l; sudo -n true`: its first line says who ran it, the second the
+  user's groups, `sudo -n -l` lists any NOPASSWD rule (one limited to a command, such as
+  `NOPASSWD: /bin/bash`, is root as surely as `ALL`), and the exit code is sudo's, so it also
+  checks that the user cannot become root. A chunk that
   is refused as a whole (one instance refusing is enough) is split in two until the instances
   that refuse are found.
 - A name that must be refused is tried on each instance alone: a refusal of many instances
@@ -45,7 +47,7 @@ from harness.sdk.retry import backoff
 RUN_CHUNK = 100
 SEND_FILE_CHUNK = 50
 RESULTS_PAGE = 50
-SCRIPT = "whoami; id -Gn; sudo -n true"
+SCRIPT = "whoami; id -Gn; sudo -n -l; sudo -n true"
 #: Per-instance codes that say the agent never took the run (reference section 1.7).
 UNREACHABLE_CODES = frozenset(
     {
@@ -280,8 +282,12 @@ class FleetCheck:
         groups = set(lines[1].split()) if len(lines) > 1 else set()
         admin = sorted(ADMIN_GROUPS & groups)
         check = f"{user} privilege"
+        passwordless = [line.strip() for line in lines[2:] if "NOPASSWD" in line]
         if result.exit_code == 0:
             self._note(iid, check, "privileged", f"`{user}` can use sudo without a password")
+        elif passwordless:
+            rules = "`, `".join(passwordless)
+            self._note(iid, check, "privileged", f"`sudo -n -l` as `{user}` lists `{rules}`")
         elif admin:
             self._note(iid, check, "privileged", f"`{user}` is in {', '.join(admin)}")
         elif "sudo" not in " ".join(lines[2:]):

@@ -52,9 +52,9 @@ def add_parser(commands: Any) -> None:
         "fleet",
         help="verify every instance of a fleet as commandUser",
         description="Select instances by tag, resource group or id; leave out those whose Cloud "
-        "Assistant agent is not running, silent or too old; run `whoami; id -Gn; sudo -n true` "
-        "as each approved user (100 instances a call) and try each refused name on each "
-        "instance; print one verdict per instance.",
+        "Assistant agent is not running, silent or too old; run "
+        "`whoami; id -Gn; sudo -n -l; sudo -n true` as each approved user (100 instances a "
+        "call) and try each refused name on each instance; print one verdict per instance.",
     )
     pick = fleet.add_argument_group("which instances (every one given must hold)")
     pick.add_argument(

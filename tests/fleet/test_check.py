@@ -73,12 +73,17 @@ def test_a_passwordless_sudoer_and_an_admin_group_are_named(fake_cloud: FakeClou
     wheel = fake_cloud.add_instance(
         users=["user01", "user02"], groups={"user01": ["wheel"]}, tags={"env": "prod"}
     )
+    shell = fake_cloud.add_instance(
+        users=["user01", "user02"], sudoers={"user01": "NOPASSWD: /bin/bash"}, tags={"env": "prod"}
+    )
     result = _check(fake_cloud)
     verdicts = {i.instance_id: i for i in result.instances}
     assert verdicts[sudoer].verdict == "privileged"
     assert "`user02` can use sudo without a password" in verdicts[sudoer].detail
     assert verdicts[wheel].verdict == "privileged"
     assert "`user01` is in wheel" in verdicts[wheel].detail
+    assert verdicts[shell].verdict == "privileged"  # `sudo -n true` fails: only -l shows it
+    assert "`sudo -n -l` as `user01` lists `(ALL) NOPASSWD: /bin/bash`" in verdicts[shell].detail
     assert result.summary()["verified"] == 3
 
 
