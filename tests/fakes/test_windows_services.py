@@ -578,3 +578,94 @@ def test_a_linux_script_type_does_not_run_on_windows(ecs: EcsClient, ready: str)
         )
     )
     assert (error.code, error.status_code) == ("InvalidInstance.NotMatch", 400)
+
+
+# ---- Session Manager as a Windows user (PasswordName) -------------------------------------
+
+
+def _session_as(ecs: EcsClient, instance: str, user: str, parameter: str) -> Any:
+    """A StartTerminalSession as `user` with PasswordName `parameter`, and how it is described."""
+    started = ecs.start_terminal_session(
+        ecs_models.StartTerminalSessionRequest(
+            region_id=REGION,
+            instance_id=[instance],
+            username=user,
+            password_name=parameter,
+            command_line="whoami",
+        )
+    ).body
+    (session,) = ecs.describe_terminal_sessions(
+        ecs_models.DescribeTerminalSessionsRequest(region_id=REGION, session_id=started.session_id)
+    ).body.sessions.session
+    return session
+
+
+def test_a_session_as_user01_logs_on_with_the_password_from_oos(
+    cloud: FakeCloud, ecs: EcsClient, ready: str
+) -> None:
+    session = _session_as(ecs, ready, "USER01", "axtSecretPassword")
+    (connection,) = session.connections.connection
+    assert (session.username, connection.status, connection.failed_detail) == (
+        "user01",
+        "Connected",
+        "",
+    )
+    assert cloud.guest(ready).history == [("user01", "whoami")]
+
+
+@pytest.mark.parametrize(
+    ("breakage", "error_code"),
+    [
+        ("no role", "InstanceRoleInvalid"),
+        ("no parameter", "QueryParameterStoreFailed"),
+        ("role may not read", "QueryParameterStoreFailed"),
+        ("wrong password", "UserOrPasswordInvalid"),
+        ("no such user", "AccountNotExists"),
+    ],
+)
+def test_a_session_whose_logon_breaks_fails_with_the_agents_error_code(
+    cloud: FakeCloud,
+    root: Key,
+    ecs: EcsClient,
+    ram: RamClient,
+    windows: str,
+    ecs_role: Any,
+    breakage: str,
+    error_code: str,
+) -> None:
+    """A130: the call is accepted, and the session's connection fails as a run would."""
+    if breakage != "no role":
+        _attach(ecs, windows, "AxtSecretRamRole")
+    if breakage == "wrong password":
+        _oos(root).create_secret_parameter(
+            oos_models.CreateSecretParameterRequest(
+                region_id=REGION, name="axtSecretPassword", value="nope"
+            )
+        )
+    elif breakage != "no parameter":
+        _put_password(root)
+    if breakage == "role may not read":
+        ram.detach_policy_from_role(
+            ram_models.DetachPolicyFromRoleRequest(
+                policy_type="Custom",
+                policy_name="AxtSecretRamRolePolicy",
+                role_name="AxtSecretRamRole",
+            )
+        )
+    user = "user99" if breakage == "no such user" else "user01"
+    session = _session_as(ecs, windows, user, "axtSecretPassword")
+    (connection,) = session.connections.connection
+    assert (connection.status, connection.failed_detail) == ("Failed", error_code)
+    assert cloud.guest(windows).history == []
+
+
+def test_a_session_reads_the_parameter_it_names_not_another(
+    cloud: FakeCloud, root: Key, ecs: EcsClient, ready: str
+) -> None:
+    _oos(root).create_secret_parameter(
+        oos_models.CreateSecretParameterRequest(region_id=REGION, name="decoy", value="nope")
+    )
+    failed = _session_as(ecs, ready, "user01", "decoy").connections.connection[0]
+    assert (failed.status, failed.failed_detail) == ("Failed", "UserOrPasswordInvalid")
+    good = _session_as(ecs, ready, "user01", "axtSecretPassword").connections.connection[0]
+    assert (good.status, good.failed_detail) == ("Connected", "")
