@@ -551,5 +551,21 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "developer-reference/api-ecs-2014-05-26-runcommand; execution errors, "
             "https://alibabacloud.com/help/doc-detail/87029.html)",
         ),
+        Assumption(
+            "A130",
+            "a Windows StartTerminalSession as another user (Username + PasswordName) is "
+            "accepted whatever the password; the agent then reads the OOS encrypted parameter "
+            "with the instance role as for RunCommand's WindowsPasswordName (A5), and a missing "
+            "role, parameter, permission or user, or a wrong password, leaves the session's "
+            "connection `Failed` with FailedDetail `InstanceRoleInvalid`, "
+            "`QueryParameterStoreFailed`, `AccountNotExists` or `UserOrPasswordInvalid`; one "
+            "that logs on runs as that user",
+            "[SDK] `_start_terminal_session_request.py`: PasswordName names the password of the "
+            "non-default user, kept in OOS as an encrypted parameter (https://help.aliyun.com/"
+            "document_detail/186828.html); the StartTerminalSession reference (https://www."
+            "alibabacloud.com/help/en/ecs/developer-reference/api-ecs-2014-05-26-"
+            "startterminalsession) lists no error for it. Whether the call is refused instead, "
+            "and the Status and FailedDetail values: NOT FOUND",
+        ),
     )
 }

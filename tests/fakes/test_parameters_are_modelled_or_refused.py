@@ -91,7 +91,7 @@ MODELLED: dict[str, dict[str, str]] = {
         "CommandLine": SESSION_AS,
         "PortNumber": SESSION_AS,
         "TargetServer": SESSION_AS,
-        "PasswordName": "test_a_windows_session_as_a_user_needs_its_password_name",
+        "PasswordName": "test_a_session_as_user01_logs_on_with_the_password_from_oos",
         "ConnectionType": CONNECTION,
     },
     "EndTerminalSession": {

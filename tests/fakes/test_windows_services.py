@@ -453,28 +453,18 @@ def test_system_needs_no_password(ecs: EcsClient, windows: str) -> None:
     assert (result.invocation_status, result.output) == ("Success", "nt authority\\system\n")
 
 
-@pytest.mark.parametrize(
-    ("breakage", "error_code"),
-    [
-        ("no role", "InstanceRoleInvalid"),
-        ("no parameter", "QueryParameterStoreFailed"),
-        ("parameter in another region", "QueryParameterStoreFailed"),
-        ("role may not read", "QueryParameterStoreFailed"),
-        ("wrong password", "UserOrPasswordInvalid"),
-        ("no such user", "AccountNotExists"),
-    ],
-)
-def test_each_broken_part_of_the_setup_has_its_error_code(
-    cloud: FakeCloud,
-    root: Key,
-    ecs: EcsClient,
-    ram: RamClient,
-    windows: str,
-    ecs_role: Any,
-    breakage: str,
-    error_code: str,
-) -> None:
-    user = "user99" if breakage == "no such user" else "user01"
+BREAKAGES = [
+    ("no role", "InstanceRoleInvalid"),
+    ("no parameter", "QueryParameterStoreFailed"),
+    ("parameter in another region", "QueryParameterStoreFailed"),
+    ("role may not read", "QueryParameterStoreFailed"),
+    ("wrong password", "UserOrPasswordInvalid"),
+    ("no such user", "AccountNotExists"),
+]
+
+
+def _set_up_all_but(breakage: str, root: Key, ecs: EcsClient, ram: RamClient, windows: str) -> str:
+    """The guide's Windows setup with one part broken; returns the user to log on as."""
     if breakage != "no role":
         _attach(ecs, windows, "AxtSecretRamRole")
     if breakage == "parameter in another region":
@@ -495,8 +485,36 @@ def test_each_broken_part_of_the_setup_has_its_error_code(
                 role_name="AxtSecretRamRole",
             )
         )
+    return "user99" if breakage == "no such user" else "user01"
+
+
+def _run_failure(ecs: EcsClient, windows: str, user: str) -> tuple[str, str]:
     result = _run_windows(ecs, windows, user, "axtSecretPassword")
-    assert (result.invocation_status, result.error_code) == ("Failed", error_code)
+    return result.invocation_status, result.error_code
+
+
+def _session_failure(ecs: EcsClient, windows: str, user: str) -> tuple[str, str]:
+    """A130: the call is accepted, and the session's connection fails as a run would."""
+    (connection,) = _session_as(ecs, windows, user, "axtSecretPassword").connections.connection
+    return connection.status, connection.failed_detail
+
+
+@pytest.mark.parametrize("logon", [_run_failure, _session_failure], ids=["run", "session"])
+@pytest.mark.parametrize(("breakage", "error_code"), BREAKAGES)
+def test_each_broken_part_of_the_setup_has_its_error_code(
+    cloud: FakeCloud,
+    root: Key,
+    ecs: EcsClient,
+    ram: RamClient,
+    windows: str,
+    ecs_role: Any,
+    breakage: str,
+    error_code: str,
+    logon: Callable[[EcsClient, str, str], tuple[str, str]],
+) -> None:
+    """A RunCommand with WindowsPasswordName and a session with PasswordName log on alike."""
+    user = _set_up_all_but(breakage, root, ecs, ram, windows)
+    assert logon(ecs, windows, user) == ("Failed", error_code)
     assert cloud.guest(windows).history == []
 
 
@@ -578,3 +596,48 @@ def test_a_linux_script_type_does_not_run_on_windows(ecs: EcsClient, ready: str)
         )
     )
     assert (error.code, error.status_code) == ("InvalidInstance.NotMatch", 400)
+
+
+# ---- Session Manager as a Windows user (PasswordName) -------------------------------------
+
+
+def _session_as(ecs: EcsClient, instance: str, user: str, parameter: str) -> Any:
+    """A StartTerminalSession as `user` with PasswordName `parameter`, and how it is described."""
+    started = ecs.start_terminal_session(
+        ecs_models.StartTerminalSessionRequest(
+            region_id=REGION,
+            instance_id=[instance],
+            username=user,
+            password_name=parameter,
+            command_line="whoami",
+        )
+    ).body
+    (session,) = ecs.describe_terminal_sessions(
+        ecs_models.DescribeTerminalSessionsRequest(region_id=REGION, session_id=started.session_id)
+    ).body.sessions.session
+    return session
+
+
+def test_a_session_as_user01_logs_on_with_the_password_from_oos(
+    cloud: FakeCloud, ecs: EcsClient, ready: str
+) -> None:
+    session = _session_as(ecs, ready, "USER01", "axtSecretPassword")
+    (connection,) = session.connections.connection
+    assert (session.username, connection.status, connection.failed_detail) == (
+        "user01",
+        "Connected",
+        "",
+    )
+    assert cloud.guest(ready).history == [("user01", "whoami")]
+
+
+def test_a_session_reads_the_parameter_it_names_not_another(
+    cloud: FakeCloud, root: Key, ecs: EcsClient, ready: str
+) -> None:
+    _oos(root).create_secret_parameter(
+        oos_models.CreateSecretParameterRequest(region_id=REGION, name="decoy", value="nope")
+    )
+    failed = _session_as(ecs, ready, "user01", "decoy").connections.connection[0]
+    assert (failed.status, failed.failed_detail) == ("Failed", "UserOrPasswordInvalid")
+    good = _session_as(ecs, ready, "user01", "axtSecretPassword").connections.connection[0]
+    assert (good.status, good.failed_detail) == ("Connected", "")

@@ -257,7 +257,9 @@ class EcsBase(Service):
                     continue
                 if target.needs_logon and now >= target.start_at and target.stopped_at is None:
                     target.needs_logon = False
-                    target.failure = self._logon(target, invocation.password_parameter, now)
+                    target.failure = self._logon(
+                        target.instance, target.username, invocation.password_parameter, now
+                    )
                 target.settle(now, invocation.script, self.handlers)
             done = all(t.settled for t in invocation.targets)
             if done and (not invocation.periodic or invocation.stopped):
@@ -312,16 +314,16 @@ class EcsBase(Service):
                 target.rerun(now + START_DELAY)
                 self.reopen(invocation)
 
-    def _logon(self, target: Target, parameter: str, now: datetime) -> str:
-        """What the agent does before running as a Windows user: fetch the password with the
-        instance role's credentials (A5) and log on. Returns the ErrorCode, or "" on success."""
-        instance = target.instance
+    def _logon(self, instance: Instance, username: str, parameter: str, now: datetime) -> str:
+        """What the agent does before running a command or a session as a Windows user: fetch
+        the password with the instance role's credentials (A5, A130) and log on. Returns the
+        ErrorCode, or "" on success."""
         if instance.ram_role is None:
             return "InstanceRoleInvalid"
         password = self.agent.password(instance, parameter, now)
         if password is None:
             return "QueryParameterStoreFailed"
-        if not instance.guest.password_matches(target.username, password):
+        if not instance.guest.password_matches(username, password):
             return "UserOrPasswordInvalid"
         return ""
 

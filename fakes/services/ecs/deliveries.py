@@ -80,9 +80,12 @@ class TerminalSession:
     principal_id: str
     started: datetime
     ended: datetime | None = None
+    failed_detail: str = ""  # the agent could not log on as `username` (A130)
 
     def view(self) -> dict[str, Any]:
         status = "Disconnected" if self.ended else "Connected"
+        if self.failed_detail:
+            status = "Failed"
         return {
             "SessionId": self.session_id,
             "Username": self.username,
@@ -102,7 +105,7 @@ class TerminalSession:
                         "StartTime": iso(self.started),
                         "EndTime": iso(self.ended) if self.ended else "",
                         "ClosedReason": "ClientClosed" if self.ended else "",
-                        "FailedDetail": "",
+                        "FailedDetail": self.failed_detail,
                     }
                 ]
             },

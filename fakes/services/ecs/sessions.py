@@ -6,6 +6,10 @@ agent creates with passwordless sudo (aliyun/aliyun_assist_client
 agent/session/shell/shell_linux.go `default_runas_user`, agent/util/process/process_linux.go
 `CreateLocalAdminUser`; A40); on Windows the default is System. The WebSocketUrl returned is
 not served by the fake: what a session's `CommandLine` does cannot be read back (A43).
+A Windows session as another user (`Username` + `PasswordName`) logs on with the password
+the agent reads from OOS with the instance role, as a RunCommand with `WindowsPasswordName`
+does ([SDK] `_start_terminal_session_request.py`, PasswordName); a failed logon fails the
+session's connection with the same ErrorCode (A130).
 `ConnectionType` (Internet, the default, or Intranet) chooses the network of that URL (A82);
 DescribeTerminalSessions pages with `MaxResults` (at most 100, 10 by default) and `NextToken`
 ([SDK] `_start_terminal_session_request.py`, `_describe_terminal_sessions_request.py`).
@@ -45,13 +49,26 @@ class SessionActions(EcsBase):
         port = call.params.number("PortNumber", 0, low=0, high=65535) or None
         named = call.params.text("Username")
         other_user = named is not None and named.lower() != "system"
-        if instance.os == "windows" and other_user and not call.params.text("PasswordName"):
+        password_name = call.params.text("PasswordName")
+        if instance.os == "windows" and other_user and not password_name:
             raise errors.windows_password_missing()
+        failed = ""
         if named is None and instance.os == "linux":
             instance.guest.make_session_user()  # A40
             user = SESSION_USER
         else:
             user = named or instance.guest.default_user
+        if instance.os == "windows" and other_user and named is not None:
+            # The agent logs on as RunCommand's does with WindowsPasswordName: the password is
+            # the OOS encrypted parameter PasswordName, read with the instance role (A5); a
+            # failure fails the session, not the call (A130).
+            known = instance.guest.canonical_user(named)
+            user = known or named
+            failed = (
+                self._logon(instance, known, password_name or "", call.now)
+                if known
+                else "AccountNotExists"
+            )
         session = TerminalSession(
             session_id=f"s-{self._ids.invocation()[2:]}",
             region=call.region,
@@ -62,9 +79,10 @@ class SessionActions(EcsBase):
             target_server=call.params.text("TargetServer") or "",
             principal_id=call.caller.principal_id,
             started=call.now,
+            failed_detail=failed,
         )
         self.sessions[session.session_id] = session
-        if command_line and instance.guest.canonical_user(user) is not None:
+        if command_line and not failed and instance.guest.canonical_user(user) is not None:
             instance.guest.history.append((user, command_line))
         # A82: the Intranet URL's host is NOT FOUND; the fake serves neither.
         vpc = "-vpc" if connection == "Intranet" else ""
