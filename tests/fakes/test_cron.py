@@ -40,6 +40,7 @@ def _at(*fields: int) -> datetime:
         ("30 59 23 31 * ?", [_at(2026, 12, 31, 23, 59, 30), _at(2027, 1, 31, 23, 59, 30)]),
         ("0 0 0 29 2 ? *", [_at(2028, 2, 29), _at(2032, 2, 29)]),
         ("0 0 0 1 1 ? 2026", []),  # its only run was before the task was made
+        ("0 0 0 31 2 ?", []),  # 31 February never comes
     ],
 )
 def test_the_next_cron_run_on_the_clock(frequency: str, runs: list[datetime]) -> None:

@@ -161,8 +161,9 @@ def first_after(cron: Cron, after: datetime) -> datetime | None:
 
 
 @lru_cache(maxsize=1024)
-def _runs(cron: Cron, created: datetime) -> list[datetime]:
-    """The runs of one task found so far, in order (grown by `nth_run`)."""
+def _runs(cron: Cron, created: datetime) -> list[datetime | None]:
+    """The runs of one task found so far, in order (grown by `nth_run`); a final None says
+    there are no more (so a never-matching date such as 31 February is searched once)."""
     return []
 
 
@@ -170,8 +171,8 @@ def nth_run(cron: Cron, created: datetime, n: int) -> datetime | None:
     """When run `n` (0 first) of a task made at `created` starts, or None if never."""
     runs = _runs(cron, created)
     while len(runs) <= n:
-        following = first_after(cron, runs[-1] if runs else created)
-        if following is None:
+        if runs and runs[-1] is None:
             return None
-        runs.append(following)
+        previous = runs[-1] if runs else created
+        runs.append(first_after(cron, previous or created))
     return runs[n]
