@@ -17,7 +17,7 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 from fakes import FakeCloud
 from fakes.services.ecs.schedules import check_frequency, next_run
 
-from ._ca import REGION, output, refused, result, run, saved
+from ._ca import invoke, output, refused, result, run, saved
 
 #: Tuesday 1 December 2026, 12:00:00 UTC.
 MADE = datetime(2026, 12, 1, 12, 0, 0, tzinfo=UTC)
@@ -92,27 +92,16 @@ def test_a_bad_cron_expression_is_refused_with_the_documented_code(
 def test_invoke_command_runs_a_saved_command_on_a_cron_schedule_as_its_user(
     cloud: FakeCloud, ecs: EcsClient, linux: str
 ) -> None:
-    request = m.InvokeCommandRequest(
-        region_id=REGION,
-        command_id=saved(ecs, "whoami"),
-        instance_id=[linux],
-        frequency="*/20 * * * * ? UTC",
-        username="user01",
-        timeout=10,
-    )
+    command_id = saved(ecs, "whoami")
     cloud.clock.advance(timedelta(seconds=21 - cloud.clock.now().second % 20))  # hh:mm:x1
-    invoke_id = str(ecs.invoke_command(request).body.invoke_id)
+    schedule = {"frequency": "*/20 * * * * ? UTC", "timeout": 10}
+    invoke_id = invoke(ecs, linux, command_id, username="user01", **schedule)
     assert result(ecs, invoke_id, polls=1).invocation_status == "Scheduled"
     cloud.clock.advance(timedelta(seconds=20 - cloud.clock.now().second % 20))
     row = result(ecs, invoke_id)
     assert (row.invocation_status, output(row), row.repeats) == ("Success", "user01\n", 1)
-    bad = m.InvokeCommandRequest(
-        region_id=REGION,
-        command_id=request.command_id,
-        instance_id=[linux],
-        frequency="0 15 10 ? * 6L",
-    )
-    assert refused(lambda: ecs.invoke_command(bad)).code == "UnsupportedParameter"
+    refusal = refused(lambda: invoke(ecs, linux, command_id, frequency="0 15 10 ? * 6L"))
+    assert refusal.code == "UnsupportedParameter"
 
 
 def test_runs_closer_than_the_timeout_are_refused(ecs: EcsClient, linux: str) -> None:
