@@ -552,6 +552,20 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "https://alibabacloud.com/help/doc-detail/87029.html)",
         ),
         Assumption(
+            "A120",
+            "a cron Frequency without a time zone runs in UTC: every fake instance's system "
+            "time zone is UTC",
+            "[SDK] `_run_command_request.py`: without a zone 'the internal system time zone of "
+            "the instance' is used; which zone a fresh image has: NOT FOUND",
+        ),
+        Assumption(
+            "A121",
+            "a cron expression restricting both the day of month and the day of week (neither "
+            "`*` nor `?`) is refused by name (UnsupportedParameter), as is `L`, `W` and `#`",
+            "https://www.alibabacloud.com/help/en/ecs/user-guide/cron-expressions lists the "
+            "fields and characters; how both day fields combine: NOT FOUND (Quartz refuses it)",
+        ),
+        Assumption(
             "A130",
             "a Windows StartTerminalSession as another user (Username + PasswordName) is "
             "accepted whatever the password; the agent then reads the OOS encrypted parameter "

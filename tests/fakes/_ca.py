@@ -49,6 +49,14 @@ def run(ecs: EcsClient, instance: str, script: str, **fields: Any) -> str:
     return str(ecs.run_command(request).body.invoke_id)
 
 
+def invoke(ecs: EcsClient, instance: str, command_id: str, **fields: Any) -> str:
+    """InvokeCommand on one instance; the InvokeId."""
+    request = ecs_models.InvokeCommandRequest(
+        region_id=REGION, command_id=command_id, instance_id=[instance], **fields
+    )
+    return str(ecs.invoke_command(request).body.invoke_id)
+
+
 def saved(ecs: EcsClient, script: str) -> str:
     """CreateCommand: a shell script kept under the name `saved`; its CommandId."""
     request = ecs_models.CreateCommandRequest(

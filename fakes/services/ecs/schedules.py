@@ -1,19 +1,22 @@
 """When a periodic or reboot task runs next (RunCommand/InvokeCommand `RepeatMode`), on the
 virtual clock. [SDK] `_run_command_request.py`: `rate(<n><s|m|h|d>)`, 60 seconds to 7 days,
 first run one interval after creation; `at(yyyy-MM-dd HH:mm:ss [zone])`, once, UTC unless a
-zone is named (`UTC`, `GMT+8:00` or an IANA name); cron expressions are refused by name (not
-modelled); `Frequency` without `RepeatMode` means Period. NextRebootOnly and EveryReboot wait
-for the instance to start again (RebootInstance).
+zone is named (`UTC`, `GMT+8:00` or an IANA name); cron expressions with the same zones
+(`fakes.services.ecs.cron`: numbers, names, `*`, `?`, ranges, lists and steps; `L`, `W`, `#`
+refused by name), no two runs closer than 10 seconds or the timeout, no zone meaning UTC
+(A120); `Frequency` without `RepeatMode` means Period. NextRebootOnly and EveryReboot wait for
+the instance to start again (RebootInstance).
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from fakes.services.base import Call
-from fakes.services.ecs import errors
+from fakes.services.ecs import cron, errors
 
 REPEAT_MODES = ("Once", "Period", "NextRebootOnly", "EveryReboot", "DryRun")
 _RATE = re.compile(r"^rate\((\d+)([smhd])\)$")
@@ -49,6 +52,12 @@ def _zone(name: str | None) -> tzinfo:
         raise errors.invalid_frequency(f"unknown time zone `{name}`") from None
 
 
+@lru_cache(maxsize=256)
+def _cron(frequency: str) -> cron.Cron:
+    """A cron Frequency parsed; without a zone, the instance's own, which is UTC (A120)."""
+    return cron.parse(frequency, _zone)
+
+
 def check_frequency(frequency: str, timeout: int) -> None:
     """Refuse what cannot be scheduled, when the task is made."""
     rate = _RATE.match(frequency)
@@ -61,8 +70,13 @@ def check_frequency(frequency: str, timeout: int) -> None:
         return
     if _AT.match(frequency):
         return
-    if len(frequency.split()) >= 6:
-        raise errors.unsupported("cron expressions in Frequency")
+    if cron.looks_like_cron(frequency):
+        gap = _cron(frequency).shortest_gap()
+        if gap < max(cron.MIN_INTERVAL, timeout):
+            raise errors.invalid_frequency(
+                f"cron runs {gap} seconds apart; the minimum is 10 seconds and the timeout"
+            )
+        return
     raise errors.invalid_frequency(f"`{frequency}` is not a rate, at or cron expression")
 
 
@@ -78,4 +92,6 @@ def next_run(frequency: str, created: datetime, after: datetime, runs: int) -> d
             tzinfo=_zone(at.group(2))
         )
         return max(local.astimezone(UTC), after)
+    if cron.looks_like_cron(frequency):
+        return cron.nth_run(_cron(frequency), created, runs)
     return None
