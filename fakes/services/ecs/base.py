@@ -28,6 +28,7 @@ from fakes.services.ecs.state import (
     Command,
     Instance,
     Invocation,
+    KeyPair,
     Target,
 )
 from fakes.services.ram.state import Role
@@ -172,6 +173,8 @@ class EcsBase(Service):
         self._unsettled: set[str] = set()
         self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId
         self.sessions: dict[str, TerminalSession] = {}  # Session Manager, by SessionId
+        self.key_pairs: dict[tuple[str, str], KeyPair] = {}  # by (region, name)
+        self.bound_key_pairs: dict[str, str] = {}  # instance id -> key pair name, until it starts
 
     def arn(self, region: str, kind: str, resource_id: str) -> str:
         return f"acs:ecs:{region}:{self.account_id}:{kind}/{resource_id}"

@@ -16,17 +16,14 @@ import base64
 import binascii
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from fakes.errors import ApiError
-from fakes.ids import IdFactory
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
-from fakes.services.ecs.base import Agent, EcsBase, RoleDirectory, json_instance_ids
-from fakes.services.ecs.records import MAX_RECORDS
-from fakes.services.ecs.state import Instance
+from fakes.services.ecs.base import EcsBase, json_instance_ids
+from fakes.services.ecs.state import Instance, KeyPair
 
 #: "a JSON array that consists of up to 50 instance IDs" ([SDK] _attach_key_pair_request.py).
 MAX_KEY_PAIR_INSTANCES = 50
@@ -36,15 +33,6 @@ _KEY_TYPES = ("ssh-rsa", "ssh-ed25519", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp
 #: Where a key pair bound to a Linux instance lands at the next start (A72).
 ROOT_SSH = "/root/.ssh"
 AUTHORIZED_KEYS = f"{ROOT_SSH}/authorized_keys"
-
-
-@dataclass
-class KeyPair:
-    name: str
-    region: str
-    public_key: str
-    fingerprint: str
-    created: datetime
 
 
 def _not_found() -> ApiError:
@@ -78,19 +66,6 @@ def _fingerprint(public_key: str) -> str | None:
 
 class KeyPairActions(EcsBase):
     """Key pairs by (region, name), and the one bound to each instance until its next start."""
-
-    def __init__(
-        self,
-        account_id: str,
-        ids: IdFactory,
-        agent: Agent,
-        roles: RoleDirectory,
-        *,
-        invocation_limit: int | None = MAX_RECORDS,
-    ) -> None:
-        super().__init__(account_id, ids, agent, roles, invocation_limit=invocation_limit)
-        self.key_pairs: dict[tuple[str, str], KeyPair] = {}
-        self.bound_key_pairs: dict[str, str] = {}  # instance id -> key pair name
 
     @action("ImportKeyPair")
     def import_key_pair(self, call: Call) -> Response:

@@ -350,3 +350,15 @@ def rollup(statuses: set[str]) -> str:
     if statuses <= _FAILED_OR_STOPPED:
         return "Failed"
     return "PartialFailed"
+
+
+@dataclass
+class KeyPair:
+    """An SSH key pair imported into a region (ImportKeyPair), bound to instances by
+    AttachKeyPair."""
+
+    name: str
+    region: str
+    public_key: str
+    fingerprint: str
+    created: datetime
