@@ -4,8 +4,36 @@ writes down every AccessKey secret a child run makes."""
 from __future__ import annotations
 
 import sys
+import textwrap
+from pathlib import Path
 
-__all__ = ["CHILD_OPTIONS", "COMMITTED_REPLAY", "SECRETS_MADE", "SPY", "pytest_command"]
+__all__ = [
+    "CHILD_OPTIONS",
+    "COMMITTED_REPLAY",
+    "ROOT",
+    "SECRETS_MADE",
+    "SPY",
+    "pytest_command",
+    "small_spec",
+]
+
+#: The checkout.
+ROOT = Path(__file__).resolve().parents[1]
+
+#: A small project's step plugins, its pytest.ini and the module binding its feature file.
+STEPS = '["harness.plugin", "steps.instances", "steps.accounts", "steps.commands", "steps.windows"]'
+INI = """
+[pytest]
+markers =
+    linux: Linux scenarios
+    windows: Windows scenarios
+    finding: a documented weakness
+filterwarnings = error
+"""
+BINDING = (
+    "import pytest\nfrom pytest_bdd import scenarios\n\n"
+    'pytestmark = pytest.mark.runas_scenario\nscenarios("spec.feature")\n'
+)
 
 #: Options every child pytest run starts with, before its own. `-n 0`: the child runs in one
 #: process, whatever it runs (the root conftest's `-n auto` is for the suite itself; a child
@@ -47,3 +75,13 @@ harness.provisioning.provision.RamProvisioner.create_user = _spy
 def pytest_command(*args: str) -> list[str]:
     """`python -m pytest` with the child options, then `args`."""
     return [sys.executable, "-m", "pytest", *CHILD_OPTIONS, *args]
+
+
+def small_spec(folder: Path, feature: str, steps: str = "") -> Path:
+    """A project of one feature file using the harness's steps, plus `steps` of its own."""
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "pytest.ini").write_text(INI)
+    (folder / "conftest.py").write_text(f"pytest_plugins = {STEPS}\n" + textwrap.dedent(steps))
+    (folder / "test_spec.py").write_text(BINDING)
+    (folder / "spec.feature").write_text(textwrap.dedent(feature))
+    return folder

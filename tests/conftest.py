@@ -1,9 +1,15 @@
-"""Fixtures that tests in several folders share: the child runs too costly to make twice."""
+"""Fixtures that tests in several folders share: a fake cloud server, and the child runs too
+costly to make twice."""
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Iterator
+
 import pytest
 
+from fakes import serve
+from fakes.server import FakeServer
 from harness.backends.standin import isolated_env
 from tests.report._support import Written, run_with_reports
 
@@ -16,3 +22,12 @@ def committed_replay(tmp_path_factory: pytest.TempPathFactory) -> Written:
     its evidence: one replay serves both."""
     tmp = tmp_path_factory.mktemp("committed-replay")
     return run_with_reports(tmp, "features", "--backend", "replay", env=isolated_env(tmp))
+
+
+@pytest.fixture
+def server() -> Iterator[FakeServer]:
+    """A fake cloud server on a free loopback port (a new account), stopped after the test;
+    werkzeug's request log kept quiet."""
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with serve("127.0.0.1", 0) as running:
+        yield running

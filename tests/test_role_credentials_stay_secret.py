@@ -16,7 +16,8 @@ import pytest
 
 from harness.backends.standin import isolated_env
 
-from .report._support import ROOT, Written, run_with_reports
+from ._support import ROOT
+from .report._support import Written, run_with_reports
 
 #: Spies on the credentials the harness parses: secret and token go to `secrets-read.txt`.
 SPY = """

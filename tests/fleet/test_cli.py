@@ -6,26 +6,16 @@ runs it. Also: its one-line errors."""
 from __future__ import annotations
 
 import json
-import logging
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from fakes import serve
 from fakes.server import FakeServer
 from harness.__main__ import main
 from harness.backends.fake import control
 from harness.backends.standin import CHECKOUT, StandIn, isolated_env, prepare
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with serve("127.0.0.1", 0) as running:
-        yield running
 
 
 @pytest.fixture

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import re
 import subprocess
-import textwrap
 from collections.abc import Mapping
 from pathlib import Path
 
 from harness.backends.standin import StandIn, holdings, isolated_env
-from tests._support import pytest_command
+from tests._support import ROOT, pytest_command, small_spec
 
 __all__ = [
     "ROOT",
@@ -23,16 +22,6 @@ __all__ = [
     "small_spec",
     "spec_scenarios",
 ]
-
-ROOT = Path(__file__).resolve().parents[2]
-STEPS = '["harness.plugin", "steps.instances", "steps.accounts", "steps.commands", "steps.windows"]'
-INI = """
-[pytest]
-markers =
-    linux: Linux scenarios
-    windows: Windows scenarios
-filterwarnings = error
-"""
 
 
 def clean_env(home: Path, **chosen: str) -> dict[str, str]:
@@ -57,18 +46,6 @@ def run_pytest(
         timeout=timeout,
         check=False,
     )
-
-
-def small_spec(folder: Path, feature: str, steps: str = "") -> Path:
-    """A project of one feature file using the harness's steps, plus `steps` of its own."""
-    (folder / "pytest.ini").write_text(INI)
-    (folder / "conftest.py").write_text(f"pytest_plugins = {STEPS}\n" + textwrap.dedent(steps))
-    (folder / "test_spec.py").write_text(
-        "import pytest\nfrom pytest_bdd import scenarios\n\n"
-        'pytestmark = pytest.mark.runas_scenario\nscenarios("spec.feature")\n'
-    )
-    (folder / "spec.feature").write_text(textwrap.dedent(feature))
-    return folder
 
 
 def output(run: subprocess.CompletedProcess[str]) -> str:

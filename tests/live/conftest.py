@@ -3,21 +3,10 @@ on a free loopback port, set up the way an administrator's account is before a l
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Iterator
-
 import pytest
 
-from fakes import serve
 from fakes.server import FakeServer
 from harness.backends.standin import StandIn, holdings, prepare
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    logging.getLogger("werkzeug").setLevel(logging.WARNING)
-    with serve("127.0.0.1", 0) as running:
-        yield running
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import struct
 import subprocess
-import textwrap
 import xml.etree.ElementTree as ET
 import zlib
 from dataclasses import dataclass
@@ -14,24 +13,10 @@ from pathlib import Path
 from typing import Any
 
 from harness.backends.standin import isolated_env
-from tests._support import pytest_command
+from tests._support import ROOT, pytest_command
 
-ROOT = Path(__file__).resolve().parents[2]
-STEPS = '["harness.plugin", "steps.instances", "steps.accounts", "steps.commands", "steps.windows"]'
-INI = """
-[pytest]
-markers =
-    linux: Linux scenarios
-    windows: Windows scenarios
-    finding: a documented weakness
-filterwarnings = error
-"""
 #: The xdist group of every test that reads conftest.py's `small` or `small_xdist`.
 SMALL_SPEC = "small-spec"
-BINDING = (
-    "import pytest\nfrom pytest_bdd import scenarios\n\n"
-    'pytestmark = pytest.mark.runas_scenario\nscenarios("spec.feature")\n'
-)
 
 
 @dataclass(eq=False)
@@ -99,16 +84,6 @@ def run_with_reports(
         check=False,
     )
     return Written(run, folder)
-
-
-def small_spec(folder: Path, feature: str, steps: str = "") -> Path:
-    """A project of one feature file using the harness's steps, plus `steps` of its own."""
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pytest.ini").write_text(INI)
-    (folder / "conftest.py").write_text(f"pytest_plugins = {STEPS}\n" + textwrap.dedent(steps))
-    (folder / "test_spec.py").write_text(BINDING)
-    (folder / "spec.feature").write_text(textwrap.dedent(feature))
-    return folder
 
 
 def png_pixels(data: bytes) -> tuple[int, int, set[bytes]]:

@@ -12,9 +12,9 @@ import pytest
 
 from fakes import serve
 from harness.backends.standin import StandIn, prepare
-from tests._support import SPY
+from tests._support import SPY, small_spec
 
-from ._support import Written, run_with_reports, small_spec
+from ._support import Written, run_with_reports
 
 ALLOW = '"commandUserPolicy.allowlist" and "AliyunECSReadOnlyAccess"'
 FULL = '"commandUserPolicy.denylist" and "AliyunECSFullAccess"'

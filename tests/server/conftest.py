@@ -13,19 +13,11 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_ram20150501 import models as ram_models
 from alibabacloud_ram20150501.client import Client as RamClient
 
-from fakes import serve
 from fakes.server import FakeServer
 
 from ._support import Key, LegacyClient, sdk_config
 
 GUIDE_POLICIES = Path(__file__).resolve().parents[2] / "features" / "policies"
-
-
-@pytest.fixture
-def server() -> Iterator[FakeServer]:
-    """A fake cloud server on a free loopback port, stopped after the test."""
-    with serve("127.0.0.1", 0) as running:
-        yield running
 
 
 @pytest.fixture
