@@ -17,6 +17,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from harness.secret_names import SECRET_FIELDS, SECRET_PARAMETERS
+
 #: Placeholders written instead of what was there.
 SCRUBBED = "<scrubbed>"
 ACCOUNT = "<account-id>"
@@ -33,12 +35,8 @@ KEPT_RESPONSE_HEADERS = frozenset({"content-type", "x-acs-retry-after", "x-acs-r
 DROPPED_PARAMETERS = frozenset(
     {"Signature", "SignatureNonce", "Timestamp", "AccessKeyId", "SecurityToken"}
 )
-#: Parameters whose value is secret: kept as a placeholder, so the request still matches.
-SECRET_PARAMETERS = frozenset({"Value", "Password", "Plaintext", "SecretData"})
-#: Response fields whose value is secret.
-SECRET_FIELDS = frozenset(
-    {"AccessKeySecret", "SecurityToken", "Value", "SecretData", "Plaintext", "Password"}
-)
+# A parameter whose value is secret (`SECRET_PARAMETERS`) is kept as a placeholder, so the
+# request still matches; a secret response field (`SECRET_FIELDS`) is replaced.
 
 #: The secret fields of credentials written inside text, as JSON writes them
 #: (`"SecurityToken" : "CAIS..."`): a command's output of `curl` of the instance metadata

@@ -7,10 +7,8 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-#: Parameters that may carry secrets; their values are never recorded.
-SECRET_PARAMETERS = frozenset(
-    {"AccessKeySecret", "SecurityToken", "Password", "Value", "Signature", "Plaintext"}
-)
+from harness.secret_names import SECRET_PARAMETERS
+
 #: Parameters that change with every call and say nothing about it.
 NOISE_PARAMETERS = frozenset({"ClientToken"})
 #: Values longer than this (a policy document) are shown by length and digest.
@@ -18,8 +16,9 @@ LONGEST_SHOWN = 120
 
 
 def shown(name: str, value: object) -> str:
-    """How a parameter appears in evidence: masked when secret, digested when long; a
-    Resource Manager principal name without its account alias (often the account id)."""
+    """How a parameter appears in evidence: masked when secret (`SECRET_PARAMETERS`: their
+    values are never recorded), digested when long; a Resource Manager principal name without
+    its account alias (often the account id)."""
     if name in SECRET_PARAMETERS:
         return "***"
     if name == "PrincipalName" and isinstance(value, str):
