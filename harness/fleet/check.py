@@ -33,7 +33,6 @@ from harness.cloud_assistant import (
     DELIVERY_ALLOWANCE,
     FINAL_STATUSES,
     InstanceResult,
-    decode_output,
 )
 from harness.errors import HarnessError
 from harness.fleet.pacing import DeadlinePassed, Pacer
@@ -361,16 +360,8 @@ class FleetCheck:
             body = self._call("describe_invocation_results", request).body.invocation
             rows = (body.invocation_results.invocation_result if body else None) or []
             for row in rows:
-                found[str(row.instance_id)] = InstanceResult(
-                    invoke_id=invoke_id,
-                    instance_id=str(row.instance_id),
-                    status=str(row.invocation_status or ""),
-                    exit_code=row.exit_code,
-                    output=decode_output(row.output),
-                    error_code=str(row.error_code or ""),
-                    error_info=str(row.error_info or ""),
-                    username=str(row.username or ""),
-                )
+                result = InstanceResult.of_row(invoke_id, row)
+                found[result.instance_id] = result
             total = int(body.total_count or 0) if body else 0
             if not rows or page * RESULTS_PAGE >= total:
                 return found
