@@ -188,6 +188,17 @@ def test_named_instances_are_answered_unpaged(fake_cloud: FakeCloud, owner: EcsC
     assert sorted(_statuses(owner, made)) == sorted(made)  # PageSize does not apply to ids
 
 
+def test_the_status_listing_filters_by_os_type(fake_cloud: FakeCloud, owner: EcsClient) -> None:
+    fake_cloud.add_fleet(3, users=["user01"])
+    windows = fake_cloud.add_instance(os="windows", users={"user01": "Passw0rd!"})
+    request = ecs.DescribeCloudAssistantStatusRequest(region_id=REGION, ostype="Windows")
+    body = owner.describe_cloud_assistant_status(request).body
+    rows = body.instance_cloud_assistant_status_set.instance_cloud_assistant_status
+    assert ([str(r.instance_id) for r in rows], body.total_count) == ([windows], 1)
+    every = ecs.DescribeCloudAssistantStatusRequest(region_id=REGION, max_results=50)
+    assert owner.describe_cloud_assistant_status(every).body.total_count == 4
+
+
 def test_a_status_page_holds_at_most_fifty(fake_cloud: FakeCloud, owner: EcsClient) -> None:
     fake_cloud.add_fleet(3, users=["user01"])
     request = ecs.DescribeCloudAssistantStatusRequest(region_id=REGION, max_results=51)

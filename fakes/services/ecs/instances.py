@@ -135,11 +135,9 @@ class InstanceActions(EcsBase):
             page, paging = instances, {"PageNumber": 1, "PageSize": len(instances)}
         else:
             call.authorize(self.arn(call.region, "instance", "*"))
-            instances = [
-                i
-                for i in self.instances.values()
-                if i.region == call.region and (os_type is None or i.os == os_type.lower())
-            ]
+            instances = [i for i in self.instances.values() if i.region == call.region]
+            if os_type is not None:
+                instances = [i for i in instances if i.os == os_type.lower()]
             page, paging = _page(call, instances, default=10, high=50, clamp=False)
         self.settle(call.now)
         counts = self._task_counts(page, call.now)
