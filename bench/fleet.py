@@ -3,8 +3,8 @@
 Each run: a fresh in-process fake account, a generated fleet tagged env=prod (users user01 and
 user02), commandUser under the guide's allow-list and AliyunECSReadOnlyAccess, and the fleet
 check through the official SDK: select by tag, check every agent, run
-`whoami; id -Gn; sudo -n -l; sudo -n true` as user01 and as user02 (100 instances a call), try root and
-system on each instance alone. Only the check is timed, not making the fleet.
+`whoami; id -Gn; sudo -n -l; sudo -n true` as user01 and as user02 (100 instances a call), try
+root and system on each instance alone. Only the check is timed, not making the fleet.
 
     python bench/fleet.py [--rounds 3] [--small 100] [--large 1000]
 
