@@ -43,6 +43,21 @@ class InstanceResult:
     error_info: str
     username: str
 
+    @classmethod
+    def of_row(cls, invoke_id: str, row: Any) -> InstanceResult:
+        """The result a DescribeInvocationResults row tells (its `Output` Base64, as the harness
+        always asks for it): the one mapping from the SDK's row, for one instance or a fleet."""
+        return cls(
+            invoke_id=invoke_id,
+            instance_id=str(row.instance_id or ""),
+            status=str(row.invocation_status or ""),
+            exit_code=row.exit_code,
+            output=decode_output(row.output),
+            error_code=str(row.error_code or ""),
+            error_info=str(row.error_info or ""),
+            username=str(row.username or ""),
+        )
+
 
 def decode_output(text: str | None) -> str:
     """`Output` is Base64 unless PlainText was asked for; the harness always asks for Base64."""
@@ -175,17 +190,7 @@ class CommandRunner:
         found = invocation.invocation_results.invocation_result if invocation else None
         if not found:
             return None
-        row = found[0]
-        return InstanceResult(
-            invoke_id=invoke_id,
-            instance_id=instance_id,
-            status=str(row.invocation_status or ""),
-            exit_code=row.exit_code,
-            output=decode_output(row.output),
-            error_code=str(row.error_code or ""),
-            error_info=str(row.error_info or ""),
-            username=str(row.username or ""),
-        )
+        return InstanceResult.of_row(invoke_id, found[0])
 
     def wait(self, invoke_id: str, instance_id: str, *, timeout: int = 60) -> InstanceResult:
         """Poll until the result is final; give up after the command's timeout plus delivery."""

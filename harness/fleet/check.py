@@ -19,11 +19,12 @@ from __future__ import annotations
 import threading
 import time
 import uuid
-from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import partial
+from itertools import islice
 from typing import Any, Protocol
 
 from alibabacloud_ecs20140526 import models as ecs
@@ -33,7 +34,6 @@ from harness.cloud_assistant import (
     DELIVERY_ALLOWANCE,
     FINAL_STATUSES,
     InstanceResult,
-    decode_output,
 )
 from harness.errors import HarnessError
 from harness.fleet.pacing import DeadlinePassed, Pacer
@@ -47,6 +47,8 @@ from harness.sdk.retry import backoff
 RUN_CHUNK = 100
 SEND_FILE_CHUNK = 50
 RESULTS_PAGE = 50
+#: Tasks handed to the workers ahead, per worker, so that none waits for the next.
+QUEUED = 2
 SCRIPT = "whoami; id -Gn; sudo -n -l; sudo -n true"
 #: Per-instance codes that say the agent never took the run (reference section 1.7).
 UNREACHABLE_CODES = frozenset(
@@ -183,31 +185,44 @@ class FleetCheck:
             throttled=self._pacer.throttled,
         )
 
-    def _check(self, fit: Sequence[Member]) -> None:
+    def _tasks(self, fit: Sequence[Member]) -> Iterator[tuple[Callable[[], None], list[str]]]:
+        """Each call to make, with the instances it covers: every chunk as each approved user,
+        then every refused name on each instance alone."""
         plan = self._plan
-        tasks: list[tuple[Callable[[], None], list[str]]] = []
         for start in range(0, len(fit), plan.chunk):
             ids = [m.instance_id for m in fit[start : start + plan.chunk]]
             for user in plan.users:
-                tasks.append((partial(self._approved, ids, user), ids))
+                yield partial(self._approved, ids, user), ids
         for member in fit:
             for name in plan.refused:
                 iid = member.instance_id
-                tasks.append((partial(self._refused, iid, name), [iid]))
-        left = {m.instance_id: 0 for m in fit}
-        for _, ids in tasks:
-            for iid in ids:
-                left[iid] += 1
+                yield partial(self._refused, iid, name), [iid]
+
+    def _check(self, fit: Sequence[Member]) -> None:
+        """Run the tasks on `max_concurrency` workers, handing out the next only as one ends:
+        what is queued (and kept alive) is a few tasks, not one per instance and name."""
+        plan = self._plan
+        # Every instance is in one chunk per approved user and tried alone per refused name.
+        left = dict.fromkeys((m.instance_id for m in fit), len(plan.users) + len(plan.refused))
         if self._progress is not None:
             self._progress.start(len(fit))
+        tasks = self._tasks(fit)
         with ThreadPoolExecutor(max_workers=plan.max_concurrency) as pool:
-            futures = {pool.submit(task): ids for task, ids in tasks}
-            for future in as_completed(futures):
-                future.result()  # a bug of the harness surfaces, never hides
+            running: dict[Future[None], list[str]] = {
+                pool.submit(task): ids for task, ids in islice(tasks, QUEUED * plan.max_concurrency)
+            }
+            while running:
+                ended, _ = wait(running, return_when=FIRST_COMPLETED)
                 done = 0
-                for iid in futures[future]:
-                    left[iid] -= 1
-                    done += left[iid] == 0
+                for future in ended:
+                    future.result()  # a bug of the harness surfaces, never hides
+                    for iid in running.pop(future):
+                        left[iid] -= 1
+                        done += left[iid] == 0
+                    following = next(tasks, None)
+                    if following is not None:
+                        task, ids = following
+                        running[pool.submit(task)] = ids
                 if done and self._progress is not None:
                     self._progress.advance(done)
 
@@ -361,16 +376,8 @@ class FleetCheck:
             body = self._call("describe_invocation_results", request).body.invocation
             rows = (body.invocation_results.invocation_result if body else None) or []
             for row in rows:
-                found[str(row.instance_id)] = InstanceResult(
-                    invoke_id=invoke_id,
-                    instance_id=str(row.instance_id),
-                    status=str(row.invocation_status or ""),
-                    exit_code=row.exit_code,
-                    output=decode_output(row.output),
-                    error_code=str(row.error_code or ""),
-                    error_info=str(row.error_info or ""),
-                    username=str(row.username or ""),
-                )
+                result = InstanceResult.of_row(invoke_id, row)
+                found[result.instance_id] = result
             total = int(body.total_count or 0) if body else 0
             if not rows or page * RESULTS_PAGE >= total:
                 return found

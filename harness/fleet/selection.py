@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -163,18 +163,20 @@ def fitness(
         found = body.instance_cloud_assistant_status_set
         for row in (found.instance_cloud_assistant_status if found else None) or []:
             statuses[str(row.instance_id)] = row
-    beats = [_parse_time(str(s.last_heartbeat_time or "")) for s in statuses.values()]
-    seen = [b for b in beats if b is not None]
+    beats = {i: _parse_time(str(s.last_heartbeat_time or "")) for i, s in statuses.items()}
+    seen = [b for b in beats.values() if b is not None]
     reference = max([*([now()] if now is not None else []), *seen], default=datetime.now(UTC))
     judged = []
     for member in members:
-        status = statuses.get(member.instance_id)
-        why = _unfit(member, status, reference, heartbeat_within)
-        judged.append(Member(member.instance_id, member.name, member.os, member.tags, why))
+        iid = member.instance_id
+        why = _unfit(member, statuses.get(iid), beats.get(iid), reference, heartbeat_within)
+        judged.append(member if why == member.unfit else replace(member, unfit=why))
     return judged
 
 
-def _unfit(member: Member, status: Any, reference: datetime, within: float) -> str:
+def _unfit(
+    member: Member, status: Any, beat_at: datetime | None, reference: datetime, within: float
+) -> str:
     if member.os == "windows":
         return "a Windows instance: the fleet check runs a Linux shell (use the Windows scenarios)"
     if status is None:
@@ -182,7 +184,6 @@ def _unfit(member: Member, status: Any, reference: datetime, within: float) -> s
     if str(status.cloud_assistant_status).lower() != "true":
         beat = status.last_heartbeat_time or "never"
         return f"the Cloud Assistant agent is not running (last heartbeat {beat})"
-    beat_at = _parse_time(str(status.last_heartbeat_time or ""))
     if beat_at is None:
         return "the Cloud Assistant agent has sent no heartbeat"
     age = (reference - beat_at).total_seconds()

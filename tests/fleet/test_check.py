@@ -8,11 +8,13 @@ import itertools
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from fakes import FakeCloud
 from harness.errors import HarnessError
+from harness.fleet import check as check_module
 from harness.fleet.check import Plan
 from harness.fleet.on_fake import command_user, fleet_check
 from harness.fleet.pacing import DeadlinePassed, Pacer
@@ -125,6 +127,47 @@ def test_a_refused_chunk_is_split_until_the_refusing_instance_is_found(
     assert verdicts[fenced].verdict == "broken"
     assert "RunCommand as `user01` refused: Forbidden.RAM" in verdicts[fenced].detail
     assert result.summary()["verified"] == 63
+
+
+class _Counted:
+    """A progress that keeps what it was told."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done: list[int] = []
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def advance(self, done: int) -> None:
+        self.done.append(done)
+
+
+def test_progress_counts_each_instance_once_and_few_tasks_wait(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_cloud.add_fleet(30, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    handed: list[int] = []
+    waiting: set[object] = set()
+    submit = check_module.ThreadPoolExecutor.submit
+
+    def counted(pool: Any, task: Any) -> Any:
+        future = submit(pool, task)
+        waiting.add(future)
+        future.add_done_callback(waiting.discard)
+        handed.append(len(waiting))
+        return future
+
+    monkeypatch.setattr(check_module.ThreadPoolExecutor, "submit", counted)
+    progress = _Counted()
+    plan = Plan(users=PLAN.users, refused=PLAN.refused, max_concurrency=2, chunk=10)
+    result = fleet_check(fake_cloud, user, plan, progress=progress).run(PROD)
+    assert result.summary()["verified"] == 30
+    assert (progress.total, sum(progress.done)) == (30, 30)
+    # 3 chunks x 2 users + 30 x 2 refused names, handed out as workers free up, not all at once
+    assert len(handed) == 66
+    assert max(handed) <= check_module.QUEUED * plan.max_concurrency
 
 
 def test_throttling_is_waited_out_and_counted(fake_cloud: FakeCloud) -> None:

@@ -89,6 +89,65 @@ def test_next_token_pages_through_every_instance_once(
     assert (pages, seen) == (3, made)
 
 
+def test_total_count_is_every_match_on_every_page(fake_cloud: FakeCloud, owner: EcsClient) -> None:
+    fake_cloud.add_fleet(120, users=["user01"], tags={"env": "prod"})
+    fake_cloud.add_fleet(30, users=["user01"], tags={"env": "dev"})
+    prod = [_tag("env", "prod")]
+    by_number = ecs.DescribeInstancesRequest(
+        region_id=REGION, tag=prod, page_size=50, page_number=3
+    )
+    body = owner.describe_instances(by_number).body
+    assert (body.total_count, len(body.instances.instance)) == (120, 20)
+    by_token = ecs.DescribeInstancesRequest(region_id=REGION, tag=prod, max_results=100)
+    body = owner.describe_instances(by_token).body
+    assert (body.total_count, len(body.instances.instance)) == (120, 100)
+    following = ecs.DescribeInstancesRequest(
+        region_id=REGION, tag=prod, max_results=100, next_token=body.next_token
+    )
+    body = owner.describe_instances(following).body
+    assert (body.total_count, len(body.instances.instance), body.next_token) == (120, 20, "")
+
+
+def test_named_instances_must_meet_the_other_conditions_too(
+    fake_cloud: FakeCloud, owner: EcsClient
+) -> None:
+    prod = fake_cloud.add_fleet(20, users=["user01"], tags={"env": "prod"})
+    dev = fake_cloud.add_fleet(20, users=["user01"], tags={"env": "dev"})
+    named = [*reversed(prod[:5]), *dev[:5], "i-nosuchinstance0000"]
+    asked = ecs.DescribeInstancesRequest(
+        region_id=REGION, instance_ids=json.dumps(named), tag=[_tag("env", "prod")], page_size=100
+    )
+    body = owner.describe_instances(asked).body
+    assert [str(i.instance_id) for i in body.instances.instance] == prod[:5]  # in made order
+    assert body.total_count == 5
+
+
+def test_a_tag_added_between_pages_counts_on_the_next(
+    fake_cloud: FakeCloud, owner: EcsClient
+) -> None:
+    fake_cloud.add_fleet(12, users=["user01"], tags={"env": "prod"})
+    (late,) = fake_cloud.add_fleet(1, users=["user01"], tags={"env": "dev"})
+    asked = ecs.DescribeInstancesRequest(
+        region_id=REGION, tag=[_tag("env", "prod")], max_results=10
+    )
+    assert owner.describe_instances(asked).body.total_count == 12
+    owner.tag_resources(
+        ecs.TagResourcesRequest(
+            region_id=REGION,
+            resource_type="instance",
+            resource_id=[late],
+            tag=[ecs.TagResourcesRequestTag(key="env", value="prod")],
+        )
+    )
+    body = owner.describe_instances(asked).body
+    following = ecs.DescribeInstancesRequest(
+        region_id=REGION, tag=[_tag("env", "prod")], max_results=10, next_token=body.next_token
+    )
+    last = owner.describe_instances(following).body
+    assert (body.total_count, last.total_count) == (13, 13)
+    assert str(last.instances.instance[-1].instance_id) == late
+
+
 def test_max_results_below_ten_is_taken_as_ten(fake_cloud: FakeCloud, owner: EcsClient) -> None:
     fake_cloud.add_fleet(15, users=["user01"])
     assert len(_listed(owner, max_results=3)) == 10  # the SDK's reference: "less than 10: 10"
@@ -127,6 +186,17 @@ def test_the_agent_status_says_stopped_silent_and_running(
 def test_named_instances_are_answered_unpaged(fake_cloud: FakeCloud, owner: EcsClient) -> None:
     made = fake_cloud.add_fleet(60, users=["user01"])
     assert sorted(_statuses(owner, made)) == sorted(made)  # PageSize does not apply to ids
+
+
+def test_the_status_listing_filters_by_os_type(fake_cloud: FakeCloud, owner: EcsClient) -> None:
+    fake_cloud.add_fleet(3, users=["user01"])
+    windows = fake_cloud.add_instance(os="windows", users={"user01": "Passw0rd!"})
+    request = ecs.DescribeCloudAssistantStatusRequest(region_id=REGION, ostype="Windows")
+    body = owner.describe_cloud_assistant_status(request).body
+    rows = body.instance_cloud_assistant_status_set.instance_cloud_assistant_status
+    assert ([str(r.instance_id) for r in rows], body.total_count) == ([windows], 1)
+    every = ecs.DescribeCloudAssistantStatusRequest(region_id=REGION, max_results=50)
+    assert owner.describe_cloud_assistant_status(every).body.total_count == 4
 
 
 def test_a_status_page_holds_at_most_fifty(fake_cloud: FakeCloud, owner: EcsClient) -> None:

@@ -104,22 +104,13 @@ class InstanceActions(EcsBase):
     def describe_instances(self, call: Call) -> Response:
         call.authorize(self.arn(call.region, "instance", "*"))  # A11
         wanted = json_instance_ids(call, required=False)
-        tags = _tag_filter(call)
-        group = call.params.text("ResourceGroupId")
-        # Every page counts the whole match (TotalCount), so the test of one instance is kept
-        # cheap: its tags hold every pair asked for (two values of one key: none does) and
-        # every key asked for without a value.
-        pairs = {(k, v) for k, v in tags if v is not None}
-        keys = {k for k, v in tags if v is None}
-        chosen = [
-            i
-            for i in self.instances.values()
-            if i.region == call.region
-            and (wanted is None or i.instance_id in wanted)
-            and (group is None or i.resource_group_id == group)
-            and i.tags.items() >= pairs
-            and i.tags.keys() >= keys
-        ]
+        chosen = _matching(
+            self.instances.values(),
+            call.region,
+            None if wanted is None else set(wanted),
+            call.params.text("ResourceGroupId"),
+            _tag_filter(call),
+        )
         page, paging = _page(call, chosen, default=10, high=100, clamp=True)
         return {
             "Instances": {"Instance": [_instance_view(i) for i in page]},
@@ -144,11 +135,9 @@ class InstanceActions(EcsBase):
             page, paging = instances, {"PageNumber": 1, "PageSize": len(instances)}
         else:
             call.authorize(self.arn(call.region, "instance", "*"))
-            instances = [
-                i
-                for i in self.instances.values()
-                if i.region == call.region and (os_type is None or i.os == os_type.lower())
-            ]
+            instances = [i for i in self.instances.values() if i.region == call.region]
+            if os_type is not None:
+                instances = [i for i in instances if i.os == os_type.lower()]
             page, paging = _page(call, instances, default=10, high=50, clamp=False)
         self.settle(call.now)
         counts = self._task_counts(page, call.now)
@@ -190,6 +179,30 @@ class InstanceActions(EcsBase):
             if runs:
                 counts[instance.instance_id] = (runs, active, last)
         return counts
+
+
+def _matching(
+    instances: Iterable[Instance],
+    region: str,
+    named: set[str] | None,
+    group: str | None,
+    tags: Sequence[tuple[str, str | None]],
+) -> list[Instance]:
+    """The region's instances, in the order they were made, that meet every condition asked:
+    named in `InstanceIds`, in the resource group, tagged with each pair (two values of one
+    key: none is) and with each key asked without a value. Every page counts the whole match
+    (`TotalCount`), so each condition is one tight pass over what the ones before it kept."""
+    chosen = [i for i in instances if i.region == region]
+    if named is not None:
+        chosen = [i for i in chosen if i.instance_id in named]
+    if group is not None:
+        chosen = [i for i in chosen if i.resource_group_id == group]
+    for key, value in tags:
+        if value is None:
+            chosen = [i for i in chosen if key in i.tags]
+        else:
+            chosen = [i for i in chosen if i.tags.get(key) == value]
+    return chosen
 
 
 def _instance_view(i: Instance) -> dict[str, Any]:
