@@ -1,0 +1,214 @@
+"""Child runs of the suite (`python -m pytest ...`, `python -m harness ...`) started from
+tests/_zygote.py's fork server: a real process each, with its own environment, working folder,
+output and exit code, that a test may signal or kill, but without paying the interpreter's start
+and the SDK imports each time. `run` stands for `subprocess.run(..., capture_output=True,
+text=True)`, `start` for `subprocess.Popen(..., stdout=PIPE, stderr=PIPE, text=True)`.
+
+Any other command (not `python -m MODULE`), and every command when RUNAS_TEST_FRESH_CHILDREN
+is set, runs through subprocess as before: the same tests then show the fork server changes
+nothing but the time."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Child", "run", "start"]
+
+ZYGOTE = Path(__file__).with_name("_zygote.py")
+
+
+class _Zygote:
+    """The fork server of this process, started on first use and stopped at exit."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ZYGOTE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.lock = threading.Lock()
+        self.forked: list[dict[str, Any]] = []
+        self.ended: dict[int, threading.Event] = {}
+        self.codes: dict[int, int] = {}
+        self.pid_ready = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            message = json.loads(line)
+            with self.pid_ready:
+                if "code" in message:
+                    self.codes[message["pid"]] = message["code"]
+                    self.ended.setdefault(message["pid"], threading.Event()).set()
+                else:
+                    self.forked.append(message)
+                    self.pid_ready.notify_all()
+        with self.pid_ready:  # the server died: nothing more will end
+            self.pid_ready.notify_all()
+            for event in self.ended.values():
+                event.set()
+
+    def fork(self, request: dict[str, Any]) -> int:
+        assert self.process.stdin is not None
+        with self.lock, self.pid_ready:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            while not self.forked:
+                if self.process.poll() is not None:
+                    raise RuntimeError("the suite's fork server (tests/_zygote.py) died")
+                self.pid_ready.wait(1)
+            pid = int(self.forked.pop(0)["pid"])
+            self.ended.setdefault(pid, threading.Event())
+            return pid
+
+    def wait(self, pid: int, timeout: float | None) -> int | None:
+        if not self.ended[pid].wait(timeout):
+            return None
+        if pid not in self.codes:
+            raise RuntimeError("the suite's fork server (tests/_zygote.py) died")
+        return self.codes.pop(pid)
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()  # the server's end of file: it leaves
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+_zygote: _Zygote | None = None
+_zygote_lock = threading.Lock()
+
+
+def _server() -> _Zygote:
+    global _zygote
+    with _zygote_lock:
+        if _zygote is None or _zygote.process.poll() is not None:
+            _zygote = _Zygote()
+            atexit.register(_zygote.stop)
+        return _zygote
+
+
+def _module_command(command: Sequence[str]) -> tuple[str, list[str]] | None:
+    """`(module, args)` of `[sys.executable, "-m", module, *args]`, else None."""
+    if len(command) >= 3 and command[0] == sys.executable and command[1] == "-m":
+        return command[2], list(command[3:])
+    return None
+
+
+class Child:
+    """A started child: `pid`, `communicate(timeout)`, `kill()`, `returncode`, as Popen's."""
+
+    def __init__(
+        self, command: Sequence[str], cwd: str | os.PathLike[str] | None, env: Mapping[str, str]
+    ) -> None:
+        self.args = list(command)
+        self.returncode: int | None = None
+        self._popen: subprocess.Popen[str] | None = None
+        self._folder: Path | None = None
+        parsed = None if os.environ.get("RUNAS_TEST_FRESH_CHILDREN") else _module_command(command)
+        if parsed is None:
+            self._popen = subprocess.Popen(
+                self.args,
+                cwd=cwd,
+                env=dict(env),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            self.pid = self._popen.pid
+            return
+        module, args = parsed
+        self._folder = Path(tempfile.mkdtemp(prefix="runas-child-"))
+        self._server = _server()
+        self.pid = self._server.fork(
+            {
+                "module": module,
+                "argv": args,
+                "cwd": str(Path(cwd or os.getcwd()).resolve()),
+                "env": dict(env),
+                "stdout": str(self._folder / "stdout"),
+                "stderr": str(self._folder / "stderr"),
+            }
+        )
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        if self._popen is not None:
+            stdout, stderr = self._popen.communicate(timeout=timeout)
+            self.returncode = self._popen.returncode
+            return stdout, stderr
+        code = self._server.wait(self.pid, timeout)
+        if code is None:
+            raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        self.returncode = code
+        assert self._folder is not None
+        out, err = (_text(self._folder / name) for name in ("stdout", "stderr"))
+        shutil.rmtree(self._folder, ignore_errors=True)
+        return out, err
+
+    def kill(self) -> None:
+        if self._popen is not None:
+            self._popen.kill()
+            return
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, signal.SIGKILL)
+
+
+def _text(path: Path) -> str:
+    """What `text=True` makes of a child's output: UTF-8 with universal newlines."""
+    data = path.read_bytes().decode("utf-8", errors="replace")
+    return data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def start(
+    command: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+) -> Child:
+    """`subprocess.Popen(command, stdout=PIPE, stderr=PIPE, text=True)`."""
+    return Child(command, cwd, os.environ if env is None else env)
+
+
+def run(
+    command: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run(command, capture_output=True, text=True, check=check)`: on a timeout,
+    the child is killed and TimeoutExpired raised, as subprocess does."""
+    child = start(command, cwd=cwd, env=env)
+    try:
+        stdout, stderr = child.communicate(timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise
+    assert child.returncode is not None
+    done = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
+    if check:
+        done.check_returncode()
+    return done
