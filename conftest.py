@@ -3,6 +3,9 @@ suite on every core."""
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -100,11 +103,28 @@ def _the_whole_suite_on_the_fake(config: pytest.Config) -> bool:
     return chosen.backend == "fake" and chosen.fake_endpoint is None
 
 
+#: Where the suite's temporary folders go when the machine has one in memory (Linux's tmpfs).
+MEMORY_TMP = Path("/dev/shm")
+
+
 def pytest_configure(config: pytest.Config) -> None:
     """`xdist_group` is a known marker without pytest-xdist too (`pytest -p no:xdist`, under
-    pyproject's --strict-markers), where it means nothing."""
+    pyproject's --strict-markers), where it means nothing.
+
+    The tests' temporary folders (pytest's `tmp_path`, and so the child runs' projects, caches
+    and provisioning ledgers) are in memory where the machine has a tmpfs: a live run's ledger
+    is synced to disk at every create and remove (harness/provisioning/ledger.py), about 3,000
+    fsyncs of some 3.5 ms each on this disk for a live run of the whole spec, where a test waits
+    ten seconds doing nothing. A `--basetemp`, a PYTEST_DEBUG_TEMPROOT or a TMPDIR chosen by
+    the person running pytest is kept, and so is /tmp on a machine without /dev/shm. The
+    workers of an xdist run get their folders from the controller's, so only it chooses."""
     if not config.pluginmanager.hasplugin("xdist"):
         config.addinivalue_line("markers", "xdist_group(name): tests that share a costly run")
+    chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
+    if chosen or os.environ.get("TMPDIR") or hasattr(config, "workerinput"):
+        return
+    if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK | os.X_OK):
+        tempfile.tempdir = str(MEMORY_TMP)
 
 
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it

@@ -76,7 +76,8 @@ def run_with_reports(
 ) -> Written:
     folder.mkdir(parents=True, exist_ok=True)
     run = children.run(
-        pytest_command(*args, "-p", "no:cacheprovider", *report_args(folder)),
+        # pytest's cache (and so a live run's ledger) in the run's folder, not the checkout's
+        pytest_command(*args, "-o", f"cache_dir={folder / 'cache'}", *report_args(folder)),
         cwd=cwd,
         env=env if env is not None else isolated_env(folder),
         timeout=300,
