@@ -139,6 +139,8 @@ class Child:
             return
         module, args = parsed
         self._folder = Path(tempfile.mkdtemp(prefix="runas-child-"))
+        for name in ("stdout", "stderr"):  # there even if the child dies before opening them
+            (self._folder / name).touch()
         self._server = _server()
         self.pid = self._server.fork(
             {

@@ -106,7 +106,10 @@ def _answer(answers: io.TextIOBase, message: dict[str, Any]) -> None:
 
 
 def _pythonpath(env: dict[str, str]) -> list[str]:
-    return [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
+    """sys.path's entries from PYTHONPATH, as CPython makes them: against the working folder
+    (an empty entry is the folder itself)."""
+    value = env.get("PYTHONPATH", "")
+    return [os.path.abspath(p) for p in value.split(os.pathsep)] if value else []
 
 
 def _child(request: dict[str, Any], base_path: list[str]) -> int:
