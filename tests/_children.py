@@ -116,31 +116,37 @@ def _module_command(command: Sequence[str]) -> tuple[str, list[str]] | None:
 
 
 class Child:
-    """A started child: `pid`, `communicate(timeout)`, `kill()`, `returncode`, as Popen's."""
+    """A started child, as Popen's: `pid`, `returncode`, `poll()`, `wait(timeout)`,
+    `communicate(timeout)`, `send_signal(sig)`, `kill()`. Its output goes to `stdout` and
+    `stderr` when given (files a test may read while it runs), else to files of its own that
+    `communicate` reads and removes."""
 
     def __init__(
-        self, command: Sequence[str], cwd: str | os.PathLike[str] | None, env: Mapping[str, str]
+        self,
+        command: Sequence[str],
+        cwd: str | os.PathLike[str] | None,
+        env: Mapping[str, str],
+        outputs: tuple[Path, Path] | None = None,
     ) -> None:
         self.args = list(command)
         self.returncode: int | None = None
         self._popen: subprocess.Popen[str] | None = None
         self._folder: Path | None = None
+        if outputs is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="runas-child-"))
+            outputs = (self._folder / "stdout", self._folder / "stderr")
+        self.outputs = outputs
+        for path in outputs:  # there even if the child dies before opening them
+            path.touch()
         parsed = None if os.environ.get("RUNAS_TEST_FRESH_CHILDREN") else _module_command(command)
         if parsed is None:
-            self._popen = subprocess.Popen(
-                self.args,
-                cwd=cwd,
-                env=dict(env),
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
+            with outputs[0].open("w") as out, outputs[1].open("w") as err:
+                self._popen = subprocess.Popen(
+                    self.args, cwd=cwd, env=dict(env), stdout=out, stderr=err
+                )
             self.pid = self._popen.pid
             return
         module, args = parsed
-        self._folder = Path(tempfile.mkdtemp(prefix="runas-child-"))
-        for name in ("stdout", "stderr"):  # there even if the child dies before opening them
-            (self._folder / name).touch()
         self._server = _server()
         self.pid = self._server.fork(
             {
@@ -148,32 +154,41 @@ class Child:
                 "argv": args,
                 "cwd": str(Path(cwd or os.getcwd()).resolve()),
                 "env": dict(env),
-                "stdout": str(self._folder / "stdout"),
-                "stderr": str(self._folder / "stderr"),
+                "stdout": str(outputs[0]),
+                "stderr": str(outputs[1]),
             }
         )
 
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if self._popen is not None:
+                self.returncode = self._popen.wait(timeout)
+            else:
+                self.returncode = self._server.wait(self.pid, timeout)
+                if self.returncode is None:
+                    raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        return self.returncode
+
+    def poll(self) -> int | None:
+        try:
+            return self.wait(0)
+        except subprocess.TimeoutExpired:
+            return None
+
     def communicate(self, timeout: float | None = None) -> tuple[str, str]:
-        if self._popen is not None:
-            stdout, stderr = self._popen.communicate(timeout=timeout)
-            self.returncode = self._popen.returncode
-            return stdout, stderr
-        code = self._server.wait(self.pid, timeout)
-        if code is None:
-            raise subprocess.TimeoutExpired(self.args, timeout or 0)
-        self.returncode = code
-        assert self._folder is not None
-        out, err = (_text(self._folder / name) for name in ("stdout", "stderr"))
-        shutil.rmtree(self._folder, ignore_errors=True)
+        self.wait(timeout)
+        out, err = (_text(path) for path in self.outputs)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
         return out, err
 
-    def kill(self) -> None:
-        if self._popen is not None:
-            self._popen.kill()
-            return
+    def send_signal(self, sig: int) -> None:
         if self.returncode is None:
             with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, signal.SIGKILL)
+                os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
 
 
 def _text(path: Path) -> str:
@@ -187,9 +202,11 @@ def start(
     *,
     cwd: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
+    outputs: tuple[Path, Path] | None = None,
 ) -> Child:
-    """`subprocess.Popen(command, stdout=PIPE, stderr=PIPE, text=True)`."""
-    return Child(command, cwd, os.environ if env is None else env)
+    """`subprocess.Popen(command, stdout=PIPE, stderr=PIPE, text=True)`, or with `outputs`,
+    `stdout` and `stderr` to those two files."""
+    return Child(command, cwd, os.environ if env is None else env, outputs)
 
 
 def run(
