@@ -130,7 +130,7 @@ class Child:
     ) -> None:
         self.args = list(command)
         self.returncode: int | None = None
-        self._popen: subprocess.Popen[str] | None = None
+        self._popen: subprocess.Popen[bytes] | None = None
         self._folder: Path | None = None
         if outputs is None:
             self._folder = Path(tempfile.mkdtemp(prefix="runas-child-"))
@@ -141,10 +141,8 @@ class Child:
         parsed = None if os.environ.get("RUNAS_TEST_FRESH_CHILDREN") else _module_command(command)
         if parsed is None:
             with outputs[0].open("w") as out, outputs[1].open("w") as err:
-                self._popen = subprocess.Popen(
-                    self.args, cwd=cwd, env=dict(env), stdout=out, stderr=err
-                )
-            self.pid = self._popen.pid
+                popen = subprocess.Popen(self.args, cwd=cwd, env=dict(env), stdout=out, stderr=err)
+            self._popen, self.pid = popen, popen.pid
             return
         module, args = parsed
         self._server = _server()

@@ -34,7 +34,7 @@ import sys
 import tempfile
 import threading
 import traceback
-from typing import Any
+from typing import Any, TextIO
 
 #: Imported before any fork: what the children share (see the module's docstring for what is
 #: left out, and why).
@@ -100,7 +100,7 @@ def main() -> None:
                 _answer(answers, {"pid": pid, "code": os.waitstatus_to_exitcode(status)})
 
 
-def _answer(answers: io.TextIOBase, message: dict[str, Any]) -> None:
+def _answer(answers: TextIO, message: dict[str, Any]) -> None:
     answers.write(json.dumps(message) + "\n")
     answers.flush()
 
@@ -137,7 +137,8 @@ def _child(request: dict[str, Any], base_path: list[str]) -> int:
 
 
 def _streams(request: dict[str, Any], *, unbuffered: bool) -> None:
-    """File descriptors 0, 1 and 2 as the test asked, and new sys.std* over them."""
+    """File descriptors 0, 1 and 2 as the test asked, and new sys.std* over them (the old
+    ones, sys.__std*__, were flushed before the fork and now write to the same files)."""
     stdin = os.open(os.devnull, os.O_RDONLY)
     os.dup2(stdin, 0)
     os.close(stdin)
@@ -148,14 +149,13 @@ def _streams(request: dict[str, Any], *, unbuffered: bool) -> None:
     sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
     sys.stdout = _writer(1, unbuffered, errors="strict")
     sys.stderr = _writer(2, True, errors="backslashreplace")
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
 
 
 def _writer(fd: int, unbuffered: bool, *, errors: str) -> io.TextIOWrapper:
     raw = io.FileIO(fd, "w", closefd=False)
     buffered = raw if unbuffered else io.BufferedWriter(raw)
     return io.TextIOWrapper(
-        buffered,  # type: ignore[arg-type]
+        buffered,
         encoding="utf-8",
         errors=errors,
         line_buffering=fd == 2,
