@@ -4,7 +4,6 @@ suite on every core."""
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -124,7 +123,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if chosen or os.environ.get("TMPDIR") or hasattr(config, "workerinput"):
         return
     if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK | os.X_OK):
-        tempfile.tempdir = str(MEMORY_TMP)
+        # pytest's own root for its numbered temporary folders (its tmp_path docs): nothing
+        # else of this process moves (tempfile's folder, and so the children's pycache, stay)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_TMP)
 
 
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it
