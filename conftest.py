@@ -3,6 +3,8 @@ suite on every core."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,6 +30,36 @@ pytest_plugins = [
 #: What the controller tells each xdist worker about the dist mode (workers re-parse the
 #: command line, which does not carry a mode the hook below chose).
 LOADGROUP = "runas_loadgroup"
+
+#: The suite's costliest test files (child runs of the whole spec, live runs against a
+#: stand-in, interrupted children), costliest first, as `pytest --durations` measured them on
+#: two workers. A worker run hands them out first, so that the two workers end together rather
+#: than one of them starting a long test when the other has nothing left. The order only
+#: balances the workers: a file missing here, or a stale order, costs time, never a result.
+COSTLY_FIRST = (
+    "tests/report/test_full_spec.py",
+    "tests/server/test_spec_against_server.py",
+    "tests/live/test_record_replay.py",
+    "tests/live/test_provision.py",
+    "tests/live/test_interrupts.py",
+    "tests/report/test_browser.py",
+    "tests/clients/test_node_sdk.py",
+    "tests/server/test_fuzz.py",
+    "tests/test_role_credentials_stay_secret.py",
+    "tests/live/test_verify.py",
+    "tests/test_spec_has_teeth.py",
+    "tests/test_approved_users_have_teeth.py",
+    "tests/test_side_doors_have_teeth.py",
+    "tests/live/test_resilience.py",
+    "tests/live/test_settings.py",
+    "tests/fleet/test_cli.py",
+    "tests/server/test_cli.py",
+    "tests/fakes/test_invocation_index.py",
+    "tests/policy/test_properties.py",
+    "features/fleet/test_fleet.py",
+    "tests/test_spec_inventory.py",
+    "tests/plugin/test_one_line_errors.py",
+)
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist's own, which reads `-n` and `--dist`
@@ -70,14 +102,44 @@ def _the_whole_suite_on_the_fake(config: pytest.Config) -> bool:
     return chosen.backend == "fake" and chosen.fake_endpoint is None
 
 
+#: Where the suite's temporary folders go when the machine has one in memory (Linux's tmpfs).
+MEMORY_TMP = Path("/dev/shm")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """`xdist_group` is a known marker without pytest-xdist too (`pytest -p no:xdist`, under
+    pyproject's --strict-markers), where it means nothing.
+
+    The tests' temporary folders (pytest's `tmp_path`, and so the child runs' projects, caches
+    and provisioning ledgers) are in memory where the machine has a tmpfs: a live run's ledger
+    is synced to disk at every create and remove (harness/provisioning/ledger.py), about 3,000
+    fsyncs of some 3.5 ms each on this disk for a live run of the whole spec, where a test waits
+    ten seconds doing nothing. A `--basetemp`, a PYTEST_DEBUG_TEMPROOT or a TMPDIR chosen by
+    the person running pytest is kept, and so is /tmp on a machine without /dev/shm. The
+    workers of an xdist run get their folders from the controller's, so only it chooses."""
+    if not config.pluginmanager.hasplugin("xdist"):
+        config.addinivalue_line("markers", "xdist_group(name): tests that share a costly run")
+    chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
+    if chosen or os.environ.get("TMPDIR") or hasattr(config, "workerinput"):
+        return
+    if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK | os.X_OK):
+        # pytest's own root for its numbered temporary folders (its tmp_path docs): nothing
+        # else of this process moves (tempfile's folder, and so the children's pycache, stay)
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_TMP)
+
+
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """On a worker under `--dist loadgroup`: each test marked `xdist_group` gets the group at
-    the end of its id (`...::test_x@name`), which is how the controller's scheduler sees the
-    group. pytest-xdist 3.8 does it by setting `item._nodeid`, which pytest 9.2 no longer
-    reads (a node's id is its `_id`): without this, a group's tests are spread over the workers
-    and each worker makes the costly run the group shares."""
-    if not (hasattr(config, "workerinput") and config.getoption("loadgroup", False)):
+    """On a worker: the costliest tests first (COSTLY_FIRST; every worker sorts alike, as the
+    controller requires). Under `--dist loadgroup`, each test marked `xdist_group` also gets
+    the group at the end of its id (`...::test_x@name`), which is how the controller's
+    scheduler sees the group. pytest-xdist 3.8 does it by setting `item._nodeid`, which pytest
+    9.2 no longer reads (a node's id is its `_id`): without this, a group's tests are spread
+    over the workers and each worker makes the costly run the group shares."""
+    if not hasattr(config, "workerinput"):
+        return
+    items.sort(key=_cost_rank)
+    if not config.getoption("loadgroup", False):
         return
     for item in items:
         groups = {
@@ -88,6 +150,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         node_id = getattr(item, "_id", None)  # absent before pytest 9.2, where xdist's works
         if groups and node_id is not None and not item.nodeid.endswith(suffix):
             item._id = type(node_id).parse(item.nodeid + suffix)
+
+
+def _cost_rank(item: pytest.Item) -> int:
+    path = item.nodeid.split("::", 1)[0]
+    return COSTLY_FIRST.index(path) if path in COSTLY_FIRST else len(COSTLY_FIRST)
 
 
 @pytest.hookimpl(optionalhook=True)  # an xdist hook: absent with `-p no:xdist`

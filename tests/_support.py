@@ -3,9 +3,16 @@ writes down every AccessKey secret a child run makes."""
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 import textwrap
+import time
 from pathlib import Path
+
+import pytest
+
+from tests import _children as children
 
 __all__ = [
     "CHILD_OPTIONS",
@@ -14,6 +21,7 @@ __all__ = [
     "SECRETS_MADE",
     "SPY",
     "pytest_command",
+    "runpytest_child",
     "small_spec",
 ]
 
@@ -75,6 +83,21 @@ harness.provisioning.provision.RamProvisioner.create_user = _spy
 def pytest_command(*args: str) -> list[str]:
     """`python -m pytest` with the child options, then `args`."""
     return [sys.executable, "-m", "pytest", *CHILD_OPTIONS, *args]
+
+
+def runpytest_child(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
+    """`pytester.runpytest_subprocess(*args)` with the child options, its child from the fork
+    server (tests/_children.py): `python -m pytest` in pytester's folder, that folder first on
+    PYTHONPATH, a --basetemp of its own."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(pytester.path), env.get("PYTHONPATH")]))
+    basetemp = tempfile.mkdtemp(prefix="runpytest-", dir=pytester.path)
+    began = time.monotonic()
+    done = children.run(
+        pytest_command(f"--basetemp={basetemp}", *args), cwd=pytester.path, env=env, timeout=300
+    )
+    lines = done.stdout.splitlines(), done.stderr.splitlines()
+    return pytest.RunResult(done.returncode, *lines, time.monotonic() - began)
 
 
 def small_spec(folder: Path, feature: str, steps: str = "") -> Path:

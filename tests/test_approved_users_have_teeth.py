@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tests import _children as children
 from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,13 +46,10 @@ def _failed_on(tmp_path: Path, weakness: dict[str, Any]) -> tuple[list[str], str
     (tmp_path / f"{PLUGIN}.py").write_text(WEAKEN)
     (tmp_path / "weakness.json").write_text(json.dumps(weakness))
     path = os.pathsep.join(p for p in (str(tmp_path), os.environ.get("PYTHONPATH", "")) if p)
-    result = subprocess.run(
+    result = children.run(
         pytest_command(FEATURE, "-p", "no:cacheprovider", "-p", PLUGIN, "-q", "-rf"),
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
         env={**os.environ, "PYTHONPATH": path},
     )
     failed = [line for line in result.stdout.splitlines() if line.startswith("FAILED ")]

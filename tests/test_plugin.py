@@ -2,7 +2,8 @@
 
 The runs are in this process (a fresh pytest session each, on the same plugin code), which
 saves a Python start and the SDK imports per run; the one run whose conftest patches a harness
-class for good runs in a subprocess, so the patch dies with it."""
+class for good runs in a child process (from the suite's fork server), so the patch dies with
+it."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import textwrap
 
 import pytest
 
-from tests._support import CHILD_OPTIONS, SECRETS_MADE, SPY
+from tests._support import SECRETS_MADE, SPY, runpytest_child
 from tests.plugin._support import run
 
 pytest_plugins = ["pytester"]
@@ -162,7 +163,7 @@ def test_no_secret_reaches_the_output(pytester: pytest.Pytester) -> None:
         """,
     )
     pytester.makeconftest(CONFTEST + SPY)
-    result = pytester.runpytest_subprocess(*CHILD_OPTIONS, "-rA", "-v", "--showlocals", "--tb=long")
+    result = runpytest_child(pytester, "-rA", "-v", "--showlocals", "--tb=long")
     text = result.stdout.str() + result.stderr.str()
     assert "CreateAccessKey(UserName=commandUser) -> OK" in text
     secrets = (pytester.path / SECRETS_MADE).read_text().split()

@@ -8,13 +8,13 @@ from __future__ import annotations
 import base64
 import binascii
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
 from harness.backends.standin import isolated_env
+from tests import _children as children
 
 from ._support import ROOT
 from .report._support import Written, run_with_reports
@@ -95,7 +95,7 @@ def test_recorded_cassettes_keep_no_secret_and_still_replay(tmp_path: Path) -> N
     cassettes = tmp_path / "cassettes"
     env = _spied_env(tmp_path)
     command = [sys.executable, "-m", "harness", "record-against-fake", "--cassettes"]
-    recorded = subprocess.run(
+    recorded = children.run(
         [
             *command,
             str(cassettes),
@@ -108,10 +108,7 @@ def test_recorded_cassettes_keep_no_secret_and_still_replay(tmp_path: Path) -> N
         ],
         cwd=ROOT,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     assert recorded.returncode == 0, recorded.stdout[-3000:] + recorded.stderr[-2000:]
     written = {str(p): p.read_text() for p in cassettes.rglob("*") if p.is_file()}

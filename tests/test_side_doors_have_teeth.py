@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from tests import _children as children
 from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,13 +40,10 @@ def _run_with(
     document = json.loads((POLICIES / name).read_text())
     document["Statement"] = [change(s) for s in document["Statement"] if keep(s)]
     (tmp_path / name).write_text(json.dumps(document, indent=2))
-    return subprocess.run(
+    return children.run(
         pytest_command(where, "-p", "no:cacheprovider", "-q", "-rf", "--policies", str(tmp_path)),
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
 
 

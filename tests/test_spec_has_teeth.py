@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from tests import _children as children
 from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ POLICIES = ROOT / "features" / "policies"
 
 
 def _run_linux_spec(policy_dir: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return children.run(
         pytest_command(
             "features/linux",
             "-p",
@@ -27,10 +28,7 @@ def _run_linux_spec(policy_dir: Path) -> subprocess.CompletedProcess[str]:
             str(policy_dir),
         ),
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
 
 

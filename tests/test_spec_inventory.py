@@ -6,13 +6,13 @@ module would silently leave one of them out. This counts both sides.
 
 from __future__ import annotations
 
-import subprocess
 from collections import Counter
 from pathlib import Path
 
 from gherkin.parser import Parser
 from gherkin.pickles.compiler import Compiler
 
+from tests import _children as children
 from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,7 +30,7 @@ def _scenarios_per_folder() -> Counter[str]:
 
 
 def _collected_per_folder() -> Counter[str]:
-    listed = subprocess.run(
+    listed = children.run(
         pytest_command(
             "--collect-only",
             "-q",
@@ -39,8 +39,6 @@ def _collected_per_folder() -> Counter[str]:
             "features",
         ),
         cwd=ROOT,
-        capture_output=True,
-        text=True,
         timeout=120,
         check=True,
     ).stdout

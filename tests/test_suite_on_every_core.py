@@ -221,3 +221,34 @@ def test_a_worker_puts_the_group_in_the_ids_the_scheduler_reads() -> None:
         "t.py::test_c@small",
     ]
     assert _collected(worker=False, loadgroup=True)[0] == "t.py::test_a"
+
+
+def test_a_worker_hands_out_the_costliest_files_first_and_keeps_the_rest_in_order() -> None:
+    """The two workers end together only if the long child runs start early: a worker puts
+    the files of COSTLY_FIRST first, in that order; everything else keeps its place."""
+    conftest = _root_conftest()
+    costly = conftest.COSTLY_FIRST
+    config = SimpleNamespace(getoption=lambda name, default=None: False, workerinput={})
+    items = [
+        _Item("features/linux/test_linux.py::test_x"),
+        _Item(f"{costly[1]}::test_y"),
+        _Item("tests/fakes/test_ram.py::test_z"),
+        _Item(f"{costly[0]}::test_w"),
+        _Item("features/linux/test_linux.py::test_v"),
+    ]
+    conftest.pytest_collection_modifyitems(config, items)
+    assert [item.nodeid.split("::")[1] for item in items] == [
+        "test_w",
+        "test_y",
+        "test_x",
+        "test_z",
+        "test_v",
+    ]
+
+
+def test_every_costly_file_named_exists() -> None:
+    """A file renamed or removed leaves COSTLY_FIRST: say so, rather than balance by a stale
+    list."""
+    costly = _root_conftest().COSTLY_FIRST
+    assert len(set(costly)) == len(costly)
+    assert [path for path in costly if not (ROOT / path).is_file()] == []

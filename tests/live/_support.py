@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from harness.backends.standin import StandIn, holdings, isolated_env
+from tests import _children as children
 from tests._support import ROOT, pytest_command, small_spec
 
 __all__ = [
@@ -37,14 +38,11 @@ def live_env(stand_in: StandIn, home: Path, **chosen: str) -> dict[str, str]:
 def run_pytest(
     *args: str, env: Mapping[str, str], cwd: Path = ROOT, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
+    return children.run(
         pytest_command(*args),
         cwd=cwd,
         env=dict(env),
-        capture_output=True,
-        text=True,
         timeout=timeout,
-        check=False,
     )
 
 

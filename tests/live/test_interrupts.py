@@ -43,6 +43,7 @@ import pytest
 
 from harness.__main__ import main
 from harness.backends.standin import StandIn
+from tests import _children as children
 
 from ._support import holdings, live_env, small_spec
 
@@ -229,14 +230,7 @@ def interrupted(account: StandIn, tmp_path: Path) -> Iterator[object]:
         cache = tmp_path / "cache"
         command = [sys.executable, "-m", "pytest", "-p", "pytest_bdd.plugin", "--backend", "live"]
         command += ["-o", f"cache_dir={cache}"]
-        child = subprocess.Popen(
-            command,
-            cwd=tmp_path,
-            env=env,
-            text=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-        )
+        child = children.start(command, cwd=tmp_path, env=env)
         tripwire.child = child.pid
         try:
             stdout, stderr = child.communicate(timeout=90)

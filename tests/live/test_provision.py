@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import sys
 
+from tests import _children as children
+
 from ._support import ROOT, holdings, live_env, output, run_pytest, small_spec
 
 POLICIES = (
@@ -176,16 +178,12 @@ def test_cleanup_by_prefix_removes_what_a_killed_run_left(account, before, tmp_p
 
 
 def run_pytest_module(*args, env, cwd):
-    import subprocess
 
-    return subprocess.run(
+    return children.run(
         [sys.executable, "-m", "harness", *args],
         cwd=cwd,
         env=dict(env),
-        capture_output=True,
-        text=True,
         timeout=60,
-        check=False,
     )
 
 

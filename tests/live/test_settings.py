@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from harness.config.settings import OPTIONS, from_config
+from tests._support import runpytest_child
 
 from ._support import clean_env, output, run_pytest, small_spec
 
@@ -69,7 +70,7 @@ def test_bad_values_are_refused_with_the_fix(pytester, args, says):
 
 
 def test_help_lists_every_setting_with_its_environment_twin(pytester):
-    result = pytester.runpytest_subprocess("-p", "harness.plugin", "--help")
+    result = runpytest_child(pytester, "-p", "harness.plugin", "--help")
     text = " ".join(result.stdout.str().split())
     assert "--runas-config=FILE" in text
     for option in OPTIONS:

@@ -3,12 +3,12 @@ traceback (pytester, as the person running pytest meets it)."""
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from harness.backends.standin import isolated_env
+from tests import _children as children
 from tests._support import pytest_command
 
 from ._support import CONFTEST, feature, one_line, run
@@ -186,14 +186,11 @@ def test_a_live_run_without_credentials_prints_its_one_line_only(tmp_path: Path)
         ALIBABA_CLOUD_OIDC_PROVIDER_ARN="acs:ram::1234567890123456:oidc-provider/ci",
         ALIBABA_CLOUD_OIDC_TOKEN_FILE=str(tmp_path / "no-token"),
     )
-    run = subprocess.run(
+    run = children.run(
         pytest_command("-p", "no:cacheprovider", "--backend", "live"),
         cwd=tmp_path,
         env=env,
-        capture_output=True,
-        text=True,
         timeout=120,
-        check=False,
     )
     assert run.returncode == pytest.ExitCode.USAGE_ERROR, run.stderr
     lines = [line for line in run.stderr.splitlines() if line.strip()]

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 
 import pytest
 
 from fakes.policy import PolicyError, compile_policy
 from harness.prove.cli import main
+from tests import _children as children
 
 from .conftest import FORMS, REPO
 
@@ -102,12 +102,9 @@ def test_sarif_names_a_system_policy_logically(tmp_path, capsys) -> None:
 
 
 def test_python_m_harness_prove_dispatches_to_the_prover() -> None:
-    done = subprocess.run(
+    done = children.run(
         [sys.executable, "-m", "harness", "prove", str(FORMS["allow-list"])],
         cwd=REPO,
-        capture_output=True,
-        text=True,
-        check=False,
     )
     assert done.returncode == 0, done.stderr
     assert "names allowed: exactly `user01`, `user02`" in done.stdout

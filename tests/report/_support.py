@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.backends.standin import isolated_env
+from tests import _children as children
 from tests._support import ROOT, pytest_command
 
 #: The xdist group of every test that reads conftest.py's `small` or `small_xdist`.
@@ -74,14 +75,12 @@ def run_with_reports(
     folder: Path, *args: str, cwd: Path = ROOT, env: dict[str, str] | None = None
 ) -> Written:
     folder.mkdir(parents=True, exist_ok=True)
-    run = subprocess.run(
-        pytest_command(*args, "-p", "no:cacheprovider", *report_args(folder)),
+    run = children.run(
+        # pytest's cache (and so a live run's ledger) in the run's folder, not the checkout's
+        pytest_command(*args, "-o", f"cache_dir={folder / 'cache'}", *report_args(folder)),
         cwd=cwd,
         env=env if env is not None else isolated_env(folder),
-        capture_output=True,
-        text=True,
         timeout=300,
-        check=False,
     )
     return Written(run, folder)
 

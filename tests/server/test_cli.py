@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import re
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -14,25 +13,25 @@ import pytest
 
 from fakes import serve
 from fakes.__main__ import _parser as cli_parser
+from tests import _children as children
 
 ROOT = Path(__file__).resolve().parents[2]
 URL = re.compile(r"http://127\.0\.0\.1:(\d+)")
 
 
 class Cli:
-    """`python -m fakes serve ...` in a subprocess, its output going to files a test can read."""
+    """`python -m fakes serve ...` in a child process (from the suite's fork server), its
+    output going to files a test can read."""
 
     def __init__(self, folder, *args):
         self.out, self.err = folder / "out.txt", folder / "err.txt"
         path = os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")])
-        with self.out.open("w") as out, self.err.open("w") as err:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "fakes", "serve", *args],
-                stdout=out,
-                stderr=err,
-                env={**os.environ, "PYTHONPATH": path},
-                cwd=ROOT,
-            )
+        self.process = children.start(
+            [sys.executable, "-m", "fakes", "serve", *args],
+            env={**os.environ, "PYTHONPATH": path},
+            cwd=ROOT,
+            outputs=(self.out, self.err),
+        )
 
     def url(self, deadline=15.0):
         """The URL the server printed; bounded, so a server that never starts fails the test."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from harness.backends.fake import open_fake
 from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.sdk.clients import Endpoint
+from tests import _children as children
 from tests._support import pytest_command
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,14 +23,11 @@ def _pytest(*args, timeout=180):
         "PYTHONPATH": os.pathsep.join([str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     env.pop("RUNAS_FAKE_ENDPOINT", None)
-    return subprocess.run(
+    return children.run(
         pytest_command("-p", "no:cacheprovider", "-q", *args),
-        capture_output=True,
-        text=True,
         cwd=ROOT,
         env=env,
         timeout=timeout,
-        check=False,
     )
 
 

@@ -1,0 +1,231 @@
+"""Child runs of the suite (`python -m pytest ...`, `python -m harness ...`) started from
+tests/_zygote.py's fork server: a real process each, with its own environment, working folder,
+output and exit code, that a test may signal or kill, but without paying the interpreter's start
+and the SDK imports each time. `run` stands for `subprocess.run(..., capture_output=True,
+text=True)`, `start` for `subprocess.Popen(..., stdout=PIPE, stderr=PIPE, text=True)`.
+
+Any other command (not `python -m MODULE`), and every command when RUNAS_TEST_FRESH_CHILDREN
+is set, runs through subprocess as before: the same tests then show the fork server changes
+nothing but the time."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Child", "run", "start"]
+
+ZYGOTE = Path(__file__).with_name("_zygote.py")
+
+
+class _Zygote:
+    """The fork server of this process, started on first use and stopped at exit."""
+
+    def __init__(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, str(ZYGOTE)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            bufsize=1,
+        )
+        self.lock = threading.Lock()
+        self.forked: list[dict[str, Any]] = []
+        self.ended: dict[int, threading.Event] = {}
+        self.codes: dict[int, int] = {}
+        self.pid_ready = threading.Condition()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            message = json.loads(line)
+            with self.pid_ready:
+                if "code" in message:
+                    self.codes[message["pid"]] = message["code"]
+                    self.ended.setdefault(message["pid"], threading.Event()).set()
+                else:
+                    self.forked.append(message)
+                    self.pid_ready.notify_all()
+        with self.pid_ready:  # the server died: nothing more will end
+            self.pid_ready.notify_all()
+            for event in self.ended.values():
+                event.set()
+
+    def fork(self, request: dict[str, Any]) -> int:
+        assert self.process.stdin is not None
+        with self.lock, self.pid_ready:
+            self.process.stdin.write(json.dumps(request) + "\n")
+            self.process.stdin.flush()
+            while not self.forked:
+                if self.process.poll() is not None:
+                    raise RuntimeError("the suite's fork server (tests/_zygote.py) died")
+                self.pid_ready.wait(1)
+            pid = int(self.forked.pop(0)["pid"])
+            self.ended.setdefault(pid, threading.Event())
+            return pid
+
+    def wait(self, pid: int, timeout: float | None) -> int | None:
+        if not self.ended[pid].wait(timeout):
+            return None
+        if pid not in self.codes:
+            raise RuntimeError("the suite's fork server (tests/_zygote.py) died")
+        return self.codes.pop(pid)
+
+    def stop(self) -> None:
+        if self.process.stdin is not None:
+            self.process.stdin.close()  # the server's end of file: it leaves
+        try:
+            self.process.wait(10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+
+
+_zygote: _Zygote | None = None
+_zygote_lock = threading.Lock()
+
+
+def _server() -> _Zygote:
+    global _zygote
+    with _zygote_lock:
+        if _zygote is None or _zygote.process.poll() is not None:
+            _zygote = _Zygote()
+            atexit.register(_zygote.stop)
+        return _zygote
+
+
+def _module_command(command: Sequence[str]) -> tuple[str, list[str]] | None:
+    """`(module, args)` of `[sys.executable, "-m", module, *args]`, else None."""
+    if len(command) >= 3 and command[0] == sys.executable and command[1] == "-m":
+        return command[2], list(command[3:])
+    return None
+
+
+class Child:
+    """A started child, as Popen's: `pid`, `returncode`, `poll()`, `wait(timeout)`,
+    `communicate(timeout)`, `send_signal(sig)`, `kill()`. Its output goes to `stdout` and
+    `stderr` when given (files a test may read while it runs), else to files of its own that
+    `communicate` reads and removes."""
+
+    def __init__(
+        self,
+        command: Sequence[str],
+        cwd: str | os.PathLike[str] | None,
+        env: Mapping[str, str],
+        outputs: tuple[Path, Path] | None = None,
+    ) -> None:
+        self.args = list(command)
+        self.returncode: int | None = None
+        self._popen: subprocess.Popen[bytes] | None = None
+        self._folder: Path | None = None
+        if outputs is None:
+            self._folder = Path(tempfile.mkdtemp(prefix="runas-child-"))
+            outputs = (self._folder / "stdout", self._folder / "stderr")
+        self.outputs = outputs
+        for path in outputs:  # there even if the child dies before opening them
+            path.touch()
+        parsed = None if os.environ.get("RUNAS_TEST_FRESH_CHILDREN") else _module_command(command)
+        if parsed is None:
+            with outputs[0].open("w") as out, outputs[1].open("w") as err:
+                popen = subprocess.Popen(self.args, cwd=cwd, env=dict(env), stdout=out, stderr=err)
+            self._popen, self.pid = popen, popen.pid
+            return
+        module, args = parsed
+        self._server = _server()
+        self.pid = self._server.fork(
+            {
+                "module": module,
+                "argv": args,
+                "cwd": str(Path(cwd or os.getcwd()).resolve()),
+                "env": dict(env),
+                "stdout": str(outputs[0]),
+                "stderr": str(outputs[1]),
+            }
+        )
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self.returncode is None:
+            if self._popen is not None:
+                self.returncode = self._popen.wait(timeout)
+            else:
+                self.returncode = self._server.wait(self.pid, timeout)
+                if self.returncode is None:
+                    raise subprocess.TimeoutExpired(self.args, timeout or 0)
+        return self.returncode
+
+    def poll(self) -> int | None:
+        try:
+            return self.wait(0)
+        except subprocess.TimeoutExpired:
+            return None
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        self.wait(timeout)
+        out, err = (_text(path) for path in self.outputs)
+        if self._folder is not None:
+            shutil.rmtree(self._folder, ignore_errors=True)
+        return out, err
+
+    def send_signal(self, sig: int) -> None:
+        if self.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def _text(path: Path) -> str:
+    """What `text=True` makes of a child's output: UTF-8 with universal newlines."""
+    data = path.read_bytes().decode("utf-8", errors="replace")
+    return data.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def start(
+    command: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    outputs: tuple[Path, Path] | None = None,
+) -> Child:
+    """`subprocess.Popen(command, stdout=PIPE, stderr=PIPE, text=True)`, or with `outputs`,
+    `stdout` and `stderr` to those two files."""
+    return Child(command, cwd, os.environ if env is None else env, outputs)
+
+
+def run(
+    command: Sequence[str],
+    *,
+    cwd: str | os.PathLike[str] | None = None,
+    env: Mapping[str, str] | None = None,
+    timeout: float | None = None,
+    check: bool = False,
+) -> subprocess.CompletedProcess[str]:
+    """`subprocess.run(command, capture_output=True, text=True, check=check)`: on a timeout,
+    the child is killed and TimeoutExpired raised, as subprocess does."""
+    child = start(command, cwd=cwd, env=env)
+    try:
+        stdout, stderr = child.communicate(timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.communicate()
+        raise
+    assert child.returncode is not None
+    done = subprocess.CompletedProcess(child.args, child.returncode, stdout, stderr)
+    if check:
+        done.check_returncode()
+    return done

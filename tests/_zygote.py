@@ -1,0 +1,206 @@
+"""A fork server for the suite's child runs (`python -m pytest ...`, `python -m harness ...`):
+started once per test process by tests/_children.py, it imports what every child imports (the
+SDKs' 2,300 model modules and the other libraries the fake and the harness use) and then forks
+one child per request. A child is still a real process of its own, with the environment,
+working folder, standard streams, arguments and signals the test gives it, and it exits with
+its own code; only the interpreter's start and those imports are done once instead of once per
+child (about 1.5 CPU-seconds each).
+
+What the child redoes after the fork, so that nothing of the server's own start leaks into it:
+its environment (and what Python reads from it at start: sys.path from PYTHONPATH, bytecode
+writing, the pycache prefix, unbuffered streams, the temporary folder), and the one preloaded
+module that reads the environment at import (alibabacloud_credentials' auth_util). The
+modules pytest rewrites are never preloaded (this project's fakes, harness and steps, which its
+pytest11 entry point marks for rewriting, pytest-bdd, xdist, Hypothesis, any -p plugin): each
+child imports and rewrites them as a fresh start does.
+
+Protocol, one JSON object a line: a request on stdin `{"module", "argv", "cwd", "env",
+"stdout", "stderr"}`; on stdout `{"pid"}` once forked, then `{"pid", "code"}` when it ends
+(`code` as subprocess gives it: negative for a signal)."""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import gc
+import importlib
+import io
+import json
+import os
+import runpy
+import select
+import signal
+import sys
+import tempfile
+import threading
+import traceback
+from typing import Any, TextIO
+
+#: Imported before any fork: what the children share (see the module's docstring for what is
+#: left out, and why).
+PRELOAD = (
+    "alibabacloud_ecs20140526.client",
+    "alibabacloud_kms20160120.client",
+    "alibabacloud_oos20190601.client",
+    "alibabacloud_ram20150501.client",
+    "alibabacloud_resourcedirectorymaster20220419.client",
+    "alibabacloud_resourcemanager20200331.client",
+    "alibabacloud_sts20150401.client",
+    "alibabacloud_credentials.client",
+    "aiohttp",
+    "aioresponses",
+    "gherkin.parser",
+    "jinja2",
+    "jsonschema",
+    "requests",
+    "responses",
+    "rich.console",
+    "vcr",
+    "werkzeug.serving",
+    "yaml",
+    "z3",
+)
+
+#: Modules whose import reads the environment: imported again in each child.
+READ_THE_ENVIRONMENT = ("alibabacloud_credentials.utils.auth_util",)
+
+
+def main() -> None:
+    del sys.path[0]  # this script's folder, tests/, whose tests/fakes would hide the fake
+    base_path = [p for p in sys.path if p not in _pythonpath(dict(os.environ))]
+    for name in PRELOAD:
+        importlib.import_module(name)
+    gc.collect()
+    gc.freeze()  # the preloaded objects stay out of the children's collections (and pages)
+    requests = sys.stdin.buffer
+    answers = sys.stdout
+    running: set[int] = set()
+    line = b""
+    while True:
+        ready, _, _ = select.select([requests], [], [], 0.01 if running else None)
+        if ready:
+            chunk = os.read(requests.fileno(), 65536)
+            if not chunk:
+                break  # the test process went away
+            line += chunk
+            while b"\n" in line:
+                one, line = line.split(b"\n", 1)
+                request = json.loads(one)
+                answers.flush()
+                sys.stderr.flush()
+                pid = os.fork()
+                if pid == 0:
+                    os._exit(_child(request, base_path))
+                running.add(pid)
+                _answer(answers, {"pid": pid})
+        for pid in list(running):
+            done, status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                running.discard(pid)
+                _answer(answers, {"pid": pid, "code": os.waitstatus_to_exitcode(status)})
+
+
+def _answer(answers: TextIO, message: dict[str, Any]) -> None:
+    answers.write(json.dumps(message) + "\n")
+    answers.flush()
+
+
+def _pythonpath(env: dict[str, str]) -> list[str]:
+    """sys.path's entries from PYTHONPATH, as CPython makes them: against the working folder
+    (an empty entry is the folder itself)."""
+    value = env.get("PYTHONPATH", "")
+    return [os.path.abspath(p) for p in value.split(os.pathsep)] if value else []
+
+
+def _child(request: dict[str, Any], base_path: list[str]) -> int:
+    """Runs in the forked child: becomes the process `python -m MODULE ARGV...` would be."""
+    try:
+        env: dict[str, str] = request["env"]
+        os.chdir(request["cwd"])
+        os.environ.clear()
+        os.environ.update(env)
+        _streams(request, unbuffered=bool(env.get("PYTHONUNBUFFERED")))
+        sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
+        sys.pycache_prefix = env.get("PYTHONPYCACHEPREFIX") or None
+        tempfile.tempdir = None
+        sys.path[:] = [os.getcwd(), *_pythonpath(env), *base_path]
+        importlib.invalidate_caches()
+        for name in READ_THE_ENVIRONMENT:
+            if name in sys.modules:
+                importlib.reload(sys.modules[name])
+        sys.argv = [request["module"], *request["argv"]]
+    except BaseException:
+        traceback.print_exc()
+        return 70
+    code = _run(request["module"])
+    return _finish(code)
+
+
+def _streams(request: dict[str, Any], *, unbuffered: bool) -> None:
+    """File descriptors 0, 1 and 2 as the test asked, and new sys.std* over them (the old
+    ones, sys.__std*__, were flushed before the fork and now write to the same files)."""
+    stdin = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(stdin, 0)
+    os.close(stdin)
+    for fd, path in ((1, request["stdout"]), (2, request["stderr"])):
+        opened = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.dup2(opened, fd)
+        os.close(opened)
+    sys.stdin = io.TextIOWrapper(io.FileIO(0, "r", closefd=False), encoding="utf-8")
+    sys.stdout = _writer(1, unbuffered, errors="strict")
+    sys.stderr = _writer(2, True, errors="backslashreplace")
+
+
+def _writer(fd: int, unbuffered: bool, *, errors: str) -> io.TextIOWrapper:
+    raw = io.FileIO(fd, "w", closefd=False)
+    buffered = raw if unbuffered else io.BufferedWriter(raw)
+    return io.TextIOWrapper(
+        buffered,
+        encoding="utf-8",
+        errors=errors,
+        line_buffering=fd == 2,
+        write_through=unbuffered,
+    )
+
+
+def _run(module: str) -> int:
+    """`python -m module`, as the interpreter's own main would end it."""
+    try:
+        runpy.run_module(module, run_name="__main__", alter_sys=True)
+    except SystemExit as leaving:
+        return _exit_code(leaving.code)
+    except KeyboardInterrupt:
+        traceback.print_exc()
+        _finish(0)
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)  # as CPython ends on an uncaught Ctrl-C
+        return 130
+    except BaseException:
+        traceback.print_exc()
+        return 1
+    return 0
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code & 0xFF
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _finish(code: int) -> int:
+    """What the interpreter does before it exits: wait for threads, run atexit, flush."""
+    shutdown = getattr(threading, "_shutdown", None)
+    if shutdown is not None:
+        shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(OSError, ValueError):
+            stream.flush()
+    return code
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""The suite's child runs from the fork server (tests/_children.py, tests/_zygote.py) are the
+processes a fresh `python -m MODULE` would be: what the child sees of its start is the same as
+through subprocess, and so are its exit code, its output, a signal's end and a timeout."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from tests import _children as children
+
+#: A module that says what a process sees of its own start, then leaves with a chosen code.
+PROBE = """
+import json, os, sys, tempfile
+from alibabacloud_credentials.utils import auth_util
+
+print(json.dumps({
+    "argv": sys.argv[1:],
+    "cwd": os.getcwd(),
+    "chosen": os.environ.get("PROBE_CHOSEN"),
+    "key": auth_util.environment_access_key_id,
+    "path": sys.path,
+    "bytecode": sys.dont_write_bytecode,
+    "pycache": sys.pycache_prefix,
+    "tmp": tempfile.gettempdir(),
+    "name": __name__,
+}))
+print("to stderr", file=sys.stderr)
+sys.exit(int(sys.argv[1]))
+"""
+
+
+def _probe(tmp_path: Path, **chosen: str) -> tuple[list[str], dict[str, str], Path]:
+    (tmp_path / "probe.py").write_text(textwrap.dedent(PROBE))
+    work = tmp_path / "work"
+    work.mkdir()
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+        "PYTHONPATH": os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]),
+        "PROBE_CHOSEN": "yes",
+        "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI-the-childs-own",
+        "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache"),
+        "TMPDIR": str(tmp_path),
+        **chosen,
+    }
+    return [sys.executable, "-m", "probe", "3"], env, work
+
+
+def test_a_forked_child_sees_its_start_as_a_fresh_python_would(tmp_path, monkeypatch):
+    command, env, work = _probe(tmp_path)
+    forked = children.run(command, cwd=work, env=env, timeout=60)
+    monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+    fresh = children.run(command, cwd=work, env=env, timeout=60)
+    assert (
+        (forked.returncode, forked.stderr) == (fresh.returncode, fresh.stderr) == (3, "to stderr\n")
+    )
+    seen, expected = json.loads(forked.stdout), json.loads(fresh.stdout)
+    assert seen["path"] == expected["path"]
+    assert seen == expected
+    assert seen["key"] == "LTAI-the-childs-own"  # read again from the child's environment
+    assert (seen["chosen"], seen["cwd"], seen["name"]) == ("yes", str(work), "__main__")
+    assert (seen["bytecode"], seen["tmp"]) == (False, str(tmp_path))
+
+
+def test_what_python_reads_from_the_environment_follows_each_childs(tmp_path):
+    command, env, work = _probe(tmp_path, PYTHONDONTWRITEBYTECODE="1")
+    env.pop("ALIBABA_CLOUD_ACCESS_KEY_ID")
+    seen = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    assert seen["key"] is None
+    assert seen["bytecode"] is True
+
+
+def test_a_killed_child_ends_by_its_signal(tmp_path):
+    (tmp_path / "sleeper.py").write_text("import time\nprint('up', flush=True)\ntime.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    child = children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env)
+    os.kill(child.pid, signal.SIGKILL)
+    child.communicate(timeout=30)
+    assert child.returncode == -signal.SIGKILL
+
+
+def test_an_uncaught_ctrl_c_ends_the_child_as_cpython_does(tmp_path):
+    """A traceback, then the end by SIGINT itself (what a shell reads as 130)."""
+    (tmp_path / "stopped.py").write_text(
+        "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(60)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = children.run([sys.executable, "-m", "stopped"], cwd=tmp_path, env=env, timeout=30)
+    assert done.returncode == -signal.SIGINT
+    assert "KeyboardInterrupt" in done.stderr
+
+
+def test_a_child_past_its_timeout_is_killed_and_the_timeout_raised(tmp_path):
+    (tmp_path / "sleeper.py").write_text("import time\ntime.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    with pytest.raises(subprocess.TimeoutExpired):
+        children.run([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env, timeout=0.5)
+
+
+def test_a_command_that_is_not_python_m_runs_through_subprocess(tmp_path):
+    done = children.run([sys.executable, "-c", "print(2 + 2)"], cwd=tmp_path, check=True)
+    assert done.stdout == "4\n"
+    with pytest.raises(subprocess.CalledProcessError):
+        children.run([sys.executable, "-c", "raise SystemExit(5)"], cwd=tmp_path, check=True)
