@@ -8,6 +8,7 @@ request helpers below) lives here, so none depends on another's methods.
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -171,7 +172,9 @@ class EcsBase(Service):
         self.handlers: dict[str, CommandHandler] = {}
         self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
         self._unsettled: set[str] = set()
-        self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId
+        self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId (read it only)
+        self._files_due: dict[str, FileDelivery] = {}  # those not written yet
+        self._files_in_order: deque[str] = deque()  # every kept one's id, oldest first
         self.sessions: dict[str, TerminalSession] = {}  # Session Manager, by SessionId
         self.key_pairs: dict[tuple[str, str], KeyPair] = {}  # by (region, name)
         self.bound_key_pairs: dict[str, str] = {}  # instance id -> key pair name, until it starts
@@ -267,9 +270,42 @@ class EcsBase(Service):
             done = all(t.settled for t in invocation.targets)
             if done and (not invocation.periodic or invocation.stopped):
                 self._unsettled.discard(invoke_id)
-        for delivery in self.deliveries.values():
-            delivery.settle(now)
+        if self._files_due:
+            self._write_files(now)
+        if self._files_in_order:
+            self._forget_files(now)
         self.records.advance(now)
+
+    # ---- files sent (SendFile) --------------------------------------------------------------
+
+    def deliver(self, delivery: FileDelivery) -> None:
+        """Keep a SendFile, to be written when its time comes (`settle`)."""
+        self.deliveries[delivery.invoke_id] = delivery
+        self._files_due[delivery.invoke_id] = delivery
+        self._files_in_order.append(delivery.invoke_id)
+        self._forget_files(delivery.created)
+
+    def _write_files(self, now: datetime) -> None:
+        """Write the files whose time has come (only those not written yet are looked at)."""
+        for invoke_id, delivery in list(self._files_due.items()):
+            delivery.settle(now)
+            if delivery.done:
+                del self._files_due[invoke_id]
+
+    def _forget_files(self, now: datetime) -> None:
+        """SendFile's records are kept as invocations are (A103): 30 days and at most the
+        invocation limit of them, counted apart, the oldest written first. Each is written
+        START_DELAY after it was made, so the ones not written yet are always the newest."""
+        oldest = now - self.records.retention
+        limit = self.records.limit
+        order = self._files_in_order
+        while order:
+            first = self.deliveries[order[0]]
+            if not first.done or (
+                (limit is None or len(order) <= limit) and first.created >= oldest
+            ):
+                return
+            del self.deliveries[order.popleft()]
 
     def _forget_invocation(self, invocation: Invocation) -> None:
         """The service no longer keeps the invocation (A100): nothing of it is left to run, and
