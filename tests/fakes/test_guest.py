@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from fakes import ExecResult, Execution
 from fakes.guest import Guest
+from fakes.guest.shell import _split, split_statements
 
 
 @pytest.fixture
@@ -202,3 +205,18 @@ def test_root_alone_reads_the_shadow_file_and_a_new_password_changes_it_at_the_n
     assert after.output.endswith("  /etc/shadow\n")
     assert after.output != before
     assert linux.password_matches("root", "Chosen-Pw1!")
+
+
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\u2028"
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(f"ab -\t{_LINE_BREAKS}"), max_size=30),
+        st.text(alphabet=st.sampled_from(f"ab ;#'\"\\{_LINE_BREAKS}"), max_size=30),
+    )
+)
+def test_a_script_splits_the_same_with_or_without_the_fast_path(script: str) -> None:
+    """A script with nothing to look for within its lines skips the character walk; the
+    statements are the walk's all the same."""
+    assert list(split_statements(script)) == list(_split(script))
