@@ -10,9 +10,8 @@ from __future__ import annotations
 import json
 from collections import deque
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from fakes.errors import ApiError, invalid_parameter
 from fakes.guest import CommandHandler
@@ -52,8 +51,7 @@ class Agent(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class PageRequest:
+class PageRequest(NamedTuple):
     """Which page a read asks for: by `PageNumber`/`PageSize`, or by `NextToken`/`MaxResults`
     (which, when either is sent, win over the other two: DescribeInvocations API reference)."""
 
@@ -211,11 +209,12 @@ class EcsBase(Service):
     ) -> Invocation:
         timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
         container = container_of(call)
+        requested = call.params.text("Username") or ""
         invocation = Invocation(
             invoke_id=self._ids.invocation(),
             region=call.region,
             command=command,
-            username=call.params.text("Username") or "",
+            username=requested,
             created=call.now,
             timeout=timeout,
             password_parameter=call.params.text("WindowsPasswordName") or "",
@@ -224,20 +223,17 @@ class EcsBase(Service):
             script=command.content,
             container=container,
         )
+        start_at = call.now + START_DELAY
+        finish_at = start_at + RUN_TIME
+        waiting = invocation.periodic
         for instance in instances:
             # In a container, Username does not take effect: the container's default user runs
             # it (A41; [SDK] _run_command_request.py, ContainerId); no such container fails
-            # the instance (A110).
+            # the instance (A110). Elsewhere the user is `run_as`'s.
             in_container = container_user(call, instance) if container else None
-            user = in_container or ("" if container else run_as(call, instance))
+            user = in_container or ("" if container else requested or instance.guest.default_user)
             known = instance.guest.canonical_user(user) if user else None
-            target = Target(
-                instance=instance,
-                username=user,
-                start_at=call.now + START_DELAY,
-                finish_at=call.now + START_DELAY + RUN_TIME,
-                waiting=invocation.periodic,
-            )
+            target = Target(instance, user, start_at, finish_at, waiting=waiting)
             if container and in_container is None:
                 target.failure = "ContainerNotExists"
             elif known is None:

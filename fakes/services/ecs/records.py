@@ -23,9 +23,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakes.services.ecs.state import Invocation, Target, legacy_of
 
@@ -67,9 +66,8 @@ def invocation_statuses(invocation: Invocation, now: datetime) -> tuple[str, str
     return overall, legacy_of(overall)
 
 
-@dataclass(frozen=True)
-class Query:
-    """What a read asks for: every field None means any."""
+class Query(NamedTuple):
+    """What a read asks for: every field None means any. (Tuples: made at every read.)"""
 
     region: str
     invoke_id: str | None = None
@@ -78,8 +76,7 @@ class Query:
     status: str | None = None
 
 
-@dataclass
-class Page:
+class Page(NamedTuple):
     """One page of a read: its items (invocations, or (invocation, target) rows), how many
     match in all, and the token of the page after it ("" when this is the last)."""
 
