@@ -169,7 +169,8 @@ class EcsBase(Service):
         self.invocations: dict[str, Invocation] = self.records.by_id
         self.handlers: dict[str, CommandHandler] = {}
         self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
-        self._unsettled: set[str] = set()
+        #: What settle looks at: by InvokeId, in the order they were made (or reopened).
+        self._unsettled: dict[str, Invocation] = {}
         self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId (read it only)
         self._files_due: dict[str, FileDelivery] = {}  # those not written yet
         self._files_in_order: deque[str] = deque()  # every kept one's id, oldest first
@@ -244,14 +245,13 @@ class EcsBase(Service):
             invocation.targets.append(target)
         command.invoke_times += 1
         self.records.add(invocation)
-        self._unsettled.add(invocation.invoke_id)
+        self._unsettled[invocation.invoke_id] = invocation
         return invocation
 
     def settle(self, now: datetime) -> None:
         """Start every invocation whose time has come (only the unsettled ones are looked at),
         and write the files sent."""
-        for invoke_id in list(self._unsettled):
-            invocation = self.invocations[invoke_id]
+        for invoke_id, invocation in list(self._unsettled.items()):
             if invocation.repeat_mode == "Period" and not invocation.stopped:
                 self._schedule(invocation, now)
             for target in invocation.targets:
@@ -265,7 +265,7 @@ class EcsBase(Service):
                 target.settle(now, invocation.script, self.handlers)
             done = all(t.settled for t in invocation.targets)
             if done and (not invocation.periodic or invocation.stopped):
-                self._unsettled.discard(invoke_id)
+                self._unsettled.pop(invoke_id, None)
         if self._files_due:
             self._write_files(now)
         if self._files_in_order:
@@ -307,7 +307,7 @@ class EcsBase(Service):
         """The service no longer keeps the invocation (A100): nothing of it is left to run, and
         the command a RunCommand made without KeepCommand, which only this invocation used, goes
         with it (else a long-lived fake would keep one command per run forever)."""
-        self._unsettled.discard(invocation.invoke_id)
+        self._unsettled.pop(invocation.invoke_id, None)
         command = invocation.command
         if not command.kept and self.commands.get(command.command_id) is command:
             del self.commands[command.command_id]
@@ -318,7 +318,7 @@ class EcsBase(Service):
         if self.invocations.get(invocation.invoke_id) is not invocation:
             return
         self.records.reopen(invocation)
-        self._unsettled.add(invocation.invoke_id)
+        self._unsettled[invocation.invoke_id] = invocation
 
     def _schedule(self, invocation: Invocation, now: datetime) -> None:
         """Start the next run of a Period task on each instance whose last run is over."""

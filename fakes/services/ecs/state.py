@@ -243,11 +243,14 @@ class Target:
     def view(self, now: datetime, encoding: str, invocation: Invocation) -> dict[str, Any]:
         status = self.status(now)
         final = status not in ("Pending", "Running")
-        code = self.error_code(now)
+        code = (self.failure or "ExitCodeNonzero") if status == "Failed" else ""  # error_code
         raw = self.result.output if (self.result and status != "Pending") else ""
-        data = raw.encode("utf-8")
-        dropped = max(0, len(data) - OUTPUT_LIMIT)
-        output = data[:OUTPUT_LIMIT].decode("utf-8", errors="ignore")
+        if raw.isascii() and len(raw) <= OUTPUT_LIMIT:  # a byte a character: nothing cut
+            output, dropped = raw, 0
+        else:
+            data = raw.encode("utf-8")
+            dropped = max(0, len(data) - OUTPUT_LIMIT)
+            output = data[:OUTPUT_LIMIT].decode("utf-8", errors="ignore")
         view: dict[str, Any] = {
             "CommandId": invocation.command.command_id,
             "InvokeId": invocation.invoke_id,
