@@ -222,6 +222,20 @@ class IndexAgainstScan(RuleBasedStateMachine):
             found = [(i.invoke_id, i.targets.index(t)) for i, t in rows]
             assert found == _scan_results(self.cloud, by_status, now), status
 
+    @rule(data=st.data())
+    def poll(self, data: st.DataObject) -> None:
+        """DescribeInvocationResults by InvokeId, the common poll: it settles and fixes, but
+        walks no index, so what it fixes waits (indexed at the next read that walks one) while
+        stops, reboots and the cap act on it."""
+        if not self.made:
+            return
+        invoke_id = data.draw(st.sampled_from(self.made[-4:]))
+        rows = self.ecs.describe_invocation_results(
+            ecs_models.DescribeInvocationResultsRequest(region_id=REGION, invoke_id=invoke_id)
+        ).body.invocation.invocation_results.invocation_result
+        kept = self.cloud.ecs.invocations.get(invoke_id)
+        assert len(rows) == (len(kept.targets) if kept is not None else 0)
+
     @rule()
     def agent_status(self) -> None:
         """DescribeCloudAssistantStatus' task counts, read from the instance index."""
