@@ -179,8 +179,7 @@ class Guest:
         """What `whoami` prints: `user01` on Linux (root for any uid-0 name), `host\\user01` on
         Windows."""
         if self.os == "linux":
-            account = self.accounts.user(user)
-            return self.accounts.name_of_uid(account.uid) if account else user
+            return self.accounts.whoami(user)
         if user == "System":
             return "nt authority\\system"
         return f"{self.hostname.lower()}\\{user.lower()}"

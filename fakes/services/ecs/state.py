@@ -133,7 +133,7 @@ class Instance:
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Command:
     command_id: str
     region: str
@@ -166,7 +166,7 @@ def encode_text(text: str, encoding: str) -> str:
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     """One instance of one invocation: its run-as user and how it ended (or will end)."""
 
@@ -272,7 +272,7 @@ class Target:
         return view
 
 
-@dataclass
+@dataclass(slots=True)
 class Invocation:
     invoke_id: str
     region: str
