@@ -6,6 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import fakes.guest as guest_module
 from fakes import ExecResult, Execution
 from fakes.guest import Guest
 from fakes.guest.shell import _split, split_statements
@@ -115,6 +116,20 @@ def test_every_run_is_recorded_in_history(linux: Guest) -> None:
     linux.run("exit 1", "root")
 
     assert linux.history == [("user01", "whoami"), ("root", "exit 1")]
+
+
+def test_history_keeps_the_latest_runs_and_counts_the_ones_before(
+    linux: Guest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guest_module, "HISTORY_KEPT", 3)
+    ran = [("user01" if n % 2 else "root", f"echo {n}") for n in range(14)]
+    for user, script in ran:
+        linux.run(script, user)
+
+    kept = len(linux.history)
+    assert 3 <= kept < 6
+    assert linux.history == ran[-kept:]  # the latest, in order, none left out
+    assert linux.earlier_runs == len(ran) - kept
 
 
 def test_linux_default_user_is_root_and_user_names_are_case_sensitive(linux: Guest) -> None:

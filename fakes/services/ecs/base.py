@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, NamedTuple, Protocol, TypeVar
 
@@ -20,7 +20,7 @@ from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
 from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
 from fakes.services.ecs.records import MAX_RECORDS, InvalidToken, InvocationRecords
-from fakes.services.ecs.requests import pages_by_token, resource_tags
+from fakes.services.ecs.requests import resource_tags
 from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
@@ -73,10 +73,11 @@ class PageRequest(NamedTuple):
         }
 
 
-def page_request(call: Call, *, default: int, high: int) -> PageRequest:
-    if pages_by_token(call):
+def page_request(call: Call, sent: Mapping[str, str], *, default: int, high: int) -> PageRequest:
+    """The page asked for; `sent` holds the parameters sent (`requests.sent_values`)."""
+    if "MaxResults" in sent or "NextToken" in sent:  # paged by token
         size = call.params.number("MaxResults", default, low=1, high=high)
-        return PageRequest(0, size, 1, call.params.text("NextToken") or None, True)
+        return PageRequest(0, size, 1, sent.get("NextToken"), True)
     number = call.params.number("PageNumber", 1, low=1, high=10**6)
     size = call.params.number("PageSize", default, low=1, high=high)
     return PageRequest((number - 1) * size, size, number, None, False)

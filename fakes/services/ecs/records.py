@@ -22,6 +22,7 @@ read that walks one pays once for what was fixed since the last such read.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
@@ -98,7 +99,9 @@ class InvocationRecords:
         self._by_seq: dict[int, Invocation] = {}
         self._next = 1
         self._live: dict[int, Invocation] = {}
-        self._fixed: list[int] = []  # ascending: oldest first, the order they are forgotten in
+        #: Ascending: oldest first, the order they are forgotten in (a deque: the oldest leaves
+        #: from the front in O(1) however many are kept).
+        self._fixed: deque[int] = deque()
         self._runs: dict[Key, list[int]] = {}  # DescribeInvocations: key -> ascending seqs
         self._rows: dict[Key, list[int]] = {}  # DescribeInvocationResults: key -> row keys
         self._keys: dict[int, _Shape] = {}  # seq -> the statuses it was indexed with
@@ -131,7 +134,7 @@ class InvocationRecords:
         if seq is None or seq in self._live:
             return
         self._unfix(seq, invocation)
-        self._fixed.pop(bisect_left(self._fixed, seq))
+        self._fixed.remove(seq)  # O(kept), as rare as a stop or a reboot
         self._live[seq] = invocation
 
     def advance(self, now: datetime) -> None:
@@ -142,7 +145,11 @@ class InvocationRecords:
             if is_fixed(invocation, now):
                 del self._live[seq]
                 self._backlog[seq] = now
-                insort(self._fixed, seq)
+                fixed = self._fixed
+                if not fixed or fixed[-1] < seq:  # the common case: the newest is fixed last
+                    fixed.append(seq)
+                else:
+                    insort(fixed, seq)
         self._trim(now)
 
     def _indexed(self) -> None:
@@ -160,7 +167,7 @@ class InvocationRecords:
             (self.limit is not None and len(self.by_id) > self.limit)
             or self._by_seq[self._fixed[0]].created < oldest
         ):
-            self._forget(self._fixed.pop(0))
+            self._forget(self._fixed.popleft())
 
     def _forget(self, seq: int) -> None:
         invocation = self._by_seq.pop(seq)

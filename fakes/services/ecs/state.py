@@ -129,7 +129,9 @@ class Instance:
             "ResourceGroupId": self.resource_group_id,
             "Tags": dict(self.tags),
             "CloudAssistantOnline": self.agent.online,
+            # The latest runs (at least HISTORY_KEPT of them), and how many ran before those.
             "Ran": [{"Username": who, "Script": what} for who, what in self.guest.history],
+            "RanBefore": self.guest.earlier_runs,
         }
 
 
@@ -161,8 +163,8 @@ class Command:
 
 
 def encode_text(text: str, encoding: str) -> str:
-    if encoding.lower() == "plaintext":
-        return text
+    if not text or encoding.lower() == "plaintext":
+        return text  # nothing is nothing in any encoding
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
