@@ -477,6 +477,31 @@ def test_thirty_days_later_a_completed_invocation_is_forgotten(
     assert invoke_id not in str(cloud.snapshot())
 
 
+def test_each_invocation_is_forgotten_thirty_days_after_it_was_made_whatever_the_cap_forgot() -> (
+    None
+):
+    """The records skip the retention walk until the oldest one kept is due (a moment they
+    keep): after the cap forgets the oldest, that moment is the next oldest's, not a newer's,
+    and a newer one is kept until its own 30 days are over."""
+    with FakeCloud(invocation_limit=2) as cloud:
+        ecs = _client(cloud)
+        linux = cloud.add_instance(os="linux", region=REGION, users=["user01"])
+        request = ecs_models.RunCommandRequest(
+            region_id=REGION, type="RunShellScript", command_content="whoami", instance_id=[linux]
+        )
+        made = []
+        for _ in range(3):  # a day apart, each completed before the next is made
+            made.append(ecs.run_command(request).body.invoke_id)
+            cloud.clock.advance(timedelta(days=1))
+            assert len(_describe(ecs, made[-1])) == 1
+        second, third = made[1:]
+        assert [len(_describe(ecs, i)) for i in made] == [0, 1, 1]  # the cap forgot the first
+        cloud.clock.advance(timedelta(days=28))  # the second was made 30 days ago
+        assert [len(_describe(ecs, i)) for i in (second, third)] == [0, 1]
+        cloud.clock.advance(timedelta(days=1))
+        assert _describe(ecs, third) == []
+
+
 def test_a_cap_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="invocation_limit"):
         FakeCloud(invocation_limit=0)
