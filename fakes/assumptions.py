@@ -540,6 +540,19 @@ ASSUMPTIONS: dict[str, Assumption] = {
             "'invalid'; the error for a bad token is NOT FOUND",
         ),
         Assumption(
+            "A103",
+            "Cloud Assistant keeps SendFile's records (DescribeSendFileResults) as it keeps "
+            "invocations (A100): 30 days from their creation and at most `invocation_limit` of "
+            "them, counted apart from invocations, the oldest written first; a forgotten one "
+            "is as if it never was",
+            "the DescribeSendFileResults API reference disagrees with itself: 'the last six "
+            "weeks' (English, https://www.alibabacloud.com/help/en/ecs/developer-reference/"
+            "api-ecs-2014-05-26-describesendfileresults), 'the last one day, at most 1,000 "
+            "entries' (its Indonesian and Japanese copies, Sep 2026), 'two weeks, 100,000' "
+            "(an older Japanese copy); the fake keeps them as long as invocations, so that it "
+            "never forgets a file sooner than the longest-lived record it also keeps",
+        ),
+        Assumption(
             "A110",
             "a run sent into a container (ContainerId, a runtime prefix allowed, or "
             "ContainerName) that the instance does not run is accepted, and fails on that "

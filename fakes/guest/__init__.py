@@ -40,6 +40,9 @@ _SUDOERS_LINE = "{user} ALL=(ALL) {rule}\n"
 #: Mode 0000 (root alone reads it, by its capabilities) as on RHEL and Alibaba Cloud Linux;
 #: Debian's is 0640 root:shadow (shadow(5), https://manpages.debian.org/bookworm/passwd/shadow.5).
 BASE_SHADOW = "root:*:19000:0:99999:7:::\n"
+#: How many of the latest runs `Guest.history` keeps at least: it holds between this many and
+#: twice as many (trimmed in batches, so a run costs O(1)); `earlier_runs` counts the rest.
+HISTORY_KEPT = 1000
 _ADMINISTRATORS = "Administrators"
 _ADMIN_COMMENT = "Administrators have complete and unrestricted access to the computer/domain"
 
@@ -63,7 +66,10 @@ class Guest:
         self.hostname = hostname
         self.files = FileSystem()
         self.accounts = Accounts(self.files)
-        self.history: list[tuple[str, str]] = []  # (user, script), every script that ran
+        #: (user, script) of the latest scripts that ran, oldest first: every one of the last
+        #: HISTORY_KEPT at least (`remember`); `earlier_runs` counts those no longer in it.
+        self.history: list[tuple[str, str]] = []
+        self.earlier_runs = 0
         #: What answers at 100.100.100.200; None: nothing does (the instance has no network).
         self.metadata: MetadataService | None = None
         self._passwords: dict[str, str | None] = {self.default_user: None}
@@ -179,16 +185,23 @@ class Guest:
         """What `whoami` prints: `user01` on Linux (root for any uid-0 name), `host\\user01` on
         Windows."""
         if self.os == "linux":
-            account = self.accounts.user(user)
-            return self.accounts.name_of_uid(account.uid) if account else user
+            return self.accounts.whoami(user)
         if user == "System":
             return "nt authority\\system"
         return f"{self.hostname.lower()}\\{user.lower()}"
 
+    def remember(self, user: str, script: str) -> None:
+        """Add a run to `history`, forgetting the oldest once it holds 2 x HISTORY_KEPT."""
+        history = self.history
+        history.append((user, script))
+        if len(history) >= 2 * HISTORY_KEPT:
+            self.earlier_runs += len(history) - HISTORY_KEPT
+            del history[:-HISTORY_KEPT]
+
     def run(
         self, script: str, user: str, handlers: Mapping[str, CommandHandler] | None = None
     ) -> ExecResult:
-        self.history.append((user, script))
+        self.remember(user, script)
         output: list[str] = []
         status = 0
         for number, statement in split_statements(script):

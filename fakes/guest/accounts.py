@@ -121,6 +121,13 @@ class Accounts:
         """The first passwd entry of that name."""
         return self._passwd().by_name.get(name)
 
+    def whoami(self, name: str) -> str:
+        """What `whoami` prints for the user of that name: the first name of its uid (root for
+        any uid-0 alias), or the name itself when passwd lists no such user."""
+        read = self._passwd()
+        account = read.by_name.get(name)
+        return name if account is None else read.by_uid.get(account.uid, str(account.uid))
+
     def name_of_uid(self, uid: int) -> str:
         """What `whoami` prints: the first passwd entry with the uid (root for any uid-0 alias)."""
         return self._passwd().by_uid.get(uid, str(uid))

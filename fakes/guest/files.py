@@ -33,7 +33,9 @@ class FileSystem:
         self._nodes: dict[str, Node] = {"/": Node("root", "root", 0o755, is_dir=True)}
 
     def get(self, path: str) -> Node | None:
-        return self._nodes.get(normal(path))
+        # Every key is a normal path, so a path found as it is needs no normalising.
+        node = self._nodes.get(path)
+        return node if node is not None else self._nodes.get(normal(path))
 
     def mkdir(self, path: str, owner: str = "root", group: str = "root", mode: int = 0o755) -> None:
         path = normal(path)

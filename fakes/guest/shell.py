@@ -4,8 +4,9 @@ statements and words, as bash does for the little it is asked to run."""
 from __future__ import annotations
 
 import shlex
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -18,8 +19,10 @@ class Execution:
     os: str
 
 
-@dataclass(frozen=True)
-class ExecResult:
+class ExecResult(NamedTuple):
+    """What a script or a command printed and its exit status. (A tuple: one or two are made
+    for every run, and a tuple is made in a fraction of a frozen dataclass's time.)"""
+
     output: str
     exit_code: int
 
@@ -33,6 +36,14 @@ def split_statements(script: str) -> Iterable[tuple[int, str]]:
     As in bash, `#` starts a comment only at the start of a word: `# a; b` runs nothing and
     `echo a#b` prints `a#b`.
     """
+    if "'" not in script and '"' not in script and ";" not in script and "#" not in script:
+        # Nothing to look for within a line: each line is one statement, as it is.
+        return enumerate(script.splitlines(), start=1)
+    return _split(script)
+
+
+def _split(script: str) -> Iterator[tuple[int, str]]:
+    """`split_statements` character by character."""
     for number, line in enumerate(script.splitlines(), start=1):
         current: list[str] = []
         quote = ""

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+import fakes.guest as guest_module
 from fakes import ExecResult, Execution
 from fakes.guest import Guest
+from fakes.guest.shell import _split, split_statements
 
 
 @pytest.fixture
@@ -114,6 +118,20 @@ def test_every_run_is_recorded_in_history(linux: Guest) -> None:
     assert linux.history == [("user01", "whoami"), ("root", "exit 1")]
 
 
+def test_history_keeps_the_latest_runs_and_counts_the_ones_before(
+    linux: Guest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guest_module, "HISTORY_KEPT", 3)
+    ran = [("user01" if n % 2 else "root", f"echo {n}") for n in range(14)]
+    for user, script in ran:
+        linux.run(script, user)
+
+    kept = len(linux.history)
+    assert 3 <= kept < 6
+    assert linux.history == ran[-kept:]  # the latest, in order, none left out
+    assert linux.earlier_runs == len(ran) - kept
+
+
 def test_linux_default_user_is_root_and_user_names_are_case_sensitive(linux: Guest) -> None:
     assert linux.default_user == "root"
     assert linux.canonical_user("user01") == "user01"
@@ -202,3 +220,18 @@ def test_root_alone_reads_the_shadow_file_and_a_new_password_changes_it_at_the_n
     assert after.output.endswith("  /etc/shadow\n")
     assert after.output != before
     assert linux.password_matches("root", "Chosen-Pw1!")
+
+
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\u2028"
+
+
+@given(
+    st.one_of(
+        st.text(alphabet=st.sampled_from(f"ab -\t{_LINE_BREAKS}"), max_size=30),
+        st.text(alphabet=st.sampled_from(f"ab ;#'\"\\{_LINE_BREAKS}"), max_size=30),
+    )
+)
+def test_a_script_splits_the_same_with_or_without_the_fast_path(script: str) -> None:
+    """A script with nothing to look for within its lines skips the character walk; the
+    statements are the walk's all the same."""
+    assert list(split_statements(script)) == list(_split(script))

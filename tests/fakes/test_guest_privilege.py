@@ -4,13 +4,15 @@ Administrators group, seen through RunCommand output with the official SDK."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
+from alibabacloud_ecs20140526 import models as m
 from alibabacloud_ecs20140526.client import Client as EcsClient
 
 from fakes import FakeCloud, control
 
-from ._ca import ran
+from ._ca import REGION, ran, result, run
 
 
 @pytest.fixture
@@ -127,3 +129,44 @@ def test_a_rule_limited_to_one_command_is_listed_by_sudo_l_without_a_password(
         "sudo: a password is required\n",
         1,
     )
+
+
+def _send_passwd(ecs: EcsClient, instance: str, passwd: str) -> None:
+    """SendFile over /etc/passwd, then a read so that it is written."""
+    invoke_id = ecs.send_file(
+        m.SendFileRequest(
+            region_id=REGION,
+            instance_id=[instance],
+            name="passwd",
+            target_dir="/etc",
+            content=passwd,
+            overwrite=True,
+        )
+    ).body.invoke_id
+    [row] = _file_rows_until_written(ecs, invoke_id)
+    assert row.invocation_status == "Success"
+
+
+def _file_rows_until_written(ecs: EcsClient, invoke_id: str) -> list[Any]:
+    for _ in range(5):
+        found = ecs.describe_send_file_results(
+            m.DescribeSendFileResultsRequest(region_id=REGION, invoke_id=invoke_id)
+        ).body.invocations.invocation
+        rows = list(found[0].invoke_instances.invoke_instance)
+        if rows[0].invocation_status not in ("Pending", "Running"):
+            return rows
+    raise AssertionError("SendFile never finished")
+
+
+def test_who_runs_follows_each_write_of_passwd_at_once(ecs: EcsClient, ops: str) -> None:
+    """The guest remembers its reading of /etc/passwd between runs (every run reads it); each
+    write there (SendFile, as root) is seen by the very next run: by whoami, by RunCommand's
+    account check, and by a user the run-as check had already seen."""
+    assert ran(ecs, ops, "whoami", username="user01") == ("user01\n", 0)
+    passwd, _ = ran(ecs, ops, "cat /etc/passwd", username="root")
+    _send_passwd(ecs, ops, passwd.replace("user01:x:1000:", "user01:x:0:"))
+    assert ran(ecs, ops, "whoami; id -u", username="user01") == ("root\n0\n", 0)
+    _send_passwd(ecs, ops, passwd.replace("user01:x:1000:1000::", "user03:x:1000:1000::"))
+    gone = result(ecs, run(ecs, ops, "whoami", username="user01"))
+    assert (gone.invocation_status, gone.error_code) == ("Failed", "AccountNotExists")
+    assert ran(ecs, ops, "whoami", username="user03") == ("user03\n", 0)

@@ -222,6 +222,20 @@ class IndexAgainstScan(RuleBasedStateMachine):
             found = [(i.invoke_id, i.targets.index(t)) for i, t in rows]
             assert found == _scan_results(self.cloud, by_status, now), status
 
+    @rule(data=st.data())
+    def poll(self, data: st.DataObject) -> None:
+        """DescribeInvocationResults by InvokeId, the common poll: it settles and fixes, but
+        walks no index, so what it fixes waits (indexed at the next read that walks one) while
+        stops, reboots and the cap act on it."""
+        if not self.made:
+            return
+        invoke_id = data.draw(st.sampled_from(self.made[-4:]))
+        rows = self.ecs.describe_invocation_results(
+            ecs_models.DescribeInvocationResultsRequest(region_id=REGION, invoke_id=invoke_id)
+        ).body.invocation.invocation_results.invocation_result
+        kept = self.cloud.ecs.invocations.get(invoke_id)
+        assert len(rows) == (len(kept.targets) if kept is not None else 0)
+
     @rule()
     def agent_status(self) -> None:
         """DescribeCloudAssistantStatus' task counts, read from the instance index."""
@@ -461,6 +475,31 @@ def test_thirty_days_later_a_completed_invocation_is_forgotten(
     cloud.clock.advance(timedelta(days=1))
     assert _describe(ecs, invoke_id) == []
     assert invoke_id not in str(cloud.snapshot())
+
+
+def test_each_invocation_is_forgotten_thirty_days_after_it_was_made_whatever_the_cap_forgot() -> (
+    None
+):
+    """The records skip the retention walk until the oldest one kept is due (a moment they
+    keep): after the cap forgets the oldest, that moment is the next oldest's, not a newer's,
+    and a newer one is kept until its own 30 days are over."""
+    with FakeCloud(invocation_limit=2) as cloud:
+        ecs = _client(cloud)
+        linux = cloud.add_instance(os="linux", region=REGION, users=["user01"])
+        request = ecs_models.RunCommandRequest(
+            region_id=REGION, type="RunShellScript", command_content="whoami", instance_id=[linux]
+        )
+        made = []
+        for _ in range(3):  # a day apart, each completed before the next is made
+            made.append(ecs.run_command(request).body.invoke_id)
+            cloud.clock.advance(timedelta(days=1))
+            assert len(_describe(ecs, made[-1])) == 1
+        second, third = made[1:]
+        assert [len(_describe(ecs, i)) for i in made] == [0, 1, 1]  # the cap forgot the first
+        cloud.clock.advance(timedelta(days=28))  # the second was made 30 days ago
+        assert [len(_describe(ecs, i)) for i in (second, third)] == [0, 1]
+        cloud.clock.advance(timedelta(days=1))
+        assert _describe(ecs, third) == []
 
 
 def test_a_cap_below_one_is_refused() -> None:

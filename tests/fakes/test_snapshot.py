@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from alibabacloud_ecs20140526 import models as ecs_models
 from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_kms20160120 import models as kms_models
@@ -18,6 +19,7 @@ from alibabacloud_sts20150401 import models as sts_models
 from alibabacloud_sts20150401.client import Client as StsClient
 from alibabacloud_tea_openapi.models import Config
 
+import fakes.guest as guest_module
 from fakes import FakeCloud
 
 REGION = "cn-hangzhou"
@@ -128,3 +130,18 @@ def test_taking_a_snapshot_runs_nothing_that_is_due(cloud: FakeCloud) -> None:
     after = cloud.snapshot()
     assert after["Invocations"][0]["Status"] == "Success"
     assert after["Instances"][0]["Ran"] == [{"Username": "root", "Script": "whoami"}]
+    assert after["Instances"][0]["RanBefore"] == 0
+
+
+def test_a_snapshot_lists_the_latest_runs_and_counts_those_before(
+    cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guest_module, "HISTORY_KEPT", 2)
+    linux = cloud.add_instance(os="linux", users=["user01"])
+    for n in range(9):
+        cloud.guest(linux).run(f"echo {n}", "user01")
+
+    (instance,) = cloud.snapshot()["Instances"]
+    shown = [run["Script"] for run in instance["Ran"]]
+    assert shown == [f"echo {n}" for n in range(9 - len(shown), 9)]
+    assert instance["RanBefore"] == 9 - len(shown) > 0

@@ -8,10 +8,10 @@ request helpers below) lives here, so none depends on another's methods.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections import deque
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from fakes.errors import ApiError, invalid_parameter
 from fakes.guest import CommandHandler
@@ -20,7 +20,7 @@ from fakes.services.base import Call, Response, Service
 from fakes.services.ecs import errors
 from fakes.services.ecs.deliveries import FileDelivery, TerminalSession
 from fakes.services.ecs.records import MAX_RECORDS, InvalidToken, InvocationRecords
-from fakes.services.ecs.requests import pages_by_token, resource_tags
+from fakes.services.ecs.requests import resource_tags
 from fakes.services.ecs.schedules import next_run
 from fakes.services.ecs.state import (
     RUN_TIME,
@@ -51,8 +51,7 @@ class Agent(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class PageRequest:
+class PageRequest(NamedTuple):
     """Which page a read asks for: by `PageNumber`/`PageSize`, or by `NextToken`/`MaxResults`
     (which, when either is sent, win over the other two: DescribeInvocations API reference)."""
 
@@ -74,10 +73,11 @@ class PageRequest:
         }
 
 
-def page_request(call: Call, *, default: int, high: int) -> PageRequest:
-    if pages_by_token(call):
+def page_request(call: Call, sent: Mapping[str, str], *, default: int, high: int) -> PageRequest:
+    """The page asked for; `sent` holds the parameters sent (`requests.sent_values`)."""
+    if "MaxResults" in sent or "NextToken" in sent:  # paged by token
         size = call.params.number("MaxResults", default, low=1, high=high)
-        return PageRequest(0, size, 1, call.params.text("NextToken") or None, True)
+        return PageRequest(0, size, 1, sent.get("NextToken"), True)
     number = call.params.number("PageNumber", 1, low=1, high=10**6)
     size = call.params.number("PageSize", default, low=1, high=high)
     return PageRequest((number - 1) * size, size, number, None, False)
@@ -170,8 +170,11 @@ class EcsBase(Service):
         self.invocations: dict[str, Invocation] = self.records.by_id
         self.handlers: dict[str, CommandHandler] = {}
         self._client_tokens: dict[tuple[str, str], tuple[object, Response]] = {}
-        self._unsettled: set[str] = set()
-        self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId
+        #: What settle looks at: by InvokeId, in the order they were made (or reopened).
+        self._unsettled: dict[str, Invocation] = {}
+        self.deliveries: dict[str, FileDelivery] = {}  # SendFile, by InvokeId (read it only)
+        self._files_due: dict[str, FileDelivery] = {}  # those not written yet
+        self._files_in_order: deque[str] = deque()  # every kept one's id, oldest first
         self.sessions: dict[str, TerminalSession] = {}  # Session Manager, by SessionId
         self.key_pairs: dict[tuple[str, str], KeyPair] = {}  # by (region, name)
         self.bound_key_pairs: dict[str, str] = {}  # instance id -> key pair name, until it starts
@@ -208,11 +211,12 @@ class EcsBase(Service):
     ) -> Invocation:
         timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
         container = container_of(call)
+        requested = call.params.text("Username") or ""
         invocation = Invocation(
             invoke_id=self._ids.invocation(),
             region=call.region,
             command=command,
-            username=call.params.text("Username") or "",
+            username=requested,
             created=call.now,
             timeout=timeout,
             password_parameter=call.params.text("WindowsPasswordName") or "",
@@ -221,20 +225,17 @@ class EcsBase(Service):
             script=command.content,
             container=container,
         )
+        start_at = call.now + START_DELAY
+        finish_at = start_at + RUN_TIME
+        waiting = invocation.periodic
         for instance in instances:
             # In a container, Username does not take effect: the container's default user runs
             # it (A41; [SDK] _run_command_request.py, ContainerId); no such container fails
-            # the instance (A110).
+            # the instance (A110). Elsewhere the user is `run_as`'s.
             in_container = container_user(call, instance) if container else None
-            user = in_container or ("" if container else run_as(call, instance))
+            user = in_container or ("" if container else requested or instance.guest.default_user)
             known = instance.guest.canonical_user(user) if user else None
-            target = Target(
-                instance=instance,
-                username=user,
-                start_at=call.now + START_DELAY,
-                finish_at=call.now + START_DELAY + RUN_TIME,
-                waiting=invocation.periodic,
-            )
+            target = Target(instance, user, start_at, finish_at, waiting=waiting)
             if container and in_container is None:
                 target.failure = "ContainerNotExists"
             elif known is None:
@@ -245,14 +246,13 @@ class EcsBase(Service):
             invocation.targets.append(target)
         command.invoke_times += 1
         self.records.add(invocation)
-        self._unsettled.add(invocation.invoke_id)
+        self._unsettled[invocation.invoke_id] = invocation
         return invocation
 
     def settle(self, now: datetime) -> None:
         """Start every invocation whose time has come (only the unsettled ones are looked at),
         and write the files sent."""
-        for invoke_id in list(self._unsettled):
-            invocation = self.invocations[invoke_id]
+        for invoke_id, invocation in list(self._unsettled.items()):
             if invocation.repeat_mode == "Period" and not invocation.stopped:
                 self._schedule(invocation, now)
             for target in invocation.targets:
@@ -266,16 +266,49 @@ class EcsBase(Service):
                 target.settle(now, invocation.script, self.handlers)
             done = all(t.settled for t in invocation.targets)
             if done and (not invocation.periodic or invocation.stopped):
-                self._unsettled.discard(invoke_id)
-        for delivery in self.deliveries.values():
-            delivery.settle(now)
+                self._unsettled.pop(invoke_id, None)
+        if self._files_due:
+            self._write_files(now)
+        if self._files_in_order:
+            self._forget_files(now)
         self.records.advance(now)
+
+    # ---- files sent (SendFile) --------------------------------------------------------------
+
+    def deliver(self, delivery: FileDelivery) -> None:
+        """Keep a SendFile, to be written when its time comes (`settle`)."""
+        self.deliveries[delivery.invoke_id] = delivery
+        self._files_due[delivery.invoke_id] = delivery
+        self._files_in_order.append(delivery.invoke_id)
+        self._forget_files(delivery.created)
+
+    def _write_files(self, now: datetime) -> None:
+        """Write the files whose time has come (only those not written yet are looked at)."""
+        for invoke_id, delivery in list(self._files_due.items()):
+            delivery.settle(now)
+            if delivery.done:
+                del self._files_due[invoke_id]
+
+    def _forget_files(self, now: datetime) -> None:
+        """SendFile's records are kept as invocations are (A103): 30 days and at most the
+        invocation limit of them, counted apart, the oldest written first. Each is written
+        START_DELAY after it was made, so the ones not written yet are always the newest."""
+        oldest = now - self.records.retention
+        limit = self.records.limit
+        order = self._files_in_order
+        while order:
+            first = self.deliveries[order[0]]
+            if not first.done or (
+                (limit is None or len(order) <= limit) and first.created >= oldest
+            ):
+                return
+            del self.deliveries[order.popleft()]
 
     def _forget_invocation(self, invocation: Invocation) -> None:
         """The service no longer keeps the invocation (A100): nothing of it is left to run, and
         the command a RunCommand made without KeepCommand, which only this invocation used, goes
         with it (else a long-lived fake would keep one command per run forever)."""
-        self._unsettled.discard(invocation.invoke_id)
+        self._unsettled.pop(invocation.invoke_id, None)
         command = invocation.command
         if not command.kept and self.commands.get(command.command_id) is command:
             del self.commands[command.command_id]
@@ -286,7 +319,7 @@ class EcsBase(Service):
         if self.invocations.get(invocation.invoke_id) is not invocation:
             return
         self.records.reopen(invocation)
-        self._unsettled.add(invocation.invoke_id)
+        self._unsettled[invocation.invoke_id] = invocation
 
     def _schedule(self, invocation: Invocation, now: datetime) -> None:
         """Start the next run of a Period task on each instance whose last run is over."""

@@ -119,13 +119,11 @@ def check_windows_password(call: Call, instances: Sequence[Instance]) -> None:
     if container_of(call):
         return  # Username does not take effect in a container
     for instance in instances:
+        if instance.os != "windows":
+            continue
         user = run_as(call, instance)
         is_default = user.lower() == instance.guest.default_user.lower()
-        if (
-            instance.os == "windows"
-            and not is_default
-            and not call.params.text("WindowsPasswordName")
-        ):
+        if not is_default and not call.params.text("WindowsPasswordName"):
             raise errors.windows_password_missing()
 
 

@@ -93,7 +93,7 @@ class FileActions(EcsBase):
             resource_group_id=group or "",
             tags=tags,
         )
-        self.deliveries[delivery.invoke_id] = delivery
+        self.deliver(delivery)
         return {"InvokeId": delivery.invoke_id}
 
     @action("DescribeSendFileResults")

@@ -14,8 +14,26 @@ from fakes.services.ecs import errors
 from fakes.services.ecs.base import EcsBase, PageRequest, bad_token, page_request
 from fakes.services.ecs.commands import check_parameters, script_content
 from fakes.services.ecs.records import InvalidToken, Page, Query
+from fakes.services.ecs.requests import sent_values
 from fakes.services.ecs.schedules import check_frequency
 from fakes.services.ecs.state import Invocation, Target, encode_text
+
+#: What the reads of invocations read from their request (each once, `sent_values`).
+_READ = frozenset(
+    (
+        "InvokeId",
+        "CommandId",
+        "InstanceId",
+        "InvokeStatus",
+        "InvokeRecordStatus",
+        "ContentEncoding",
+        "IncludeOutput",
+        "MaxResults",
+        "NextToken",
+        "PageNumber",
+        "PageSize",
+    )
+)
 
 
 class InvocationActions(EcsBase):
@@ -85,23 +103,24 @@ class InvocationActions(EcsBase):
         self.reopen(invocation)
         return {"CommandId": invocation.command.command_id}
 
-    def _begin_read(self, call: Call) -> str:
+    def _begin_read(self, call: Call) -> dict[str, str]:
         """What a read of invocations does first: authorize it (A8, A11) and run what is due.
-        Returns the ContentEncoding the caller asked for."""
-        instance_id = call.params.text("InstanceId")
-        call.authorize(self.arn(call.region, "instance", instance_id or "*"))
+        Returns the parameters of `_READ` sent (`sent_values`)."""
+        sent = sent_values(call.params, _READ)
+        call.authorize(self.arn(call.region, "instance", sent.get("InstanceId", "*")))
         self.settle(call.now)
-        return call.params.text("ContentEncoding") or "Base64"
+        return sent
 
-    def _query(self, call: Call, status: str | None) -> tuple[Query, PageRequest]:
+    def _query(self, call: Call, sent: dict[str, str], status: str) -> tuple[Query, PageRequest]:
+        """What the read asks for, `status` naming the parameter of the status it filters by."""
         query = Query(
-            region=call.region,
-            invoke_id=call.params.text("InvokeId"),
-            command_id=call.params.text("CommandId"),
-            instance_id=call.params.text("InstanceId"),
-            status=status,
+            call.region,
+            sent.get("InvokeId"),
+            sent.get("CommandId"),
+            sent.get("InstanceId"),
+            sent.get(status),
         )
-        return query, page_request(call, default=10, high=50)
+        return query, page_request(call, sent, default=10, high=50)
 
     def _page(self, read: Callable[..., Page], call: Call, query: Query, at: PageRequest) -> Page:
         """One page from the records (indexed: the cost is the page's, A100)."""
@@ -112,9 +131,10 @@ class InvocationActions(EcsBase):
 
     @action("DescribeInvocations")
     def describe_invocations(self, call: Call) -> Response:
-        encoding = self._begin_read(call)
-        include_output = call.params.flag("IncludeOutput")
-        query, at = self._query(call, call.params.text("InvokeStatus"))
+        sent = self._begin_read(call)
+        encoding = sent.get("ContentEncoding", "Base64")
+        include_output = "IncludeOutput" in sent and call.params.flag("IncludeOutput")
+        query, at = self._query(call, sent, "InvokeStatus")
         page = self._page(self.records.invocations, call, query, at)
         return {
             "Invocations": {
@@ -172,8 +192,9 @@ class InvocationActions(EcsBase):
 
     @action("DescribeInvocationResults")
     def describe_invocation_results(self, call: Call) -> Response:
-        encoding = self._begin_read(call)
-        query, at = self._query(call, call.params.text("InvokeRecordStatus") or None)
+        sent = self._begin_read(call)
+        encoding = sent.get("ContentEncoding", "Base64")
+        query, at = self._query(call, sent, "InvokeRecordStatus")
         page = self._page(self.records.results, call, query, at)
         rows = [target.view(call.now, encoding, inv) for inv, target in page.items]
         return {

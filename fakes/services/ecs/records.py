@@ -13,16 +13,19 @@ never forgotten. A forgotten invocation is as if it never was (A101).
 An invocation whose status can still change on the clock is *live*: it is matched one by one at
 each read. Once nothing can change it (every target final, no run to come) it is *fixed* and
 goes into the indexes, keyed by region, instance, command and status. Live ones are few (those
-of the last few ticks, and the tasks still scheduled), so a read costs O(live + page).
+of the last few ticks, and the tasks still scheduled), so a read costs O(live + page). A fixed
+invocation is indexed by the first read that walks an index after it was fixed, not before: a
+read by InvokeId, the common poll, walks none, so a run read only that way is never indexed; a
+read that walks one pays once for what was fixed since the last such read.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right, insort
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from fakes.services.ecs.state import Invocation, Target, legacy_of
 
@@ -35,6 +38,21 @@ MAX_RECORDS = 10_000
 _ROW_SPAN = 1 << 20
 
 Key = tuple[str, ...]
+#: What a fixed invocation was indexed with: its distinct DescribeInvocations statuses, and each
+#: target's distinct DescribeInvocationResults statuses.
+_Shape = tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
+#: The status tuples (and one-target shapes) every fixed invocation shares: a few dozen at
+#: most, as statuses come from a fixed set, so an indexed invocation keeps no tuple of its own.
+_STATUSES: dict[tuple[str, str], tuple[str, ...]] = {}
+_SHAPES: dict[_Shape, _Shape] = {}
+
+
+def _statuses(first: str, second: str) -> tuple[str, ...]:
+    """The two statuses, once each (a set's members, shared)."""
+    found = _STATUSES.get((first, second))
+    if found is None:
+        found = _STATUSES[(first, second)] = (first,) if first == second else (first, second)
+    return found
 
 
 def target_statuses(target: Target, now: datetime) -> tuple[str, str]:
@@ -49,9 +67,8 @@ def invocation_statuses(invocation: Invocation, now: datetime) -> tuple[str, str
     return overall, legacy_of(overall)
 
 
-@dataclass(frozen=True)
-class Query:
-    """What a read asks for: every field None means any."""
+class Query(NamedTuple):
+    """What a read asks for: every field None means any. (Tuples: made at every read.)"""
 
     region: str
     invoke_id: str | None = None
@@ -60,8 +77,7 @@ class Query:
     status: str | None = None
 
 
-@dataclass
-class Page:
+class Page(NamedTuple):
     """One page of a read: its items (invocations, or (invocation, target) rows), how many
     match in all, and the token of the page after it ("" when this is the last)."""
 
@@ -83,11 +99,23 @@ class InvocationRecords:
         self._by_seq: dict[int, Invocation] = {}
         self._next = 1
         self._live: dict[int, Invocation] = {}
-        self._fixed: list[int] = []  # ascending: oldest first, the order they are forgotten in
+        #: Ascending: oldest first, the order they are forgotten in (a deque: the oldest leaves
+        #: from the front in O(1) however many are kept).
+        self._fixed: deque[int] = deque()
         self._runs: dict[Key, list[int]] = {}  # DescribeInvocations: key -> ascending seqs
         self._rows: dict[Key, list[int]] = {}  # DescribeInvocationResults: key -> row keys
-        self._keys: dict[int, tuple[list[Key], list[tuple[Key, int]]]] = {}
+        self._keys: dict[int, _Shape] = {}  # seq -> the statuses it was indexed with
+        #: Fixed but not indexed yet, with a moment it was fixed at: indexed by the first read
+        #: that walks an index (`_indexed`), so a run only ever read by its InvokeId, as most
+        #: are, costs no indexing at all.
+        self._backlog: dict[int, datetime] = {}
         self._snapshots: dict[int, dict[str, Any]] = {}
+        #: Before this moment nothing kept is past the retention: the oldest kept invocation's
+        #: creation plus the retention (None: not known yet). Seqs are given in creation order
+        #: (`add` gets each invocation as the clock, which never goes back, made it), so the
+        #: oldest kept is the first of `_by_seq`, which changes only when `_trim` forgets, and
+        #: `_trim` sets this again each time it looks.
+        self._kept_until: datetime | None = None
         #: Called with each invocation as it is forgotten (the ECS state drops what it holds).
         self.on_forget: Callable[[Invocation], None] = lambda invocation: None
 
@@ -111,66 +139,110 @@ class InvocationRecords:
         seq = self._seq.get(invocation.invoke_id)
         if seq is None or seq in self._live:
             return
-        self._unindex(seq)
-        self._fixed.pop(bisect_left(self._fixed, seq))
+        self._unfix(seq, invocation)
+        self._fixed.remove(seq)  # O(kept), as rare as a stop or a reboot
         self._live[seq] = invocation
 
     def advance(self, now: datetime) -> None:
-        """Index what has become fixed by `now`, then forget what the service no longer keeps.
-        Call it after the invocations due have been run (`settle`)."""
+        """Fix what has become fixed by `now` (to be indexed at the next read that walks an
+        index), then forget what the service no longer keeps. Call it after the invocations due
+        have been run (`settle`)."""
         for seq, invocation in list(self._live.items()):
             if is_fixed(invocation, now):
                 del self._live[seq]
-                self._index(seq, invocation, now)
-                insort(self._fixed, seq)
+                self._backlog[seq] = now
+                fixed = self._fixed
+                if not fixed or fixed[-1] < seq:  # the common case: the newest is fixed last
+                    fixed.append(seq)
+                else:
+                    insort(fixed, seq)
         self._trim(now)
+
+    def _indexed(self) -> None:
+        """Index the backlog: what was fixed since the last read that walked an index. A fixed
+        invocation's statuses are the same at any later moment, so the moment it was fixed at
+        indexes it as it stands."""
+        backlog, self._backlog = self._backlog, {}
+        for seq, fixed_at in backlog.items():
+            self._index(seq, self._by_seq[seq], fixed_at)
 
     def _trim(self, now: datetime) -> None:
         """Forget the oldest fixed invocations past the cap or the retention."""
+        limit = self.limit
+        within_cap = limit is None or len(self.by_id) <= limit
+        if within_cap and self._kept_until is not None and now < self._kept_until:
+            return  # nothing over the cap, and even the oldest kept is within the retention
         oldest = now - self.retention
         while self._fixed and (
-            (self.limit is not None and len(self.by_id) > self.limit)
+            (limit is not None and len(self.by_id) > limit)
             or self._by_seq[self._fixed[0]].created < oldest
         ):
-            self._forget(self._fixed.pop(0))
+            self._forget(self._fixed.popleft())
+        first = next(iter(self._by_seq.values()), None)
+        self._kept_until = None if first is None else first.created + self.retention
 
     def _forget(self, seq: int) -> None:
         invocation = self._by_seq.pop(seq)
-        self._unindex(seq)
+        self._unfix(seq, invocation)
         del self.by_id[invocation.invoke_id]
         del self._seq[invocation.invoke_id]
         self.on_forget(invocation)
 
     def _index(self, seq: int, invocation: Invocation, now: datetime) -> None:
+        """Index a fixed invocation under every key a read may ask by. What it was indexed
+        with is kept as its statuses alone (shared tuples, `_statuses`): its region, command
+        and instances never change, so `_unindex` makes the same keys again from them."""
+        overall = invocation.overall(now)  # fixed: the same at every key
+        rows = tuple(_statuses(*target_statuses(t, now)) for t in invocation.targets)
+        shape = (_statuses(overall, legacy_of(overall)), rows)
+        self._keys[seq] = _SHAPES.setdefault(shape, shape) if len(rows) == 1 else shape
+        for index, key, entry in self._entries(seq, invocation, shape):
+            entries = index.get(key)
+            if entries is None:
+                index[key] = [entry]
+            elif entries[-1] < entry:  # the common case: the newest fixed goes last
+                entries.append(entry)
+            else:
+                insort(entries, entry)
+
+    def _unindex(self, seq: int, invocation: Invocation) -> None:
+        for index, key, entry in self._entries(seq, invocation, self._keys.pop(seq)):
+            entries = index[key]
+            entries.pop(bisect_left(entries, entry))
+            if not entries:
+                del index[key]
+
+    def _unfix(self, seq: int, invocation: Invocation) -> None:
+        """Out of the indexes (or the backlog) and its snapshot dropped: it is forgotten, or
+        about to change."""
+        if self._backlog.pop(seq, None) is None:
+            self._unindex(seq, invocation)
+        self._snapshots.pop(seq, None)
+
+    def _entries(
+        self, seq: int, invocation: Invocation, shape: _Shape
+    ) -> list[tuple[dict[Key, list[int]], Key, int]]:
+        """Where the invocation goes in the indexes, as (index, key, entry): its seq under its
+        region, its command and each of its instances, bare and with each of its statuses
+        (`_runs`); each target's row likewise, with the target's statuses (`_rows`). Only the
+        targets it was indexed with count (`shape` has one row of statuses each)."""
         region = invocation.region
         command = invocation.command.command_id
-        run_keys: list[Key] = []
-        row_keys: list[tuple[Key, int]] = []
-        bases: list[Key] = [("r", region), ("c", region, command)]
-        instance_bases = {("i", region, t.instance.instance_id) for t in invocation.targets}
-        statuses = set(invocation_statuses(invocation, now))  # fixed: the same at every base
-        for base in [*bases, *sorted(instance_bases)]:
-            run_keys.append(base)
-            run_keys.extend((*base, s) for s in statuses)
-        for place, target in enumerate(invocation.targets):
+        run_statuses, row_statuses = shape
+        targets = invocation.targets[: len(row_statuses)]
+        runs, rows = self._runs, self._rows
+        instances = dict.fromkeys(t.instance.instance_id for t in targets)
+        found = []
+        for base in (("r", region), ("c", region, command), *(("i", region, i) for i in instances)):
+            found.append((runs, base, seq))
+            found.extend((runs, (*base, status), seq) for status in run_statuses)
+        for place, (target, statuses) in enumerate(zip(targets, row_statuses, strict=True)):
             row = seq * _ROW_SPAN + (_ROW_SPAN - 1 - place)
-            row_statuses = set(target_statuses(target, now))
-            for base in (*bases, ("i", region, target.instance.instance_id)):
-                row_keys.append((base, row))
-                row_keys.extend(((*base, s), row) for s in row_statuses)
-        for key in run_keys:
-            insort(self._runs.setdefault(key, []), seq)
-        for key, row in row_keys:
-            insort(self._rows.setdefault(key, []), row)
-        self._keys[seq] = (run_keys, row_keys)
-
-    def _unindex(self, seq: int) -> None:
-        run_keys, row_keys = self._keys.pop(seq)
-        for key in run_keys:
-            _remove(self._runs, key, seq)
-        for key, row in row_keys:
-            _remove(self._rows, key, row)
-        self._snapshots.pop(seq, None)
+            instance = target.instance.instance_id
+            for base in (("r", region), ("c", region, command), ("i", region, instance)):
+                found.append((rows, base, row))
+                found.extend((rows, (*base, status), row) for status in statuses)
+        return found
 
     # ---- reads ------------------------------------------------------------------------------
 
@@ -184,6 +256,8 @@ class InvocationRecords:
     def targets_on(self, region: str, instance_id: str) -> Iterator[Target]:
         """Every kept run on one instance (each invocation's target there): the fixed ones from
         the instance's index, then the live ones. O(the instance's runs + live)."""
+        if self._backlog:
+            self._indexed()
         for row in self._rows.get(("i", region, instance_id), ()):
             yield self._by_seq[row // _ROW_SPAN].targets[_ROW_SPAN - 1 - row % _ROW_SPAN]
         for invocation in self._live.values():
@@ -234,8 +308,8 @@ class InvocationRecords:
         if query.invoke_id is not None:
             found = self.by_id.get(query.invoke_id)
             seq = self._seq.get(query.invoke_id, 0)
-            mine = self._rows_of(seq, found, query, now) if found is not None else iter(())
-            live = sorted(mine, reverse=True)
+            # One invocation's rows come out newest first already (`_rows_of`).
+            live = list(self._rows_of(seq, found, query, now)) if found is not None else []
             fixed: Sequence[int] = []
         else:
             fixed, counted = self._candidates(self._rows, query, self._row_filter(query, now))
@@ -257,7 +331,12 @@ class InvocationRecords:
     def _rows_of(
         self, seq: int, invocation: Invocation, query: Query, now: datetime
     ) -> Iterator[int]:
-        if not _run_matches(invocation, Query(query.region, None, query.command_id), now):
+        """The invocation's rows that match (the invoke id aside), newest (largest) first. An
+        instance no target is on matches no row, so the invocation is not asked about it."""
+        if invocation.region != query.region or query.command_id not in (
+            None,
+            invocation.command.command_id,
+        ):
             return
         for place, target in enumerate(invocation.targets):
             if query.instance_id not in (None, target.instance.instance_id):
@@ -271,6 +350,8 @@ class InvocationRecords:
     ) -> tuple[Sequence[int], int]:
         """The fixed entries that match, ascending, and their count. One filter is one index
         list as it stands; a command and an instance together walk the shorter of the two."""
+        if self._backlog:
+            self._indexed()
         suffix: Key = (query.status,) if query.status is not None else ()
         keys: list[Key] = []
         if query.command_id is not None:
@@ -330,13 +411,6 @@ def _run_matches(invocation: Invocation, query: Query, now: datetime) -> bool:
     return query.status is None or query.status in invocation_statuses(invocation, now)
 
 
-def _remove(index: dict[Key, list[int]], key: Key, entry: int) -> None:
-    entries = index[key]
-    entries.pop(bisect_left(entries, entry))
-    if not entries:
-        del index[key]
-
-
 def _paged(
     fixed: Sequence[int], live: list[int], after: str | None, start: int, size: int
 ) -> tuple[list[int], str]:
@@ -355,6 +429,8 @@ def _merged_page(
 ) -> tuple[list[int], bool]:
     """Entries `start` to `start + size` of `fixed[:n]` (ascending) and `live` (descending),
     merged newest (largest) first, and whether any come after them. O(live x log + page)."""
+    if n == 0:  # nothing fixed (one InvokeId's rows): the live entries as they are
+        return live[start : start + size], start + size < len(live)
     ranks = [place + n - bisect_right(fixed, entry, 0, n) for place, entry in enumerate(live)]
     at_rank = dict(zip(ranks, live, strict=True))
     end = min(start + size, n + len(live))

@@ -11,9 +11,22 @@ from typing import TypeVar
 from fakes.errors import invalid_parameter
 from fakes.services.base import Call, ConditionContext, Response
 from fakes.services.ecs.state import Instance
+from fakes.wire.rpc import Params
 
 T = TypeVar("T")
 MAX_TAGS = 20
+
+
+def sent_values(params: Params, names: frozenset[str]) -> dict[str, str]:
+    """The values sent of those of `names` the call sent, each as `Params.text` reads it (an
+    empty one is not sent): one look-up for each name sent, none for the others."""
+    text = params.text
+    found = {}
+    for name in names.intersection(params):
+        value = text(name)
+        if value is not None:
+            found[name] = value
+    return found
 
 
 def pages_by_token(call: Call) -> bool:

@@ -83,7 +83,7 @@ class SessionActions(EcsBase):
         )
         self.sessions[session.session_id] = session
         if command_line and not failed and instance.guest.canonical_user(user) is not None:
-            instance.guest.history.append((user, command_line))
+            instance.guest.remember(user, command_line)
         # A82: the Intranet URL's host is NOT FOUND; the fake serves neither.
         vpc = "-vpc" if connection == "Intranet" else ""
         host = f"wss://cn-{call.region}{vpc}.axt.aliyun.com"

@@ -129,11 +129,13 @@ class Instance:
             "ResourceGroupId": self.resource_group_id,
             "Tags": dict(self.tags),
             "CloudAssistantOnline": self.agent.online,
+            # The latest runs (at least HISTORY_KEPT of them), and how many ran before those.
             "Ran": [{"Username": who, "Script": what} for who, what in self.guest.history],
+            "RanBefore": self.guest.earlier_runs,
         }
 
 
-@dataclass
+@dataclass(slots=True)
 class Command:
     command_id: str
     region: str
@@ -161,12 +163,12 @@ class Command:
 
 
 def encode_text(text: str, encoding: str) -> str:
-    if encoding.lower() == "plaintext":
-        return text
+    if not text or encoding.lower() == "plaintext":
+        return text  # nothing is nothing in any encoding
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
-@dataclass
+@dataclass(slots=True)
 class Target:
     """One instance of one invocation: its run-as user and how it ended (or will end)."""
 
@@ -243,11 +245,14 @@ class Target:
     def view(self, now: datetime, encoding: str, invocation: Invocation) -> dict[str, Any]:
         status = self.status(now)
         final = status not in ("Pending", "Running")
-        code = self.error_code(now)
+        code = (self.failure or "ExitCodeNonzero") if status == "Failed" else ""  # error_code
         raw = self.result.output if (self.result and status != "Pending") else ""
-        data = raw.encode("utf-8")
-        dropped = max(0, len(data) - OUTPUT_LIMIT)
-        output = data[:OUTPUT_LIMIT].decode("utf-8", errors="ignore")
+        if raw.isascii() and len(raw) <= OUTPUT_LIMIT:  # a byte a character: nothing cut
+            output, dropped = raw, 0
+        else:
+            data = raw.encode("utf-8")
+            dropped = max(0, len(data) - OUTPUT_LIMIT)
+            output = data[:OUTPUT_LIMIT].decode("utf-8", errors="ignore")
         view: dict[str, Any] = {
             "CommandId": invocation.command.command_id,
             "InvokeId": invocation.invoke_id,
@@ -269,7 +274,7 @@ class Target:
         return view
 
 
-@dataclass
+@dataclass(slots=True)
 class Invocation:
     invoke_id: str
     region: str

@@ -66,8 +66,20 @@ UNMODELLED: Mapping[str, tuple[str, ...]] = {
 }
 
 
+#: The names before the first `.` of each action's refused names: a call that sends none of
+#: them (the common case, met in one pass over the names sent) is refused for none.
+_REFUSED = {
+    action: frozenset(name.partition(".")[0] for name in names)
+    for action, names in UNMODELLED.items()
+}
+
+
 def refuse_unmodelled(call: Call) -> None:
-    """Refuse the call, naming the parameter, when it carries one the fake does not model."""
-    for name in UNMODELLED.get(call.action, ()):
+    """Refuse the call, naming the parameter, when it carries one the fake does not model
+    (the first of them in `UNMODELLED`'s order, when it carries several)."""
+    refused = _REFUSED.get(call.action)
+    if refused is None or refused.isdisjoint(key.partition(".")[0] for key in call.params):
+        return
+    for name in UNMODELLED[call.action]:
         if call.params.sends(name):
             raise errors.unmodelled_parameter(call.action, name)
