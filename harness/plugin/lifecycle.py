@@ -33,6 +33,24 @@ from harness.sdk.clients import sts_client
 from harness.world import World
 
 
+class BriefInterrupt:
+    """pytest turns a Ctrl-C's whole traceback into text (every frame's source read, the ECS
+    SDK's 40,000-line client among them) before any teardown runs, to print one line of it:
+    up to two seconds before the teardown that removes what the scenario created even starts.
+    Without --full-trace, only the frame that line names is kept."""
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        visible = excinfo.traceback.filter(excinfo)
+        if len(visible):
+            excinfo.traceback = visible[-1:]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not config.option.fulltrace:
+        config.pluginmanager.register(BriefInterrupt(), "runas-brief-interrupt")
+
+
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Before any call: a fake server must answer, and a live run checks its settings and
     credentials, naming everything missing in one message."""
