@@ -15,8 +15,7 @@ import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from fakes.wire.sm3 import Sm3
@@ -27,11 +26,13 @@ V3_HASHES: Mapping[str, Callable[..., Any]] = {
     "ACS3-HMAC-SHA256": hashlib.sha256,
     "ACS3-HMAC-SM3": Sm3,
 }
+#: Each algorithm's hash of the empty body, which most RPC calls send.
+_EMPTY_HASHES = {name: str(hash_(b"").hexdigest()) for name, hash_ in V3_HASHES.items()}
 
 
-@dataclass(frozen=True, slots=True)
-class V3Authorization:
-    """The parts of an `Authorization: ACS3-HMAC-... Credential=...,SignedHeaders=...` header."""
+class V3Authorization(NamedTuple):
+    """The parts of an `Authorization: ACS3-HMAC-... Credential=...,SignedHeaders=...` header
+    (a named tuple: one is read from every V3 request)."""
 
     algorithm: str
     access_key_id: str
@@ -47,7 +48,20 @@ class UnsupportedAlgorithm(MalformedAuthorization):
     """A well-formed header naming an algorithm the fake does not verify."""
 
 
+#: The header exactly as the official SDKs write it: one space, the three parts in this order,
+#: no blank, comma or `=` inside a value. `parse_v3_authorization` reads such a header with
+#: one match; any other shape takes the general reading, which gives the same parts for this one.
+_SDK_AUTHORIZATION = re.compile(
+    r"(ACS3-HMAC-SHA256|ACS3-HMAC-SM3) Credential=([^\s,=]+),SignedHeaders=([^\s,=]+),"
+    r"Signature=([^\s,=]+)"
+)
+
+
 def parse_v3_authorization(header: str) -> V3Authorization:
+    sdk = _SDK_AUTHORIZATION.fullmatch(header)
+    if sdk is not None:
+        algorithm, key_id, signed, signature = sdk.groups()
+        return V3Authorization(algorithm, key_id, tuple(signed.split(";")), signature)
     algorithm, _, rest = header.strip().partition(" ")
     if algorithm not in V3_HASHES:
         raise UnsupportedAlgorithm(f"unsupported signature algorithm `{algorithm}`")
@@ -70,6 +84,8 @@ def parse_v3_authorization(header: str) -> V3Authorization:
 
 def payload_hash(algorithm: str, body: bytes) -> str:
     """What `x-acs-content-sha256` must hold for `body` (despite its name, SM3 under SM3)."""
+    if not body:  # most RPC calls send none: its hash is a constant
+        return _EMPTY_HASHES[algorithm]
     return str(V3_HASHES[algorithm](body).hexdigest())
 
 
@@ -86,8 +102,14 @@ def percent_encode(value: str) -> str:
 
 
 def canonical_query(query: Sequence[tuple[str, str]]) -> str:
-    """Keys sorted by bytes, values RFC 3986 encoded (`%20`, `%2A`, `~` kept), as the SDK does."""
-    return "&".join([f"{k}={percent_encode(v)}" for k, v in sorted(query)])
+    """Keys sorted by bytes, values RFC 3986 encoded (`%20`, `%2A`, `~` kept), as the SDK does
+    (alibabacloud_openapi_util `get_canonical_query_string`: the keys are not encoded)."""
+    ordered = sorted(query)
+    # Every character of every value is unreserved exactly when their concatenation is: then
+    # none needs encoding, and one match stands for one per value.
+    if _UNRESERVED.fullmatch("".join([value for _, value in ordered])):
+        return "&".join(["=".join(pair) for pair in ordered])
+    return "&".join([f"{k}={percent_encode(v)}" for k, v in ordered])
 
 
 def v3_string_to_sign(
