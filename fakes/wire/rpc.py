@@ -239,7 +239,7 @@ def _merge(query: list[tuple[str, str]], form: list[tuple[str, str]]) -> dict[st
 #: An absolute URL as the adapters hand it on: a lower-case scheme, a host name (no brackets,
 #: no user), a path and a query, nothing to strip or split further (no blank, no fragment).
 #: `_split` reads one with a match; anything else goes through `urlsplit`.
-_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.:-]*)([^?#\s]*)(?:\?([^#\s]*))?")
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.:-]*)(/[^?#\s]*)?(?:\?([^#\s]*))?")
 
 
 def _split(url: str) -> tuple[str, str, str, str]:
@@ -248,7 +248,7 @@ def _split(url: str) -> tuple[str, str, str, str]:
     plain = _PLAIN_URL.fullmatch(url)
     if plain is not None:
         scheme, netloc, path, query = plain.groups()
-        return scheme, netloc, path, query or ""
+        return scheme, netloc, path or "", query or ""
     parts = urlsplit(url)
     return parts.scheme, parts.netloc, parts.path, parts.query
 

@@ -62,6 +62,12 @@ def parse_v3_authorization(header: str) -> V3Authorization:
     if sdk is not None:
         algorithm, key_id, signed, signature = sdk.groups()
         return V3Authorization(algorithm, key_id, tuple(signed.split(";")), signature)
+    return read_v3_authorization(header)
+
+
+def read_v3_authorization(header: str) -> V3Authorization:
+    """`parse_v3_authorization` of any shape of header: blanks around the parts, parts in any
+    order or repeated (the last one counts)."""
     algorithm, _, rest = header.strip().partition(" ")
     if algorithm not in V3_HASHES:
         raise UnsupportedAlgorithm(f"unsupported signature algorithm `{algorithm}`")

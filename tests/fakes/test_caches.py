@@ -188,6 +188,71 @@ def test_an_allow_remembered_for_one_run_as_user_does_not_answer_for_another(
     assert may_run(linux, "user01")
 
 
+def _key_state(ram: RamClient, key: Key, status: str) -> None:
+    ram.update_access_key(
+        r.UpdateAccessKeyRequest(user_name="commandUser", user_access_key_id=key[0], status=status)
+    )
+
+
+def _refusal(run_command: Callable[..., Any], client: EcsClient, instance: str) -> str:
+    """The error code RunCommand as user01 gets; "" when it is served."""
+    try:
+        run_command(instance, "whoami", client=client, username="user01")
+    except ClientException as refused:
+        return str(refused.code)
+    return ""
+
+
+def test_a_key_disabled_after_use_is_refused_from_the_next_request(
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+    linux: str,
+) -> None:
+    key = ram_user("commandUser", system=["AliyunECSFullAccess"])
+    client = ecs_as(key)
+    assert _refusal(run_command, client, linux) == ""
+    _key_state(ram, key, "Inactive")
+    assert _refusal(run_command, client, linux) == "Forbidden.AccessKeyDisabled"
+    _key_state(ram, key, "Active")
+    assert _refusal(run_command, client, linux) == ""
+
+
+def test_a_key_deleted_after_use_is_unknown_from_the_next_request(
+    ram: RamClient,
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+    linux: str,
+) -> None:
+    key = ram_user("commandUser", system=["AliyunECSFullAccess"])
+    client = ecs_as(key)
+    assert _refusal(run_command, client, linux) == ""
+    ram.delete_access_key(
+        r.DeleteAccessKeyRequest(user_name="commandUser", user_access_key_id=key[0])
+    )
+    assert _refusal(run_command, client, linux) == "InvalidAccessKeyId.NotFound"
+
+
+def test_each_users_key_answers_as_that_user(
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+    linux: str,
+) -> None:
+    """Two users' keys used in turn: each request is decided for its own key's user."""
+    allowed = ecs_as(ram_user("commandUser", system=["AliyunECSFullAccess"]))
+    bare = ecs_as(ram_user("bare"))
+    for _ in range(2):
+        assert _refusal(run_command, allowed, linux) == ""
+        with pytest.raises(ClientException) as refused:
+            run_command(linux, "whoami", client=bare, username="user01")
+        assert refused.value.code == "Forbidden.RAM"
+        detail = refused.value.data["AccessDeniedDetail"]
+        assert detail["AuthPrincipalDisplayName"] == "bare"
+
+
 # ---- bounded state: a long-lived fake does not keep what every call leaves behind ----------
 
 
