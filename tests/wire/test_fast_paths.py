@@ -5,6 +5,7 @@ parser), the canonical query (`quote` on every value, as the SDK signs), the hea
 
 from __future__ import annotations
 
+import json
 import re
 from urllib.parse import quote, urlsplit
 
@@ -15,7 +16,7 @@ from requests.structures import CaseInsensitiveDict
 
 from fakes.errors import ApiError
 from fakes.inprocess.common import lower_headers, lowered_headers
-from fakes.wire import signature, signing_rules
+from fakes.wire import envelope, signature, signing_rules
 from fakes.wire.rpc import _split
 
 _URL_PIECES = st.lists(
@@ -155,3 +156,17 @@ def test_a_malformed_signed_headers_list_is_refused_every_time() -> None:
             signing_rules.check_v3_headers(headers, ("Host", "x-acs-date"), has_body=False)
         with pytest.raises(ApiError, match="twice"):
             signing_rules.check_v3_headers(headers, ("host", "host"), has_body=False)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=6),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4), inner),
+    max_leaves=12,
+)
+
+
+@given(st.dictionaries(st.text(max_size=6), _JSON, max_size=4))
+def test_bodies_are_written_as_json_dumps_writes_them(data: dict[str, object]) -> None:
+    assert envelope.encode(data) == json.dumps(data)
+    body = envelope.success("REQUEST-ID", data).body
+    assert body == json.dumps({"RequestId": "REQUEST-ID", **data}).encode("utf-8")
