@@ -11,10 +11,12 @@ two V3 algorithms differ only in the hash (SHA-256 or SM3), which also hashes th
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import re
 from collections.abc import Callable, Mapping, Sequence
+from itertools import repeat
 from typing import Any, NamedTuple
 from urllib.parse import quote
 
@@ -48,21 +50,25 @@ class UnsupportedAlgorithm(MalformedAuthorization):
     """A well-formed header naming an algorithm the fake does not verify."""
 
 
-#: The header exactly as the official SDKs write it: one space, the three parts in this order,
-#: no blank, comma or `=` inside a value. `parse_v3_authorization` reads such a header with
-#: one match; any other shape takes the general reading, which gives the same parts for this one.
-_SDK_AUTHORIZATION = re.compile(
-    r"(ACS3-HMAC-SHA256|ACS3-HMAC-SM3) Credential=([^\s,=]+),SignedHeaders=([^\s,=]+),"
-    r"Signature=([^\s,=]+)"
-)
-
-
 def parse_v3_authorization(header: str) -> V3Authorization:
-    sdk = _SDK_AUTHORIZATION.fullmatch(header)
-    if sdk is not None:
-        algorithm, key_id, signed, signature = sdk.groups()
-        return V3Authorization(algorithm, key_id, tuple(signed.split(";")), signature)
+    """The parts of a V3 `Authorization` header. A client sends the same header on every
+    request but for its last part, the signature: the part before it is read once (`_head`)
+    when the signature is a plain word (the hex the SDKs write), which the general reading
+    (`read_v3_authorization`) would take as it is, being the last part."""
+    head, separator, signature = header.rpartition(",Signature=")
+    if separator and signature.isalnum() and head.startswith(_ALGORITHMS):
+        algorithm, access_key_id, signed_headers = _head(head)
+        return V3Authorization(algorithm, access_key_id, signed_headers, signature)
     return read_v3_authorization(header)
+
+
+@functools.lru_cache(maxsize=64)
+def _head(head: str) -> tuple[str, str, tuple[str, ...]]:
+    """The algorithm, key id and signed headers of a header that is `head` and a signature
+    part: each part is read on its own, so they are the same whatever that signature is. A
+    malformed `head` raises as the whole header would (and is not remembered)."""
+    auth = read_v3_authorization(f"{head},Signature=0")
+    return auth.algorithm, auth.access_key_id, auth.signed_headers
 
 
 def read_v3_authorization(header: str) -> V3Authorization:
@@ -118,6 +124,11 @@ def canonical_query(query: Sequence[tuple[str, str]]) -> str:
     return "&".join([f"{k}={percent_encode(v)}" for k, v in ordered])
 
 
+_HEADER_LINE = "{}:{}\n".format
+#: What a header read through `_head` starts with: an algorithm the fake verifies, then a blank.
+_ALGORITHMS = tuple(f"{algorithm} " for algorithm in V3_HASHES)
+
+
 def v3_string_to_sign(
     method: str,
     path: str,
@@ -128,7 +139,9 @@ def v3_string_to_sign(
     algorithm: str = "ACS3-HMAC-SHA256",
 ) -> str:
     names = sorted(signed_headers)
-    canonical_headers = "".join([f"{name}:{headers.get(name, '').strip()}\n" for name in names])
+    # `name:value\n` for each, the value stripped ("" when not sent), in C loops.
+    values = map(str.strip, map(headers.get, names, repeat("")))
+    canonical_headers = "".join(map(_HEADER_LINE, names, values))
     canonical_request = "\n".join(
         (
             method.upper(),
