@@ -194,63 +194,64 @@ def _key_state(ram: RamClient, key: Key, status: str) -> None:
     )
 
 
-def _refusal(run_command: Callable[..., Any], client: EcsClient, instance: str) -> str:
-    """The error code RunCommand as user01 gets; "" when it is served."""
-    try:
-        run_command(instance, "whoami", client=client, username="user01")
-    except ClientException as refused:
-        return str(refused.code)
-    return ""
+@pytest.fixture
+def used_key(
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+    linux: str,
+) -> tuple[Key, Callable[[], str]]:
+    """commandUser's key (ECS full access), which has served a RunCommand already, and
+    `refusal()`: the error code RunCommand as user01 with it gets now ("" when served)."""
+    client = ecs_as(key := ram_user("commandUser", system=["AliyunECSFullAccess"]))
+
+    def refusal() -> str:
+        try:
+            run_command(linux, "whoami", client=client, username="user01")
+        except ClientException as refused:
+            return str(refused.code)
+        return ""
+
+    assert refusal() == ""
+    return key, refusal
 
 
 def test_a_key_disabled_after_use_is_refused_from_the_next_request(
-    ram: RamClient,
-    ram_user: Callable[..., Key],
-    ecs_as: Callable[..., EcsClient],
-    run_command: Callable[..., Any],
-    linux: str,
+    ram: RamClient, used_key: tuple[Key, Callable[[], str]]
 ) -> None:
-    key = ram_user("commandUser", system=["AliyunECSFullAccess"])
-    client = ecs_as(key)
-    assert _refusal(run_command, client, linux) == ""
+    key, refusal = used_key
     _key_state(ram, key, "Inactive")
-    assert _refusal(run_command, client, linux) == "Forbidden.AccessKeyDisabled"
+    assert refusal() == "Forbidden.AccessKeyDisabled"
     _key_state(ram, key, "Active")
-    assert _refusal(run_command, client, linux) == ""
+    assert refusal() == ""
 
 
 def test_a_key_deleted_after_use_is_unknown_from_the_next_request(
-    ram: RamClient,
-    ram_user: Callable[..., Key],
-    ecs_as: Callable[..., EcsClient],
-    run_command: Callable[..., Any],
-    linux: str,
+    ram: RamClient, used_key: tuple[Key, Callable[[], str]]
 ) -> None:
-    key = ram_user("commandUser", system=["AliyunECSFullAccess"])
-    client = ecs_as(key)
-    assert _refusal(run_command, client, linux) == ""
+    key, refusal = used_key
     ram.delete_access_key(
         r.DeleteAccessKeyRequest(user_name="commandUser", user_access_key_id=key[0])
     )
-    assert _refusal(run_command, client, linux) == "InvalidAccessKeyId.NotFound"
+    assert refusal() == "InvalidAccessKeyId.NotFound"
 
 
 def test_each_users_key_answers_as_that_user(
     ram_user: Callable[..., Key],
     ecs_as: Callable[..., EcsClient],
     run_command: Callable[..., Any],
+    used_key: tuple[Key, Callable[[], str]],
     linux: str,
 ) -> None:
     """Two users' keys used in turn: each request is decided for its own key's user."""
-    allowed = ecs_as(ram_user("commandUser", system=["AliyunECSFullAccess"]))
+    _, refusal = used_key  # commandUser may run
     bare = ecs_as(ram_user("bare"))
     for _ in range(2):
-        assert _refusal(run_command, allowed, linux) == ""
+        assert refusal() == ""
         with pytest.raises(ClientException) as refused:
             run_command(linux, "whoami", client=bare, username="user01")
         assert refused.value.code == "Forbidden.RAM"
-        detail = refused.value.data["AccessDeniedDetail"]
-        assert detail["AuthPrincipalDisplayName"] == "bare"
+        assert refused.value.data["AccessDeniedDetail"]["AuthPrincipalDisplayName"] == "bare"
 
 
 # ---- bounded state: a long-lived fake does not keep what every call leaves behind ----------
