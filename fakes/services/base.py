@@ -56,7 +56,7 @@ class Authorizer(Protocol):
     ) -> None: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One request as a service sees it: the action, its parameters, its caller, the time."""
 

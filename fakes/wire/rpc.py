@@ -155,15 +155,16 @@ def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
     if not raw:
         return []
     fields = [field.partition("=") for field in raw.split("&")]
-    if not all([equals for _, equals, _ in fields]):
+    pairs = [(name, value) for name, equals, value in fields if equals]
+    if len(pairs) != len(fields):  # a field without `=`
         raise ApiError(
             "InvalidParameter",
             f"The {what} of the request is not a well-formed query string.",
             400,
         )
     if "%" not in raw and "+" not in raw:  # nothing encoded: the SDKs' ids, names, numbers
-        return [(name, value) for name, _, value in fields]
-    return [(_unquote(name), _unquote(value)) for name, _, value in fields]
+        return pairs
+    return [(_unquote(name), _unquote(value)) for name, value in pairs]
 
 
 def _refuse(name: str, why: str) -> ApiError:
