@@ -11,6 +11,13 @@ fake carries stays the size of a test's.
     python bench/fake_overhead.py [--rounds 15] [--calls 100] [--clock wall|cpu]
 
 Last line: `ratio: X.XX` (fake / canned). No timing is asserted anywhere.
+
+`--split` (a diagnostic, no ratio) times the fake's stages instead: the same round trips
+against the fake alone, with each stage of the request path wrapped in a timer, and prints the
+microseconds each stage takes per round trip (inclusive: `adapter` holds `handle`, which holds
+the rest; `glue` is what `handle` spends outside its named stages). The wrappers cost a little
+themselves, and reach into the fake's private names: read the figures as a split, not as the
+overhead itself.
 """
 
 from __future__ import annotations
@@ -156,13 +163,82 @@ def measure(rounds: int, calls: int) -> tuple[float, float]:
     return statistics.median(fake_times) * 1000, statistics.median(canned_times) * 1000
 
 
+def _stages() -> dict[str, tuple[object, str]]:
+    """The stages `--split` times: label -> (owner, attribute) of the function that is it."""
+    import fakes.cloud
+    from fakes import access
+    from fakes.inprocess import via_requests
+    from fakes.services.ecs.service import EcsService
+
+    return {
+        "adapter": (via_requests.RequestsInterceptor, "_answer"),
+        "handle": (FakeCloud, "handle"),
+        "parse": (fakes.cloud, "_parse"),
+        "claim": (FakeCloud, "_claim"),
+        "verify": (access.Claim, "verify"),
+        "act": (FakeCloud, "_act"),
+        "act: admit": (access.Authenticator, "admit"),
+        "act: global_context": (access, "global_context"),
+        "act: ECS service": (EcsService, "handle"),
+        "act: ECS: authorize": (access.PolicyAuthorizer, "check"),
+        "envelope": (fakes.cloud.envelope, "success"),
+    }
+
+
+def split(rounds: int, calls: int) -> dict[str, float]:
+    """Microseconds per round trip spent in each stage (`_stages`), the median over rounds."""
+    spent = dict.fromkeys(_stages(), 0.0)
+    originals = []
+    for label, (owner, name) in _stages().items():
+        original = getattr(owner, name)
+        originals.append((owner, name, original))
+
+        def timed_stage(
+            *args: object,
+            __label: str = label,
+            __fn: Callable[..., object] = original,
+            **kwargs: object,
+        ) -> object:
+            start = clock()
+            try:
+                return __fn(*args, **kwargs)
+            finally:
+                spent[__label] += clock() - start
+
+        setattr(owner, name, timed_stage)
+    per_round: dict[str, list[float]] = {label: [] for label in (*_stages(), "glue")}
+    try:
+        for _ in range(rounds):
+            cloud, client, instance_id = fake_setup()
+            round_trip(client, instance_id)  # warm
+            spent.update(dict.fromkeys(_stages(), 0.0))
+            for _ in range(calls):
+                round_trip(client, instance_id)
+            cloud.stop()
+            inside = ("parse", "claim", "verify", "act", "envelope")
+            spent["glue"] = spent["handle"] - sum(spent[label] for label in inside)
+            for label, seconds in spent.items():
+                per_round[label].append(seconds / calls * 1e6)
+    finally:
+        for owner, name, original in originals:
+            setattr(owner, name, original)
+    return {label: statistics.median(values) for label, values in per_round.items()}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=15)
     parser.add_argument("--calls", type=int, default=100)
     add_clock_option(parser)
+    parser.add_argument(
+        "--split", action="store_true", help="time the fake's stages instead (a diagnostic)"
+    )
     args = parser.parse_args()
     use_clock(args.clock)
+    if args.split:
+        for label, micros in split(args.rounds, args.calls).items():
+            print(f"{label:24s} {micros:8.1f} us per round trip")
+        return
 
     fake_ms, canned_ms = measure(args.rounds, args.calls)
     print(

@@ -12,10 +12,9 @@ import re
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 import responses
 
@@ -72,8 +71,7 @@ def _parse(request: HttpRequest) -> rpc.RpcCall | ApiError:
         return _INTERNAL
 
 
-@dataclass(frozen=True, slots=True)
-class _Claimed:
+class _Claimed(NamedTuple):
     """A request past the checks made before its signature: what acts on it once it is good."""
 
     call: rpc.RpcCall

@@ -28,6 +28,8 @@ _TABLES = {alphabet: _byte_table(alphabet) for alphabet in (_LOWER_ALNUM, _ALNUM
 #: UUID version 4 and RFC 4122 variant bits, set on 128 random bits (as `uuid.UUID` does).
 _UUID_CLEAR = ~((0xF000 << 64) | (0xC000 << 48))
 _UUID_SET = (0x4000 << 64) | (0x8000 << 48)
+#: How `_uuid_hex` writes the digits: lower case, or upper case for RequestIds.
+_LOWER_HEX, _UPPER_HEX = "032x", "032X"
 
 
 class IdFactory:
@@ -67,19 +69,19 @@ class IdFactory:
         # Secrets come from the OS's CSPRNG, not the seeded generator: they must not be guessable.
         return "".join(random.SystemRandom().choice(_ALNUM) for _ in range(30))
 
-    def _uuid_hex(self) -> str:
-        """A random (version 4) UUID's 32 lower-case hex digits, formatted without `uuid.UUID`
-        (which validates and converts on every call: a request pays for one)."""
+    def _uuid_hex(self, spec: str = _LOWER_HEX) -> str:
+        """A random (version 4) UUID's 32 hex digits (lower case unless `_UPPER_HEX`), formatted
+        without `uuid.UUID` (which validates and converts on every call: a request pays for one)."""
         with self._lock:
             number = self._rng.getrandbits(128)
-        return f"{(number & _UUID_CLEAR) | _UUID_SET:032x}"
+        return format((number & _UUID_CLEAR) | _UUID_SET, spec)
 
-    def _uuid(self) -> str:
-        digits = self._uuid_hex()
+    def _uuid(self, spec: str = _LOWER_HEX) -> str:
+        digits = self._uuid_hex(spec)
         return f"{digits[:8]}-{digits[8:12]}-{digits[12:16]}-{digits[16:20]}-{digits[20:]}"
 
     def request_id(self) -> str:
-        return self._uuid().upper()
+        return self._uuid(_UPPER_HEX)
 
     def key_id(self) -> str:
         """A KMS key id: a lower-case UUID."""

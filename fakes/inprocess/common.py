@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from typing import cast
 
 from fakes.wire.http import HttpRequest, HttpResponse
 
@@ -50,3 +51,16 @@ def lower_headers(headers: Iterable[tuple[object, object]]) -> dict[str, str]:
         else str(v)
         for k, v in headers
     }
+
+
+def lowered_headers(headers: Iterable[tuple[str, object]]) -> dict[str, str]:
+    """`lower_headers` of pairs whose names are lower-case text already (requests'
+    `CaseInsensitiveDict.lower_items()`): when every value is text too, they are taken as
+    they are; else each is made text as `lower_headers` does."""
+    taken = dict(headers)
+    try:  # `str.join` takes text alone: one pass in C checks every name and value
+        "".join(taken)
+        "".join(cast(Iterable[str], taken.values()))
+    except TypeError:
+        return lower_headers(taken.items())
+    return cast(dict[str, str], taken)

@@ -56,7 +56,7 @@ class Authorizer(Protocol):
     ) -> None: ...
 
 
-@dataclass
+@dataclass(slots=True)
 class Call:
     """One request as a service sees it: the action, its parameters, its caller, the time."""
 
@@ -78,8 +78,8 @@ class Call:
         action: str | None = None,
     ) -> None:
         """Refuse the call (by raising) unless the caller's policies allow it on `resource`."""
-        merged = dict(self.global_context)
-        merged.update(context or {})
+        # Read-only: the global keys as they are when the action brings none of its own.
+        merged = {**self.global_context, **context} if context else self.global_context
         self.authorizer.check(
             self.caller, action or f"{self.product}:{self.action}", resource, merged
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from fakes.errors import ApiError, invalid_parameter, missing_parameter, unknown_version
@@ -121,9 +121,10 @@ class Params(Mapping[str, str]):
         return number
 
 
-@dataclass(frozen=True, slots=True)
-class RpcCall:
-    """A parsed call: which product, version and action, with which parameters, from where."""
+class RpcCall(NamedTuple):
+    """A parsed call: which product, version and action, with which parameters, from where.
+    (A named tuple, immutable like a frozen dataclass, whose thirteen fields cost a request
+    a fifth as much to set.)"""
 
     product: str
     action: str
@@ -153,17 +154,17 @@ def _pairs(raw: str, what: str) -> list[tuple[str, str]]:
     overhead: every field must hold `=` (an empty field too), else a 400."""
     if not raw:
         return []
-    pairs = []
-    for field in raw.split("&"):
-        name, equals, value = field.partition("=")
-        if not equals:
-            raise ApiError(
-                "InvalidParameter",
-                f"The {what} of the request is not a well-formed query string.",
-                400,
-            )
-        pairs.append((_unquote(name), _unquote(value)))
-    return pairs
+    fields = [field.partition("=") for field in raw.split("&")]
+    pairs = [(name, value) for name, equals, value in fields if equals]
+    if len(pairs) != len(fields):  # a field without `=`
+        raise ApiError(
+            "InvalidParameter",
+            f"The {what} of the request is not a well-formed query string.",
+            400,
+        )
+    if "%" not in raw and "+" not in raw:  # nothing encoded: the SDKs' ids, names, numbers
+        return pairs
+    return [(_unquote(name), _unquote(value)) for name, value in pairs]
 
 
 def _refuse(name: str, why: str) -> ApiError:
@@ -186,10 +187,11 @@ def check_list_indexes(names: Iterable[str]) -> None:
     hide what was meant."""
     lists: dict[str, set[int]] = {}
     for name in names:
-        if "." not in name:
+        if "." not in name:  # most names: nothing to check
             continue
         segments = name.split(".")
-        for depth, segment in enumerate(segments[1:], start=1):
+        for depth in range(1, len(segments)):
+            segment = segments[depth]
             if not _is_index_like(segment):
                 continue
             if not _INDEX.fullmatch(segment) or int(segment) > _MAX_LIST:
@@ -198,14 +200,21 @@ def check_list_indexes(names: Iterable[str]) -> None:
                     f"list indexes are ASCII decimals from 1 to {_MAX_LIST} without a leading "
                     "zero.",
                 )
-            lists.setdefault(".".join(segments[:depth]), set()).add(int(segment))
-    for prefix, indexes in sorted(lists.items()):
-        if len(indexes) != max(indexes):
-            missing = min(set(range(1, max(indexes) + 1)) - indexes)
-            raise _refuse(
-                f"{prefix}.{max(indexes)}",
-                f"list indexes run from 1 without a gap, and `{prefix}.{missing}` is missing.",
-            )
+            prefix = segments[0] if depth == 1 else ".".join(segments[:depth])
+            indexes = lists.get(prefix)
+            if indexes is None:
+                lists[prefix] = {int(segment)}
+            else:
+                indexes.add(int(segment))
+    gapped = [prefix for prefix, indexes in lists.items() if len(indexes) != max(indexes)]
+    if gapped:
+        prefix = min(gapped)  # the first by name, as a sorted scan would find it
+        indexes = lists[prefix]
+        missing = min(set(range(1, max(indexes) + 1)) - indexes)
+        raise _refuse(
+            f"{prefix}.{max(indexes)}",
+            f"list indexes run from 1 without a gap, and `{prefix}.{missing}` is missing.",
+        )
 
 
 def _merge(query: list[tuple[str, str]], form: list[tuple[str, str]]) -> dict[str, str]:
@@ -213,7 +222,11 @@ def _merge(query: list[tuple[str, str]], form: list[tuple[str, str]]) -> dict[st
     or in both) is refused, never merged, since a V3 signature covers only the query and the
     body's hash. The same value twice is one parameter: the legacy SDK adds `RegionId` to the
     query even when the caller put it in the body (aliyunsdkcore `RpcRequest.get_url`)."""
-    merged: dict[str, str] = {}
+    if not form:
+        merged = dict(query)
+        if len(merged) == len(query):  # each name once: nothing to compare
+            return merged
+    merged = {}
     for where, pairs in (("query", query), ("body", form)):
         for name, value in pairs:
             if merged.get(name, value) != value:
@@ -224,10 +237,27 @@ def _merge(query: list[tuple[str, str]], form: list[tuple[str, str]]) -> dict[st
     return merged
 
 
+#: An absolute URL as the adapters hand it on: a lower-case scheme, a host name (no brackets,
+#: no user), a path and a query, nothing to strip or split further (no blank, no fragment).
+#: `_split` reads one with a match; anything else goes through `urlsplit`.
+_PLAIN_URL = re.compile(r"(https?)://([A-Za-z0-9.:-]*)(/[^?#\s]*)?(?:\?([^#\s]*))?")
+
+
+def _split(url: str) -> tuple[str, str, str, str]:
+    """`urlsplit(url)`'s scheme, netloc, path and query. `urlsplit` remembers only the last
+    128 URLs, and most calls carry a URL never seen before (a new InvokeId each time)."""
+    plain = _PLAIN_URL.fullmatch(url)
+    if plain is not None:
+        scheme, netloc, path, query = plain.groups()
+        return scheme, netloc, path or "", query or ""
+    parts = urlsplit(url)
+    return parts.scheme, parts.netloc, parts.path, parts.query
+
+
 def parse(request: HttpRequest) -> RpcCall:
     """Turn one HTTP request into an `RpcCall`, or raise the `ApiError` Alibaba would send."""
-    url = urlsplit(request.url)
-    query = _pairs(url.query, "query string")
+    scheme, netloc, path, raw_query = _split(request.url)
+    query = _pairs(raw_query, "query string")
     form: list[tuple[str, str]] = []
     content_type = request.headers.get("content-type", "")
     if request.body and content_type.startswith("application/x-www-form-urlencoded"):
@@ -260,12 +290,12 @@ def parse(request: HttpRequest) -> RpcCall:
         product=product,
         action=action,
         params=params,
-        host=headers.get("host", url.netloc),
-        secure=url.scheme == "https",
+        host=headers.get("host", netloc),
+        secure=scheme == "https",
         client_ip=request.client_ip,
         signature_version=signature_version,
         method=request.method.upper(),
-        path=url.path or "/",
+        path=path or "/",
         query=tuple(query),
         form=tuple(form),
         headers=headers,

@@ -51,25 +51,34 @@ def check_v3_headers(
 ) -> None:
     """`SignedHeaders` is lower case, names no header twice or empty, and covers every common
     header sent (`content-type` when a body comes); the nonce, date and payload hash are sent."""
-    for name in signed_headers:
-        if not name:
-            raise incomplete("`SignedHeaders` names an empty header")
-        if name != name.lower():
-            raise incomplete(f"`SignedHeaders` must be lower case, not `{name}`")
-    signed = set(signed_headers)
-    if len(signed) != len(signed_headers):
-        raise incomplete("`SignedHeaders` names a header twice")
+    signed = _signed_names(signed_headers)
     must = MUST_SIGN + MUST_SIGN_WITH_BODY if has_body else MUST_SIGN
     unsigned = [
         name
-        for name in headers
-        if name not in signed and (name.startswith("x-acs-") or name in must)
+        for name in headers.keys() - signed  # a few: `authorization`, `content-length`
+        if name.startswith("x-acs-") or name in must
     ]
     if unsigned:  # the first by name, whatever order the headers came in
         raise incomplete(f"the header `{min(unsigned)}` is sent but not in `SignedHeaders`")
     for required in ("x-acs-signature-nonce", "x-acs-date", "x-acs-content-sha256"):
         if not headers.get(required):
             raise missing_parameter(required)
+
+
+@functools.lru_cache(maxsize=64)
+def _signed_names(signed_headers: tuple[str, ...]) -> frozenset[str]:
+    """The names `SignedHeaders` lists, once it is found well formed (lower case, none empty,
+    none twice). Remembered: a client lists the same names on every request (a malformed list
+    raises, and is not remembered)."""
+    for name in signed_headers:
+        if not name:
+            raise incomplete("`SignedHeaders` names an empty header")
+        if name != name.lower():
+            raise incomplete(f"`SignedHeaders` must be lower case, not `{name}`")
+    signed = frozenset(signed_headers)
+    if len(signed) != len(signed_headers):
+        raise incomplete("`SignedHeaders` names a header twice")
+    return signed
 
 
 @functools.lru_cache(maxsize=64)

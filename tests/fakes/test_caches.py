@@ -188,6 +188,72 @@ def test_an_allow_remembered_for_one_run_as_user_does_not_answer_for_another(
     assert may_run(linux, "user01")
 
 
+def _key_state(ram: RamClient, key: Key, status: str) -> None:
+    ram.update_access_key(
+        r.UpdateAccessKeyRequest(user_name="commandUser", user_access_key_id=key[0], status=status)
+    )
+
+
+@pytest.fixture
+def used_key(
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+    linux: str,
+) -> tuple[Key, Callable[[], str]]:
+    """commandUser's key (ECS full access), which has served a RunCommand already, and
+    `refusal()`: the error code RunCommand as user01 with it gets now ("" when served)."""
+    client = ecs_as(key := ram_user("commandUser", system=["AliyunECSFullAccess"]))
+
+    def refusal() -> str:
+        try:
+            run_command(linux, "whoami", client=client, username="user01")
+        except ClientException as refused:
+            return str(refused.code)
+        return ""
+
+    assert refusal() == ""
+    return key, refusal
+
+
+def test_a_key_disabled_after_use_is_refused_from_the_next_request(
+    ram: RamClient, used_key: tuple[Key, Callable[[], str]]
+) -> None:
+    key, refusal = used_key
+    _key_state(ram, key, "Inactive")
+    assert refusal() == "Forbidden.AccessKeyDisabled"
+    _key_state(ram, key, "Active")
+    assert refusal() == ""
+
+
+def test_a_key_deleted_after_use_is_unknown_from_the_next_request(
+    ram: RamClient, used_key: tuple[Key, Callable[[], str]]
+) -> None:
+    key, refusal = used_key
+    ram.delete_access_key(
+        r.DeleteAccessKeyRequest(user_name="commandUser", user_access_key_id=key[0])
+    )
+    assert refusal() == "InvalidAccessKeyId.NotFound"
+
+
+def test_each_users_key_answers_as_that_user(
+    ram_user: Callable[..., Key],
+    ecs_as: Callable[..., EcsClient],
+    run_command: Callable[..., Any],
+    used_key: tuple[Key, Callable[[], str]],
+    linux: str,
+) -> None:
+    """Two users' keys used in turn: each request is decided for its own key's user."""
+    _, refusal = used_key  # commandUser may run
+    bare = ecs_as(ram_user("bare"))
+    for _ in range(2):
+        assert refusal() == ""
+        with pytest.raises(ClientException) as refused:
+            run_command(linux, "whoami", client=bare, username="user01")
+        assert refused.value.code == "Forbidden.RAM"
+        assert refused.value.data["AccessDeniedDetail"]["AuthPrincipalDisplayName"] == "bare"
+
+
 # ---- bounded state: a long-lived fake does not keep what every call leaves behind ----------
 
 
