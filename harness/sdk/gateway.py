@@ -183,6 +183,10 @@ class Gateway:
         try:
             response = method() if request is None else method(request)
         except AlibabaCloudException as e:
+            # The SDK keeps the error in a retry context its own frames hold, and the error's
+            # traceback holds those frames: a cycle of every frame of the call, freed only by
+            # the garbage collector. Nothing reads the traceback (Refusal carries the fields).
+            e.with_traceback(None)
             request_id = str(e.request_id or "")
             status = int(e.status_code or 0)
             self.evidence.add(caller, action, params, request_id, f"{e.code} ({status})")
