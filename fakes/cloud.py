@@ -58,12 +58,20 @@ _INTERNAL = ApiError(
 )
 
 
+def _untraced(err: ApiError) -> ApiError:
+    """A caught error kept as the request's answer, without its traceback: the envelope reads
+    only its code, message and status, and the traceback's frames link back to the frame that
+    keeps it, a cycle (with every caller's frame and locals) only the garbage collector frees,
+    a cost that grows with the live heap (a fleet's thousands of refused calls)."""
+    return err.with_traceback(None)
+
+
 def _parse(request: HttpRequest) -> rpc.RpcCall | ApiError:
     """The request as a call, or the error it earns: it needs nothing of the account's."""
     try:
         return rpc.parse(request)
     except ApiError as err:
-        return err
+        return _untraced(err)
     except RecursionError:
         return _TOO_DEEP
     except Exception:  # never a traceback on the wire
@@ -445,7 +453,7 @@ class FakeCloud:
             try:
                 claimed.claim.verify()
             except ApiError as err:
-                outcome = err
+                outcome = _untraced(err)
             except Exception:  # never a traceback on the wire
                 log.exception("fake cloud failed to check a signature (RequestId %s)", request_id)
                 outcome = _INTERNAL
@@ -481,7 +489,7 @@ class FakeCloud:
                 )
             return call.product, _Claimed(call, service, self._authenticator.claim(call))
         except ApiError as err:
-            return call.product, err
+            return call.product, _untraced(err)
         except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
             return call.product, _TOO_DEEP
         except Exception:  # never a traceback on the wire: log it, answer like Alibaba
@@ -515,7 +523,7 @@ class FakeCloud:
                 if call.product in access.IDENTITY_PRODUCTS:
                     self._policy_sets.invalidate()
         except ApiError as err:
-            return err
+            return _untraced(err)
         except RecursionError:  # a JSON parameter nested thousands deep: bad input, not a bug
             return _TOO_DEEP
         except Exception:  # never a traceback on the wire: log it, answer like Alibaba

@@ -1,0 +1,67 @@
+"""A refused call leaves no garbage only the cycle collector could free.
+
+A verification of a fleet makes thousands of refused calls (root tried on each instance alone).
+When an error keeps its traceback, its frames (and, through them, every caller's frame and
+locals) form a reference cycle, freed only when the garbage collector runs: time that grows
+with the live heap, so with the fleet. This test makes refused RunCommands through the official
+SDK and the harness's gateway with the collector off, then counts what the collector finds.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+
+import pytest
+from alibabacloud_ecs20140526 import models as ecs
+
+from fakes import FakeCloud
+from harness.fleet.on_fake import command_user
+from harness.sdk.clients import ecs_client
+from harness.sdk.evidence import Evidence
+from harness.sdk.gateway import Gateway, Refusal
+
+CALLS = 20
+#: Objects per refused call the collector may still find (the SDK's own: a few at most). With
+#: the tracebacks kept there were about 180.
+MOST_PER_CALL = 10
+
+
+@pytest.fixture
+def collector_off() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def test_refused_run_commands_leave_no_cycles(collector_off: None) -> None:
+    with FakeCloud() as cloud:
+        instance = cloud.add_instance(os="linux", users=["user01"])
+        client = ecs_client(command_user(cloud), cloud.default_region)
+        gateway = Gateway(Evidence())
+        request = ecs.RunCommandRequest(
+            region_id=cloud.default_region,
+            type="RunShellScript",
+            command_content="whoami",
+            instance_id=[instance],
+            username="root",
+        )
+
+        def refused() -> str:
+            try:
+                gateway.call("commandUser", client.run_command, request)
+            except Refusal as refusal:
+                return refusal.code
+            return "ran"
+
+        assert refused() == "Forbidden.RAM"  # warm: first-use objects are not per call
+        gc.collect()
+        codes = {refused() for _ in range(CALLS)}
+        found = gc.collect()
+    assert codes == {"Forbidden.RAM"}
+    assert found <= CALLS * MOST_PER_CALL, f"{found / CALLS:.0f} objects of cyclic garbage a call"
