@@ -29,10 +29,30 @@ __all__ = ["Child", "run", "start"]
 ZYGOTE = Path(__file__).with_name("_zygote.py")
 
 
+#: What the fork server sets again in each child from the child's own environment
+#: (tests/_zygote.py `_child`); every other PYTHON* variable, the locale's and the hash seed
+#: act only when an interpreter starts.
+REDONE_IN_A_CHILD = frozenset(
+    {"PYTHONPATH", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX", "PYTHONUNBUFFERED"}
+)
+
+
+def interpreter_settings(env: Mapping[str, str]) -> dict[str, str]:
+    """The variables of `env` an interpreter reads as it starts (warnings filters, hash seed,
+    I/O encoding, UTF-8 and dev modes, the locale) that a forked child cannot take up: a child
+    whose differ from the fork server's runs as a fresh process instead."""
+    return {
+        k: v
+        for k, v in env.items()
+        if (k.startswith(("PYTHON", "LC_")) or k == "LANG") and k not in REDONE_IN_A_CHILD
+    }
+
+
 class _Zygote:
     """The fork server of this process, started on first use and stopped at exit."""
 
     def __init__(self) -> None:
+        self.settings = interpreter_settings(os.environ)
         self.process = subprocess.Popen(
             [sys.executable, str(ZYGOTE)],
             stdin=subprocess.PIPE,
@@ -139,13 +159,16 @@ class Child:
         for path in outputs:  # there even if the child dies before opening them
             path.touch()
         parsed = None if os.environ.get("RUNAS_TEST_FRESH_CHILDREN") else _module_command(command)
-        if parsed is None:
+        server = None if parsed is None else _server()
+        if server is not None and interpreter_settings(env) != server.settings:
+            parsed = None  # an interpreter started otherwise: only a fresh one is that
+        if parsed is None or server is None:
             with outputs[0].open("w") as out, outputs[1].open("w") as err:
                 popen = subprocess.Popen(self.args, cwd=cwd, env=dict(env), stdout=out, stderr=err)
             self._popen, self.pid = popen, popen.pid
             return
         module, args = parsed
-        self._server = _server()
+        self._server = server
         self.pid = self._server.fork(
             {
                 "module": module,

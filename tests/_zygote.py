@@ -8,8 +8,13 @@ child (about 1.5 CPU-seconds each).
 
 What the child redoes after the fork, so that nothing of the server's own start leaks into it:
 its environment (and what Python reads from it at start: sys.path from PYTHONPATH, bytecode
-writing, the pycache prefix, unbuffered streams, the temporary folder), and the one preloaded
-module that reads the environment at import (alibabacloud_credentials' auth_util). The
+writing, the pycache prefix, unbuffered streams, the temporary folder), and the preloaded
+modules that read the environment at import (alibabacloud_credentials' auth_util, and
+auth_constant's HOME, under which the SDK looks for credentials files). A child whose
+environment asks for an interpreter started otherwise (another hash seed, warnings filters,
+locale, I/O encoding: tests/_children.py `interpreter_settings`) is not forked but started
+fresh. Every forked child shares the server's hash seed, so a test that compares two children
+for order-independence must start them fresh (RUNAS_TEST_FRESH_CHILDREN=1). The
 modules pytest rewrites are never preloaded (this project's fakes, harness and steps, which its
 pytest11 entry point marks for rewriting, pytest-bdd, xdist, Hypothesis, any -p plugin): each
 child imports and rewrites them as a fresh start does.
@@ -61,8 +66,14 @@ PRELOAD = (
     "z3",
 )
 
-#: Modules whose import reads the environment: imported again in each child.
-READ_THE_ENVIRONMENT = ("alibabacloud_credentials.utils.auth_util",)
+#: Modules whose import reads the environment: imported again in each child, in this order
+#: (auth_constant copies HOME, through auth_util, at import; the credential providers read
+#: the credentials files under it: without it a child with a HOME of its own would find the
+#: fork server's, and a developer's real key in it).
+READ_THE_ENVIRONMENT = (
+    "alibabacloud_credentials.utils.auth_util",
+    "alibabacloud_credentials.utils.auth_constant",
+)
 
 
 def main() -> None:

@@ -18,14 +18,17 @@ from tests import _children as children
 
 #: A module that says what a process sees of its own start, then leaves with a chosen code.
 PROBE = """
-import json, os, sys, tempfile
-from alibabacloud_credentials.utils import auth_util
+import json, os, sys, tempfile, warnings
+from alibabacloud_credentials.utils import auth_constant, auth_util
 
 print(json.dumps({
     "argv": sys.argv[1:],
     "cwd": os.getcwd(),
     "chosen": os.environ.get("PROBE_CHOSEN"),
     "key": auth_util.environment_access_key_id,
+    "home": auth_constant.HOME,
+    "hash": hash("seed"),
+    "warnings": [str(f[0]) for f in warnings.filters[:3]],
     "path": sys.path,
     "bytecode": sys.dont_write_bytecode,
     "pycache": sys.pycache_prefix,
@@ -48,6 +51,7 @@ def _probe(tmp_path: Path, **chosen: str) -> tuple[list[str], dict[str, str], Pa
         "ALIBABA_CLOUD_ACCESS_KEY_ID": "LTAI-the-childs-own",
         "PYTHONPYCACHEPREFIX": str(tmp_path / "pycache"),
         "TMPDIR": str(tmp_path),
+        "HOME": str(tmp_path / "home"),
         **chosen,
     }
     return [sys.executable, "-m", "probe", "3"], env, work
@@ -63,8 +67,14 @@ def test_a_forked_child_sees_its_start_as_a_fresh_python_would(tmp_path, monkeyp
     )
     seen, expected = json.loads(forked.stdout), json.loads(fresh.stdout)
     assert seen["path"] == expected["path"]
+    # What a fork cannot make fresh, and tests/_zygote.py says: the hash seed is the server's,
+    # and the warnings filters are those of the libraries it preloaded (each child imports
+    # them too; a fresh probe, which does not, has only Python's own).
+    for forks_apart in ("hash", "warnings"):
+        seen.pop(forks_apart), expected.pop(forks_apart)
     assert seen == expected
     assert seen["key"] == "LTAI-the-childs-own"  # read again from the child's environment
+    assert seen["home"] == str(tmp_path / "home")  # where the SDK looks for credentials files
     assert (seen["chosen"], seen["cwd"], seen["name"]) == ("yes", str(work), "__main__")
     assert (seen["bytecode"], seen["tmp"]) == (False, str(tmp_path))
 
@@ -75,6 +85,17 @@ def test_what_python_reads_from_the_environment_follows_each_childs(tmp_path):
     seen = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
     assert seen["key"] is None
     assert seen["bytecode"] is True
+
+
+def test_a_child_started_otherwise_is_a_fresh_process(tmp_path, monkeypatch):
+    """A hash seed or warnings filters of its own take effect only as an interpreter starts:
+    such a child is not forked, and sees what a fresh start gives."""
+    command, env, work = _probe(tmp_path, PYTHONHASHSEED="0", PYTHONWARNINGS="error")
+    forked = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+    fresh = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    assert forked == fresh
+    assert forked["warnings"][0] == "error"
 
 
 def test_a_killed_child_ends_by_its_signal(tmp_path):
