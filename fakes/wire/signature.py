@@ -168,6 +168,10 @@ def v3_signature(secret: str, string_to_sign: str) -> str:
 
 
 def signatures_match(expected: str, given: str) -> bool:
+    """In constant time, case aside. A signature is hex or Base64, so ASCII: any other text
+    (which `compare_digest` refuses with a TypeError, as a 500) matches nothing."""
+    if not given.isascii():
+        return False
     return hmac.compare_digest(expected.lower(), given.lower())
 
 

@@ -13,6 +13,7 @@ from alibabacloud_ecs20140526.client import Client as EcsClient
 from alibabacloud_tea_openapi.models import Config
 
 from fakes import FakeCloud
+from tests.server._support import v2_signed
 
 from ._signer import SignedRequest, form, sign_v3
 
@@ -120,3 +121,22 @@ def test_a_parameter_repeated_in_the_query_with_two_values_is_refused(cloud, lin
     answer = _send(signed)
     assert answer.status_code == 400
     assert _invocations(cloud) == []
+
+
+@pytest.mark.parametrize("forged", ["é" * 64, "ab\u00a0cd", "\u0661" * 64])
+def test_a_signature_that_is_not_ascii_is_a_signature_mismatch_not_a_500(cloud, forged):
+    """`hmac.compare_digest` refuses non-ASCII text with a TypeError: a forged signature of
+    such characters must earn Alibaba's refusal, never an internal error."""
+    signed = sign_v3(cloud.root_access_key, "DescribeInstances", REGION)
+    head = signed.headers["authorization"].rpartition(",Signature=")[0]
+    signed.headers["authorization"] = f"{head},Signature={forged}".encode().decode("latin-1")
+    answer = _send(signed)
+    assert _refusal(answer) == (400, "SignatureDoesNotMatch")
+    query = v2_signed(
+        cloud.root_access_key,
+        "GET",
+        {"Action": "DescribeInstances", "Version": "2014-05-26", **REGION},
+    )
+    query["Signature"] = forged
+    answer = requests.get("https://ecs-cn-hangzhou.aliyuncs.com/", params=query, timeout=5)
+    assert _refusal(answer) == (400, "SignatureDoesNotMatch")
