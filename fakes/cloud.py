@@ -62,7 +62,10 @@ def _untraced(err: ApiError) -> ApiError:
     """A caught error kept as the request's answer, without its traceback: the envelope reads
     only its code, message and status, and the traceback's frames link back to the frame that
     keeps it, a cycle (with every caller's frame and locals) only the garbage collector frees,
-    a cost that grows with the live heap (a fleet's thousands of refused calls)."""
+    a cost that grows with the live heap (a fleet's thousands of refused calls). The error it
+    was raised while handling (`raise ... from None` keeps it as `__context__`) links back the
+    same way, so it goes too."""
+    err.__context__ = err.__cause__ = None
     return err.with_traceback(None)
 
 

@@ -10,7 +10,8 @@ SDK and the harness's gateway with the collector off, then counts what the colle
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from alibabacloud_ecs20140526 import models as ecs
@@ -39,29 +40,50 @@ def collector_off() -> Iterator[None]:
             gc.enable()
 
 
-def test_refused_run_commands_leave_no_cycles(collector_off: None) -> None:
+def _run_as_root(region: str, instance: str) -> tuple[str, Any]:
+    request = ecs.RunCommandRequest(
+        region_id=region,
+        type="RunShellScript",
+        command_content="whoami",
+        instance_id=[instance],
+        username="root",
+    )
+    return "run_command", request
+
+
+def _bad_token(region: str, instance: str) -> tuple[str, Any]:
+    """Refused by an error raised while another was handled (its `__context__`)."""
+    return "describe_invocation_results", ecs.DescribeInvocationResultsRequest(
+        region_id=region, next_token="not-a-token-the-api-gave", max_results=10
+    )
+
+
+@pytest.mark.parametrize(
+    ("refusal", "code"),
+    [(_run_as_root, "Forbidden.RAM"), (_bad_token, "InvalidParameter")],
+    ids=["run-as-root", "bad-next-token"],
+)
+def test_refused_calls_leave_no_cycles(
+    collector_off: None,
+    refusal: Callable[[str, str], tuple[str, Any]],
+    code: str,
+) -> None:
     with FakeCloud() as cloud:
         instance = cloud.add_instance(os="linux", users=["user01"])
         client = ecs_client(command_user(cloud), cloud.default_region)
         gateway = Gateway(Evidence())
-        request = ecs.RunCommandRequest(
-            region_id=cloud.default_region,
-            type="RunShellScript",
-            command_content="whoami",
-            instance_id=[instance],
-            username="root",
-        )
+        method, request = refusal(cloud.default_region, instance)
 
         def refused() -> str:
             try:
-                gateway.call("commandUser", client.run_command, request)
+                gateway.call("commandUser", getattr(client, method), request)
             except Refusal as refusal:
                 return refusal.code
-            return "ran"
+            return "answered"
 
-        assert refused() == "Forbidden.RAM"  # warm: first-use objects are not per call
+        assert refused() == code  # warm: first-use objects are not per call
         gc.collect()
         codes = {refused() for _ in range(CALLS)}
         found = gc.collect()
-    assert codes == {"Forbidden.RAM"}
+    assert codes == {code}
     assert found <= CALLS * MOST_PER_CALL, f"{found / CALLS:.0f} objects of cyclic garbage a call"

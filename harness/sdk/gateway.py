@@ -186,7 +186,7 @@ class Gateway:
             # The SDK keeps the error in a retry context its own frames hold, and the error's
             # traceback holds those frames: a cycle of every frame of the call, freed only by
             # the garbage collector. Nothing reads the traceback (Refusal carries the fields).
-            e.with_traceback(None)
+            e.with_traceback(None).__context__ = None
             request_id = str(e.request_id or "")
             status = int(e.status_code or 0)
             self.evidence.add(caller, action, params, request_id, f"{e.code} ({status})")
