@@ -104,6 +104,16 @@ def _the_whole_suite_on_the_fake(config: pytest.Config) -> bool:
 
 #: Where the suite's temporary folders go when the machine has one in memory (Linux's tmpfs).
 MEMORY_TMP = Path("/dev/shm")
+#: The room it must have free to be chosen: a run leaves some 50 MB there, and pytest keeps the
+#: last three runs' folders (a container's default /dev/shm is 64 MB: too small, so not chosen).
+MEMORY_TMP_ROOM = 1 << 30
+
+
+def _roomy(folder: Path) -> bool:
+    if not (folder.is_dir() and os.access(folder, os.W_OK | os.X_OK)):
+        return False
+    free = os.statvfs(folder)
+    return free.f_bavail * free.f_frsize >= MEMORY_TMP_ROOM
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -115,14 +125,15 @@ def pytest_configure(config: pytest.Config) -> None:
     is synced to disk at every create and remove (harness/provisioning/ledger.py), about 3,000
     fsyncs of some 3.5 ms each on this disk for a live run of the whole spec, where a test waits
     ten seconds doing nothing. A `--basetemp`, a PYTEST_DEBUG_TEMPROOT or a TMPDIR chosen by
-    the person running pytest is kept, and so is /tmp on a machine without /dev/shm. The
+    the person running pytest is kept, and so is /tmp on a machine without a /dev/shm with
+    1 GiB free (MEMORY_TMP_ROOM). The
     workers of an xdist run get their folders from the controller's, so only it chooses."""
     if not config.pluginmanager.hasplugin("xdist"):
         config.addinivalue_line("markers", "xdist_group(name): tests that share a costly run")
     chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
     if chosen or os.environ.get("TMPDIR") or hasattr(config, "workerinput"):
         return
-    if MEMORY_TMP.is_dir() and os.access(MEMORY_TMP, os.W_OK | os.X_OK):
+    if _roomy(MEMORY_TMP):
         # pytest's own root for its numbered temporary folders (its tmp_path docs): nothing
         # else of this process moves (tempfile's folder, and so the children's pycache, stay)
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_TMP)

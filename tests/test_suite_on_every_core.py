@@ -252,3 +252,13 @@ def test_every_costly_file_named_exists() -> None:
     costly = _root_conftest().COSTLY_FIRST
     assert len(set(costly)) == len(costly)
     assert [path for path in costly if not (ROOT / path).is_file()] == []
+
+
+def test_the_memory_folder_is_chosen_only_with_room_to_spare(tmp_path, monkeypatch):
+    """A /dev/shm too small for the suite's folders (a container's 64 MB) is passed over."""
+    conftest = _root_conftest()
+    monkeypatch.setattr(conftest, "MEMORY_TMP_ROOM", 0)
+    assert conftest._roomy(tmp_path)
+    monkeypatch.setattr(conftest, "MEMORY_TMP_ROOM", 1 << 62)
+    assert not conftest._roomy(tmp_path)
+    assert not conftest._roomy(tmp_path / "absent")
