@@ -44,12 +44,13 @@ class InstanceResult:
     username: str
 
     @classmethod
-    def of_row(cls, invoke_id: str, row: Any) -> InstanceResult:
+    def of_row(cls, invoke_id: str, row: Any, asked: str = "") -> InstanceResult:
         """The result a DescribeInvocationResults row tells (its `Output` Base64, as the harness
-        always asks for it): the one mapping from the SDK's row, for one instance or a fleet."""
+        always asks for it): the one mapping from the SDK's row, for one instance or a fleet.
+        A row that names no instance is for the one `asked` about, if any."""
         return cls(
             invoke_id=invoke_id,
-            instance_id=str(row.instance_id or ""),
+            instance_id=str(row.instance_id or asked),
             status=str(row.invocation_status or ""),
             exit_code=row.exit_code,
             output=decode_output(row.output),
@@ -190,7 +191,7 @@ class CommandRunner:
         found = invocation.invocation_results.invocation_result if invocation else None
         if not found:
             return None
-        return InstanceResult.of_row(invoke_id, found[0])
+        return InstanceResult.of_row(invoke_id, found[0], instance_id)
 
     def wait(self, invoke_id: str, instance_id: str, *, timeout: int = 60) -> InstanceResult:
         """Poll until the result is final; give up after the command's timeout plus delivery."""
