@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import secrets
+from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from fakes.guest.accounts import BASE_GROUP, BASE_PASSWD, BASE_SUDOERS, Account, Accounts
@@ -70,6 +71,8 @@ class Guest:
         #: HISTORY_KEPT at least (`remember`); `earlier_runs` counts those no longer in it.
         self.history: list[tuple[str, str]] = []
         self.earlier_runs = 0
+        #: The same, by run-as user: a root run never vanishes from the account's picture.
+        self.earlier_runs_by: Counter[str] = Counter()
         #: What answers at 100.100.100.200; None: nothing does (the instance has no network).
         self.metadata: MetadataService | None = None
         self._passwords: dict[str, str | None] = {self.default_user: None}
@@ -195,7 +198,9 @@ class Guest:
         history = self.history
         history.append((user, script))
         if len(history) >= 2 * HISTORY_KEPT:
-            self.earlier_runs += len(history) - HISTORY_KEPT
+            forgotten = history[:-HISTORY_KEPT]
+            self.earlier_runs += len(forgotten)
+            self.earlier_runs_by.update(who for who, _ in forgotten)
             del history[:-HISTORY_KEPT]
 
     def run(

@@ -138,10 +138,13 @@ def test_a_snapshot_lists_the_latest_runs_and_counts_those_before(
 ) -> None:
     monkeypatch.setattr(guest_module, "HISTORY_KEPT", 2)
     linux = cloud.add_instance(os="linux", users=["user01"])
+    cloud.guest(linux).run("whoami", "root")
     for n in range(9):
         cloud.guest(linux).run(f"echo {n}", "user01")
 
     (instance,) = cloud.snapshot()["Instances"]
     shown = [run["Script"] for run in instance["Ran"]]
     assert shown == [f"echo {n}" for n in range(9 - len(shown), 9)]
-    assert instance["RanBefore"] == 9 - len(shown) > 0
+    assert instance["RanBefore"] == 10 - len(shown) > 0
+    # the root run is no longer listed, and still counted by its user
+    assert instance["RanBeforeBy"] == {"root": 1, "user01": 9 - len(shown)}

@@ -132,6 +132,7 @@ class Instance:
             # The latest runs (at least HISTORY_KEPT of them), and how many ran before those.
             "Ran": [{"Username": who, "Script": what} for who, what in self.guest.history],
             "RanBefore": self.guest.earlier_runs,
+            "RanBeforeBy": dict(sorted(self.guest.earlier_runs_by.items())),
         }
 
 
