@@ -25,18 +25,41 @@ def _encoder() -> Callable[[Any], str]:
     if make is None:
         return json.dumps
     defaults = json.JSONEncoder()
-    chunks = make(
-        None,  # no cycle check
-        defaults.default,
-        json.encoder.encode_basestring_ascii,
-        None,  # no indent
-        defaults.key_separator,
-        defaults.item_separator,
-        False,  # sort_keys
-        False,  # skipkeys
-        True,  # allow_nan
-    )
-    return lambda value: "".join(chunks(value, 0))
+    try:  # an undocumented CPython detail: any change to it and `json.dumps` serves instead
+        chunks = make(
+            None,  # no cycle check
+            defaults.default,
+            json.encoder.encode_basestring_ascii,
+            None,  # no indent
+            defaults.key_separator,
+            defaults.item_separator,
+            False,  # sort_keys
+            False,  # skipkeys
+            True,  # allow_nan
+        )
+
+        def encoded(value: Any) -> str:
+            return "".join(chunks(value, 0))
+
+        if encoded(_SAMPLE) != _SAMPLE_WRITTEN:
+            return json.dumps
+    except Exception:
+        return json.dumps
+    return encoded
+
+
+#: What the made encoder must write, exactly as `json.dumps` writes it, before it is used.
+_SAMPLE: Any = {
+    "RequestId": "A-1",
+    "Text": 'user01\n\u00e9\u4e2d"q"',
+    "Numbers": [0, -1, 2.5, 10**20, True, False, None],
+    "Nested": {"Empty": {}, "List": [[], [{"K": "v"}]]},
+}
+_SAMPLE_WRITTEN = (
+    '{"RequestId": "A-1", "Text": "user01\\n\\u00e9\\u4e2d\\"q\\"", '
+    '"Numbers": [0, -1, 2.5, 100000000000000000000, true, false, null], '
+    '"Nested": {"Empty": {}, "List": [[], [{"K": "v"}]]}}'
+)
 
 
 #: A body as `json.dumps` writes it.

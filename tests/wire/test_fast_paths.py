@@ -173,3 +173,18 @@ def test_bodies_are_written_as_json_dumps_writes_them(data: dict[str, object]) -
     assert envelope.encode(data) == json.dumps(data)
     body = envelope.success("REQUEST-ID", data).body
     assert body == json.dumps({"RequestId": "REQUEST-ID", **data}).encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    "changed",
+    [
+        lambda *args: (_ for _ in ()).throw(TypeError("takes 8 arguments")),
+        lambda *args: lambda value, level: ["{}"],  # writes something else
+    ],
+    ids=["signature-changed", "output-changed"],
+)
+def test_a_changed_c_encoder_gives_way_to_json_dumps(monkeypatch, changed):
+    """The made encoder rests on an undocumented CPython detail: if it changes, the bodies
+    are still json.dumps's."""
+    monkeypatch.setattr(json.encoder, "c_make_encoder", changed)
+    assert envelope._encoder() is json.dumps
