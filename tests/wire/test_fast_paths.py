@@ -188,3 +188,8 @@ def test_a_changed_c_encoder_gives_way_to_json_dumps(monkeypatch, changed):
     are still json.dumps's."""
     monkeypatch.setattr(json.encoder, "c_make_encoder", changed)
     assert envelope._encoder() is json.dumps
+
+
+def test_the_encoders_sample_is_what_json_dumps_writes():
+    assert envelope._SAMPLE_WRITTEN == json.dumps(envelope._SAMPLE)
+    assert envelope.encode is not json.dumps  # on CPython the made encoder serves
