@@ -11,7 +11,6 @@ nothing but the time."""
 from __future__ import annotations
 
 import atexit
-import contextlib
 import json
 import os
 import shutil
@@ -95,6 +94,12 @@ class _Zygote:
             pid = int(self.forked.pop(0)["pid"])
             self.ended.setdefault(pid, threading.Event())
             return pid
+
+    def signal(self, pid: int, sig: int) -> None:
+        assert self.process.stdin is not None
+        with self.lock:
+            self.process.stdin.write(json.dumps({"signal": sig, "pid": pid}) + "\n")
+            self.process.stdin.flush()
 
     def wait(self, pid: int, timeout: float | None) -> int | None:
         if not self.ended[pid].wait(timeout):
@@ -204,9 +209,15 @@ class Child:
         return out, err
 
     def send_signal(self, sig: int) -> None:
-        if self.returncode is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(self.pid, sig)
+        """As Popen's: a child that has ended is not signalled. A forked child is the fork
+        server's, which signals it only while it has not reaped it (its pid could be anyone's
+        after that)."""
+        if self.returncode is not None:
+            return
+        if self._popen is not None:
+            self._popen.send_signal(sig)
+        else:
+            self._server.signal(self.pid, sig)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

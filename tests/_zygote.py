@@ -21,7 +21,8 @@ child imports and rewrites them as a fresh start does.
 
 Protocol, one JSON object a line: a request on stdin `{"module", "argv", "cwd", "env",
 "stdout", "stderr"}`; on stdout `{"pid"}` once forked, then `{"pid", "code"}` when it ends
-(`code` as subprocess gives it: negative for a signal)."""
+(`code` as subprocess gives it: negative for a signal). `{"signal", "pid"}` on stdin signals a
+child the server has not reaped yet, and nothing else, with no answer."""
 
 from __future__ import annotations
 
@@ -97,6 +98,11 @@ def main() -> None:
             while b"\n" in line:
                 one, line = line.split(b"\n", 1)
                 request = json.loads(one)
+                if "signal" in request:  # only a child not reaped yet: its pid is still its own
+                    if request["pid"] in running:
+                        with contextlib.suppress(ProcessLookupError):
+                            os.kill(request["pid"], request["signal"])
+                    continue
                 answers.flush()
                 sys.stderr.flush()
                 pid = os.fork()
