@@ -151,7 +151,7 @@ class Authenticator:
         made_of = (user.name, user.user_id, access_key_id)
         principal = self._principals.get(made_of)
         if principal is None:
-            if len(self._principals) >= PRINCIPAL_LIMIT:
+            if len(self._principals) >= IDENTITY_LIMIT:
                 self._principals.clear()
             principal = Principal("SubUser", *made_of)
             self._principals[made_of] = principal
@@ -315,6 +315,8 @@ def _no_control() -> None:
     return None
 
 
+#: How many RAM users' identities (one per user and AccessKey) are kept at once.
+IDENTITY_LIMIT = 256
 #: How many principals' policy sets are kept at once (a role session with a session policy
 #: counts as its own principal).
 PRINCIPAL_LIMIT = 256

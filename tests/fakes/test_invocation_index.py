@@ -502,6 +502,22 @@ def test_each_invocation_is_forgotten_thirty_days_after_it_was_made_whatever_the
         assert _describe(ecs, third) == []
 
 
+def test_a_shorter_retention_takes_effect_at_the_next_read() -> None:
+    """`retention` is the records' own setting: lowered, it forgets what is older at once, not
+    once the old retention would have run out."""
+    with FakeCloud() as cloud:
+        ecs = _client(cloud)
+        linux = cloud.add_instance(os="linux", region=REGION, users=["user01"])
+        request = ecs_models.RunCommandRequest(
+            region_id=REGION, type="RunShellScript", command_content="whoami", instance_id=[linux]
+        )
+        invoke_id = ecs.run_command(request).body.invoke_id
+        cloud.clock.advance(timedelta(days=2))
+        assert len(_describe(ecs, invoke_id)) == 1  # within 30 days: kept
+        cloud.ecs.records.retention = timedelta(days=1)
+        assert _describe(ecs, invoke_id) == []
+
+
 def test_a_cap_below_one_is_refused() -> None:
     with pytest.raises(ValueError, match="invocation_limit"):
         FakeCloud(invocation_limit=0)

@@ -110,12 +110,12 @@ class InvocationRecords:
         #: are, costs no indexing at all.
         self._backlog: dict[int, datetime] = {}
         self._snapshots: dict[int, dict[str, Any]] = {}
-        #: Before this moment nothing kept is past the retention: the oldest kept invocation's
-        #: creation plus the retention (None: not known yet). Seqs are given in creation order
+        #: When the oldest kept invocation was made (None: not known yet): until the retention
+        #: has passed since, nothing kept is past it. Seqs are given in creation order
         #: (`add` gets each invocation as the clock, which never goes back, made it), so the
         #: oldest kept is the first of `_by_seq`, which changes only when `_trim` forgets, and
         #: `_trim` sets this again each time it looks.
-        self._kept_until: datetime | None = None
+        self._oldest_made: datetime | None = None
         #: Called with each invocation as it is forgotten (the ECS state drops what it holds).
         self.on_forget: Callable[[Invocation], None] = lambda invocation: None
 
@@ -170,7 +170,8 @@ class InvocationRecords:
         """Forget the oldest fixed invocations past the cap or the retention."""
         limit = self.limit
         within_cap = limit is None or len(self.by_id) <= limit
-        if within_cap and self._kept_until is not None and now < self._kept_until:
+        made = self._oldest_made
+        if within_cap and made is not None and now < made + self.retention:
             return  # nothing over the cap, and even the oldest kept is within the retention
         oldest = now - self.retention
         while self._fixed and (
@@ -179,7 +180,7 @@ class InvocationRecords:
         ):
             self._forget(self._fixed.popleft())
         first = next(iter(self._by_seq.values()), None)
-        self._kept_until = None if first is None else first.created + self.retention
+        self._oldest_made = None if first is None else first.created
 
     def _forget(self, seq: int) -> None:
         invocation = self._by_seq.pop(seq)
