@@ -126,7 +126,12 @@ def run_as(call: Call, instance: Instance) -> str:
     """The run-as user for one instance: the `Username` sent, else the OS default (A1). It is
     also what `ecs:CommandRunAs` carries for a run in a container (A41), where it does not
     take effect."""
-    return call.params.text("Username") or instance.guest.default_user
+    return run_as_named(call.params.text("Username"), instance)
+
+
+def run_as_named(username: str | None, instance: Instance) -> str:
+    """`run_as` for a `Username` already read."""
+    return username or instance.guest.default_user
 
 
 def container_of(call: Call) -> str:
@@ -233,7 +238,7 @@ class EcsBase(Service):
             # it (A41; [SDK] _run_command_request.py, ContainerId); no such container fails
             # the instance (A110). Elsewhere the user is `run_as`'s.
             in_container = container_user(call, instance) if container else None
-            user = in_container or ("" if container else requested or instance.guest.default_user)
+            user = in_container or ("" if container else run_as_named(requested, instance))
             known = instance.guest.canonical_user(user) if user else None
             target = Target(instance, user, start_at, finish_at, waiting=waiting)
             if container and in_container is None:

@@ -236,17 +236,16 @@ class Target:
         return self.status(now)
 
     def error_code(self, now: datetime) -> str:
-        status = self.status(now)
-        if status != "Failed":
-            return ""
-        if self.failure:
-            return self.failure
-        return "ExitCodeNonzero"
+        return self._error_code(self.status(now))
+
+    def _error_code(self, status: str) -> str:
+        """The ErrorCode of a run in `status`: why it failed, else none."""
+        return (self.failure or "ExitCodeNonzero") if status == "Failed" else ""
 
     def view(self, now: datetime, encoding: str, invocation: Invocation) -> dict[str, Any]:
         status = self.status(now)
         final = status not in ("Pending", "Running")
-        code = (self.failure or "ExitCodeNonzero") if status == "Failed" else ""  # error_code
+        code = self._error_code(status)
         raw = self.result.output if (self.result and status != "Pending") else ""
         if raw.isascii() and len(raw) <= OUTPUT_LIMIT:  # a byte a character: nothing cut
             output, dropped = raw, 0
