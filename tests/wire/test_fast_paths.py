@@ -193,7 +193,7 @@ def test_a_changed_c_encoder_gives_way_to_json_dumps(monkeypatch, changed):
 
 
 def test_the_encoders_sample_is_what_json_dumps_writes():
-    assert envelope._SAMPLE_WRITTEN == json.dumps(envelope._SAMPLE)
+    assert json.dumps(envelope._SAMPLE) == envelope._SAMPLE_WRITTEN
     assert envelope.encode is not json.dumps  # on CPython the made encoder serves
 
 
