@@ -1,10 +1,12 @@
 """Each shortcut the request path takes for the common case gives what the general reading
 gives, for any input: the URL split (`urlsplit`), the SDK's Authorization header (the general
 parser), the canonical query (`quote` on every value, as the SDK signs), the headers taken from
-`requests` as they are (`lower_headers`), and the signed-header checks remembered per list."""
+`requests` as they are (`lower_headers`), the signed-header checks remembered per list, and
+the HMAC's keyed state copied per message (an HMAC made afresh)."""
 
 from __future__ import annotations
 
+import hmac
 import json
 import re
 from collections.abc import Callable
@@ -191,5 +193,32 @@ def test_a_changed_c_encoder_gives_way_to_json_dumps(monkeypatch, changed):
 
 
 def test_the_encoders_sample_is_what_json_dumps_writes():
-    assert envelope._SAMPLE_WRITTEN == json.dumps(envelope._SAMPLE)
+    assert json.dumps(envelope._SAMPLE) == envelope._SAMPLE_WRITTEN
     assert envelope.encode is not json.dumps  # on CPython the made encoder serves
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(["secret-a", "secret-b", "secret-A"]) | st.text(max_size=80),
+            st.sampled_from(["ACS3-HMAC-SHA256", "ACS3-HMAC-SM3"]),
+            st.text(max_size=200),
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_a_signature_is_the_one_shot_hmac_whichever_keys_signed_before(
+    signings: list[tuple[str, str, str]],
+) -> None:
+    """The keyed HMAC state copied per message gives what an HMAC made afresh gives, for any
+    secret, after any other secrets (or the same one, or one a letter apart) signed before: a
+    state kept for the wrong key, or fed a message before, would give another signature."""
+    for secret, algorithm, rest in signings:
+        to_sign = f"{algorithm}\n{rest}"
+        key, message = secret.encode("utf-8"), to_sign.encode("utf-8")
+        fresh = hmac.new(key, message, signature.V3_HASHES[algorithm]).hexdigest()
+        assert signature.v3_signature(secret, to_sign) == fresh
+        if algorithm == "ACS3-HMAC-SHA256":
+            assert fresh == hmac.digest(key, message, "sha256").hex()
