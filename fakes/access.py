@@ -296,7 +296,7 @@ class Claim:
         given = self.given
         self.to_sign = signature.v2_string_to_sign(call.method, list(given.items()))
         expected = signature.v2_signature(self.credential.secret, self.to_sign)
-        if not signature.signatures_match(expected, given["Signature"]):
+        if not signature.base64_signatures_match(expected, given["Signature"]):
             raise _mismatch(self.to_sign)
 
 

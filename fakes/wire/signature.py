@@ -182,11 +182,20 @@ def v3_signature(secret: str, string_to_sign: str) -> str:
 
 
 def signatures_match(expected: str, given: str) -> bool:
-    """In constant time, case aside. A signature is hex or Base64, so ASCII: any other text
-    (which `compare_digest` refuses with a TypeError, as a 500) matches nothing."""
+    """Two hex digests (V3's signature, the body's hash) in constant time, case aside: in hex
+    it is the same number. A signature is ASCII: any other text (which `compare_digest`
+    refuses with a TypeError, as a 500) matches nothing."""
     if not given.isascii():
         return False
     return hmac.compare_digest(expected.lower(), given.lower())
+
+
+def base64_signatures_match(expected: str, given: str) -> bool:
+    """Two Base64 signatures (V2's) in constant time, exactly: in Base64 a letter's case is
+    part of the value."""
+    if not given.isascii():
+        return False
+    return hmac.compare_digest(expected, given)
 
 
 def v2_percent_encode(value: str) -> str:

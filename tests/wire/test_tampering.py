@@ -140,3 +140,23 @@ def test_a_signature_that_is_not_ascii_is_a_signature_mismatch_not_a_500(cloud, 
     query["Signature"] = forged
     answer = requests.get("https://ecs-cn-hangzhou.aliyuncs.com/", params=query, timeout=5)
     assert _refusal(answer) == (400, "SignatureDoesNotMatch")
+
+
+def test_a_v2_signature_with_its_letters_case_changed_does_not_match(cloud):
+    """Base64 is case-sensitive: the signature with one letter's case changed is another one."""
+    query = v2_signed(
+        cloud.root_access_key,
+        "GET",
+        {"Action": "DescribeInstances", "Version": "2014-05-26", **REGION},
+    )
+    url = "https://ecs-cn-hangzhou.aliyuncs.com/"
+    assert requests.get(url, params=query, timeout=5).status_code == 200  # the nonce is spent
+    query = v2_signed(
+        cloud.root_access_key,
+        "GET",
+        {"Action": "DescribeInstances", "Version": "2014-05-26", **REGION},
+    )
+    signature = query["Signature"]
+    at = next(i for i, c in enumerate(signature) if c.isalpha())
+    query["Signature"] = signature[:at] + signature[at].swapcase() + signature[at + 1 :]
+    assert _refusal(requests.get(url, params=query, timeout=5)) == (400, "SignatureDoesNotMatch")
