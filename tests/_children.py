@@ -11,6 +11,8 @@ nothing but the time."""
 from __future__ import annotations
 
 import atexit
+import contextlib
+import itertools
 import json
 import os
 import shutil
@@ -60,7 +62,10 @@ class _Zygote:
             bufsize=1,
         )
         self.lock = threading.Lock()
-        self.forked: list[dict[str, Any]] = []
+        #: Each child is known by a token of its own, never by its pid: a pid the kernel gives
+        #: again to a later child must not reach an earlier one's signals or exit code.
+        self.tokens = itertools.count(1)
+        self.forked: dict[int, int] = {}  # token -> pid, once forked
         self.ended: dict[int, threading.Event] = {}
         self.codes: dict[int, int] = {}
         self.pid_ready = threading.Condition()
@@ -71,42 +76,48 @@ class _Zygote:
         for line in self.process.stdout:
             message = json.loads(line)
             with self.pid_ready:
+                token = int(message["token"])
                 if "code" in message:
-                    self.codes[message["pid"]] = message["code"]
-                    self.ended.setdefault(message["pid"], threading.Event()).set()
+                    self.codes[token] = message["code"]
+                    self.ended.setdefault(token, threading.Event()).set()
                 else:
-                    self.forked.append(message)
+                    self.forked[token] = int(message["pid"])
                     self.pid_ready.notify_all()
         with self.pid_ready:  # the server died: nothing more will end
             self.pid_ready.notify_all()
             for event in self.ended.values():
                 event.set()
 
-    def fork(self, request: dict[str, Any]) -> int:
+    def fork(self, request: dict[str, Any]) -> tuple[int, int]:
+        """The child's pid and its token."""
         assert self.process.stdin is not None
         with self.lock, self.pid_ready:
-            self.process.stdin.write(json.dumps(request) + "\n")
+            token = next(self.tokens)
+            self.ended.setdefault(token, threading.Event())
+            self.process.stdin.write(json.dumps({**request, "token": token}) + "\n")
             self.process.stdin.flush()
-            while not self.forked:
+            while token not in self.forked:
                 if self.process.poll() is not None:
                     raise RuntimeError("the suite's fork server (tests/_zygote.py) died")
                 self.pid_ready.wait(1)
-            pid = int(self.forked.pop(0)["pid"])
-            self.ended.setdefault(pid, threading.Event())
-            return pid
+            return self.forked.pop(token), token
 
-    def signal(self, pid: int, sig: int) -> None:
+    def signal(self, token: int, sig: int) -> None:
+        """`sig` to the child of `token` if it is still running (an ended one, or a server that
+        has died, is left alone, as Popen leaves an ended process)."""
         assert self.process.stdin is not None
-        with self.lock:
-            self.process.stdin.write(json.dumps({"signal": sig, "pid": pid}) + "\n")
+        if self.ended[token].is_set() or self.process.poll() is not None:
+            return
+        with self.lock, contextlib.suppress(BrokenPipeError, ValueError):
+            self.process.stdin.write(json.dumps({"signal": sig, "token": token}) + "\n")
             self.process.stdin.flush()
 
-    def wait(self, pid: int, timeout: float | None) -> int | None:
-        if not self.ended[pid].wait(timeout):
+    def wait(self, token: int, timeout: float | None) -> int | None:
+        if not self.ended[token].wait(timeout):
             return None
-        if pid not in self.codes:
+        if token not in self.codes:
             raise RuntimeError("the suite's fork server (tests/_zygote.py) died")
-        return self.codes.pop(pid)
+        return self.codes.pop(token)
 
     def stop(self) -> None:
         if self.process.stdin is not None:
@@ -174,7 +185,7 @@ class Child:
             return
         module, args = parsed
         self._server = server
-        self.pid = self._server.fork(
+        self.pid, self._token = self._server.fork(
             {
                 "module": module,
                 "argv": args,
@@ -185,12 +196,17 @@ class Child:
             }
         )
 
+    @property
+    def forked(self) -> bool:
+        """Whether the child came from the fork server (else it was started fresh)."""
+        return self._popen is None
+
     def wait(self, timeout: float | None = None) -> int:
         if self.returncode is None:
             if self._popen is not None:
                 self.returncode = self._popen.wait(timeout)
             else:
-                self.returncode = self._server.wait(self.pid, timeout)
+                self.returncode = self._server.wait(self._token, timeout)
                 if self.returncode is None:
                     raise subprocess.TimeoutExpired(self.args, timeout or 0)
         return self.returncode
@@ -212,12 +228,13 @@ class Child:
         """As Popen's: a child that has ended is not signalled. A forked child is the fork
         server's, which signals it only while it has not reaped it (its pid could be anyone's
         after that)."""
+        signal.Signals(sig)  # a number that names no signal is refused here, as a ValueError
         if self.returncode is not None:
             return
         if self._popen is not None:
             self._popen.send_signal(sig)
         else:
-            self._server.signal(self.pid, sig)
+            self._server.signal(self._token, sig)
 
     def kill(self) -> None:
         self.send_signal(signal.SIGKILL)

@@ -19,10 +19,11 @@ modules pytest rewrites are never preloaded (this project's fakes, harness and s
 pytest11 entry point marks for rewriting, pytest-bdd, xdist, Hypothesis, any -p plugin): each
 child imports and rewrites them as a fresh start does.
 
-Protocol, one JSON object a line: a request on stdin `{"module", "argv", "cwd", "env",
-"stdout", "stderr"}`; on stdout `{"pid"}` once forked, then `{"pid", "code"}` when it ends
-(`code` as subprocess gives it: negative for a signal). `{"signal", "pid"}` on stdin signals a
-child the server has not reaped yet, and nothing else, with no answer."""
+Protocol, one JSON object a line: a request on stdin `{"token", "module", "argv", "cwd", "env",
+"stdout", "stderr"}`; on stdout `{"token", "pid"}` once forked, then `{"token", "code"}` when
+it ends (`code` as subprocess gives it: negative for a signal). `{"signal", "token"}` on stdin
+signals that child if the server has not reaped it yet (so never a later owner of its pid),
+and nothing else, with no answer. A child is named by its token, never by its pid."""
 
 from __future__ import annotations
 
@@ -86,7 +87,7 @@ def main() -> None:
     gc.freeze()  # the preloaded objects stay out of the children's collections (and pages)
     requests = sys.stdin.buffer
     answers = sys.stdout
-    running: set[int] = set()
+    running: dict[int, int] = {}  # pid -> token, until reaped
     line = b""
     while True:
         ready, _, _ = select.select([requests], [], [], 0.01 if running else None)
@@ -99,22 +100,23 @@ def main() -> None:
                 one, line = line.split(b"\n", 1)
                 request = json.loads(one)
                 if "signal" in request:  # only a child not reaped yet: its pid is still its own
-                    if request["pid"] in running:
-                        with contextlib.suppress(ProcessLookupError):
-                            os.kill(request["pid"], request["signal"])
+                    for pid, token in running.items():
+                        if token == request["token"]:
+                            with contextlib.suppress(OSError):  # a bad number harms no one
+                                os.kill(pid, request["signal"])
                     continue
                 answers.flush()
                 sys.stderr.flush()
                 pid = os.fork()
                 if pid == 0:
                     os._exit(_child(request, base_path))
-                running.add(pid)
-                _answer(answers, {"pid": pid})
+                running[pid] = request["token"]
+                _answer(answers, {"token": request["token"], "pid": pid})
         for pid in list(running):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
-                running.discard(pid)
-                _answer(answers, {"pid": pid, "code": os.waitstatus_to_exitcode(status)})
+                token = running.pop(pid)
+                _answer(answers, {"token": token, "code": os.waitstatus_to_exitcode(status)})
 
 
 def _answer(answers: TextIO, message: dict[str, Any]) -> None:

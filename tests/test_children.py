@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -59,6 +60,7 @@ def _probe(tmp_path: Path, **chosen: str) -> tuple[list[str], dict[str, str], Pa
 
 def test_a_forked_child_sees_its_start_as_a_fresh_python_would(tmp_path, monkeypatch):
     command, env, work = _probe(tmp_path)
+    assert children.start(command, cwd=work, env=env).forked  # else fresh would meet fresh
     forked = children.run(command, cwd=work, env=env, timeout=60)
     monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
     fresh = children.run(command, cwd=work, env=env, timeout=60)
@@ -102,9 +104,27 @@ def test_a_killed_child_ends_by_its_signal(tmp_path):
     (tmp_path / "sleeper.py").write_text("import time\nprint('up', flush=True)\ntime.sleep(60)\n")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     child = children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env)
-    os.kill(child.pid, signal.SIGKILL)
+    assert child.forked
+    child.kill()
     child.communicate(timeout=30)
     assert child.returncode == -signal.SIGKILL
+
+
+def test_an_ended_child_is_never_signalled_and_a_running_one_is_untouched(tmp_path):
+    """The fork server signals a child by its token, only while it has not reaped it: a
+    signal to one that ended (its pid free for anyone, a later child included) does nothing."""
+    (tmp_path / "quick.py").write_text("raise SystemExit(4)\n")
+    (tmp_path / "sleeper.py").write_text("import time\ntime.sleep(1)\nraise SystemExit(6)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    ended = children.start([sys.executable, "-m", "quick"], cwd=tmp_path, env=env)
+    assert ended._server.ended[ended._token].wait(30)  # reaped, not yet waited for
+    running = children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env)
+    ended.kill()
+    ended.send_signal(signal.SIGTERM)
+    assert running.communicate(timeout=30) is not None
+    assert (ended.wait(5), running.returncode) == (4, 6)
+    with pytest.raises(ValueError, match="999"):
+        running.send_signal(999)  # no such signal: refused here, the server untouched
 
 
 def test_an_uncaught_ctrl_c_ends_the_child_as_cpython_does(tmp_path):
@@ -121,8 +141,10 @@ def test_an_uncaught_ctrl_c_ends_the_child_as_cpython_does(tmp_path):
 def test_a_child_past_its_timeout_is_killed_and_the_timeout_raised(tmp_path):
     (tmp_path / "sleeper.py").write_text("import time\ntime.sleep(60)\n")
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    began = time.monotonic()
     with pytest.raises(subprocess.TimeoutExpired):
         children.run([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env, timeout=0.5)
+    assert time.monotonic() - began < 30  # killed, not waited out
 
 
 def test_a_command_that_is_not_python_m_runs_through_subprocess(tmp_path):
