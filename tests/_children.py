@@ -21,7 +21,7 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -151,11 +151,33 @@ def _module_command(command: Sequence[str]) -> tuple[str, list[str]] | None:
     return None
 
 
+def ignored_signals() -> list[int]:
+    """The signals this process ignores, which a child it starts inherits ignored."""
+    return sorted(int(s) for s in signal.valid_signals() if signal.getsignal(s) is signal.SIG_IGN)
+
+
+@contextlib.contextmanager
+def _ctrl_c_taken() -> Iterator[None]:
+    """While it lasts, this process takes SIGINT (as KeyboardInterrupt) even if it was started
+    with it ignored, so a child started meanwhile does not inherit it ignored. Only the main
+    thread may change a handler; the suite starts its children from it."""
+    if signal.getsignal(signal.SIGINT) is not signal.SIG_IGN:
+        yield
+        return
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 class Child:
     """A started child, as Popen's: `pid`, `returncode`, `poll()`, `wait(timeout)`,
     `communicate(timeout)`, `send_signal(sig)`, `kill()`. Its output goes to `stdout` and
     `stderr` when given (files a test may read while it runs), else to files of its own that
-    `communicate` reads and removes."""
+    `communicate` reads and removes. It inherits the signals this process ignores, as a
+    subprocess does; `interruptible` gives it Ctrl-C whatever this process does with it (a
+    suite started as a background job without job control, or under nohup, ignores it)."""
 
     def __init__(
         self,
@@ -163,6 +185,8 @@ class Child:
         cwd: str | os.PathLike[str] | None,
         env: Mapping[str, str],
         outputs: tuple[Path, Path] | None = None,
+        *,
+        interruptible: bool = False,
     ) -> None:
         self.args = list(command)
         self.returncode: int | None = None
@@ -179,11 +203,15 @@ class Child:
         if server is not None and interpreter_settings(env) != server.settings:
             parsed = None  # an interpreter started otherwise: only a fresh one is that
         if parsed is None or server is None:
-            with outputs[0].open("w") as out, outputs[1].open("w") as err:
+            taken = _ctrl_c_taken() if interruptible else contextlib.nullcontext()
+            with outputs[0].open("w") as out, outputs[1].open("w") as err, taken:
                 popen = subprocess.Popen(self.args, cwd=cwd, env=dict(env), stdout=out, stderr=err)
             self._popen, self.pid = popen, popen.pid
             return
         module, args = parsed
+        ignored = ignored_signals()
+        if interruptible and signal.SIGINT in ignored:
+            ignored.remove(signal.SIGINT)
         self._server = server
         self.pid, self._token = self._server.fork(
             {
@@ -193,6 +221,7 @@ class Child:
                 "env": dict(env),
                 "stdout": str(outputs[0]),
                 "stderr": str(outputs[1]),
+                "ignored": ignored,
             }
         )
 
@@ -252,10 +281,12 @@ def start(
     cwd: str | os.PathLike[str] | None = None,
     env: Mapping[str, str] | None = None,
     outputs: tuple[Path, Path] | None = None,
+    interruptible: bool = False,
 ) -> Child:
     """`subprocess.Popen(command, stdout=PIPE, stderr=PIPE, text=True)`, or with `outputs`,
-    `stdout` and `stderr` to those two files."""
-    return Child(command, cwd, os.environ if env is None else env, outputs)
+    `stdout` and `stderr` to those two files (`interruptible`: see Child)."""
+    env = os.environ if env is None else env
+    return Child(command, cwd, env, outputs, interruptible=interruptible)
 
 
 def run(
@@ -265,10 +296,11 @@ def run(
     env: Mapping[str, str] | None = None,
     timeout: float | None = None,
     check: bool = False,
+    interruptible: bool = False,
 ) -> subprocess.CompletedProcess[str]:
     """`subprocess.run(command, capture_output=True, text=True, check=check)`: on a timeout,
     the child is killed and TimeoutExpired raised, as subprocess does."""
-    child = start(command, cwd=cwd, env=env)
+    child = start(command, cwd=cwd, env=env, interruptible=interruptible)
     try:
         stdout, stderr = child.communicate(timeout)
     except subprocess.TimeoutExpired:

@@ -19,11 +19,17 @@ modules pytest rewrites are never preloaded (this project's fakes, harness and s
 pytest11 entry point marks for rewriting, pytest-bdd, xdist, Hypothesis, any -p plugin): each
 child imports and rewrites them as a fresh start does.
 
+Its signal dispositions are those a fresh child of the requester's would start with: what the
+requester ignores stays ignored (as across an exec: a shell's background job without job
+control, or nohup, starts with Ctrl-C ignored), anything else is reset, then Python's start
+(KeyboardInterrupt on SIGINT unless it is ignored; SIGPIPE and SIGXFSZ ignored).
+
 Protocol, one JSON object a line: a request on stdin `{"token", "module", "argv", "cwd", "env",
-"stdout", "stderr"}`; on stdout `{"token", "pid"}` once forked, then `{"token", "code"}` when
-it ends (`code` as subprocess gives it: negative for a signal). `{"signal", "token"}` on stdin
-signals that child if the server has not reaped it yet (so never a later owner of its pid),
-and nothing else, with no answer. A child is named by its token, never by its pid."""
+"stdout", "stderr", "ignored"}` (`ignored`: the signal numbers the requester ignores); on
+stdout `{"token", "pid"}` once forked, then `{"token", "code"}` when it ends (`code` as
+subprocess gives it: negative for a signal). `{"signal", "token"}` on stdin signals that child
+if the server has not reaped it yet (so never a later owner of its pid), and nothing else, with
+no answer. A child is named by its token, never by its pid."""
 
 from __future__ import annotations
 
@@ -139,6 +145,7 @@ def _child(request: dict[str, Any], base_path: list[str]) -> int:
         os.environ.clear()
         os.environ.update(env)
         _streams(request, unbuffered=bool(env.get("PYTHONUNBUFFERED")))
+        _dispositions(set(request["ignored"]))
         sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
         sys.pycache_prefix = env.get("PYTHONPYCACHEPREFIX") or None
         tempfile.tempdir = None
@@ -153,6 +160,29 @@ def _child(request: dict[str, Any], base_path: list[str]) -> int:
         return 70
     code = _run(request["module"])
     return _finish(code)
+
+
+#: What CPython's start ignores whatever it inherited (subprocess resets them before the exec).
+IGNORED_BY_PYTHON = frozenset({signal.SIGPIPE, signal.SIGXFSZ})
+
+
+def _dispositions(ignored: set[int]) -> None:
+    """Each signal as a fresh `python` started by the requester would take it: ignored if the
+    requester ignores it (an ignored signal stays ignored across an exec, a handled one is
+    reset to the default) or if CPython ignores it at start; SIGINT raises KeyboardInterrupt
+    (CPython's own handler, installed only over the default); any other at its default. The
+    server's own dispositions are those of the process that started it, whenever that was."""
+    for sig in signal.valid_signals():
+        if sig in (signal.SIGKILL, signal.SIGSTOP):
+            continue
+        if sig in ignored or sig in IGNORED_BY_PYTHON:
+            wanted: Any = signal.SIG_IGN
+        elif sig == signal.SIGINT:
+            wanted = signal.default_int_handler
+        else:
+            wanted = signal.SIG_DFL
+        with contextlib.suppress(OSError, ValueError):  # one the kernel keeps for itself
+            signal.signal(sig, wanted)
 
 
 def _streams(request: dict[str, Any], *, unbuffered: bool) -> None:

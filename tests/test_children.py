@@ -19,7 +19,7 @@ from tests import _children as children
 
 #: A module that says what a process sees of its own start, then leaves with a chosen code.
 PROBE = """
-import json, os, sys, tempfile, warnings
+import json, os, signal, sys, tempfile, warnings
 from alibabacloud_credentials.utils import auth_constant, auth_util
 
 print(json.dumps({
@@ -35,6 +35,10 @@ print(json.dumps({
     "pycache": sys.pycache_prefix,
     "tmp": tempfile.gettempdir(),
     "name": __name__,
+    "signals": {
+        s.name: getattr(signal.getsignal(s), "name", None) or signal.getsignal(s).__name__
+        for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE)
+    },
 }))
 print("to stderr", file=sys.stderr)
 sys.exit(int(sys.argv[1]))
@@ -79,6 +83,46 @@ def test_a_forked_child_sees_its_start_as_a_fresh_python_would(tmp_path, monkeyp
     assert seen["home"] == str(tmp_path / "home")  # where the SDK looks for credentials files
     assert (seen["chosen"], seen["cwd"], seen["name"]) == ("yes", str(work), "__main__")
     assert (seen["bytecode"], seen["tmp"]) == (False, str(tmp_path))
+
+
+@pytest.fixture
+def ignoring_ctrl_c_and_quit():
+    """This process as a shell's background job without job control starts it: SIGINT and
+    SIGQUIT ignored (the suite's tests run in the main thread, which may change them)."""
+    before = {s: signal.signal(s, signal.SIG_IGN) for s in (signal.SIGINT, signal.SIGQUIT)}
+    yield
+    for sig, handler in before.items():
+        signal.signal(sig, handler)
+
+
+def test_a_forked_child_ignores_what_a_fresh_one_would_inherit_ignored(
+    tmp_path, monkeypatch, ignoring_ctrl_c_and_quit
+):
+    """Found when the suite ran as a background job: a fork server keeps the dispositions of
+    the moment it started, so its children must take the requester's of the moment they
+    start, as a fresh child does."""
+    command, env, work = _probe(tmp_path)
+    forked = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    taking = json.loads(
+        children.run(command, cwd=work, env=env, timeout=60, interruptible=True).stdout
+    )
+    monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+    fresh = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    fresh_taking = json.loads(
+        children.run(command, cwd=work, env=env, timeout=60, interruptible=True).stdout
+    )
+    assert forked["signals"] == fresh["signals"]
+    assert forked["signals"] == {
+        "SIGINT": "SIG_IGN",
+        "SIGQUIT": "SIG_IGN",
+        "SIGTERM": "SIG_DFL",
+        "SIGHUP": "SIG_DFL",
+        "SIGPIPE": "SIG_IGN",
+    }
+    assert taking["signals"] == fresh_taking["signals"]
+    assert taking["signals"]["SIGINT"] == "default_int_handler"
+    assert taking["signals"]["SIGQUIT"] == "SIG_IGN"
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # this process is left as it was
 
 
 def test_what_python_reads_from_the_environment_follows_each_childs(tmp_path):
@@ -128,12 +172,14 @@ def test_an_ended_child_is_never_signalled_and_a_running_one_is_untouched(tmp_pa
 
 
 def test_an_uncaught_ctrl_c_ends_the_child_as_cpython_does(tmp_path):
-    """A traceback, then the end by SIGINT itself (what a shell reads as 130)."""
+    """A traceback, then the end by SIGINT itself (what a shell reads as 130), whether or not
+    the suite was started with Ctrl-C ignored."""
     (tmp_path / "stopped.py").write_text(
         "import os, signal, time\nos.kill(os.getpid(), signal.SIGINT)\ntime.sleep(60)\n"
     )
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
-    done = children.run([sys.executable, "-m", "stopped"], cwd=tmp_path, env=env, timeout=30)
+    stopped = [sys.executable, "-m", "stopped"]
+    done = children.run(stopped, cwd=tmp_path, env=env, timeout=30, interruptible=True)
     assert done.returncode == -signal.SIGINT
     assert "KeyboardInterrupt" in done.stderr
 

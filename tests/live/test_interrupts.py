@@ -230,7 +230,8 @@ def interrupted(account: StandIn, tmp_path: Path) -> Iterator[object]:
         cache = tmp_path / "cache"
         command = [sys.executable, "-m", "pytest", "-p", "pytest_bdd.plugin", "--backend", "live"]
         command += ["-o", f"cache_dir={cache}"]
-        child = children.start(command, cwd=tmp_path, env=env)
+        # Ctrl-C as a terminal's run takes it, however the suite was started.
+        child = children.start(command, cwd=tmp_path, env=env, interruptible=True)
         tripwire.child = child.pid
         try:
             stdout, stderr = child.communicate(timeout=90)
