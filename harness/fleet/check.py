@@ -199,32 +199,44 @@ class FleetCheck:
                 yield partial(self._refused, iid, name), [iid]
 
     def _check(self, fit: Sequence[Member]) -> None:
-        """Run the tasks on `max_concurrency` workers, handing out the next only as one ends:
-        what is queued (and kept alive) is a few tasks, not one per instance and name."""
+        """Make every task's call: one at a time in this thread when `max_concurrency` is 1,
+        else on that many workers, handing out the next only as one ends (what is queued, and
+        kept alive, is a few tasks, not one per instance and name)."""
         plan = self._plan
         # Every instance is in one chunk per approved user and tried alone per refused name.
         left = dict.fromkeys((m.instance_id for m in fit), len(plan.users) + len(plan.refused))
         if self._progress is not None:
             self._progress.start(len(fit))
         tasks = self._tasks(fit)
+        if plan.max_concurrency == 1:
+            # No worker: a thread would only hand each call over and back (and on the in-process
+            # fake, where every call holds the GIL and nothing waits, that is all it would do).
+            for task, ids in tasks:
+                task()
+                self._advance(left, ids)
+            return
         with ThreadPoolExecutor(max_workers=plan.max_concurrency) as pool:
             running: dict[Future[None], list[str]] = {
                 pool.submit(task): ids for task, ids in islice(tasks, QUEUED * plan.max_concurrency)
             }
             while running:
                 ended, _ = wait(running, return_when=FIRST_COMPLETED)
-                done = 0
                 for future in ended:
                     future.result()  # a bug of the harness surfaces, never hides
-                    for iid in running.pop(future):
-                        left[iid] -= 1
-                        done += left[iid] == 0
+                    self._advance(left, running.pop(future))
                     following = next(tasks, None)
                     if following is not None:
                         task, ids = following
                         running[pool.submit(task)] = ids
-                if done and self._progress is not None:
-                    self._progress.advance(done)
+
+    def _advance(self, left: dict[str, int], ids: Sequence[str]) -> None:
+        """A task covering `ids` ended: count down their tasks, report those now done."""
+        done = 0
+        for iid in ids:
+            left[iid] -= 1
+            done += left[iid] == 0
+        if done and self._progress is not None:
+            self._progress.advance(done)
 
     def _note(self, instance_id: str, check: str, verdict: Any, what: str) -> None:
         with self._lock:

@@ -13,13 +13,17 @@ from typing import Any
 import pytest
 
 from fakes import FakeCloud
+from harness.backends.base import Account
+from harness.config.names import Names
 from harness.errors import HarnessError
 from harness.fleet import check as check_module
 from harness.fleet.check import Plan
 from harness.fleet.on_fake import command_user, fleet_check
 from harness.fleet.pacing import DeadlinePassed, Pacer
+from harness.fleet.scene import in_process
 from harness.fleet.selection import Selector, parse_tag
 from harness.fleet.verdicts import FleetResult, drift, read_baseline, verdicts_of
+from harness.sdk.clients import Endpoint
 from harness.sdk.evidence import Evidence
 from harness.sdk.gateway import Refusal
 
@@ -168,6 +172,34 @@ def test_progress_counts_each_instance_once_and_few_tasks_wait(
     # 3 chunks x 2 users + 30 x 2 refused names, handed out as workers free up, not all at once
     assert len(handed) == 66
     assert max(handed) <= check_module.QUEUED * plan.max_concurrency
+
+
+def test_one_call_at_a_time_needs_no_worker_thread(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_cloud.add_fleet(12, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a check of one call at a time started a worker pool")
+
+    monkeypatch.setattr(check_module, "ThreadPoolExecutor", no_pool)
+    progress = _Counted()
+    plan = Plan(users=PLAN.users, refused=PLAN.refused, max_concurrency=1, chunk=5)
+    result = fleet_check(fake_cloud, user, plan, progress=progress).run(PROD)
+    assert result.summary()["verified"] == 12
+    assert (progress.total, sum(progress.done)) == (12, 12)
+
+
+def test_only_the_in_process_fake_counts_as_in_process() -> None:
+    def account(backend: str, endpoint: Endpoint | None) -> Account:
+        return Account(backend, endpoint, Names(), None)
+
+    server = Endpoint.from_url("http://127.0.0.1:8080")
+    assert in_process(account("fake", None))
+    assert not in_process(account("fake", server))  # a fake server: its calls wait on a socket
+    assert not in_process(account("live", None))
+    assert not in_process(account("live", server))  # a stand-in for a real account
 
 
 def test_throttling_is_waited_out_and_counted(fake_cloud: FakeCloud) -> None:
