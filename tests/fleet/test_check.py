@@ -169,8 +169,9 @@ def test_progress_counts_each_instance_once_and_few_tasks_wait(
     result = fleet_check(fake_cloud, user, plan, progress=progress).run(PROD)
     assert result.summary()["verified"] == 30
     assert (progress.total, sum(progress.done)) == (30, 30)
-    # 3 chunks x 2 users + 30 x 2 refused names, handed out as workers free up, not all at once
-    assert len(handed) == 66
+    # 3 chunks x 2 users, started and read, + 30 x 2 refused names, handed out as workers free
+    # up, not all at once
+    assert len(handed) == 72
     assert max(handed) <= check_module.QUEUED * plan.max_concurrency
 
 
