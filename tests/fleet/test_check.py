@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -190,6 +191,44 @@ def test_one_call_at_a_time_needs_no_worker_thread(
     result = fleet_check(fake_cloud, user, plan, progress=progress).run(PROD)
     assert result.summary()["verified"] == 12
     assert (progress.total, sum(progress.done)) == (12, 12)
+
+
+def test_a_run_is_read_after_its_chunk_was_tried_and_so_read_once(fake_cloud: FakeCloud) -> None:
+    """Each chunk's runs start, the chunk's refused names are tried, then the runs are read:
+    by then they are final, so each is read once, a page per 50 instances (no poll again)."""
+    fake_cloud.add_fleet(150, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    evidence = Evidence()
+    plan = Plan(users=PLAN.users, refused=PLAN.refused, max_concurrency=1)
+    result = fleet_check(fake_cloud, user, plan, evidence=evidence).run(PROD)
+    assert result.summary()["verified"] == 150
+    actions = [r.action for r in evidence.records]
+    # 2 chunks (100 and 50) x 2 users started, 150 x 2 names tried alone; reads: 2 pages for
+    # each run of the first chunk, 1 for each of the second
+    assert actions.count("RunCommand") == 4 + 300
+    assert actions.count("DescribeInvocationResults") == 2 * 2 + 2 * 1
+    first_read = actions.index("DescribeInvocationResults")
+    assert actions[:first_read].count("RunCommand") == 2 + 200  # the first chunk, all tried
+
+
+def test_a_read_on_another_worker_waits_for_its_chunks_start(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing to try between them, a chunk's read is handed out right after its start:
+    the worker that takes it waits for the start, however slow, and reads what it started."""
+    fake_cloud.add_fleet(6, users=["user01"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    start = check_module.FleetCheck._start
+
+    def slow(check: Any, ids: Any, name: str) -> str:
+        time.sleep(0.05)  # long enough for another worker to take the read meanwhile
+        return start(check, ids, name)
+
+    monkeypatch.setattr(check_module.FleetCheck, "_start", slow)
+    plan = Plan(users=("user01",), refused=(), max_concurrency=4, chunk=1)
+    result = fleet_check(fake_cloud, user, plan).run(PROD)
+    assert result.summary()["verified"] == 6
+    assert all(i.checks["user01"] == "ran as `user01`" for i in result.instances)
 
 
 def test_only_the_in_process_fake_counts_as_in_process() -> None:
