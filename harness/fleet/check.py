@@ -147,6 +147,11 @@ class FleetCheck:
         self._verdicts: dict[str, InstanceVerdict] = {}
         self._lock = threading.Lock()
 
+    @property
+    def plan(self) -> Plan:
+        """What the check covers and how hard it pushes."""
+        return self._plan
+
     # ---- the calls ------------------------------------------------------------------------
 
     def _client(self) -> Any:

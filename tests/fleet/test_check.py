@@ -16,17 +16,19 @@ import pytest
 from fakes import FakeCloud
 from harness.backends.base import Account
 from harness.config.names import Names
+from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.fleet import check as check_module
 from harness.fleet.check import Plan
 from harness.fleet.on_fake import command_user, fleet_check
 from harness.fleet.pacing import DeadlinePassed, Pacer
-from harness.fleet.scene import in_process
+from harness.fleet.scene import FleetOptions
+from harness.fleet.scene import fleet_check as scene_check
 from harness.fleet.selection import Selector, parse_tag
 from harness.fleet.verdicts import FleetResult, drift, read_baseline, verdicts_of
-from harness.sdk.clients import Endpoint
+from harness.sdk.clients import AccessKey, Endpoint, Principal
 from harness.sdk.evidence import Evidence
-from harness.sdk.gateway import Refusal
+from harness.sdk.gateway import Gateway, Refusal
 
 PLAN = Plan(users=("user01", "user02"), refused=("root", "system"))
 PROD = Selector(tags=(("env", "prod"),))
@@ -231,15 +233,24 @@ def test_a_read_on_another_worker_waits_for_its_chunks_start(
     assert all(i.checks["user01"] == "ran as `user01`" for i in result.instances)
 
 
-def test_only_the_in_process_fake_counts_as_in_process() -> None:
-    def account(backend: str, endpoint: Endpoint | None) -> Account:
-        return Account(backend, endpoint, Names(), None)
-
+def test_only_the_in_process_fake_checks_one_call_at_a_time() -> None:
+    """In process every call holds the GIL: no worker. A fake server, a stand-in and a real
+    account keep the concurrency asked for; record and replay keep one call at a time."""
     server = Endpoint.from_url("http://127.0.0.1:8080")
-    assert in_process(account("fake", None))
-    assert not in_process(account("fake", server))  # a fake server: its calls wait on a socket
-    assert not in_process(account("live", None))
-    assert not in_process(account("live", server))  # a stand-in for a real account
+    settings = Settings(backend="fake", region="cn-hangzhou", spec_policies=Path("."))
+    options = FleetOptions(max_concurrency=8)
+    user = Principal("commandUser", AccessKey("LTAI-test", "not-a-secret"))
+
+    def concurrency(backend: str, endpoint: Endpoint | None) -> int:
+        account = Account(backend, endpoint, Names(), None)
+        check = scene_check(settings, account, Gateway(Evidence()), user, ["user01"], options)
+        return check.plan.max_concurrency
+
+    assert concurrency("fake", None) == 1
+    assert concurrency("fake", server) == 8  # a fake server: its calls wait on a socket
+    assert concurrency("live", server) == 8  # a stand-in for a real account
+    assert concurrency("live", None) == 8
+    assert concurrency("replay", None) == 1
 
 
 def test_throttling_is_waited_out_and_counted(fake_cloud: FakeCloud) -> None:
