@@ -4,7 +4,8 @@ Each run: a fresh in-process fake account, a generated fleet tagged env=prod (us
 user02), commandUser under the guide's allow-list and AliyunECSReadOnlyAccess, and the fleet
 check through the official SDK: select by tag, check every agent, run
 `whoami; id -Gn; sudo -n -l; sudo -n true` as user01 and as user02 (100 instances a call), try
-root and system on each instance alone. Only the check is timed, not making the fleet.
+root and system on each instance alone, one call at a time as the spec's fleet feature does on
+the in-process fake. Only the check is timed, not making the fleet.
 
     python bench/fleet.py [--rounds 3] [--small 100] [--large 1000]
 
@@ -32,7 +33,9 @@ from harness.fleet.check import Plan
 from harness.fleet.on_fake import command_user, fleet_check
 from harness.fleet.selection import Selector
 
-PLAN = Plan(users=("user01", "user02"), refused=("root", "system"))
+#: One call at a time, as the spec's fleet feature runs on the in-process fake (fleet_check in
+#: harness/fleet/scene.py): every call holds the GIL there, so worker threads overlap nothing.
+PLAN = Plan(users=("user01", "user02"), refused=("root", "system"), max_concurrency=1)
 
 
 class Collections:

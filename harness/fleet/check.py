@@ -10,8 +10,11 @@ try each name that must be refused; one verdict per instance.
   that refuse are found.
 - A name that must be refused is tried on each instance alone: a refusal of many instances
   proves only that one of them refused, and RAM decides per instance (A7).
+- Chunk by chunk: its runs are started, its instances are tried with each refused name, then
+  its runs are read with DescribeInvocationResults (50 a page). The tries give the runs their
+  time to end, so a read most often finds them final at once rather than polling for them.
 - Calls go through a `Pacer` (at most `max_concurrency` in flight, a shared pause after
-  throttling, a deadline); results are read with DescribeInvocationResults, 50 a page.
+  throttling, a deadline); with `max_concurrency` 1 they are made in the calling thread.
 """
 
 from __future__ import annotations
@@ -20,8 +23,8 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
 from itertools import islice
@@ -95,6 +98,22 @@ class Plan:
     chunk: int = RUN_CHUNK
 
 
+@dataclass
+class _Runs:
+    """A chunk's run as one approved user: started (split where refused) before it is read."""
+
+    user: str
+    ids: list[str]
+    #: What was started: (InvokeId, the instances it runs on).
+    invocations: list[tuple[str, list[str]]] = field(default_factory=list)
+    #: Set once the starts are over, so that a read on another worker waits for them.
+    started: threading.Event = field(default_factory=threading.Event)
+
+
+#: One call of the check (or a few, for a split chunk): the instances whose check it ended.
+Task = Callable[[], list[str]]
+
+
 class FleetCheck:
     """One principal's fleet check in one region."""
 
@@ -127,6 +146,11 @@ class FleetCheck:
         self._wall_clock = wall_clock  # None: judge heartbeats by each other alone (a replay)
         self._verdicts: dict[str, InstanceVerdict] = {}
         self._lock = threading.Lock()
+
+    @property
+    def plan(self) -> Plan:
+        """What the check covers and how hard it pushes."""
+        return self._plan
 
     # ---- the calls ------------------------------------------------------------------------
 
@@ -185,46 +209,61 @@ class FleetCheck:
             throttled=self._pacer.throttled,
         )
 
-    def _tasks(self, fit: Sequence[Member]) -> Iterator[tuple[Callable[[], None], list[str]]]:
-        """Each call to make, with the instances it covers: every chunk as each approved user,
-        then every refused name on each instance alone."""
+    def _tasks(self, fit: Sequence[Member]) -> Iterator[Task]:
+        """Each call to make, chunk by chunk: the chunk's run as each approved user is started,
+        then every refused name is tried on each of its instances alone, then the runs are
+        read. The tries give the runs their time to end, so a read most often finds them final
+        at once instead of polling (and sleeping) while nothing else is done."""
         plan = self._plan
         for start in range(0, len(fit), plan.chunk):
-            ids = [m.instance_id for m in fit[start : start + plan.chunk]]
-            for user in plan.users:
-                yield partial(self._approved, ids, user), ids
-        for member in fit:
-            for name in plan.refused:
-                iid = member.instance_id
-                yield partial(self._refused, iid, name), [iid]
+            members = fit[start : start + plan.chunk]
+            ids = [m.instance_id for m in members]
+            runs = [_Runs(user, ids) for user in plan.users]
+            for each in runs:
+                yield partial(self._approved, each)
+            for member in members:
+                for name in plan.refused:
+                    yield partial(self._refused, member.instance_id, name)
+            for each in runs:
+                yield partial(self._read, each)
 
     def _check(self, fit: Sequence[Member]) -> None:
-        """Run the tasks on `max_concurrency` workers, handing out the next only as one ends:
-        what is queued (and kept alive) is a few tasks, not one per instance and name."""
+        """Make every task's call: one at a time in this thread when `max_concurrency` is 1,
+        else on that many workers, handing out the next only as one ends (what is queued, and
+        kept alive, is a few tasks, not one per instance and name)."""
         plan = self._plan
         # Every instance is in one chunk per approved user and tried alone per refused name.
         left = dict.fromkeys((m.instance_id for m in fit), len(plan.users) + len(plan.refused))
         if self._progress is not None:
             self._progress.start(len(fit))
         tasks = self._tasks(fit)
+        if plan.max_concurrency == 1:
+            # No worker: a thread would only hand each call over and back (and on the in-process
+            # fake, where every call holds the GIL and nothing waits, that is all it would do).
+            for task in tasks:
+                self._advance(left, task())
+            return
         with ThreadPoolExecutor(max_workers=plan.max_concurrency) as pool:
-            running: dict[Future[None], list[str]] = {
-                pool.submit(task): ids for task, ids in islice(tasks, QUEUED * plan.max_concurrency)
-            }
+            # The pool's queue is first in, first out: a chunk's starts are taken by workers
+            # before its reads, so a read waits at most for a start already under way.
+            running = {pool.submit(task) for task in islice(tasks, QUEUED * plan.max_concurrency)}
             while running:
-                ended, _ = wait(running, return_when=FIRST_COMPLETED)
-                done = 0
+                ended, running = wait(running, return_when=FIRST_COMPLETED)
                 for future in ended:
-                    future.result()  # a bug of the harness surfaces, never hides
-                    for iid in running.pop(future):
-                        left[iid] -= 1
-                        done += left[iid] == 0
+                    # A bug of the harness surfaces, never hides.
+                    self._advance(left, future.result())
                     following = next(tasks, None)
                     if following is not None:
-                        task, ids = following
-                        running[pool.submit(task)] = ids
-                if done and self._progress is not None:
-                    self._progress.advance(done)
+                        running.add(pool.submit(following))
+
+    def _advance(self, left: dict[str, int], ids: Sequence[str]) -> None:
+        """A task ended the checks of `ids`: count down their tasks, report those now done."""
+        done = 0
+        for iid in ids:
+            left[iid] -= 1
+            done += left[iid] == 0
+        if done and self._progress is not None:
+            self._progress.advance(done)
 
     def _note(self, instance_id: str, check: str, verdict: Any, what: str) -> None:
         with self._lock:
@@ -244,34 +283,51 @@ class FleetCheck:
         # The ClientToken makes a repeat the same run: a retry never runs it twice.
         return str(self._call("run_command", request).body.invoke_id)
 
-    def _approved(self, ids: Sequence[str], user: str) -> None:
-        """Run the script as `user` on these instances; split the chunk when it is refused."""
+    def _approved(self, runs: _Runs) -> list[str]:
+        """Start the chunk's run as its user (`_read` reads it); the instances whose check
+        ended here, without a run to read."""
+        try:
+            return self._start_split(runs, runs.ids)
+        finally:
+            runs.started.set()  # even after a bug of the harness: no read waits for ever
+
+    def _start_split(self, runs: _Runs, ids: Sequence[str]) -> list[str]:
+        """Start the run on these instances; split them when it is refused."""
+        user = runs.user
         try:
             invoke_id = self._start(ids, user)
         except DeadlinePassed:
             for iid in ids:
                 self._note(iid, user, "unreachable", "the deadline passed before it ran")
-            return
+            return list(ids)
         except NoAnswer as e:
             for iid in ids:
                 self._note(iid, user, "unreachable", f"RunCommand got no answer: {e}")
-            return
+            return list(ids)
         except Refusal as refusal:
             if refusal.code.startswith("Throttling") or refusal.status >= 500:
                 for iid in ids:  # still throttled after the pacer's tries: splitting won't help
                     self._note(iid, user, "unreachable", f"RunCommand answered {refusal.code}")
-                return
+                return list(ids)
             if len(ids) > 1:
                 half = len(ids) // 2
-                self._approved(ids[:half], user)
-                self._approved(ids[half:], user)
-                return
+                return self._start_split(runs, ids[:half]) + self._start_split(runs, ids[half:])
             verdict = "broken" if is_ram_denial(refusal.code) else "unreachable"
             self._note(ids[0], user, verdict, f"RunCommand as `{user}` refused: {refusal.code}")
-            return
-        results = self._await(invoke_id, ids)
-        for iid in ids:
-            self._judge_approved(iid, user, results.get(iid))
+            return [ids[0]]
+        runs.invocations.append((invoke_id, list(ids)))
+        return []
+
+    def _read(self, runs: _Runs) -> list[str]:
+        """Read the chunk's runs as its user and judge each instance; the instances judged."""
+        runs.started.wait()
+        judged = []
+        for invoke_id, ids in runs.invocations:
+            results = self._await(invoke_id, ids)
+            for iid in ids:
+                self._judge_approved(iid, runs.user, results.get(iid))
+            judged += ids
+        return judged
 
     def _judge_approved(self, iid: str, user: str, result: InstanceResult | None) -> None:
         if result is None or result.status not in FINAL_STATUSES:
@@ -316,8 +372,13 @@ class FleetCheck:
         else:
             self._note(iid, check, "verified", "no passwordless sudo, no admin group")
 
-    def _refused(self, iid: str, name: str) -> None:
-        """Try `name` on this instance alone: it must be refused."""
+    def _refused(self, iid: str, name: str) -> list[str]:
+        """Try `name` on this instance alone: it must be refused. The instance, whose check
+        this ends."""
+        self._try(iid, name)
+        return [iid]
+
+    def _try(self, iid: str, name: str) -> None:
         try:
             invoke_id = self._start([iid], name)
         except DeadlinePassed:

@@ -46,6 +46,11 @@ class FleetOptions:
     deadline: float = 1800.0
 
 
+def in_process(account: Account) -> bool:
+    """The in-process fake: no endpoint, so the SDK's calls are answered in this process."""
+    return account.backend == "fake" and account.endpoint is None
+
+
 def fleet_check(
     settings: Settings,
     account: Account,
@@ -55,14 +60,16 @@ def fleet_check(
     options: FleetOptions,
 ) -> FleetCheck:
     """A check as `principal`, through the scenario's gateway (its evidence). Recording and
-    replaying run one call at a time, so a cassette's order is the same every time."""
-    ordered = account.backend in ("record", "replay")
+    replaying run one call at a time, so a cassette's order is the same every time; so does
+    the in-process fake, where every call runs under this process's GIL and nothing waits on
+    a network, so that worker threads would add their handovers and overlap nothing."""
+    one_at_a_time = account.backend in ("record", "replay") or in_process(account)
     endpoint: Endpoint | None = account.endpoint
     region = settings.region
     plan = Plan(
         users=tuple(users),
         refused=settings.refused_users,
-        max_concurrency=1 if ordered else options.max_concurrency,
+        max_concurrency=1 if one_at_a_time else options.max_concurrency,
         deadline=options.deadline,
     )
     # The pacer retries throttling; the gateway keeps the scenario's evidence, and its settle

@@ -26,7 +26,11 @@ GATHERER = pytest.StashKey["FleetGatherer"]()
 ATTRIBUTE = "runas_fleet"
 #: flag -> (environment twin, default, help)
 FLAGS = {
-    "--max-concurrency": ("RUNAS_MAX_CONCURRENCY", "8", "fleet: API calls in flight at once"),
+    "--max-concurrency": (
+        "RUNAS_MAX_CONCURRENCY",
+        "8",
+        "fleet: API calls in flight at once (the in-process fake, record and replay: one)",
+    ),
     "--fleet-deadline": ("RUNAS_FLEET_DEADLINE", "1800", "fleet: seconds a fleet check may take"),
     "--fleet-json": ("RUNAS_FLEET_JSON", "", "fleet: write every instance's verdict here"),
     "--baseline": ("RUNAS_BASELINE", "", "fleet: an earlier --fleet-json, to name what changed"),

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -13,15 +14,21 @@ from typing import Any
 import pytest
 
 from fakes import FakeCloud
+from harness.backends.base import Account
+from harness.config.names import Names
+from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.fleet import check as check_module
 from harness.fleet.check import Plan
 from harness.fleet.on_fake import command_user, fleet_check
 from harness.fleet.pacing import DeadlinePassed, Pacer
+from harness.fleet.scene import FleetOptions
+from harness.fleet.scene import fleet_check as scene_check
 from harness.fleet.selection import Selector, parse_tag
 from harness.fleet.verdicts import FleetResult, drift, read_baseline, verdicts_of
+from harness.sdk.clients import AccessKey, Endpoint, Principal
 from harness.sdk.evidence import Evidence
-from harness.sdk.gateway import Refusal
+from harness.sdk.gateway import Gateway, Refusal
 
 PLAN = Plan(users=("user01", "user02"), refused=("root", "system"))
 PROD = Selector(tags=(("env", "prod"),))
@@ -165,9 +172,85 @@ def test_progress_counts_each_instance_once_and_few_tasks_wait(
     result = fleet_check(fake_cloud, user, plan, progress=progress).run(PROD)
     assert result.summary()["verified"] == 30
     assert (progress.total, sum(progress.done)) == (30, 30)
-    # 3 chunks x 2 users + 30 x 2 refused names, handed out as workers free up, not all at once
-    assert len(handed) == 66
+    # 3 chunks x 2 users, started and read, + 30 x 2 refused names, handed out as workers free
+    # up, not all at once
+    assert len(handed) == 72
     assert max(handed) <= check_module.QUEUED * plan.max_concurrency
+
+
+def test_one_call_at_a_time_needs_no_worker_thread(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_cloud.add_fleet(12, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+
+    def no_pool(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a check of one call at a time started a worker pool")
+
+    monkeypatch.setattr(check_module, "ThreadPoolExecutor", no_pool)
+    progress = _Counted()
+    plan = Plan(users=PLAN.users, refused=PLAN.refused, max_concurrency=1, chunk=5)
+    result = fleet_check(fake_cloud, user, plan, progress=progress).run(PROD)
+    assert result.summary()["verified"] == 12
+    assert (progress.total, sum(progress.done)) == (12, 12)
+
+
+def test_a_run_is_read_after_its_chunk_was_tried_and_so_read_once(fake_cloud: FakeCloud) -> None:
+    """Each chunk's runs start, the chunk's refused names are tried, then the runs are read:
+    by then they are final, so each is read once, a page per 50 instances (no poll again)."""
+    fake_cloud.add_fleet(150, users=["user01", "user02"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    evidence = Evidence()
+    plan = Plan(users=PLAN.users, refused=PLAN.refused, max_concurrency=1)
+    result = fleet_check(fake_cloud, user, plan, evidence=evidence).run(PROD)
+    assert result.summary()["verified"] == 150
+    actions = [r.action for r in evidence.records]
+    # 2 chunks (100 and 50) x 2 users started, 150 x 2 names tried alone; reads: 2 pages for
+    # each run of the first chunk, 1 for each of the second
+    assert actions.count("RunCommand") == 4 + 300
+    assert actions.count("DescribeInvocationResults") == 2 * 2 + 2 * 1
+    first_read = actions.index("DescribeInvocationResults")
+    assert actions[:first_read].count("RunCommand") == 2 + 200  # the first chunk, all tried
+
+
+def test_a_read_on_another_worker_waits_for_its_chunks_start(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With nothing to try between them, a chunk's read is handed out right after its start:
+    the worker that takes it waits for the start, however slow, and reads what it started."""
+    fake_cloud.add_fleet(6, users=["user01"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    start = check_module.FleetCheck._start
+
+    def slow(check: Any, ids: Any, name: str) -> str:
+        time.sleep(0.05)  # long enough for another worker to take the read meanwhile
+        return start(check, ids, name)
+
+    monkeypatch.setattr(check_module.FleetCheck, "_start", slow)
+    plan = Plan(users=("user01",), refused=(), max_concurrency=4, chunk=1)
+    result = fleet_check(fake_cloud, user, plan).run(PROD)
+    assert result.summary()["verified"] == 6
+    assert all(i.checks["user01"] == "ran as `user01`" for i in result.instances)
+
+
+def test_only_the_in_process_fake_checks_one_call_at_a_time() -> None:
+    """In process every call holds the GIL: no worker. A fake server, a stand-in and a real
+    account keep the concurrency asked for; record and replay keep one call at a time."""
+    server = Endpoint.from_url("http://127.0.0.1:8080")
+    settings = Settings(backend="fake", region="cn-hangzhou", spec_policies=Path("."))
+    options = FleetOptions(max_concurrency=8)
+    user = Principal("commandUser", AccessKey("LTAI-test", "not-a-secret"))
+
+    def concurrency(backend: str, endpoint: Endpoint | None) -> int:
+        account = Account(backend, endpoint, Names(), None)
+        check = scene_check(settings, account, Gateway(Evidence()), user, ["user01"], options)
+        return check.plan.max_concurrency
+
+    assert concurrency("fake", None) == 1
+    assert concurrency("fake", server) == 8  # a fake server: its calls wait on a socket
+    assert concurrency("live", server) == 8  # a stand-in for a real account
+    assert concurrency("live", None) == 8
+    assert concurrency("replay", None) == 1
 
 
 def test_throttling_is_waited_out_and_counted(fake_cloud: FakeCloud) -> None:
