@@ -1,6 +1,7 @@
 """Rate control for a fleet check: at most `max_concurrency` calls in flight, a shared pause
 after a `Throttling*` answer (every worker waits, the pause doubles while throttling goes on
-and resets after a call goes through), and a deadline past which nothing new starts."""
+and resets after a call goes through), and a deadline past which nothing new starts (a read of
+what already ran still goes through)."""
 
 from __future__ import annotations
 
@@ -48,13 +49,14 @@ class Pacer:
     def expired(self) -> bool:
         return self._clock() >= self._ends
 
-    def call(self, attempt: Callable[[], T], *, repeatable: bool) -> T:
+    def call(self, attempt: Callable[[], T], *, repeatable: bool, past_deadline: bool = False) -> T:
         """`attempt()` in a free slot; a throttled or 5xx answer to a repeatable call is tried
-        again after the shared pause (or the server's `x-acs-retry-after`)."""
+        again after the shared pause (or the server's `x-acs-retry-after`). Past the deadline
+        it raises DeadlinePassed, unless `past_deadline` (a read of a run already started)."""
         tries = 0
         while True:
             self._wait_out_pause()
-            if self.expired:
+            if self.expired and not past_deadline:
                 raise DeadlinePassed
             with self._slots:
                 with self._lock:

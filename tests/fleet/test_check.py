@@ -213,11 +213,12 @@ def test_a_run_is_read_after_its_chunk_was_tried_and_so_read_once(fake_cloud: Fa
     assert actions[:first_read].count("RunCommand") == 2 + 200  # the first chunk, all tried
 
 
-def test_a_read_on_another_worker_waits_for_its_chunks_start(
+def test_a_read_is_handed_out_only_once_its_chunks_start_ended(
     fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With nothing to try between them, a chunk's read is handed out right after its start:
-    the worker that takes it waits for the start, however slow, and reads what it started."""
+    """With nothing to try between them, a chunk's read comes right after its start: it is held
+    until the start ends, however slow (the next chunks' starts go first), and reads what it
+    started (handed out early, it would find no run: no verdict, and the count off)."""
     fake_cloud.add_fleet(6, users=["user01"], tags={"env": "prod"})
     user = command_user(fake_cloud)
     start = check_module.FleetCheck._start
@@ -251,6 +252,68 @@ def test_only_the_in_process_fake_checks_one_call_at_a_time() -> None:
     assert concurrency("live", server) == 8  # a stand-in for a real account
     assert concurrency("live", None) == 8
     assert concurrency("replay", None) == 1
+    assert concurrency("record", server) == 1  # a cassette keeps the calls in one order
+
+
+def test_a_start_that_fails_for_a_bug_surfaces_and_holds_no_read_for_ever(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake_cloud.add_fleet(4, users=["user01"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+
+    def broken(check: Any, runs: Any, ids: Any) -> list[str]:
+        raise RuntimeError("a bug of the harness")
+
+    monkeypatch.setattr(check_module.FleetCheck, "_start_split", broken)
+    plan = Plan(users=("user01",), refused=("root",), max_concurrency=4, chunk=2)
+    with pytest.raises(RuntimeError, match="a bug of the harness"):
+        fleet_check(fake_cloud, user, plan).run(PROD)
+
+
+@pytest.mark.parametrize("concurrency", [1, 4])
+@pytest.mark.parametrize(
+    ("late_after", "seen"),
+    [
+        ("_approved", "not final before the deadline (Pending)"),  # read at once: Pending
+        ("_refused", "ran as `user01`"),  # read after the chunk's tries: final
+    ],
+)
+def test_a_run_started_before_the_deadline_is_read_after_it(
+    fake_cloud: FakeCloud,
+    monkeypatch: pytest.MonkeyPatch,
+    concurrency: int,
+    late_after: str,
+    seen: str,
+) -> None:
+    """Found by review: the deadline falls between a chunk's start and its read. Nothing new
+    is tried, but what already ran on the instances is read (once), never left unread."""
+    fake_cloud.add_fleet(3, users=["user01"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    now = [0.0]
+    task = getattr(check_module.FleetCheck, late_after)
+
+    calls = itertools.count(1)
+
+    def then_late(check: Any, *args: Any) -> list[str]:
+        ended: list[str] = task(check, *args)
+        if late_after == "_approved" or next(calls) == 3:
+            now[0] = 1000.0  # the deadline passes as the start, or the last try, ends
+        return ended
+
+    monkeypatch.setattr(check_module.FleetCheck, late_after, then_late)
+    plan = Plan(users=("user01",), refused=("root",), max_concurrency=concurrency, deadline=60)
+    evidence = Evidence()
+    check = fleet_check(fake_cloud, user, plan, evidence=evidence, clock=lambda: now[0])
+    result = check.run(PROD)
+    assert [i.checks["user01"] for i in result.instances] == [seen] * 3
+    tried = 0 if late_after == "_approved" else 3
+    assert sorted(i.checks["root"] for i in result.instances) == sorted(
+        ["refused (Forbidden.RAM)"] * tried
+        + ["the deadline passed before it was tried"] * (3 - tried)
+    )
+    actions = [r.action for r in evidence.records]
+    assert actions.count("RunCommand") == 1 + tried
+    assert actions.count("DescribeInvocationResults") == 1  # read once, no poll past it
 
 
 def test_throttling_is_waited_out_and_counted(fake_cloud: FakeCloud) -> None:
@@ -282,6 +345,11 @@ def test_the_pacer_refuses_to_start_past_its_deadline() -> None:
     now[0] = 11.0
     with pytest.raises(DeadlinePassed):
         pacer.call(lambda: "late", repeatable=True)
+
+
+def test_the_pacer_lets_a_read_of_what_ran_past_its_deadline() -> None:
+    pacer = Pacer(1, deadline=10, sleep=lambda s: None, clock=lambda: 11.0)
+    assert pacer.call(lambda: "read", repeatable=True, past_deadline=True) == "read"
 
 
 def test_the_pacer_does_not_retry_what_may_not_be_repeated() -> None:
