@@ -122,15 +122,10 @@ def json_instance_ids(call: Call, *, required: bool) -> list[str] | None:
     return list(dict.fromkeys(parsed))
 
 
-def run_as(call: Call, instance: Instance) -> str:
+def run_as_named(username: str | None, instance: Instance) -> str:
     """The run-as user for one instance: the `Username` sent, else the OS default (A1). It is
     also what `ecs:CommandRunAs` carries for a run in a container (A41), where it does not
     take effect."""
-    return run_as_named(call.params.text("Username"), instance)
-
-
-def run_as_named(username: str | None, instance: Instance) -> str:
-    """`run_as` for a `Username` already read."""
     return username or instance.guest.default_user
 
 
@@ -212,11 +207,18 @@ class EcsBase(Service):
     # ---- the life of an invocation ----------------------------------------------------------
 
     def _invoke(
-        self, call: Call, command: Command, instances: Sequence[Instance], mode: str = "Once"
+        self,
+        call: Call,
+        command: Command,
+        instances: Sequence[Instance],
+        mode: str,
+        container: str,
+        username: str | None,
     ) -> Invocation:
+        """Start a run of `command` on `instances`; `container` and `username` are the call's
+        `container_of` and `Username`, read once by the action."""
         timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
-        container = container_of(call)
-        requested = call.params.text("Username") or ""
+        requested = username or ""
         invocation = Invocation(
             invoke_id=self._ids.invocation(),
             region=call.region,
@@ -236,7 +238,7 @@ class EcsBase(Service):
         for instance in instances:
             # In a container, Username does not take effect: the container's default user runs
             # it (A41; [SDK] _run_command_request.py, ContainerId); no such container fails
-            # the instance (A110). Elsewhere the user is `run_as`'s.
+            # the instance (A110). Elsewhere the user is `run_as_named`'s.
             in_container = container_user(call, instance) if container else None
             user = in_container or ("" if container else run_as_named(requested, instance))
             known = instance.guest.canonical_user(user) if user else None
