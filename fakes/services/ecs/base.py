@@ -271,8 +271,12 @@ class EcsBase(Service):
                         target.instance, target.username, invocation.password_parameter, now
                     )
                 target.settle(now, invocation.script, self.handlers)
-            done = all(t.settled for t in invocation.targets)
-            if done and (not invocation.periodic or invocation.stopped):
+            if invocation.periodic and not invocation.stopped:
+                continue  # runs to come: it stays
+            for target in invocation.targets:
+                if not target.settled:
+                    break
+            else:  # every target settled
                 self._unsettled.pop(invoke_id, None)
         if self._files_due:
             self._write_files(now)
