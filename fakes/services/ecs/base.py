@@ -74,12 +74,16 @@ class PageRequest(NamedTuple):
 
 
 def page_request(call: Call, sent: Mapping[str, str], *, default: int, high: int) -> PageRequest:
-    """The page asked for; `sent` holds the parameters sent (`requests.sent_values`)."""
+    """The page asked for; `sent` holds the values sent of (at least) `MaxResults`,
+    `NextToken`, `PageNumber` and `PageSize` (`requests.sent_values`): a name not in it was not
+    sent, or sent empty, and takes its default."""
     if "MaxResults" in sent or "NextToken" in sent:  # paged by token
         size = call.params.number("MaxResults", default, low=1, high=high)
         return PageRequest(0, size, 1, sent.get("NextToken"), True)
-    number = call.params.number("PageNumber", 1, low=1, high=10**6)
-    size = call.params.number("PageSize", default, low=1, high=high)
+    number = call.params.number("PageNumber", 1, low=1, high=10**6) if "PageNumber" in sent else 1
+    size = (
+        call.params.number("PageSize", default, low=1, high=high) if "PageSize" in sent else default
+    )
     return PageRequest((number - 1) * size, size, number, None, False)
 
 
