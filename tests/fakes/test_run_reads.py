@@ -65,18 +65,15 @@ def test_two_texts_too_long_are_refused_for_the_first_limit() -> None:
 
 
 def _run(
-    client: EcsClient, action: str, instance_id: str, username: str | None, command_id: str
+    run_command: Callable[..., ecs_models.RunCommandResponseBody],
+    client: EcsClient,
+    action: str,
+    instance_id: str,
+    username: str | None,
+    command_id: str,
 ) -> str:
     if action == "RunCommand":
-        request = ecs_models.RunCommandRequest(
-            region_id=REGION,
-            type="RunShellScript",
-            command_content="whoami",
-            content_encoding="PlainText",
-            instance_id=[instance_id],
-            username=username,
-        )
-        return str(client.run_command(request).body.invoke_id)
+        return str(run_command(instance_id, "whoami", client=client, username=username).invoke_id)
     invoke = ecs_models.InvokeCommandRequest(
         region_id=REGION, command_id=command_id, instance_id=[instance_id], username=username
     )
@@ -91,6 +88,7 @@ def test_the_run_as_user_read_once_is_the_one_each_run_and_the_policy_see(
     ecs_as: Callable[..., EcsClient],
     ram_user: Callable[..., tuple[str, str]],
     guide_policy: Callable[[str], str],
+    run_command: Callable[..., ecs_models.RunCommandResponseBody],
     linux: str,
     action: str,
     username: str | None,
@@ -112,11 +110,11 @@ def test_the_run_as_user_read_once_is_the_one_each_run_and_the_policy_see(
     )
     if user == "root":
         with pytest.raises(ClientException) as refused:
-            _run(command_user, action, linux, username, created)
+            _run(run_command, command_user, action, linux, username, created)
         assert refused.value.code == "Forbidden.RAM"
     else:
-        _run(command_user, action, linux, username, created)
-    invoke_id = _run(ecs, action, linux, username, created)
+        _run(run_command, command_user, action, linux, username, created)
+    invoke_id = _run(run_command, ecs, action, linux, username, created)
     for _ in range(3):  # the run starts at a later call
         rows = ecs.describe_invocation_results(
             ecs_models.DescribeInvocationResultsRequest(region_id=REGION, invoke_id=invoke_id)
