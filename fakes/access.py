@@ -18,7 +18,6 @@ from typing import Any, NamedTuple
 from fakes.clock import iso
 from fakes.errors import ApiError, missing_parameter
 from fakes.policy import (
-    AuthRequest,
     CompiledPolicy,
     Decision,
     DecisionMemo,
@@ -411,8 +410,8 @@ class PolicyAuthorizer(Authorizer):
     ) -> None:
         if principal.is_account_owner:
             return
-        request = AuthRequest(action, resource, context)
-        verdict = self._sets.of(principal).refusal(request, self._resource_group_of(resource))
+        memo = self._sets.of(principal)
+        verdict = memo.refusal_of(action, resource, context, self._resource_group_of(resource))
         if verdict is None:
             return
         self._refusals.append(verdict.decision)

@@ -14,7 +14,7 @@ the policies change).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from fakes.policy.conditions import CompiledCondition
 from fakes.policy.decision import AuthRequest
@@ -61,15 +61,26 @@ class DecisionMemo:
 
     def refusal(self, request: AuthRequest, resource_group: str | None) -> Verdict | None:
         """None when the set allows `request`; else the refusing `Verdict`, just evaluated."""
-        context = request.context
+        return self.refusal_of(request.action, request.resource, request.context, resource_group)
+
+    def refusal_of(
+        self,
+        action: str,
+        resource: str,
+        context: Mapping[str, tuple[str, ...]],
+        resource_group: str | None,
+    ) -> Verdict | None:
+        """`refusal` of the request made of these parts, which is built only when the memo does
+        not hold the answer (an authorizer asks this way: most questions are asked before)."""
         key = (
-            request.action.lower(),
-            request.resource,
+            action.lower(),
+            resource,
             resource_group,
-            tuple(condition.request_values(context) for condition in self._conditions),
+            tuple([condition.request_values(context) for condition in self._conditions]),
         )
         if key in self._allowed:
             return None
+        request = AuthRequest(action, resource, context)
         verdict = decide(self.policies, request, resource_group)
         if not verdict.is_allowed:
             return verdict

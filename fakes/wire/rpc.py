@@ -174,12 +174,6 @@ def _refuse(name: str, why: str) -> ApiError:
     return ApiError("InvalidParameter", message, 400)
 
 
-def _is_index_like(segment: str) -> bool:
-    """A segment meant as a number: digits of any script (superscript, Arabic-Indic,
-    fullwidth, which `str.isnumeric` all knows); an empty one counts too."""
-    return segment == "" or segment.isnumeric()
-
-
 def check_list_indexes(names: Iterable[str]) -> None:
     """Every `Name.N` (and `Name.N.Field`) index is ASCII decimal without a leading zero, and
     each list's indexes run from 1 without a gap, as the SDKs flatten lists. Anything else is a
@@ -192,9 +186,11 @@ def check_list_indexes(names: Iterable[str]) -> None:
         segments = name.split(".")
         for depth in range(1, len(segments)):
             segment = segments[depth]
-            if not _is_index_like(segment):
+            # A segment meant as a number: digits of any script (superscript, Arabic-Indic,
+            # fullwidth, which `str.isnumeric` all knows); an empty one counts too.
+            if segment and not segment.isnumeric():
                 continue
-            if not _INDEX.fullmatch(segment) or int(segment) > _MAX_LIST:
+            if not _INDEX.fullmatch(segment) or (index := int(segment)) > _MAX_LIST:
                 raise _refuse(
                     name,
                     f"list indexes are ASCII decimals from 1 to {_MAX_LIST} without a leading "
@@ -203,9 +199,9 @@ def check_list_indexes(names: Iterable[str]) -> None:
             prefix = segments[0] if depth == 1 else ".".join(segments[:depth])
             indexes = lists.get(prefix)
             if indexes is None:
-                lists[prefix] = {int(segment)}
+                lists[prefix] = {index}
             else:
-                indexes.add(int(segment))
+                indexes.add(index)
     gapped = [prefix for prefix, indexes in lists.items() if len(indexes) != max(indexes)]
     if gapped:
         prefix = min(gapped)  # the first by name, as a sorted scan would find it

@@ -134,6 +134,14 @@ _ALGORITHMS = tuple(f"{algorithm} " for algorithm in V3_HASHES)
 _HEAD_LIMIT = 1024
 
 
+@functools.lru_cache(maxsize=64)
+def _header_order(signed_headers: tuple[str, ...]) -> tuple[tuple[str, ...], str]:
+    """The signed header names sorted, and joined by `;` as the canonical request lists them.
+    Remembered: a client signs the same names on every request."""
+    names = tuple(sorted(signed_headers))
+    return names, ";".join(names)
+
+
 def v3_string_to_sign(
     method: str,
     path: str,
@@ -143,7 +151,7 @@ def v3_string_to_sign(
     hashed_payload: str,
     algorithm: str = "ACS3-HMAC-SHA256",
 ) -> str:
-    names = sorted(signed_headers)
+    names, listed = _header_order(tuple(signed_headers))
     canonical_headers = "".join([f"{name}:{headers.get(name, '').strip()}\n" for name in names])
     canonical_request = "\n".join(
         (
@@ -151,7 +159,7 @@ def v3_string_to_sign(
             path or "/",
             canonical_query(query),
             canonical_headers,
-            ";".join(names),
+            listed,
             hashed_payload,
         )
     )

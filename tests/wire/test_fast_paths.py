@@ -1,11 +1,12 @@
 """Each shortcut the request path takes for the common case gives what the general reading
 gives, for any input: the URL split (`urlsplit`), the SDK's Authorization header (the general
 parser), the canonical query (`quote` on every value, as the SDK signs), the headers taken from
-`requests` as they are (`lower_headers`), the signed-header checks remembered per list, and
-the HMAC's keyed state copied per message (an HMAC made afresh)."""
+`requests` as they are (`lower_headers`), the signed-header checks and order remembered per
+list, and the HMAC's keyed state copied per message (an HMAC made afresh)."""
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import json
 import re
@@ -222,3 +223,35 @@ def test_a_signature_is_the_one_shot_hmac_whichever_keys_signed_before(
         assert signature.v3_signature(secret, to_sign) == fresh
         if algorithm == "ACS3-HMAC-SHA256":
             assert fresh == hmac.digest(key, message, "sha256").hex()
+
+
+def _string_to_sign_in_full(
+    query: list[tuple[str, str]], headers: dict[str, str], signed: tuple[str, ...]
+) -> str:
+    """The V3 string to sign as the reference writes it out, the header names sorted and
+    listed anew for every request."""
+    names = sorted(signed)
+    canonical_headers = "".join(f"{n}:{headers.get(n, '').strip()}\n" for n in names)
+    request = "\n".join(
+        ("POST", "/", signature.canonical_query(query), canonical_headers, ";".join(names), "e3b0")
+    )
+    return f"ACS3-HMAC-SHA256\n{hashlib.sha256(request.encode()).hexdigest()}"
+
+
+_HEADER_NAMES = st.sampled_from(["host", "x-acs-date", "x-acs-action", "accept", "a", "b", ""])
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(st.lists(_HEADER_NAMES, max_size=6).map(tuple), _VALUES), max_size=6),
+    st.dictionaries(_HEADER_NAMES, _VALUES, max_size=6),
+)
+def test_the_signed_header_order_remembered_per_list_is_the_one_written_out(
+    signings: list[tuple[tuple[str, ...], str]], headers: dict[str, str]
+) -> None:
+    """Lists of signed headers one after another (the same list again, one a name apart, the
+    same names in another order) each sign as the list written out anew would."""
+    for signed, value in signings:
+        query = [("RegionId", value)]
+        expected = _string_to_sign_in_full(query, headers, signed)
+        assert signature.v3_string_to_sign("POST", "/", query, headers, signed, "e3b0") == expected

@@ -74,12 +74,16 @@ class PageRequest(NamedTuple):
 
 
 def page_request(call: Call, sent: Mapping[str, str], *, default: int, high: int) -> PageRequest:
-    """The page asked for; `sent` holds the parameters sent (`requests.sent_values`)."""
+    """The page asked for; `sent` holds the values sent of (at least) `MaxResults`,
+    `NextToken`, `PageNumber` and `PageSize` (`requests.sent_values`): a name not in it was not
+    sent, or sent empty, and takes its default."""
     if "MaxResults" in sent or "NextToken" in sent:  # paged by token
         size = call.params.number("MaxResults", default, low=1, high=high)
         return PageRequest(0, size, 1, sent.get("NextToken"), True)
-    number = call.params.number("PageNumber", 1, low=1, high=10**6)
-    size = call.params.number("PageSize", default, low=1, high=high)
+    number = call.params.number("PageNumber", 1, low=1, high=10**6) if "PageNumber" in sent else 1
+    size = (
+        call.params.number("PageSize", default, low=1, high=high) if "PageSize" in sent else default
+    )
     return PageRequest((number - 1) * size, size, number, None, False)
 
 
@@ -122,15 +126,10 @@ def json_instance_ids(call: Call, *, required: bool) -> list[str] | None:
     return list(dict.fromkeys(parsed))
 
 
-def run_as(call: Call, instance: Instance) -> str:
+def run_as_named(username: str | None, instance: Instance) -> str:
     """The run-as user for one instance: the `Username` sent, else the OS default (A1). It is
     also what `ecs:CommandRunAs` carries for a run in a container (A41), where it does not
     take effect."""
-    return run_as_named(call.params.text("Username"), instance)
-
-
-def run_as_named(username: str | None, instance: Instance) -> str:
-    """`run_as` for a `Username` already read."""
     return username or instance.guest.default_user
 
 
@@ -212,11 +211,18 @@ class EcsBase(Service):
     # ---- the life of an invocation ----------------------------------------------------------
 
     def _invoke(
-        self, call: Call, command: Command, instances: Sequence[Instance], mode: str = "Once"
+        self,
+        call: Call,
+        command: Command,
+        instances: Sequence[Instance],
+        mode: str,
+        container: str,
+        username: str | None,
     ) -> Invocation:
+        """Start a run of `command` on `instances`; `container` and `username` are the call's
+        `container_of` and `Username`, read once by the action."""
         timeout = call.params.number("Timeout", command.timeout, low=10, high=86400)
-        container = container_of(call)
-        requested = call.params.text("Username") or ""
+        requested = username or ""
         invocation = Invocation(
             invoke_id=self._ids.invocation(),
             region=call.region,
@@ -236,7 +242,7 @@ class EcsBase(Service):
         for instance in instances:
             # In a container, Username does not take effect: the container's default user runs
             # it (A41; [SDK] _run_command_request.py, ContainerId); no such container fails
-            # the instance (A110). Elsewhere the user is `run_as`'s.
+            # the instance (A110). Elsewhere the user is `run_as_named`'s.
             in_container = container_user(call, instance) if container else None
             user = in_container or ("" if container else run_as_named(requested, instance))
             known = instance.guest.canonical_user(user) if user else None
@@ -269,8 +275,12 @@ class EcsBase(Service):
                         target.instance, target.username, invocation.password_parameter, now
                     )
                 target.settle(now, invocation.script, self.handlers)
-            done = all(t.settled for t in invocation.targets)
-            if done and (not invocation.periodic or invocation.stopped):
+            if invocation.periodic and not invocation.stopped:
+                continue  # runs to come: it stays
+            for target in invocation.targets:
+                if not target.settled:
+                    break
+            else:  # every target settled
                 self._unsettled.pop(invoke_id, None)
         if self._files_due:
             self._write_files(now)

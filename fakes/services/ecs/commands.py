@@ -18,8 +18,14 @@ from fakes.clock import iso
 from fakes.errors import invalid_parameter
 from fakes.services.base import Call, Response, action
 from fakes.services.ecs import errors
-from fakes.services.ecs.base import MAX_INSTANCES, EcsBase, container_of, paginate, run_as
-from fakes.services.ecs.requests import resource_tags
+from fakes.services.ecs.base import (
+    MAX_INSTANCES,
+    EcsBase,
+    container_of,
+    paginate,
+    run_as_named,
+)
+from fakes.services.ecs.requests import resource_tags, sent_values
 from fakes.services.ecs.schedules import check_frequency, repeat_mode
 from fakes.services.ecs.state import SCRIPT_TYPES, Command, Instance
 
@@ -31,6 +37,7 @@ _LENGTH_LIMITS = (
     ("Username", 255, "Username.ExceedLimit", "username"),
     ("WindowsPasswordName", 255, "WindowsPasswordName.ExceedLimit", "WindowsPasswordName"),
 )
+_LENGTH_NAMES = frozenset(name for name, *_ in _LENGTH_LIMITS)
 
 
 # ---- the checks RunCommand, CreateCommand and InvokeCommand share ----------------------------
@@ -73,8 +80,13 @@ def base64_length(text: str) -> int:
 
 
 def check_lengths(call: Call) -> None:
+    """The texts that have a length limit, the first too long in `_LENGTH_LIMITS`' order: only
+    those sent are looked at (most calls send one of them, or none)."""
+    sent = sent_values(call.params, _LENGTH_NAMES)
+    if not sent:
+        return
     for name, limit, code, what in _LENGTH_LIMITS:
-        if len(call.params.text(name) or "") > limit:
+        if len(sent.get(name, "")) > limit:
             raise errors.too_long(code, what)
 
 
@@ -90,11 +102,13 @@ def check_parameters(call: Call) -> None:
         raise errors.parameter_disabled()
 
 
-def refuse_unmodelled(call: Call, instances: Sequence[Instance] = ()) -> str:
+def refuse_unmodelled(
+    call: Call, instances: Sequence[Instance] = (), container: str | None = None
+) -> str:
     """The RepeatMode of a run, after refusing what the fake does not model (the parameters it
     refuses by name are `unmodelled.UNMODELLED`'s, refused before any action runs).
     TerminationMode is checked and kept (it only shapes how a stop ends a process, which the
-    fake's guest has none of)."""
+    fake's guest has none of). `container`: the call's `container_of`, when read already."""
     mode = repeat_mode(call)
     if mode == "Period":
         check_frequency(
@@ -104,7 +118,9 @@ def refuse_unmodelled(call: Call, instances: Sequence[Instance] = ()) -> str:
     termination = call.params.text("TerminationMode")
     if termination is not None and termination not in TERMINATION_MODES:
         raise errors.invalid_termination_mode()
-    if container_of(call) and any(i.os != "linux" for i in instances):
+    if container is None:
+        container = container_of(call)
+    if container and any(i.os != "linux" for i in instances):
         raise errors.instance_os_mismatch()  # containers: Linux instances only ([SDK])
     return mode
 
@@ -115,13 +131,16 @@ def check_os(kind: str, instances: Sequence[Instance]) -> None:
             raise errors.instance_os_mismatch()
 
 
-def check_windows_password(call: Call, instances: Sequence[Instance]) -> None:
-    if container_of(call):
+def check_windows_password(
+    call: Call, instances: Sequence[Instance], container: str, username: str | None
+) -> None:
+    """`container` and `username` as the call sent them (`container_of`, `Username`)."""
+    if container:
         return  # Username does not take effect in a container
     for instance in instances:
         if instance.os != "windows":
             continue
-        user = run_as(call, instance)
+        user = run_as_named(username, instance)
         is_default = user.lower() == instance.guest.default_user.lower()
         if not is_default and not call.params.text("WindowsPasswordName"):
             raise errors.windows_password_missing()
@@ -158,13 +177,18 @@ class CommandActions(EcsBase):
         return answer
 
     def _authorize_runs(
-        self, call: Call, instances: Sequence[Instance], command: str | None
+        self,
+        call: Call,
+        instances: Sequence[Instance],
+        command: str | None,
+        username: str | None,
     ) -> None:
         """Once per target instance, on the instance and (when given) the command, as that
-        instance's run-as user (A1): a run as root anywhere in the list refuses the whole call.
-        RunCommand names the command only when it keeps it (A7)."""
+        instance's run-as user (A1, `username` the `Username` sent): a run as root anywhere in
+        the list refuses the whole call. RunCommand names the command only when it keeps it
+        (A7)."""
         for instance in instances:
-            context = {RUN_AS_KEY: (run_as(call, instance),), **resource_tags(instance)}
+            context = {RUN_AS_KEY: (run_as_named(username, instance),), **resource_tags(instance)}
             call.authorize(self.arn(call.region, "instance", instance.instance_id), context)
             if command is not None:
                 call.authorize(self.arn(call.region, "command", command), context)
@@ -200,18 +224,19 @@ class CommandActions(EcsBase):
         content = script_content(call)
         check_lengths(call)
         instances = self._targets_of(call)
-        mode = refuse_unmodelled(call, instances)
+        container, username = container_of(call), call.params.text("Username")
+        mode = refuse_unmodelled(call, instances, container)
         # A7: on each instance; on `command/*` too when the command is kept ([CA-RAM]).
         kept = call.params.flag("KeepCommand")
-        self._authorize_runs(call, instances, "*" if kept else None)
+        self._authorize_runs(call, instances, "*" if kept else None, username)
         check_os(kind, instances)
-        check_windows_password(call, instances)
+        check_windows_password(call, instances, container, username)
         timeout = call.params.number("Timeout", 60, low=10, high=86400)
 
         def make() -> Response:
             name = call.params.text("Name") or ""
             command = self._new_command(call, name, kind, content, timeout, kept=kept)
-            invocation = self._invoke(call, command, instances, mode)
+            invocation = self._invoke(call, command, instances, mode, container, username)
             return {"CommandId": command.command_id, "InvokeId": invocation.invoke_id}
 
         return self._idempotent(call, make)
@@ -237,13 +262,17 @@ class CommandActions(EcsBase):
         command = self._command(call)
         check_lengths(call)
         instances = self._targets_of(call)
-        mode = refuse_unmodelled(call, instances)
-        self._authorize_runs(call, instances, command.command_id)  # A9
+        container, username = container_of(call), call.params.text("Username")
+        mode = refuse_unmodelled(call, instances, container)
+        self._authorize_runs(call, instances, command.command_id, username)  # A9
         check_os(command.type, instances)
-        check_windows_password(call, instances)
-        return self._idempotent(
-            call, lambda: {"InvokeId": self._invoke(call, command, instances, mode).invoke_id}
-        )
+        check_windows_password(call, instances, container, username)
+
+        def make() -> Response:
+            invocation = self._invoke(call, command, instances, mode, container, username)
+            return {"InvokeId": invocation.invoke_id}
+
+        return self._idempotent(call, make)
 
     @action("ModifyCommand")
     def modify_command(self, call: Call) -> Response:
