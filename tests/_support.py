@@ -19,6 +19,7 @@ __all__ = [
     "COMMITTED_REPLAY",
     "ROOT",
     "SECRETS_MADE",
+    "SPEC_ON_A_SERVER",
     "SPY",
     "pytest_command",
     "runpytest_child",
@@ -54,6 +55,9 @@ CHILD_OPTIONS = ("-n", "0", "-p", "no:hypothesispytest")
 #: The xdist group of every test that reads tests/conftest.py's `committed_replay`: under
 #: `--dist loadgroup` they share one worker, so the replay is made once.
 COMMITTED_REPLAY = "committed-replay"
+
+#: The xdist group of every test that reads tests/conftest.py's `spec_on_a_server`.
+SPEC_ON_A_SERVER = "spec-on-a-server"
 
 #: The file the spy writes, beside the module it is saved as.
 SECRETS_MADE = "secrets-made.txt"

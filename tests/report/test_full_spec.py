@@ -1,7 +1,7 @@
 """Done when: `pytest features --runas-report r.html --runas-evidence r.json --junitxml j.xml
---cucumberjson c.json` writes all four, with the evidence, on the fake, on replay (the committed
-cassettes) and on a live run against a stand-in account (the fake cloud server); and no secret
-the run knew reaches any of them."""
+--cucumberjson c.json` writes all four, with the evidence, on the fake (served over HTTP, as CI
+runs it), on replay (the committed cassettes) and on a live run against a stand-in account (the
+fake cloud server); and no secret the run knew reaches any of them."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ import pytest
 from pytest_bdd.parser import FeatureParser
 
 from fakes import serve
-from harness.backends.standin import GUIDE_POLICIES, StandIn, isolated_env, prepare
+from harness.backends.standin import GUIDE_POLICIES, StandIn, prepare
 from harness.report.bundle import schema
-from tests._support import COMMITTED_REPLAY, SECRETS_MADE, SPY
+from tests._support import COMMITTED_REPLAY, SECRETS_MADE, SPEC_ON_A_SERVER
 
-from ._support import Written, run_with_reports
+from ._support import Served, Written, run_with_reports, spied
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,24 +38,10 @@ HARDENING_FINDING = (
 )
 
 
-def _spied(folder: Path, env: dict[str, str]) -> dict[str, str]:
-    spy = folder / "spy"
-    spy.mkdir(parents=True)
-    (spy / "canary_spy.py").write_text(SPY)
-    env["PYTHONPATH"] += f":{spy}"
-    return env
-
-
-@pytest.fixture(scope="module")
-def on_the_fake(tmp_path_factory: pytest.TempPathFactory) -> Written:
-    tmp = tmp_path_factory.mktemp("fake")
-    return run_with_reports(tmp, "features", "-p", "canary_spy", env=_spied(tmp, isolated_env(tmp)))
-
-
 @pytest.fixture(scope="module")
 def on_live(tmp_path_factory: pytest.TempPathFactory, stand_in: StandIn) -> Written:
     tmp = tmp_path_factory.mktemp("live")
-    env = _spied(tmp, stand_in.environment(tmp))
+    env = spied(tmp, stand_in.environment(tmp))
     return run_with_reports(tmp, "features", "--backend", "live", "-p", "canary_spy", env=env)
 
 
@@ -118,11 +104,17 @@ def _no_secret(written: Written, canaries: list[str]) -> None:
 # One test per run: under xdist each module-scoped run then happens once.
 
 
-def test_all_four_on_the_fake_and_no_secret_in_them(on_the_fake: Written):
-    _complete(on_the_fake, "fake", "in-process fake")
+@pytest.mark.xdist_group(SPEC_ON_A_SERVER)
+def test_all_four_on_the_fake_and_no_secret_in_them(spec_on_a_server: Served):
+    """On the fake cloud server (the run tests/server/test_spec_against_server.py and
+    tests/test_spec_has_teeth.py also read: tests/conftest.py makes it once; the in-process
+    fake's evidence is tests/report/test_small_spec.py's)."""
+    on_the_fake = spec_on_a_server
+    _complete(on_the_fake, "fake", "fake cloud server")
     ledger = {a["id"]: a["status"] for a in on_the_fake.bundle["assumptions"]}
     assert ledger["A1"] == "modelled"
-    _no_secret(on_the_fake, _made(on_the_fake))  # the AccessKey secrets the run made
+    # the AccessKey secrets the run made, and each account owner's it signed with
+    _no_secret(on_the_fake, [*_made(on_the_fake), *on_the_fake.root_secrets])
 
 
 @pytest.mark.xdist_group(COMMITTED_REPLAY)
