@@ -21,6 +21,7 @@ __all__ = [
     "SECRETS_MADE",
     "SPEC_ON_A_SERVER",
     "SPY",
+    "VERIFY_RUN",
     "pytest_command",
     "runpytest_child",
     "small_spec",
@@ -58,6 +59,9 @@ COMMITTED_REPLAY = "committed-replay"
 
 #: The xdist group of every test that reads tests/conftest.py's `spec_on_a_server`.
 SPEC_ON_A_SERVER = "spec-on-a-server"
+
+#: The xdist group of every test that reads tests/conftest.py's `verify_run`.
+VERIFY_RUN = "verify-run"
 
 #: The file the spy writes, beside the module it is saved as.
 SECRETS_MADE = "secrets-made.txt"

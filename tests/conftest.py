@@ -11,9 +11,9 @@ import requests
 
 from fakes import serve
 from fakes.server import FakeServer
-from harness.backends.standin import isolated_env
+from harness.backends.standin import GUIDE_POLICIES, holdings, isolated_env, prepare
 from tests._support import ROOT
-from tests.report._support import Served, Written, run_with_reports, spied
+from tests.report._support import Served, Verified, Written, run_with_reports, spied
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +62,23 @@ def spec_on_a_server(tmp_path_factory: pytest.TempPathFactory) -> Served:
         http.trust_env = False  # a loopback server: no proxy from the environment
         state = http.get(f"{running.url}/_fake/state", timeout=5).json()
         return Served(written.run, written.folder, state, roots)
+
+
+@pytest.fixture(scope="session")
+def verify_run(tmp_path_factory: pytest.TempPathFactory) -> Verified:
+    """Verify mode: the whole spec in a child pytest, live against a stand-in account set up
+    as the guide says (allow-list form, Linux and Windows) with no administrator, so with
+    commandUser's keys only; `-rs`, and all four evidence files written.
+    tests/live/test_verify.py reads its outcome and what the account held before and after,
+    tests/report/test_full_spec.py its evidence: one run serves both."""
+    tmp = tmp_path_factory.mktemp("verify-run")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with serve("127.0.0.1", 0) as running:
+        account = prepare(running.url, administrator=False, command_user=GUIDE_POLICIES)
+        before = holdings(account.state())
+        env = account.environment(tmp)
+        written = run_with_reports(tmp, "features", "--backend", "live", "-rs", env=env)
+        return Verified(written.run, written.folder, before, holdings(account.state()))
 
 
 @pytest.fixture

@@ -73,6 +73,15 @@ class Served(Written):
     root_secrets: list[str]
 
 
+@dataclass(eq=False)
+class Verified(Written):
+    """A verify-mode run against a stand-in account, and what the account held around it
+    (harness/backends/standin.py `holdings`)."""
+
+    before: dict[str, set[str]]
+    after: dict[str, set[str]]
+
+
 def spied(folder: Path, env: dict[str, str]) -> dict[str, str]:
     """`env` with tests/_support.py's canary spy importable as the plugin `canary_spy` (it
     writes each AccessKey secret the run makes to `folder/spy/secrets-made.txt`)."""
