@@ -45,7 +45,8 @@ def _strings(pieces: tuple[str, ...], most: int) -> set[str]:
 
 def test_every_short_string_of_the_pieces_is_read_as_parse_qsl_reads_it() -> None:
     """Exhaustively: every string of up to four of PIECES, and of up to three of PIECES and
-    MORE (some 37,000 strings: each separator, escape and value beside each other, in each order)."""
+    MORE (some 37,000 strings: each separator, escape and value beside each other, in each
+    order)."""
     short = _strings(PIECES, 4) | _strings(PIECES + MORE, 3)
     assert len(short) > 36_000
     wrong = [raw for raw in sorted(short) if _as_the_fake(raw) != _as_parse_qsl(raw)]
