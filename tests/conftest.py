@@ -13,7 +13,14 @@ from fakes import serve
 from fakes.server import FakeServer
 from harness.backends.standin import GUIDE_POLICIES, holdings, isolated_env, prepare
 from tests._support import ROOT
-from tests.report._support import Served, Verified, Written, run_with_reports, spied
+from tests.report._support import (
+    Provisioned,
+    Served,
+    Verified,
+    Written,
+    run_with_reports,
+    spied,
+)
 
 
 @pytest.fixture(scope="session")
@@ -62,6 +69,26 @@ def spec_on_a_server(tmp_path_factory: pytest.TempPathFactory) -> Served:
         http.trust_env = False  # a loopback server: no proxy from the environment
         state = http.get(f"{running.url}/_fake/state", timeout=5).json()
         return Served(written.run, written.folder, state, roots)
+
+
+@pytest.fixture(scope="session")
+def live_run(tmp_path_factory: pytest.TempPathFactory) -> Provisioned:
+    """Provision mode: the whole spec in a child pytest, live against a stand-in account (a
+    fake cloud server set up as an administrator's account is before a live run), with the
+    canary spy writing down every AccessKey secret the run makes, all four evidence files
+    written, its ledger in the run's folder (`cache/`), and what the account held before and
+    after. tests/report/test_full_spec.py reads its evidence, tests/live/test_provision.py its
+    Windows half and what it left: one run serves both."""
+    tmp = tmp_path_factory.mktemp("live-run")
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    with serve("127.0.0.1", 0) as running:
+        stand_in = prepare(running.url)
+        before = holdings(stand_in.state())
+        env = spied(tmp, stand_in.environment(tmp))
+        args = ("features", "--backend", "live", "-p", "canary_spy")
+        written = run_with_reports(tmp, *args, env=env)
+        after = holdings(stand_in.state())
+        return Provisioned(written.run, written.folder, stand_in, before, after)
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.backends.standin import isolated_env
+from harness.backends.standin import StandIn, isolated_env
 from tests import _children as children
 from tests._support import ROOT, SPY, pytest_command
 
@@ -78,6 +78,16 @@ class Verified(Written):
     """A verify-mode run against a stand-in account, and what the account held around it
     (harness/backends/standin.py `holdings`)."""
 
+    before: dict[str, set[str]]
+    after: dict[str, set[str]]
+
+
+@dataclass(eq=False)
+class Provisioned(Written):
+    """A provision-mode run against a stand-in account, the account, and what it held around
+    the run."""
+
+    stand_in: StandIn
     before: dict[str, set[str]]
     after: dict[str, set[str]]
 

@@ -12,11 +12,10 @@ import jsonschema
 import pytest
 from pytest_bdd.parser import FeatureParser
 
-from harness.backends.standin import StandIn
 from harness.report.bundle import schema
-from tests._support import COMMITTED_REPLAY, SECRETS_MADE, SPEC_ON_A_SERVER, VERIFY_RUN
+from tests._support import COMMITTED_REPLAY, LIVE_RUN, SECRETS_MADE, SPEC_ON_A_SERVER, VERIFY_RUN
 
-from ._support import Served, Verified, Written, run_with_reports, spied
+from ._support import Provisioned, Served, Verified, Written
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -35,13 +34,6 @@ def _findings_in_spec() -> set[str]:
 HARDENING_FINDING = (
     "with AliyunECSFullAccess also attached, the guide's deny-list no longer keeps root out"
 )
-
-
-@pytest.fixture(scope="module")
-def on_live(tmp_path_factory: pytest.TempPathFactory, stand_in: StandIn) -> Written:
-    tmp = tmp_path_factory.mktemp("live")
-    env = spied(tmp, stand_in.environment(tmp))
-    return run_with_reports(tmp, "features", "--backend", "live", "-p", "canary_spy", env=env)
 
 
 def _passed(written: Written) -> int:
@@ -117,9 +109,11 @@ def test_all_four_on_replay_and_no_secret_in_them(committed_replay: Written):
     _no_secret(on_replay, ["replay-needs-no-secret"])  # the key harness/backends/run.py signs with
 
 
-def test_all_four_on_a_live_run_against_a_stand_in_and_no_secret_in_them(
-    on_live: Written, stand_in: StandIn
-):
+@pytest.mark.xdist_group(LIVE_RUN)
+def test_all_four_on_a_live_run_against_a_stand_in_and_no_secret_in_them(live_run: Provisioned):
+    """In provision mode (the run tests/live/test_provision.py also reads: tests/conftest.py
+    makes it once)."""
+    on_live, stand_in = live_run, live_run.stand_in
     _complete(on_live, "live", "provision mode")
     context = on_live.bundle["context"]
     assert context["against"] == f"the endpoint {stand_in.url}"
