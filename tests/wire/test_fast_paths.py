@@ -296,7 +296,7 @@ def test_every_three_signings_in_a_row_are_the_one_shot_hmacs() -> None:
         _signs_as_a_fresh_hmac(secret, "ACS3-HMAC-SM3", "POST\n/\n")
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)  # SM3 is pure Python: slow on a loaded machine
 @given(
     st.lists(
         st.tuples(
