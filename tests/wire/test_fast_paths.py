@@ -24,6 +24,8 @@ from fakes.inprocess.common import lower_headers, lowered_headers
 from fakes.wire import envelope, signature, signing_rules
 from fakes.wire.rpc import _split
 
+from ._tables import past_the_table, read_otherwise, strings_of
+
 #: What the URL split tells apart: schemes (in either case, and one it does not take), a host,
 #: a port, an IPv6 literal, user info, the separators, escapes, blanks, non-ASCII and a NUL.
 URL_PIECES = (
@@ -50,29 +52,17 @@ def _as_the_split(url: str) -> object:
         return ValueError, str(refused)
 
 
-def _strings(pieces: tuple[str, ...], most: int) -> set[str]:
-    """Every string of up to `most` of `pieces`."""
-    return {"".join(p) for n in range(most + 1) for p in itertools.product(pieces, repeat=n)}
-
-
 def test_every_short_url_of_the_pieces_splits_as_urlsplit_splits_it() -> None:
     """Exhaustively, every string of up to three of the pieces (some 20,000 URLs: each scheme
     before each host, port, separator and blank, in each order)."""
-    urls = _strings(URL_PIECES + MORE_URL_PIECES, 3)
+    urls = strings_of(URL_PIECES + MORE_URL_PIECES, 3)
     assert len(urls) > 19_000
-    wrong = [url for url in sorted(urls) if _as_the_split(url) != _as_urlsplit(url)]
+    wrong = read_otherwise(sorted(urls), _as_the_split, _as_urlsplit)
     assert not wrong, wrong[:20]
 
 
 @settings(max_examples=200)
-@given(
-    st.one_of(
-        st.lists(st.sampled_from(URL_PIECES + MORE_URL_PIECES), min_size=4, max_size=10).map(
-            "".join
-        ),
-        st.text(max_size=40),
-    )
-)
+@given(past_the_table(URL_PIECES + MORE_URL_PIECES, 3, longest=10, text=40))
 def test_longer_urls_and_any_text_split_as_urlsplit_splits_them(url: str) -> None:
     """Past the exhaustive table: four to ten pieces, and any text."""
     assert _as_the_split(url) == _as_urlsplit(url)
@@ -181,7 +171,7 @@ def test_every_pair_of_values_is_encoded_as_the_sdk_encodes_it() -> None:
         for first in ("Name", "RegionId")
     ]
     assert len(queries) > 38_000
-    wrong = [q for q in queries if signature.canonical_query(q) != _as_the_sdk_signs(q)]
+    wrong = read_otherwise(queries, signature.canonical_query, _as_the_sdk_signs)
     assert not wrong, wrong[:10]
 
 

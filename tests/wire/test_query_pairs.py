@@ -4,14 +4,14 @@ string of the pieces that matter to it, exhaustively, and longer ones and any te
 
 from __future__ import annotations
 
-import itertools
 from urllib.parse import parse_qsl
 
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from fakes.errors import ApiError
 from fakes.wire.rpc import _pairs
+
+from ._tables import past_the_table, read_otherwise, strings_of
 
 #: What the parser tells apart: the separators, a plus, escapes (whole, cut short, not hex,
 #: not UTF-8, a multi-byte character's), plain letters, a blank and an unreserved mark.
@@ -39,27 +39,18 @@ def _as_the_fake(raw: str) -> object:
         return REFUSED
 
 
-def _strings(pieces: tuple[str, ...], most: int) -> set[str]:
-    return {"".join(p) for n in range(most + 1) for p in itertools.product(pieces, repeat=n)}
-
-
 def test_every_short_string_of_the_pieces_is_read_as_parse_qsl_reads_it() -> None:
     """Exhaustively: every string of up to four of PIECES, and of up to three of PIECES and
     MORE (some 37,000 strings: each separator, escape and value beside each other, in each
     order)."""
-    short = _strings(PIECES, 4) | _strings(PIECES + MORE, 3)
+    short = strings_of(PIECES, 4) | strings_of(PIECES + MORE, 3)
     assert len(short) > 36_000
-    wrong = [raw for raw in sorted(short) if _as_the_fake(raw) != _as_parse_qsl(raw)]
+    wrong = read_otherwise(sorted(short), _as_the_fake, _as_parse_qsl)
     assert not wrong, wrong[:20]
 
 
 @settings(max_examples=300)
-@given(
-    st.one_of(
-        st.lists(st.sampled_from(PIECES + MORE), min_size=5, max_size=12).map("".join),
-        st.text(max_size=30),
-    )
-)
+@given(past_the_table(PIECES + MORE, 4, longest=12, text=30))
 def test_longer_strings_and_any_text_are_read_as_parse_qsl_reads_them(raw: str) -> None:
     """Past the exhaustive table: five to twelve pieces, and any text."""
     assert _as_the_fake(raw) == _as_parse_qsl(raw)
