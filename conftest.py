@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from harness.backends.standin import isolated_env
 from harness.config import settings
 
 pytest_plugins = [
@@ -130,6 +131,8 @@ def pytest_configure(config: pytest.Config) -> None:
     workers of an xdist run get their folders from the controller's, so only it chooses."""
     if not config.pluginmanager.hasplugin("xdist"):
         config.addinivalue_line("markers", "xdist_group(name): tests that share a costly run")
+    if hasattr(config, "workerinput") or not getattr(config.option, "numprocesses", None):
+        _children_reuse_compiled_modules()
     chosen = config.option.basetemp or os.environ.get("PYTEST_DEBUG_TEMPROOT")
     if chosen or os.environ.get("TMPDIR") or hasattr(config, "workerinput"):
         return
@@ -137,6 +140,20 @@ def pytest_configure(config: pytest.Config) -> None:
         # pytest's own root for its numbered temporary folders (its tmp_path docs): nothing
         # else of this process moves (tempfile's folder, and so the children's pycache, stay)
         os.environ["PYTEST_DEBUG_TEMPROOT"] = str(MEMORY_TMP)
+
+
+def _children_reuse_compiled_modules() -> None:
+    """Under PYTHONDONTWRITEBYTECODE, the child runs a test starts with this process's
+    environment compile and rewrite every module of the project, pytest's plugins and the
+    steps again, each of them (about 0.35 CPU-seconds a child): they write their bytecode
+    instead where the children isolated_env starts already do (harness/backends/standin.py:
+    a folder of the machine's temporary one, out of the source tree), unless a pycache prefix
+    is chosen. Only in a process that runs tests (an xdist worker, or a run in one process):
+    the workers of an xdist run start from the controller's environment, which stays as it
+    was (a worker starting with a cold prefix would compile every installed module into it).
+    tests/_children.py starts its fork server without the prefix, for the same reason."""
+    if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
+        os.environ.setdefault("PYTHONPYCACHEPREFIX", isolated_env()["PYTHONPYCACHEPREFIX"])
 
 
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it

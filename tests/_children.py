@@ -56,6 +56,7 @@ class _Zygote:
         self.settings = interpreter_settings(os.environ)
         self.process = subprocess.Popen(
             [sys.executable, str(ZYGOTE)],
+            env=_server_env(os.environ),
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             text=True,
@@ -129,6 +130,17 @@ class _Zygote:
             self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
+
+
+def _server_env(env: Mapping[str, str]) -> dict[str, str]:
+    """The fork server's own environment: `env` without a pycache prefix, and writing no
+    bytecode. What it preloads is installed modules, read from their own __pycache__ (a prefix
+    would have it compile all 2,300 SDK modules again, into the prefix, whenever the prefix is
+    new); each child takes up its own environment's prefix and bytecode writing (_zygote.py
+    `_child`)."""
+    server = {k: v for k, v in env.items() if k != "PYTHONPYCACHEPREFIX"}
+    server["PYTHONDONTWRITEBYTECODE"] = "1"
+    return server
 
 
 _zygote: _Zygote | None = None

@@ -17,9 +17,12 @@ from tests import _children as children
 __all__ = [
     "CHILD_OPTIONS",
     "COMMITTED_REPLAY",
+    "LIVE_RUN",
     "ROOT",
     "SECRETS_MADE",
+    "SPEC_ON_A_SERVER",
     "SPY",
+    "VERIFY_RUN",
     "pytest_command",
     "runpytest_child",
     "small_spec",
@@ -54,6 +57,15 @@ CHILD_OPTIONS = ("-n", "0", "-p", "no:hypothesispytest")
 #: The xdist group of every test that reads tests/conftest.py's `committed_replay`: under
 #: `--dist loadgroup` they share one worker, so the replay is made once.
 COMMITTED_REPLAY = "committed-replay"
+
+#: The xdist group of every test that reads tests/conftest.py's `live_run`.
+LIVE_RUN = "live-run"
+
+#: The xdist group of every test that reads tests/conftest.py's `spec_on_a_server`.
+SPEC_ON_A_SERVER = "spec-on-a-server"
+
+#: The xdist group of every test that reads tests/conftest.py's `verify_run`.
+VERIFY_RUN = "verify-run"
 
 #: The file the spy writes, beside the module it is saved as.
 SECRETS_MADE = "secrets-made.txt"

@@ -1,16 +1,18 @@
 """A fork server for the suite's child runs (`python -m pytest ...`, `python -m harness ...`):
 started once per test process by tests/_children.py, it imports what every child imports (the
-SDKs' 2,300 model modules and the other libraries the fake and the harness use) and then forks
-one child per request. A child is still a real process of its own, with the environment,
-working folder, standard streams, arguments and signals the test gives it, and it exits with
-its own code; only the interpreter's start and those imports are done once instead of once per
-child (about 1.5 CPU-seconds each).
+SDKs' 2,300 model modules, the other libraries the fake and the harness use, and pytest itself
+but none of its plugins) and then forks one child per request. A child is still a real process
+of its own, with the environment, working folder, standard streams, arguments and signals the
+test gives it, and it exits with its own code; only the interpreter's start and those imports
+are done once instead of once per child (about 1.5 CPU-seconds each).
 
 What the child redoes after the fork, so that nothing of the server's own start leaks into it:
 its environment (and what Python reads from it at start: sys.path from PYTHONPATH, bytecode
 writing, the pycache prefix, unbuffered streams, the temporary folder), and the preloaded
 modules that read the environment at import (alibabacloud_credentials' auth_util, and
-auth_constant's HOME, under which the SDK looks for credentials files). A child whose
+auth_constant's HOME, under which the SDK looks for credentials files; pytest's _argcomplete,
+which sets shell completion up under `_ARGCOMPLETE`). execnet is not preloaded: it keeps
+EXECNET_DEBUG as it reads it at import, and reloading it would make its classes anew. A child whose
 environment asks for an interpreter started otherwise (another hash seed, warnings filters,
 locale, I/O encoding: tests/_children.py `interpreter_settings`) is not forked but started
 fresh. Every forked child shares the server's hash seed, so a test that compares two children
@@ -72,6 +74,17 @@ PRELOAD = (
     "werkzeug.serving",
     "yaml",
     "z3",
+    # pytest and what it and its plugins use, none of which pytest rewrites: about 0.1 to 0.2
+    # CPU-seconds a child (the median of 18 to 24 children running one scenario each)
+    "pytest",
+    "pdb",
+    "faulthandler",
+    "timeit",
+    "tomllib",
+    "mako.lookup",
+    "mako.ext.pygmentplugin",
+    "parse_type.cfparse",
+    "aliyunsdkcore.vendored.requests.adapters",  # the legacy SDK's, which the fake patches
 )
 
 #: Modules whose import reads the environment: imported again in each child, in this order
@@ -81,6 +94,7 @@ PRELOAD = (
 READ_THE_ENVIRONMENT = (
     "alibabacloud_credentials.utils.auth_util",
     "alibabacloud_credentials.utils.auth_constant",
+    "_pytest._argcomplete",  # pytest's parser imports from it when it is called, not before
 )
 
 

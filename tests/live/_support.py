@@ -50,13 +50,14 @@ def output(run: subprocess.CompletedProcess[str]) -> str:
     return run.stdout[-4000:] + run.stderr[-2000:]
 
 
-def spec_scenarios() -> int:
-    """How many scenarios the spec has once outlines expand (Gherkin's pickles)."""
+def spec_scenarios(folder: str = "features") -> int:
+    """How many scenarios the spec (or its `folder`) has once outlines expand (Gherkin's
+    pickles)."""
     from gherkin.parser import Parser
     from gherkin.pickles.compiler import Compiler
 
     total = 0
-    for path in sorted((ROOT / "features").rglob("*.feature")):
+    for path in sorted((ROOT / folder).rglob("*.feature")):
         document = Parser().parse(path.read_text(encoding="utf-8"))
         document["uri"] = str(path)
         total += len(Compiler().compile(document))

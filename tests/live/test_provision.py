@@ -6,9 +6,16 @@ from __future__ import annotations
 
 import sys
 
-from tests import _children as children
+import pytest
 
-from ._support import ROOT, holdings, live_env, output, run_pytest, small_spec
+from tests import _children as children
+from tests._support import LIVE_RUN
+from tests.report._support import Provisioned
+
+from ._support import ROOT, holdings, live_env, output, run_pytest, small_spec, spec_scenarios
+
+#: What a JUnit test case holds when it did not pass.
+NOT_PASSED = {"failure", "error", "skipped"}
 
 POLICIES = (
     '"commandUserPolicy.allowlist", "AliyunECSReadOnlyAccess", "AliyunOOSReadOnlyAccess" and '
@@ -28,26 +35,27 @@ RUN = 'commandUser runs "whoami" on the Windows instance as "user01" with the pa
 )
 
 
-def test_the_windows_spec_passes_and_leaves_nothing_behind(account, before, tmp_path):
+@pytest.mark.xdist_group(LIVE_RUN)
+def test_the_windows_spec_passes_and_leaves_nothing_behind(live_run: Provisioned):
     """The Windows half creates the most: user, key, policies, role, parameter, instance role.
-    (The whole spec runs in provision mode in test_record_replay.py, recording it.)"""
-    cache = tmp_path / "cache"
-    run = run_pytest(
-        "features/windows",
-        "--backend",
-        "live",
-        "-o",
-        f"cache_dir={cache}",
-        env=live_env(account, tmp_path),
-    )
-    assert run.returncode == 0, output(run)
-    assert "16 passed" in run.stdout
-    assert "provision mode, endpoint " + account.url in run.stdout
+    It is read from tests/conftest.py's live run of the whole spec in provision mode (whose
+    evidence tests/report/test_full_spec.py reads), which must leave nothing behind either.
+    (test_record_replay.py records the first scenario of each feature in provision mode.)"""
+    run = live_run.run
+    assert run.returncode == 0, live_run.output()
+    windows = [
+        case
+        for case in live_run.junit.iter("testcase")
+        if case.get("classname", "").startswith("features.windows.")
+    ]
+    assert len(windows) == spec_scenarios("features/windows")
+    assert not [c.get("name") for c in windows if any(e.tag in NOT_PASSED for e in c)]
+    assert "provision mode, endpoint " + live_run.stand_in.url in run.stdout
     # progress while an invocation runs: one line per poll
     assert "    ... commandUser: t-" in run.stdout
     assert ": Success after " in run.stdout
-    assert holdings(account.state()) == before
-    assert not list((cache / "d" / "runas-ledger").glob("*.jsonl"))
+    assert live_run.after == live_run.before
+    assert not list((live_run.folder / "cache" / "d" / "runas-ledger").glob("*.jsonl"))
 
 
 def test_a_scenario_that_fails_midway_removes_what_it_created(account, before, tmp_path):

@@ -10,8 +10,10 @@ import re
 import pytest
 
 from harness.backends.standin import GUIDE_POLICIES, POLICIES, prepare
+from tests._support import VERIFY_RUN
+from tests.report._support import Verified
 
-from ._support import holdings, live_env, output, run_pytest
+from ._support import live_env, output, run_pytest
 
 
 @pytest.fixture
@@ -20,18 +22,12 @@ def guide_account(server):
     return prepare(server.url, administrator=False, command_user=GUIDE_POLICIES)
 
 
-def test_the_spec_verifies_the_setup_and_reports_what_it_assumed(guide_account, tmp_path):
-    before = holdings(guide_account.state())
-    run = run_pytest(
-        "features",
-        "--backend",
-        "live",
-        "-p",
-        "no:cacheprovider",
-        "-rs",
-        env=live_env(guide_account, tmp_path),
-    )
-    assert run.returncode == 0, output(run)
+@pytest.mark.xdist_group(VERIFY_RUN)
+def test_the_spec_verifies_the_setup_and_reports_what_it_assumed(verify_run: Verified):
+    """tests/conftest.py's verify-mode run of the whole spec (whose evidence
+    tests/report/test_full_spec.py reads)."""
+    run = verify_run.run
+    assert run.returncode == 0, verify_run.output()
     assert "verify mode" in run.stdout
     last = run.stdout.strip().splitlines()[-1]
     assert " assumed" in last, last
@@ -39,7 +35,7 @@ def test_the_spec_verifies_the_setup_and_reports_what_it_assumed(guide_account, 
     assert " passed" not in last, last
     # every scenario that held rests on policies commandUser may not read: assumed, not passed
     held = re.search(r"assumed, not passed: (\d+) scenario\(s\) held", run.stdout)
-    assert held is not None, output(run)
+    assert held is not None, verify_run.output()
     assert f"{held.group(1)} assumed" in last  # the summary and the final line agree
     assert "commandUser has the policies `AliyunECSReadOnlyAccess`" in run.stdout
     assert "it may not read its own policies (NoPermission)" in run.stdout
@@ -50,7 +46,7 @@ def test_the_spec_verifies_the_setup_and_reports_what_it_assumed(guide_account, 
     assert "the scenario needs the administrator, whose credentials are not given" in run.stdout
     assert "the scenario needs a wrong password for `user01` in the parameter" in run.stdout
     # verify mode creates nothing that outlives the run (saved commands are removed)
-    assert holdings(guide_account.state()) == before
+    assert verify_run.after == verify_run.before
 
 
 def test_an_exposed_account_is_named_as_such(server, tmp_path):

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.backends.standin import isolated_env
+from harness.backends.standin import StandIn, isolated_env
 from tests import _children as children
-from tests._support import ROOT, pytest_command
+from tests._support import ROOT, SPY, pytest_command
 
 #: The xdist group of every test that reads conftest.py's `small` or `small_xdist`.
 SMALL_SPEC = "small-spec"
@@ -60,6 +60,46 @@ class Written:
         ]
         assert len(found) == 1, [s["name"] for s in self.bundle["scenarios"]]
         return found[0]
+
+
+@dataclass(eq=False)
+class Served(Written):
+    """A run against a fake cloud server, and what the server held when it ended."""
+
+    #: The server's account as `GET /_fake/state` gave it after the run.
+    state: dict[str, Any]
+    #: The account owner's AccessKey secret of each account the server had (a reset makes a new
+    #: account): the harness signs with it as the administrator.
+    root_secrets: list[str]
+
+
+@dataclass(eq=False)
+class Verified(Written):
+    """A verify-mode run against a stand-in account, and what the account held around it
+    (harness/backends/standin.py `holdings`)."""
+
+    before: dict[str, set[str]]
+    after: dict[str, set[str]]
+
+
+@dataclass(eq=False)
+class Provisioned(Written):
+    """A provision-mode run against a stand-in account, the account, and what it held around
+    the run."""
+
+    stand_in: StandIn
+    before: dict[str, set[str]]
+    after: dict[str, set[str]]
+
+
+def spied(folder: Path, env: dict[str, str]) -> dict[str, str]:
+    """`env` with tests/_support.py's canary spy importable as the plugin `canary_spy` (it
+    writes each AccessKey secret the run makes to `folder/spy/secrets-made.txt`)."""
+    spy = folder / "spy"
+    spy.mkdir(parents=True)
+    (spy / "canary_spy.py").write_text(SPY)
+    env["PYTHONPATH"] += f":{spy}"
+    return env
 
 
 def report_args(folder: Path) -> list[str]:

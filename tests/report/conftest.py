@@ -5,13 +5,10 @@ test_browser.py alike)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from fakes import serve
-from harness.backends.standin import StandIn, prepare
 from tests._support import SPY, small_spec
 
 from ._support import Written, run_with_reports
@@ -92,10 +89,3 @@ def small(tmp_path_factory: pytest.TempPathFactory) -> Written:
 @pytest.fixture(scope="session")
 def small_xdist(tmp_path_factory: pytest.TempPathFactory) -> Written:
     return _small(tmp_path_factory.mktemp("small-xdist"), "-n", "2")
-
-
-@pytest.fixture(scope="module")
-def stand_in() -> Iterator[StandIn]:
-    """A fake cloud server set up as an administrator's account before a live run."""
-    with serve("127.0.0.1", 0) as running:
-        yield prepare(running.url)

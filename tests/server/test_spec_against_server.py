@@ -12,7 +12,8 @@ from harness.config.settings import Settings
 from harness.errors import HarnessError
 from harness.sdk.clients import Endpoint
 from tests import _children as children
-from tests._support import pytest_command
+from tests._support import SPEC_ON_A_SERVER, pytest_command
+from tests.report._support import Served
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,13 +37,16 @@ def _settings(url):
     return Settings(backend="fake", region="cn-hangzhou", spec_policies=policies, fake_endpoint=url)
 
 
-def test_the_spec_passes_against_a_server(server, http):
-    run = _pytest("features", "--fake-endpoint", server.url)
-    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-2000:]
+@pytest.mark.xdist_group(SPEC_ON_A_SERVER)
+def test_the_spec_passes_against_a_server(spec_on_a_server: Served):
+    """The whole spec against a server (tests/conftest.py's run, which the report and the
+    teeth tests also read)."""
+    run = spec_on_a_server.run
+    assert run.returncode == 0, spec_on_a_server.output()
     assert " passed" in run.stdout
     assert " failed" not in run.stdout
     # It really went over HTTP: the server's account holds the last scenario's instance.
-    assert http.get(f"{server.url}/_fake/state", timeout=5).json()["Instances"]
+    assert spec_on_a_server.state["Instances"]
 
 
 def test_a_server_that_does_not_answer_fails_the_run_once_at_start(unused_port):

@@ -1,16 +1,18 @@
 """Each shortcut the request path takes for the common case gives what the general reading
 gives, for any input: the URL split (`urlsplit`), the SDK's Authorization header (the general
 parser), the canonical query (`quote` on every value, as the SDK signs), the headers taken from
-`requests` as they are (`lower_headers`), the signed-header checks and order remembered per
-list, and the HMAC's keyed state copied per message (an HMAC made afresh)."""
+`requests` as they are (`lower_headers`), the signed-header checks and order remembered per list,
+and the HMAC's keyed state copied per message (an HMAC made afresh). Each is checked on a table of
+every short input made of what the shortcut tells apart, exhaustively, and past the table on
+longer inputs and any text, at random (Hypothesis)."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import itertools
 import json
-import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
@@ -23,46 +25,86 @@ from fakes.inprocess.common import lower_headers, lowered_headers
 from fakes.wire import envelope, signature, signing_rules
 from fakes.wire.rpc import _split
 
-_URL_PIECES = st.lists(
-    st.sampled_from(
-        [
-            "http://",
-            "https://",
-            "HTTPS://",
-            "ftp://",
-            "ecs.aliyuncs.com",
-            ":443",
-            "[::1]",
-            "user@",
-            "/",
-            "?",
-            "#",
-            "&",
-            "=",
-            "a",
-            "%20",
-            " ",
-            "\t",
-            "\n",
-            "é",
-            "\x00",
-            ";",
-        ]
-    ),
-    max_size=10,
-).map("".join)
+from ._tables import past_the_table, read_otherwise, strings_of
+
+#: What the URL split tells apart: schemes (in either case, and one it does not take), a host,
+#: a port, an IPv6 literal, user info, the separators, escapes, blanks, non-ASCII and a NUL.
+URL_PIECES = (
+    "http://", "https://", "HTTPS://", "ftp://", "ecs.aliyuncs.com", ":443", "[::1]", "user@",
+    "/", "?", "#", "&", "=", "a", "%20", " ", "\t", "\n", "é", "\x00", ";",
+)  # fmt: skip
+#: And what `urlsplit` strips or refuses that a regex's `\s` may not mean alike: a carriage
+#: return, a C0 control, a no-break space, a line separator, a lone bracket.
+MORE_URL_PIECES = ("\r", "\x1f", "\xa0", "\u2028", "[", "]")
 
 
-@settings(max_examples=1000)
-@given(st.one_of(_URL_PIECES, st.text(max_size=40)))
-def test_the_url_split_is_urlsplits(url: str) -> None:
+def _as_urlsplit(url: str) -> object:
     try:
         parts = urlsplit(url)
-    except ValueError as refused:  # urlsplit refuses it: the fast path must not have taken it
-        with pytest.raises(ValueError, match=re.escape(str(refused))):
-            _split(url)
-        return
-    assert _split(url) == (parts.scheme, parts.netloc, parts.path, parts.query)
+    except ValueError as refused:
+        return ValueError, str(refused)
+    return parts.scheme, parts.netloc, parts.path, parts.query
+
+
+def _as_the_split(url: str) -> object:
+    try:
+        return _split(url)
+    except ValueError as refused:  # the fast path must not take what urlsplit refuses
+        return ValueError, str(refused)
+
+
+def test_every_short_url_of_the_pieces_splits_as_urlsplit_splits_it() -> None:
+    """Exhaustively, every string of up to three of the pieces (some 20,000 URLs: each scheme
+    before each host, port, separator and blank, in each order)."""
+    urls = strings_of(URL_PIECES + MORE_URL_PIECES, 3)
+    assert len(urls) > 19_000
+    wrong = read_otherwise(sorted(urls), _as_the_split, _as_urlsplit)
+    assert not wrong, wrong[:20]
+
+
+@settings(max_examples=200)
+@given(past_the_table(URL_PIECES + MORE_URL_PIECES, 3, longest=10, text=40))
+def test_longer_urls_and_any_text_split_as_urlsplit_splits_them(url: str) -> None:
+    """Past the exhaustive table: four to ten pieces, and any text."""
+    assert _as_the_split(url) == _as_urlsplit(url)
+
+
+#: The header's algorithms: the three the fake verifies and one it does not.
+ALGORITHMS = ("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3", "ACS3-RSA-SHA256", "HMAC-SHA256")
+#: A part's value: a key id, hex, empty, holding `=`, a blank or a comma, non-ASCII letters (a
+#: signature `isalnum` takes), a trailing blank, and one too long for the remembered heads.
+PART_VALUES = ("LTAI5tExample", "0fdf85c3", "", "a=b", "a b", "x,y", "é1", "0fdf85c3 ", "k" * 1100)
+SIGNED_HEADERS = ("host;x-acs-date", "host", "Host", "", "a=b", "c d", "host;;x-acs-date")
+
+
+def _read(parse: Callable[[str], signature.V3Authorization], header: str) -> object:
+    try:
+        return parse(header)
+    except signature.MalformedAuthorization as refused:  # the same refusal, word for word
+        return type(refused), str(refused)
+
+
+def _headers() -> Iterator[str]:
+    """Every header of a blank or none before it, each algorithm, each separator and order of
+    the three parts, and each value of each part."""
+    for lead, algorithm, separator, order in itertools.product(
+        ("", " "), ALGORITHMS, (",", ", ", " ,"), itertools.permutations(range(3))
+    ):
+        for credential, names, sig in itertools.product(PART_VALUES, SIGNED_HEADERS, PART_VALUES):
+            parts = (f"Credential={credential}", f"SignedHeaders={names}", f"Signature={sig}")
+            yield f"{lead}{algorithm} " + separator.join(parts[i] for i in order)
+
+
+def test_every_header_of_the_table_reads_as_the_general_parser_reads_it() -> None:
+    """Exhaustively (some 80,000 headers): the SDK's own shape and each way away from it."""
+    headers = list(_headers())
+    assert len(headers) > 80_000
+    wrong = [
+        h
+        for h in headers
+        if _read(signature.parse_v3_authorization, h) != _read(signature.read_v3_authorization, h)
+    ]
+    assert not wrong, wrong[:10]
 
 
 _NAMES = st.lists(
@@ -70,35 +112,28 @@ _NAMES = st.lists(
     min_size=1,
     max_size=5,
 ).map(";".join)
-_VALUES = st.one_of(
-    st.sampled_from(["LTAI5tExample", "0fdf85c3", "", "a=b", "a b", "x,y"]), st.text(max_size=8)
-)
 
 
 @st.composite
 def _authorizations(draw: st.DrawFn) -> str:
-    algorithm = draw(st.sampled_from(["ACS3-HMAC-SHA256", "ACS3-HMAC-SM3", "ACS3-RSA-SHA256"]))
+    """Past the table: any text as a value, and up to five signed headers."""
+    algorithm = draw(st.sampled_from(ALGORITHMS))
     parts = [
-        f"Credential={draw(_VALUES)}",
+        f"Credential={draw(st.text(max_size=8))}",
         f"SignedHeaders={draw(_NAMES)}",
-        f"Signature={draw(_VALUES)}",
+        f"Signature={draw(st.text(max_size=8))}",
     ]
-    if draw(st.booleans()):
-        parts = draw(st.permutations(parts))
+    parts = draw(st.permutations(parts))
     separator = draw(st.sampled_from([",", ", ", " ,"]))
     return draw(st.sampled_from(["", " "])) + f"{algorithm} " + separator.join(parts)
 
 
-@settings(max_examples=1000)
+@settings(max_examples=200)
 @given(st.one_of(_authorizations(), st.text(max_size=60)))
-def test_the_sdks_authorization_header_reads_as_the_general_parser_reads_it(header: str) -> None:
-    def read(parse: Callable[[str], signature.V3Authorization]) -> object:
-        try:
-            return parse(header)
-        except signature.MalformedAuthorization as refused:  # the same refusal, word for word
-            return type(refused), str(refused)
-
-    assert read(signature.parse_v3_authorization) == read(signature.read_v3_authorization)
+def test_any_authorization_header_reads_as_the_general_parser_reads_it(header: str) -> None:
+    assert _read(signature.parse_v3_authorization, header) == _read(
+        signature.read_v3_authorization, header
+    )
 
 
 def test_the_sdks_own_header_is_read_once_but_for_its_signature() -> None:
@@ -113,15 +148,40 @@ def test_the_sdks_own_header_is_read_once_but_for_its_signature() -> None:
     assert signature._head.cache_info().hits >= before + 2
 
 
-@settings(max_examples=1000)
+def _as_the_sdk_signs(query: list[tuple[str, str]]) -> str:
+    # alibabacloud_openapi_util get_canonical_query_string: sorted keys, quote(value, safe="~")
+    return "&".join(f"{k}={quote(v, safe='~', encoding='utf-8')}" for k, v in sorted(query))
+
+
+#: A value: every ASCII character, non-ASCII of two, three and four bytes in UTF-8, a line
+#: separator, nothing, and the SDKs' common values.
+QUERY_VALUES = (
+    *(chr(i) for i in range(128)),
+    *("é", "中", "😀", "\u2028", ""),
+    *("cn-hangzhou", "i-abc", "a b", "a*b", "~x", "a&b=c"),
+)
+
+
+def test_every_pair_of_values_is_encoded_as_the_sdk_encodes_it() -> None:
+    """Exhaustively (some 38,000 queries): each two values under two keys, and under one key
+    twice (sorted by value then), so each value is met beside an unreserved one and beside one
+    that needs encoding (the shortcut takes a whole query or none of it)."""
+    queries = [
+        [(first, v1), ("RegionId", v2)]
+        for v1, v2 in itertools.product(QUERY_VALUES, repeat=2)
+        for first in ("Name", "RegionId")
+    ]
+    assert len(queries) > 38_000
+    wrong = read_otherwise(queries, signature.canonical_query, _as_the_sdk_signs)
+    assert not wrong, wrong[:10]
+
+
+@settings(max_examples=200)
 @given(
     st.lists(
         st.tuples(
             st.sampled_from(["RegionId", "InstanceId.1", "Name", "Tag.1.Key"]),
-            st.one_of(
-                st.sampled_from(["cn-hangzhou", "i-abc", "a b", "a*b", "~x", "中", "a&b=c"]),
-                st.text(max_size=6),
-            ),
+            st.one_of(st.sampled_from(QUERY_VALUES), st.text(max_size=6)),
         ),
         max_size=6,
     )
@@ -129,9 +189,8 @@ def test_the_sdks_own_header_is_read_once_but_for_its_signature() -> None:
 def test_the_canonical_query_encodes_each_value_as_the_sdk_does(
     query: list[tuple[str, str]],
 ) -> None:
-    # alibabacloud_openapi_util get_canonical_query_string: sorted keys, quote(value, safe="~")
-    expected = "&".join(f"{k}={quote(v, safe='~', encoding='utf-8')}" for k, v in sorted(query))
-    assert signature.canonical_query(query) == expected
+    """Past the table: up to six pairs, any text as a value."""
+    assert signature.canonical_query(query) == _as_the_sdk_signs(query)
 
 
 def test_the_empty_bodys_hash_is_each_algorithms_own() -> None:
@@ -198,12 +257,42 @@ def test_the_encoders_sample_is_what_json_dumps_writes():
     assert envelope.encode is not json.dumps  # on CPython the made encoder serves
 
 
-@settings(max_examples=300)
+#: A secret: two, one a letter apart from another, empty, non-ASCII, and a block of
+#: SHA-256's (64 bytes) long and one byte past it (HMAC hashes such a key before it is used).
+SECRETS = ("secret-a", "secret-b", "secret-A", "", "é", "k" * 64, "k" * 65)
+ALGORITHMS_V3 = ("ACS3-HMAC-SHA256", "ACS3-HMAC-SM3")
+
+
+def _signs_as_a_fresh_hmac(secret: str, algorithm: str, rest: str) -> None:
+    to_sign = f"{algorithm}\n{rest}"
+    key, message = secret.encode("utf-8"), to_sign.encode("utf-8")
+    fresh = hmac.new(key, message, signature.V3_HASHES[algorithm]).hexdigest()
+    assert signature.v3_signature(secret, to_sign) == fresh, (secret[:4], algorithm)
+    if algorithm == "ACS3-HMAC-SHA256":
+        assert fresh == hmac.digest(key, message, "sha256").hex()
+
+
+def test_every_three_signings_in_a_row_are_the_one_shot_hmacs() -> None:
+    """Exhaustively, every sequence of three signings (512) of each secret under SHA-256 (whose
+    keyed state is kept per secret) or one under SM3 (made afresh: `v3_signature`), one after
+    another: the same secret again, another one, one a letter apart, each before and after
+    each; a state kept for the wrong key, or fed a message before, gives another signature.
+    And each secret under SM3 once."""
+    signings = [(secret, "ACS3-HMAC-SHA256") for secret in SECRETS]
+    signings.append((SECRETS[0], "ACS3-HMAC-SM3"))
+    for sequence in itertools.product(signings, repeat=3):
+        for position, (secret, algorithm) in enumerate(sequence):
+            _signs_as_a_fresh_hmac(secret, algorithm, f"POST\n/\n{position}")
+    for secret in SECRETS:
+        _signs_as_a_fresh_hmac(secret, "ACS3-HMAC-SM3", "POST\n/\n")
+
+
+@settings(max_examples=100, deadline=None)  # SM3 is pure Python: slow on a loaded machine
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from(["secret-a", "secret-b", "secret-A"]) | st.text(max_size=80),
-            st.sampled_from(["ACS3-HMAC-SHA256", "ACS3-HMAC-SM3"]),
+            st.sampled_from(SECRETS) | st.text(max_size=80),
+            st.sampled_from(ALGORITHMS_V3),
             st.text(max_size=200),
         ),
         min_size=1,
@@ -213,16 +302,9 @@ def test_the_encoders_sample_is_what_json_dumps_writes():
 def test_a_signature_is_the_one_shot_hmac_whichever_keys_signed_before(
     signings: list[tuple[str, str, str]],
 ) -> None:
-    """The keyed HMAC state copied per message gives what an HMAC made afresh gives, for any
-    secret, after any other secrets (or the same one, or one a letter apart) signed before: a
-    state kept for the wrong key, or fed a message before, would give another signature."""
+    """Past the table: any secret and any message, up to eight in a row."""
     for secret, algorithm, rest in signings:
-        to_sign = f"{algorithm}\n{rest}"
-        key, message = secret.encode("utf-8"), to_sign.encode("utf-8")
-        fresh = hmac.new(key, message, signature.V3_HASHES[algorithm]).hexdigest()
-        assert signature.v3_signature(secret, to_sign) == fresh
-        if algorithm == "ACS3-HMAC-SHA256":
-            assert fresh == hmac.digest(key, message, "sha256").hex()
+        _signs_as_a_fresh_hmac(secret, algorithm, rest)
 
 
 def _string_to_sign_in_full(
@@ -239,6 +321,7 @@ def _string_to_sign_in_full(
 
 
 _HEADER_NAMES = st.sampled_from(["host", "x-acs-date", "x-acs-action", "accept", "a", "b", ""])
+_VALUES = st.sampled_from(PART_VALUES) | st.text(max_size=8)
 
 
 @settings(max_examples=300)
