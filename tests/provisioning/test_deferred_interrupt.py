@@ -11,6 +11,24 @@ import pytest
 from harness.plugin.lifecycle import first_interrupt_deferred
 
 
+@pytest.fixture(autouse=True)
+def pythons_own_ctrl_c():
+    """These tests are about Python's own Ctrl-C handler: they have it even when the suite was
+    started with Ctrl-C ignored (a background job without job control, nohup)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+def test_an_ignored_ctrl_c_stays_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with first_interrupt_deferred(lambda: None) as was_heard:
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+        signal.raise_signal(signal.SIGINT)  # ignored: nothing happens
+    assert not was_heard()
+    assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN
+
+
 def test_a_first_ctrl_c_waits_for_the_block_to_finish() -> None:
     heard: list[str] = []
     finished = False
