@@ -98,6 +98,36 @@ READ_THE_ENVIRONMENT = (
 )
 
 
+#: What the preloaded modules read of the environment as they are imported, none of which a
+#: test gives its child a value of its own for: the C extensions' and asyncio's switches, the
+#: site and sysconfig paths (HOME, PATH, PYTHONPATH, PYTHONUSERBASE), the TLS key log file of
+#: the default SSL context aiohttp makes, z3's library path, and App Engine's markers, which
+#: the legacy SDK's vendored urllib3 reads. A forked child keeps the server's values of these;
+#: tests/test_children.py fails when a preload reads any other (a credential above all).
+START_UP_SWITCHES = frozenset(
+    {
+        "AIOHTTP_NO_EXTENSIONS",
+        "APPENGINE_RUNTIME",
+        "FROZENLIST_NO_EXTENSIONS",
+        "GAE_VM",
+        "HOME",
+        "MULTIDICT_NO_EXTENSIONS",
+        "PATH",
+        "PROPCACHE_NO_EXTENSIONS",
+        "PYTHONASYNCIODEBUG",
+        "PYTHONPATH",
+        "PYTHONTZPATH",
+        "PYTHONUSERBASE",
+        "SSLKEYLOGFILE",
+        "WRAPT_DISABLE_EXTENSIONS",
+        "YARL_NO_EXTENSIONS",
+        "Z3_LIBRARY_PATH",
+        "_PYTHON_PROJECT_BASE",
+        "_PYTHON_SYSCONFIGDATA_NAME",
+    }
+)
+
+
 def main() -> None:
     del sys.path[0]  # this script's folder, tests/, whose tests/fakes would hide the fake
     base_path = [p for p in sys.path if p not in _pythonpath(dict(os.environ))]

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import _children as children
+from tests._zygote import START_UP_SWITCHES
 
 #: A module that says what a process sees of its own start, then leaves with a chosen code.
 PROBE = """
@@ -202,3 +203,38 @@ def test_a_command_that_is_not_python_m_runs_through_subprocess(tmp_path):
     assert done.stdout == "4\n"
     with pytest.raises(subprocess.CalledProcessError):
         children.run([sys.executable, "-c", "raise SystemExit(5)"], cwd=tmp_path, check=True)
+
+
+#: Imports what the fork server preloads, in a fresh interpreter, logging each environment
+#: variable read meanwhile (the modules the server imports again in each child first).
+PRELOAD_SPY = """
+import importlib, json, os, sys
+sys.path.insert(0, sys.argv[1])
+import _zygote
+for name in _zygote.READ_THE_ENVIRONMENT:
+    importlib.import_module(name)
+read = set()
+get = os._Environ.__getitem__
+def spy(self, key):
+    read.add(key)
+    return get(self, key)
+os._Environ.__getitem__ = spy
+for name in _zygote.PRELOAD:
+    importlib.import_module(name)
+os._Environ.__getitem__ = get
+print(json.dumps(sorted(read)))
+"""
+
+
+def test_the_preloaded_modules_read_only_start_up_switches_of_the_environment():
+    """A forked child keeps what the server's imports read of the environment: found by
+    review, a preload may read only what tests/_zygote.py names (never a credential, a run-as
+    setting or anything a test gives its child), else it must be imported again per child."""
+    tests = str(Path(children.__file__).parent)
+    done = subprocess.run(
+        [sys.executable, "-c", PRELOAD_SPY, tests], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    read = set(json.loads(done.stdout))
+    assert read, "the spy saw nothing: it does not work"
+    assert read <= START_UP_SWITCHES, sorted(read - START_UP_SWITCHES)

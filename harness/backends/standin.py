@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import secrets
+import stat
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -233,6 +234,24 @@ def holdings(state: Mapping[str, Any]) -> dict[str, set[str]]:
     return held
 
 
+def private_pycache() -> str:
+    """A folder of the machine's temporary one where runs one after another keep their
+    compiled modules, out of the source tree: this user's alone (made 0700; one that is not
+    this user's, or that others may write to, is never used: a fresh one is made instead, so
+    nobody else's bytecode is ever run)."""
+    user = os.getuid() if hasattr(os, "getuid") else os.getpid()
+    folder = Path(tempfile.gettempdir()) / f"runas-pycache-{user}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        seen = folder.lstat()
+    except OSError:
+        return tempfile.mkdtemp(prefix="runas-pycache-")
+    private = stat.S_ISDIR(seen.st_mode) and not seen.st_mode & 0o077
+    if not private or (hasattr(os, "getuid") and seen.st_uid != os.getuid()):
+        return tempfile.mkdtemp(prefix="runas-pycache-")
+    return str(folder)
+
+
 def isolated_env(home: Path | None = None, **chosen: str) -> dict[str, str]:
     """This process's environment without any run-as or Alibaba Cloud setting or credential
     (nor a HOME with credentials files, when `home` is given), plus `chosen`: so a run against
@@ -244,7 +263,7 @@ def isolated_env(home: Path | None = None, **chosen: str) -> dict[str, str]:
         and k != "PYTHONDONTWRITEBYTECODE"
     }
     # Runs one after another reuse compiled modules, kept out of the source tree.
-    env.setdefault("PYTHONPYCACHEPREFIX", str(Path(tempfile.gettempdir()) / "runas-pycache"))
+    env.setdefault("PYTHONPYCACHEPREFIX", private_pycache())
     env["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
     env["ALIBABA_CLOUD_CLI_PROFILE_DISABLED"] = "true"
     if home is not None:

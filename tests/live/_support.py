@@ -69,3 +69,7 @@ def held(stdout: str) -> int:
     holds as the spec says: it documents a weakness, and is reported apart from passes)."""
     last = stdout.strip().splitlines()[-1]
     return sum(int(n) for n in re.findall(r"(\d+) (?:passed|finding)\b", last))
+
+
+#: The JUnit elements of a test case that did not pass.
+NOT_PASSED = frozenset({"failure", "error", "skipped"})

@@ -12,10 +12,18 @@ from tests import _children as children
 from tests._support import LIVE_RUN
 from tests.report._support import Provisioned
 
-from ._support import ROOT, holdings, live_env, output, run_pytest, small_spec, spec_scenarios
+from ._support import (
+    NOT_PASSED,
+    ROOT,
+    holdings,
+    live_env,
+    output,
+    run_pytest,
+    small_spec,
+    spec_scenarios,
+)
 
 #: What a JUnit test case holds when it did not pass.
-NOT_PASSED = {"failure", "error", "skipped"}
 
 POLICIES = (
     '"commandUserPolicy.allowlist", "AliyunECSReadOnlyAccess", "AliyunOOSReadOnlyAccess" and '

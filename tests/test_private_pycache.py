@@ -1,0 +1,48 @@
+"""The compiled modules the suite's children keep between runs live in a folder of this user's
+alone: one that others may write to (or made by someone else) is never used, so no bytecode
+planted there is ever run (found by review: the folder was a fixed, shared path)."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from harness.backends.standin import isolated_env, private_pycache
+
+
+@pytest.fixture
+def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    return tmp_path
+
+
+def test_the_folder_is_made_for_this_user_alone(
+    temporary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)  # the suite's own, for its children
+    folder = Path(private_pycache())
+    assert folder == temporary / f"runas-pycache-{os.getuid()}"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert private_pycache() == str(folder)  # the next run reuses it
+    assert isolated_env()["PYTHONPYCACHEPREFIX"] == str(folder)
+
+
+def test_a_folder_others_may_write_to_is_never_used(temporary: Path) -> None:
+    shared = temporary / f"runas-pycache-{os.getuid()}"
+    shared.mkdir()
+    shared.chmod(0o777)
+    chosen = Path(private_pycache())
+    assert chosen != shared
+    assert chosen.parent == temporary
+    assert stat.S_IMODE(chosen.stat().st_mode) == 0o700
+
+
+def test_a_file_in_its_place_is_never_used(temporary: Path) -> None:
+    (temporary / f"runas-pycache-{os.getuid()}").write_text("not a folder")
+    chosen = Path(private_pycache())
+    assert chosen.is_dir()
+    assert chosen.name != f"runas-pycache-{os.getuid()}"
