@@ -46,6 +46,14 @@ sys.exit(int(sys.argv[1]))
 """
 
 
+@pytest.fixture(autouse=True)
+def the_fork_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about the fork server itself: they use it even in a run that starts
+    every other child fresh (RUNAS_TEST_FRESH_CHILDREN=1), and set that themselves where they
+    compare a forked child with a fresh one."""
+    monkeypatch.delenv("RUNAS_TEST_FRESH_CHILDREN", raising=False)
+
+
 def _probe(tmp_path: Path, **chosen: str) -> tuple[list[str], dict[str, str], Path]:
     (tmp_path / "probe.py").write_text(textwrap.dedent(PROBE))
     work = tmp_path / "work"
