@@ -234,6 +234,8 @@ class Child:
                 "stdout": str(outputs[0]),
                 "stderr": str(outputs[1]),
                 "ignored": ignored,
+                # as a subprocess inherits the mask of the thread that starts it
+                "blocked": sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])),
             }
         )
 

@@ -27,11 +27,11 @@ control, or nohup, starts with Ctrl-C ignored), anything else is reset, then Pyt
 (KeyboardInterrupt on SIGINT unless it is ignored; SIGPIPE and SIGXFSZ ignored).
 
 Protocol, one JSON object a line: a request on stdin `{"token", "module", "argv", "cwd", "env",
-"stdout", "stderr", "ignored"}` (`ignored`: the signal numbers the requester ignores); on
-stdout `{"token", "pid"}` once forked, then `{"token", "code"}` when it ends (`code` as
-subprocess gives it: negative for a signal). `{"signal", "token"}` on stdin signals that child
-if the server has not reaped it yet (so never a later owner of its pid), and nothing else, with
-no answer. A child is named by its token, never by its pid."""
+"stdout", "stderr", "ignored", "blocked"}` (the signal numbers the requester ignores, and those
+its thread blocks); on stdout `{"token", "pid"}` once forked, then `{"token", "code"}` when it
+ends (`code` as subprocess gives it: negative for a signal). `{"signal", "token"}` on stdin
+signals that child if the server has not reaped it yet (so never a later owner of its pid), and
+nothing else, with no answer. A child is named by its token, never by its pid."""
 
 from __future__ import annotations
 
@@ -102,7 +102,8 @@ READ_THE_ENVIRONMENT = (
 #: test gives its child a value of its own for: the C extensions' and asyncio's switches, the
 #: site and sysconfig paths (HOME, PATH, PYTHONPATH, PYTHONUSERBASE), the TLS key log file of
 #: the default SSL context aiohttp makes, z3's library path, and App Engine's markers, which
-#: the legacy SDK's vendored urllib3 reads. A forked child keeps the server's values of these;
+#: the legacy SDK's vendored urllib3 reads (HOME, PATH and PYTHONPATH only from the files
+#: PATHS_READ_BY names). A forked child keeps the server's values of these;
 #: tests/test_children.py fails when a preload reads any other (a credential above all).
 START_UP_SWITCHES = frozenset(
     {
@@ -126,6 +127,16 @@ START_UP_SWITCHES = frozenset(
         "_PYTHON_SYSCONFIGDATA_NAME",
     }
 )
+
+
+#: Which files may read the paths among them: sysconfig (the user site), z3 (its library), and
+#: botocore, which the bench extra brings and vcr imports (its cache folder). A credentials
+#: path read from HOME at import elsewhere would find the server's HOME in a child.
+PATHS_READ_BY = {
+    "HOME": ("/sysconfig.py", "botocore/utils.py"),
+    "PATH": ("z3/z3core.py",),
+    "PYTHONPATH": ("z3/z3core.py",),
+}
 
 
 def main() -> None:
@@ -157,9 +168,13 @@ def main() -> None:
                     continue
                 answers.flush()
                 sys.stderr.flush()
+                # No signal reaches the child before it has the requester's dispositions: all
+                # are blocked across the fork, and the child unblocks its requester's mask.
+                unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
                 pid = os.fork()
                 if pid == 0:
                     os._exit(_child(request, base_path))
+                signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
                 running[pid] = request["token"]
                 _answer(answers, {"token": request["token"], "pid": pid})
         for pid in list(running):
@@ -190,6 +205,7 @@ def _child(request: dict[str, Any], base_path: list[str]) -> int:
         os.environ.update(env)
         _streams(request, unbuffered=bool(env.get("PYTHONUNBUFFERED")))
         _dispositions(set(request["ignored"]))
+        signal.pthread_sigmask(signal.SIG_SETMASK, request["blocked"])  # pending ones arrive now
         sys.dont_write_bytecode = bool(env.get("PYTHONDONTWRITEBYTECODE"))
         sys.pycache_prefix = env.get("PYTHONPYCACHEPREFIX") or None
         tempfile.tempdir = None

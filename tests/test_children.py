@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests import _children as children
-from tests._zygote import START_UP_SWITCHES
+from tests._zygote import PATHS_READ_BY, START_UP_SWITCHES
 
 #: A module that says what a process sees of its own start, then leaves with a chosen code.
 PROBE = """
@@ -36,6 +36,7 @@ print(json.dumps({
     "pycache": sys.pycache_prefix,
     "tmp": tempfile.gettempdir(),
     "name": __name__,
+    "blocked": sorted(int(s) for s in signal.pthread_sigmask(signal.SIG_BLOCK, [])),
     "signals": {
         s.name: getattr(signal.getsignal(s), "name", None) or signal.getsignal(s).__name__
         for s in (signal.SIGINT, signal.SIGQUIT, signal.SIGTERM, signal.SIGHUP, signal.SIGPIPE)
@@ -138,6 +139,24 @@ def test_a_forked_child_ignores_what_a_fresh_one_would_inherit_ignored(
     assert signal.getsignal(signal.SIGINT) is signal.SIG_IGN  # this process is left as it was
 
 
+def test_a_forked_child_blocks_what_a_fresh_one_would_inherit_blocked(tmp_path, monkeypatch):
+    """A subprocess inherits the signal mask of the thread that starts it; so does a forked
+    child (and the server blocks every signal across the fork, so none arrives before the
+    child has its dispositions)."""
+    command, env, work = _probe(tmp_path)
+    before = signal.pthread_sigmask(signal.SIG_BLOCK, [signal.SIGUSR1])
+    try:
+        forked = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+        monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+        fresh = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, before)
+    assert forked["blocked"] == fresh["blocked"]
+    assert int(signal.SIGUSR1) in forked["blocked"]
+    unblocked = json.loads(children.run(command, cwd=work, env=env, timeout=60).stdout)
+    assert int(signal.SIGUSR1) not in unblocked["blocked"]
+
+
 def test_what_python_reads_from_the_environment_follows_each_childs(tmp_path):
     command, env, work = _probe(tmp_path, PYTHONDONTWRITEBYTECODE="1")
     env.pop("ALIBABA_CLOUD_ACCESS_KEY_ID")
@@ -213,36 +232,66 @@ def test_a_command_that_is_not_python_m_runs_through_subprocess(tmp_path):
         children.run([sys.executable, "-c", "raise SystemExit(5)"], cwd=tmp_path, check=True)
 
 
-#: Imports what the fork server preloads, in a fresh interpreter, logging each environment
-#: variable read meanwhile (the modules the server imports again in each child first).
+#: Imports what the fork server preloads (and any module named after the folder), in a fresh
+#: interpreter, logging each environment variable read meanwhile and the file that read it
+#: (past os, posixpath and the mapping helpers); the modules the server imports again in each
+#: child are imported first.
 PRELOAD_SPY = """
-import importlib, json, os, sys
+import importlib, json, os, sys, traceback
 sys.path.insert(0, sys.argv[1])
 import _zygote
 for name in _zygote.READ_THE_ENVIRONMENT:
     importlib.import_module(name)
+HELPERS = ("os.py", "posixpath", "_collections_abc", "importlib", "<frozen")
 read = set()
 get = os._Environ.__getitem__
 def spy(self, key):
-    read.add(key)
+    frames = [f.filename for f in traceback.extract_stack()[:-1]]
+    callers = [f for f in frames if not any(h in f for h in HELPERS)]
+    read.add((key, "/".join(callers[-1].split(os.sep)[-2:]) if callers else "?"))
     return get(self, key)
 os._Environ.__getitem__ = spy
-for name in _zygote.PRELOAD:
+for name in (*_zygote.PRELOAD, *sys.argv[2:]):
     importlib.import_module(name)
 os._Environ.__getitem__ = get
 print(json.dumps(sorted(read)))
 """
 
 
+def _read_by_preloads(*more: str, folder: Path | None = None) -> set[tuple[str, str]]:
+    tests = str(Path(children.__file__).parent)
+    env = {**os.environ, "PYTHONPATH": str(folder)} if folder else None
+    command = [sys.executable, "-c", PRELOAD_SPY, tests, *more]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {(key, reader) for key, reader in json.loads(done.stdout)}
+
+
+def _not_allowed(read: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {
+        (key, reader)
+        for key, reader in read
+        if key not in START_UP_SWITCHES
+        or (key in PATHS_READ_BY and not reader.endswith(PATHS_READ_BY[key]))
+    }
+
+
 def test_the_preloaded_modules_read_only_start_up_switches_of_the_environment():
     """A forked child keeps what the server's imports read of the environment: found by
     review, a preload may read only what tests/_zygote.py names (never a credential, a run-as
-    setting or anything a test gives its child), else it must be imported again per child."""
-    tests = str(Path(children.__file__).parent)
-    done = subprocess.run(
-        [sys.executable, "-c", PRELOAD_SPY, tests], capture_output=True, text=True, timeout=120
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    read = set(json.loads(done.stdout))
+    setting or anything a test gives its child), and HOME, PATH and PYTHONPATH only from the
+    files it names, else it must be imported again per child. The spy sees Python's reads,
+    not a C library's getenv."""
+    read = _read_by_preloads()
     assert read, "the spy saw nothing: it does not work"
-    assert read <= START_UP_SWITCHES, sorted(read - START_UP_SWITCHES)
+    assert not _not_allowed(read), sorted(_not_allowed(read))
+
+
+def test_the_spy_catches_a_preload_that_reads_a_credential_or_home(tmp_path):
+    (tmp_path / "greedy.py").write_text(
+        "import os\nKEY = os.environ.get('ALIBABA_CLOUD_ACCESS_KEY_ID')\n"
+        "CREDENTIALS = os.path.join(os.environ.get('HOME', ''), '.alibabacloud')\n"
+    )
+    caught = _not_allowed(_read_by_preloads("greedy", folder=tmp_path))
+    assert {key for key, _ in caught} == {"ALIBABA_CLOUD_ACCESS_KEY_ID", "HOME"}
+    assert all(reader.endswith("/greedy.py") for _, reader in caught)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,9 +16,11 @@ from harness.backends.standin import isolated_env, private_pycache
 
 
 @pytest.fixture
-def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def temporary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    return tmp_path
+    private_pycache.cache_clear()  # chosen once per process: chosen again for each test here
+    yield tmp_path
+    private_pycache.cache_clear()
 
 
 def test_the_folder_is_made_for_this_user_alone(
@@ -27,6 +30,7 @@ def test_the_folder_is_made_for_this_user_alone(
     folder = Path(private_pycache())
     assert folder == temporary / f"runas-pycache-{os.getuid()}"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    private_pycache.cache_clear()
     assert private_pycache() == str(folder)  # the next run reuses it
     assert isolated_env()["PYTHONPYCACHEPREFIX"] == str(folder)
 
@@ -46,3 +50,17 @@ def test_a_file_in_its_place_is_never_used(temporary: Path) -> None:
     chosen = Path(private_pycache())
     assert chosen.is_dir()
     assert chosen.name != f"runas-pycache-{os.getuid()}"
+
+
+def test_a_folder_of_this_users_that_others_may_only_read_is_used(temporary: Path) -> None:
+    readable = temporary / f"runas-pycache-{os.getuid()}"
+    readable.mkdir()
+    readable.chmod(0o755)
+    assert private_pycache() == str(readable)
+
+
+def test_a_fallback_is_made_once_per_process(temporary: Path) -> None:
+    (temporary / f"runas-pycache-{os.getuid()}").write_text("not a folder")
+    first = private_pycache()
+    assert private_pycache() == first
+    assert len([p for p in temporary.iterdir() if p.is_dir()]) == 1

@@ -8,6 +8,7 @@ own tests of live runs and `python -m harness record-against-fake`.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import secrets
@@ -234,20 +235,22 @@ def holdings(state: Mapping[str, Any]) -> dict[str, set[str]]:
     return held
 
 
+@functools.cache
 def private_pycache() -> str:
     """A folder of the machine's temporary one where runs one after another keep their
     compiled modules, out of the source tree: this user's alone (made 0700; one that is not
-    this user's, or that others may write to, is never used: a fresh one is made instead, so
-    nobody else's bytecode is ever run)."""
-    user = os.getuid() if hasattr(os, "getuid") else os.getpid()
-    folder = Path(tempfile.gettempdir()) / f"runas-pycache-{user}"
+    this user's, or that others may write to, is never used: a fresh one is made instead, once
+    per process, so nobody else's bytecode is ever run). Where there are no user ids (Windows,
+    whose temporary folder is the user's own), a fresh one per process."""
+    if not hasattr(os, "getuid"):
+        return tempfile.mkdtemp(prefix="runas-pycache-")
+    folder = Path(tempfile.gettempdir()) / f"runas-pycache-{os.getuid()}"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
-        seen = folder.lstat()
+        seen = folder.lstat()  # a link in its place is not a folder
     except OSError:
         return tempfile.mkdtemp(prefix="runas-pycache-")
-    private = stat.S_ISDIR(seen.st_mode) and not seen.st_mode & 0o077
-    if not private or (hasattr(os, "getuid") and seen.st_uid != os.getuid()):
+    if not stat.S_ISDIR(seen.st_mode) or seen.st_mode & 0o022 or seen.st_uid != os.getuid():
         return tempfile.mkdtemp(prefix="runas-pycache-")
     return str(folder)
 
@@ -263,7 +266,8 @@ def isolated_env(home: Path | None = None, **chosen: str) -> dict[str, str]:
         and k != "PYTHONDONTWRITEBYTECODE"
     }
     # Runs one after another reuse compiled modules, kept out of the source tree.
-    env.setdefault("PYTHONPYCACHEPREFIX", private_pycache())
+    if "PYTHONPYCACHEPREFIX" not in env:
+        env["PYTHONPYCACHEPREFIX"] = private_pycache()
     env["ALIBABA_CLOUD_ECS_METADATA_DISABLED"] = "true"
     env["ALIBABA_CLOUD_CLI_PROFILE_DISABLED"] = "true"
     if home is not None:
