@@ -267,14 +267,20 @@ class FleetCheck:
         queued = QUEUED * plan.max_concurrency
         with ThreadPoolExecutor(max_workers=plan.max_concurrency) as pool:
             running: set[Future[list[str]]] = set()
-            while True:
-                while len(running) < queued and (handed := following()) is not None:
-                    running.add(pool.submit(handed))
-                if not running:
-                    break
-                ended, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in ended:
-                    self._advance(left, future.result())  # a bug of the harness surfaces
+            try:
+                while True:
+                    while len(running) < queued and (handed := following()) is not None:
+                        running.add(pool.submit(handed))
+                    if not running:
+                        break
+                    ended, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in ended:
+                        self._advance(left, future.result())  # a bug of the harness surfaces
+            except BaseException:
+                # A bug, or Ctrl-C: what no worker has taken yet never starts (a run on a real
+                # instance among it); the calls under way end before the pool does.
+                pool.shutdown(wait=False, cancel_futures=True)
+                raise
         if held:  # every start sets its runs' event, even when it fails: a bug if not
             raise RuntimeError(f"{len(held)} reads were never handed out: their runs never started")
 

@@ -270,6 +270,32 @@ def test_a_start_that_fails_for_a_bug_surfaces_and_holds_no_read_for_ever(
         fleet_check(fake_cloud, user, plan).run(PROD)
 
 
+def test_after_a_bug_or_a_ctrl_c_no_queued_task_starts(
+    fake_cloud: FakeCloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A try ends the check (as a bug of the harness, or a Ctrl-C, would) while every worker is
+    busy: the tasks queued behind them are dropped, so only the calls under way are made (and
+    at most one a worker took as the end came), not the queue's."""
+    fake_cloud.add_fleet(30, users=["user01"], tags={"env": "prod"})
+    user = command_user(fake_cloud)
+    tried = []
+
+    def interrupted(check: Any, iid: str, name: str) -> None:
+        tried.append(iid)
+        if len(tried) == 1:
+            time.sleep(0.1)  # the other workers take their tasks meanwhile
+            raise KeyboardInterrupt
+        time.sleep(0.3)  # a call under way
+
+    monkeypatch.setattr(check_module.FleetCheck, "_try", interrupted)
+    plan = Plan(users=("user01",), refused=("root",), max_concurrency=4, chunk=30)
+    with pytest.raises(KeyboardInterrupt):
+        fleet_check(fake_cloud, user, plan).run(PROD)
+    # Eight tasks are queued at most (the chunk's start and seven tries): without the drop,
+    # all seven tries would be made.
+    assert len(tried) <= plan.max_concurrency + 1, tried
+
+
 @pytest.mark.parametrize("concurrency", [1, 4])
 @pytest.mark.parametrize(
     ("late_after", "seen"),
