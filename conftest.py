@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from harness.backends.standin import isolated_env
+from harness.backends.standin import private_pycache
 from harness.config import settings
 
 pytest_plugins = [
@@ -144,16 +144,16 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def _children_reuse_compiled_modules() -> None:
     """Under PYTHONDONTWRITEBYTECODE, the child runs a test starts with this process's
-    environment compile and rewrite every module of the project, pytest's plugins and the
-    steps again, each of them (about 0.35 CPU-seconds a child): they write their bytecode
-    instead where the children isolated_env starts already do (harness/backends/standin.py:
-    a folder of the machine's temporary one, out of the source tree), unless a pycache prefix
-    is chosen. Only in a process that runs tests (an xdist worker, or a run in one process):
-    the workers of an xdist run start from the controller's environment, which stays as it
-    was (a worker starting with a cold prefix would compile every installed module into it).
-    tests/_children.py starts its fork server without the prefix, for the same reason."""
+    environment compile and rewrite every module of the project, pytest's plugins and the steps
+    again, each of them (about 0.35 CPU-seconds a child): they write their bytecode instead
+    where the children isolated_env starts already do (harness/backends/standin.py
+    `private_pycache`: a folder of this user's alone, out of the source tree), unless a pycache
+    prefix is chosen. Only in a process that runs tests (an xdist worker, or a run in one
+    process): the workers of an xdist run start from the controller's environment, which stays
+    as it was (a worker starting with a cold prefix would compile every installed module into
+    it). tests/_children.py starts its fork server without the prefix, for the same reason."""
     if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
-        os.environ.setdefault("PYTHONPYCACHEPREFIX", isolated_env()["PYTHONPYCACHEPREFIX"])
+        os.environ.setdefault("PYTHONPYCACHEPREFIX", private_pycache())
 
 
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it
