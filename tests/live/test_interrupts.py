@@ -69,6 +69,9 @@ SEED = 20261201
 #: Seconds the tripwire holds an answer after signalling, so the child is still inside the
 #: call when the signal is handled.
 HOLD = 0.15
+#: How often the tripwire's server looks whether it is asked to stop (socketserver's default,
+#: half a second, is how long each test's teardown waited for it).
+POLL = 0.02
 
 
 @dataclass(frozen=True)
@@ -126,7 +129,7 @@ class Tripwire(ThreadingHTTPServer):
         self.actions: list[str] = []
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, args=(POLL,), daemon=True).start()
 
     @property
     def url(self) -> str:
@@ -156,6 +159,9 @@ class Tripwire(ThreadingHTTPServer):
 
 class _Relay(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    #: An answer's head and body go out as two writes: with Nagle's algorithm on, the body
+    #: waits for the child's delayed ACK of the head (some 40 ms on Linux), 36 times a run.
+    disable_nagle_algorithm = True
     server: Tripwire
 
     def log_message(self, format: str, *args: object) -> None:
