@@ -312,3 +312,28 @@ def test_the_spy_catches_a_preload_that_reads_a_credential_or_home(read_by_prelo
     caught = _not_allowed(read_by_preloads)
     assert {key for key, _ in caught} == {"ALIBABA_CLOUD_ACCESS_KEY_ID", "HOME"}
     assert caught == _by_greedy(caught)
+
+
+def test_a_forked_child_holds_no_file_of_the_servers_while_others_run(tmp_path, monkeypatch):
+    """The fork server watches each running child through a file of its own (a pidfd, where
+    Linux has them): a child forked while others run holds none of them, as a fresh child
+    holds none of its parent's pipes."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("no /proc/self/fd to list a process's files with")
+    (tmp_path / "sleeper.py").write_text("import time\ntime.sleep(60)\n")
+    (tmp_path / "files.py").write_text(
+        "import os\nprint(sorted(int(fd) for fd in os.listdir('/proc/self/fd')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    running = [children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env)]
+    running.append(children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env))
+    try:
+        forked = children.run([sys.executable, "-m", "files"], cwd=tmp_path, env=env, timeout=60)
+        monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+        fresh = children.run([sys.executable, "-m", "files"], cwd=tmp_path, env=env, timeout=60)
+    finally:
+        for child in running:
+            child.kill()
+            child.communicate(timeout=30)
+    assert all(child.forked for child in running)
+    assert forked.stdout == fresh.stdout == "[0, 1, 2, 3]\n"  # 3: the listing's own
