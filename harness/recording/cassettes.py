@@ -159,7 +159,7 @@ def replay_settings(settings: Settings) -> tuple[Settings, tuple[str, str]]:
 
 #: libyaml's loader and dumper when PyYAML was built with it (about 25 times faster than the
 #: pure-Python ones, which a replay spent most of its time in), else the pure-Python ones. Both
-#: pairs read the same data and write the same bytes: tests/recording/test_cassette_format.py
+#: pairs read the same data and write the same bytes: tests/live/test_committed_cassettes.py
 #: re-dumps the committed cassettes with each. https://pyyaml.org/wiki/PyYAMLDocumentation
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
