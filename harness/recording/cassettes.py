@@ -232,10 +232,10 @@ class Call:
 
 
 def _call_of(request: Any) -> Call:
-    """The call a request makes. vcrpy asks the matcher four times per request it plays, each
-    time against the cassette's requests in turn, so the answer is kept per request content
-    (method, URL, body and the two headers read), never per object: a request changed in place
-    is read afresh (tests/recording/test_matching.py)."""
+    """The call a request makes. vcrpy looks each request it plays up twice (vcr/cassette.py:
+    __contains__, play_response), each time against the cassette's requests in turn, so the
+    answer is kept per request content (method, URL, body and the two headers read), never per
+    object: a request changed in place is read afresh (tests/recording/test_matching.py)."""
     headers = request.headers
     body = request.body
     return _call(

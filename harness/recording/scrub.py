@@ -106,10 +106,11 @@ class Scrubber:
 
     def request(self, request: Any) -> Any:
         """vcrpy `before_record_request`: `request` is already a copy. vcrpy scrubs each request
-        it plays four times (connect, can_play_response_for, __contains__, play_response), so
-        what a request became is kept per its content and the account id known: the same
-        content scrubs the same way once its AccessKey ids are numbered, which the first
-        scrubbing did (tests/recording/test_scrubbing_kept.py)."""
+        it plays three times, each time on a fresh copy (vcr/cassette.py: can_play_response_for,
+        then the lookups of __contains__ and play_response), so what a request became is kept
+        per its content and the account id known: the same content scrubs the same way once its
+        AccessKey ids are numbered, which the first scrubbing did
+        (tests/recording/test_scrubbing_kept.py)."""
         body = request.body
         if body is not None and not isinstance(body, bytes):  # a file or an iterator: read once
             return self._scrub_request(request)
