@@ -74,12 +74,6 @@ def missing_settings(settings: Settings, oses: set[str]) -> list[str]:
     return missing
 
 
-def stands_in(settings: Settings) -> bool:
-    """Whether the run's account is a stand-in (`--endpoint`, or a recording made against a
-    fake): disposable, and gone with the machine it runs on."""
-    return bool(settings.endpoint or settings.recorded_against)
-
-
 def identities(settings: Settings) -> Identities:
     """The run's principals from the credentials chains (checked by `missing_settings`)."""
     admin = credentials.administrator(settings)
@@ -124,7 +118,8 @@ class LiveBackend:
             progress=self._progress,
             first_delay=settings.poll_interval,
             # A replay, a stand-in named with --endpoint, or a recording made against a fake.
-            disposable=self.name == "replay" or stands_in(settings),
+            disposable=self.name == "replay"
+            or bool(settings.endpoint or settings.recorded_against),
         )
 
     def stop(self) -> None:

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from harness.backends.base import no_sleep
-from harness.backends.live import Identities, LiveBackend, identities, stands_in
+from harness.backends.live import Identities, LiveBackend, identities
 from harness.config.names import scenario_prefix
 from harness.config.settings import Settings
 from harness.provisioning.ledger import LedgerFile
@@ -61,8 +61,7 @@ class LiveRun:
             )
             return cls(settings, principals, None, None)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-        path = ledger_dir / f"{stamp}-{secrets.token_hex(3)}.jsonl"
-        ledger = LedgerFile(path, synced=not stands_in(settings))
+        ledger = LedgerFile(ledger_dir / f"{stamp}-{secrets.token_hex(3)}.jsonl")
         run = cls(settings, identities(settings), ledger, progress)
         if settings.backend == "record":
             recording.write_settings(settings, run.mode, run.against)

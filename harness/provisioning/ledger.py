@@ -5,9 +5,8 @@ the two writes is still removed: by the name recorded before it (a saved command
 answer brings, by its name; an AccessKey, by its user's name).
 
 In a live run the ledger is also a file, JSON lines under the pytest cache, appended and synced
-at each step (`intended`, `created`, `abandoned`, `removed`; a stand-in account's is not synced,
-see `LedgerFile`), so `python -m harness cleanup` can finish the job after a crash. It holds
-names and ids only, never a secret.
+at each step (`intended`, `created`, `abandoned`, `removed`), so `python -m harness cleanup` can
+finish the job after a crash. It holds names and ids only, never a secret.
 """
 
 from __future__ import annotations
@@ -87,15 +86,10 @@ class Resource:
 
 
 class LedgerFile:
-    """An append-only JSON-lines file of ledger events, each written whole and, unless
-    `synced` is False, synced to the disk. Each event reaches the operating system before the
-    step it records either way, so a killed run leaves it readable; the sync only guards against
-    the machine itself going down, which a stand-in account (a fake cloud server on the same
-    machine) does not survive either: a run against one skips it (harness/backends/run.py)."""
+    """An append-only JSON-lines file of ledger events, each written whole and synced."""
 
-    def __init__(self, path: Path, *, synced: bool = True) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
-        self.synced = synced
 
     def write(self, event: Mapping[str, Any]) -> None:
         """Append one event as one `write()` of one line, so a Ctrl-C cannot split it; a line
@@ -106,8 +100,7 @@ class LedgerFile:
         try:
             _cut_torn_line(fd)
             os.write(fd, (line + "\n").encode("utf-8"))
-            if self.synced:
-                os.fsync(fd)
+            os.fsync(fd)
         finally:
             os.close(fd)
 
