@@ -31,6 +31,8 @@ if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 log = logging.getLogger("fakes")
+#: The logger werkzeug writes each request's line to (`werkzeug._internal._log`).
+_WERKZEUG_LOG = logging.getLogger("werkzeug")
 
 #: The largest request body read (1 MiB); a larger one is refused with `InvalidParameter`.
 MAX_BODY = 1024 * 1024
@@ -78,7 +80,11 @@ class _Handler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Method, path and action only: the query holds V2 signatures, AccessKey ids and
-        parameter values (an OOS secret's `Value`), and none of them belongs in a log."""
+        parameter values (an OOS secret's `Value`), and none of them belongs in a log. Nothing
+        is worked out for a line werkzeug's logger would drop (a level set above INFO: the
+        suite's server); with no level set, werkzeug sets INFO on its first line, so it logs."""
+        if _WERKZEUG_LOG.level != logging.NOTSET and not _WERKZEUG_LOG.isEnabledFor(logging.INFO):
+            return
         target = urlsplit(getattr(self, "path", "") or "")
         headers = getattr(self, "headers", None)
         action = headers.get("x-acs-action", "") if headers is not None else ""
@@ -185,9 +191,29 @@ class FakeServer:
                 return HttpResponse(400, json.dumps(why).encode(), envelope.JSON)
         query = request.environ.get("QUERY_STRING", "")
         url = f"http://{request.host}{quote(request.path)}" + (f"?{query}" if query else "")
-        headers = {name.lower(): value for name, value in request.headers.items()}
+        headers = sent_headers(request.environ)
         sent = HttpRequest(request.method, url, headers, body, request.remote_addr or "")
         return self.cloud.handle(sent)
+
+
+#: The two headers WSGI keeps without the `HTTP_` prefix.
+_UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+
+
+def sent_headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """The request's headers, names lower-cased: what werkzeug's `request.headers.items()`
+    yields (its `EnvironHeaders`: `HTTP_*` keys but the two WSGI keeps unprefixed, which count
+    only when not empty; names title-cased), lower-cased, without its generator per header."""
+    headers: dict[str, str] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key != "HTTP_CONTENT_TYPE" and key != "HTTP_CONTENT_LENGTH":
+                name = key[5:].replace("_", "-")
+                # title() then lower() is lower() for ASCII; not for every other letter (ß)
+                headers[name.lower() if name.isascii() else name.title().lower()] = value
+        elif key in _UNPREFIXED and value:
+            headers[_UNPREFIXED[key]] = value
+    return headers
 
 
 def _read_body(request: Request) -> bytes:

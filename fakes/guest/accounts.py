@@ -76,6 +76,19 @@ def _passwd(text: str) -> tuple[Account, ...]:
     return tuple(found)
 
 
+#: One line of /etc/group: its name, gid and members.
+Group = tuple[str, int, tuple[str, ...]]
+
+
+def _groups(text: str) -> tuple[Group, ...]:
+    """The groups a group file lists, in order (lines without a numeric gid skipped)."""
+    found = []
+    for parts in _lines(text):
+        if len(parts) >= 4 and parts[2].isdigit():
+            found.append((parts[0], int(parts[2]), tuple(m for m in parts[3].split(",") if m)))
+    return tuple(found)
+
+
 @dataclass(frozen=True)
 class _PasswdRead:
     """One reading of /etc/passwd: the bytes read, and its accounts in order, by name and by
@@ -103,6 +116,7 @@ class Accounts:
     def __init__(self, files: FileSystem) -> None:
         self.files = files
         self._read: _PasswdRead | None = None
+        self._group_read: tuple[bytes | None, tuple[Group, ...]] | None = None
 
     def _passwd(self) -> _PasswdRead:
         """/etc/passwd as last read, read again whenever its content is another object: a
@@ -132,12 +146,16 @@ class Accounts:
         """What `whoami` prints: the first passwd entry with the uid (root for any uid-0 alias)."""
         return self._passwd().by_uid.get(uid, str(uid))
 
-    def groups(self) -> list[tuple[str, int, list[str]]]:
-        found = []
-        for parts in _lines(self.files.text("/etc/group")):
-            if len(parts) >= 4 and parts[2].isdigit():
-                found.append((parts[0], int(parts[2]), [m for m in parts[3].split(",") if m]))
-        return found
+    def groups(self) -> tuple[Group, ...]:
+        """/etc/group's groups in order, each (name, gid, members), read again whenever its
+        content is another object, as `_passwd` is: every run of sudo or `id` reads them."""
+        node = self.files.get("/etc/group")
+        content = node.content if node is not None and not node.is_dir else None
+        read = self._group_read
+        if read is None or read[0] is not content:
+            text = content.decode("utf-8", "replace") if content is not None else ""
+            read = self._group_read = (content, _groups(text))
+        return read[1]
 
     def group_name(self, gid: int) -> str:
         return next((name for name, g, _ in self.groups() if g == gid), str(gid))
