@@ -14,11 +14,11 @@ import threading
 import uuid
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from werkzeug.exceptions import ClientDisconnected
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from fakes import control
@@ -26,6 +26,7 @@ from fakes.cloud import DEFAULT_REGION, FakeCloud
 from fakes.errors import ApiError
 from fakes.wire import envelope
 from fakes.wire.http import HttpRequest, HttpResponse
+from fakes.workers import Workers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
@@ -58,6 +59,11 @@ class _Handler(WSGIRequestHandler):
     refuses (too long, not HTTP) in Alibaba's JSON envelope, never an HTML page."""
 
     timeout = 10  # seconds a client may leave the socket silent
+    #: The answer is buffered and sent when werkzeug flushes it, after the body: its status
+    #: line, headers and body leave in one send, not one for the headers and one for the body
+    #: (http.server's unbuffered default). The bytes are the same; a larger body than the
+    #: buffer is written through as it comes.
+    wbufsize = -1
 
     def handle_one_request(self) -> None:
         """http.server's, reading a request line of up to `MAX_REQUEST_LINE` bytes."""
@@ -111,6 +117,28 @@ class _Handler(WSGIRequestHandler):
             self.wfile.write(answer.body)
 
 
+#: What socketserver hands a TCP server's `process_request` (typeshed's `_RequestType`).
+_Request = socket.socket | tuple[bytes, socket.socket]
+
+
+class _ThreadedServer(ThreadedWSGIServer):
+    """werkzeug's threaded server (what `make_server(..., threaded=True)` makes), each
+    connection served on a thread of `Workers`, a thread kept from an earlier connection when
+    one waits, instead of on a thread started for it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.workers: Workers[tuple[_Request, Any]] = Workers(
+            self._serve, name="fake-cloud-request"
+        )
+
+    def process_request(self, request: _Request, client_address: Any) -> None:
+        self.workers.hand((request, client_address))
+
+    def _serve(self, job: tuple[_Request, Any]) -> None:
+        self.process_request_thread(*job)  # socketserver's: serve, log a failure, close
+
+
 def is_loopback(host: str) -> bool:
     """Whether every address `host` names is a loopback address (`127.0.0.1`, `::1`, ...)."""
     try:
@@ -138,9 +166,9 @@ class FakeServer:
         except OSError as e:
             why = os.strerror(e.errno) if e.errno else str(e)
             raise OSError(f"cannot listen on {host}:{port}: {why}") from None
-        with listening:  # werkzeug serves a duplicate of this socket; True: threaded
+        with listening:  # werkzeug serves a duplicate of this socket
             fd = listening.fileno()
-            self._server = make_server(host, port, self._app, True, request_handler=_Handler, fd=fd)
+            self._server = _ThreadedServer(host, port, self._app, _Handler, fd=fd)
         self._thread: threading.Thread | None = None
         self.port: int = self._server.port
         shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
