@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from werkzeug.exceptions import ClientDisconnected
+from werkzeug.http import HTTP_STATUS_CODES
 from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
@@ -203,8 +204,7 @@ class FakeServer:
         except Exception:  # never a traceback on the wire
             log.exception("fake cloud server failed on %s %s", request.method, request.path)
             answer = _error(request, _CRASH)
-        response = Response(answer.body, status=answer.status, headers=dict(answer.headers))
-        return response(environ, start_response)
+        return wsgi_answer(answer, environ, start_response)
 
     def _answer(self, request: Request) -> HttpResponse:
         try:  # werkzeug's server closes every connection after answering, this one too
@@ -222,6 +222,42 @@ class FakeServer:
         headers = sent_headers(request.environ)
         sent = HttpRequest(request.method, url, headers, body, request.remote_addr or "")
         return self.cloud.handle(sent)
+
+
+#: Status lines as werkzeug writes them for a status given as a number (`HTTP_STATUS_CODES`,
+#: upper-cased), for the statuses whose answer it sends with its body and its length as they
+#: are: not 1xx, 204 or 304 (RFC 7230 3.3.2; werkzeug's `get_wsgi_headers`, `get_app_iter`).
+_STATUS_LINES = {
+    code: f"{code} {name.upper()}"
+    for code, name in HTTP_STATUS_CODES.items()
+    if code >= 200 and code not in (204, 304)
+}
+#: Headers werkzeug's `Response` rewrites (`get_wsgi_headers`), or sets itself.
+_REWRITTEN = frozenset({"location", "content-location", "content-length"})
+_NEWLINE = re.compile(r"[\r\n]")
+
+
+def wsgi_answer(
+    answer: HttpResponse, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    """Start the WSGI response of `answer` and return its body, as werkzeug's
+    `Response(body, status=..., headers=...)(environ, start_response)` does, built directly for
+    the answers the fake gives (a status werkzeug names, a Content-Type, no header it rewrites
+    or would refuse): the same status line, the same headers in the same order, Content-Length
+    last, no body for HEAD. Any other answer goes through werkzeug's `Response` itself."""
+    line = _STATUS_LINES.get(answer.status)
+    headers = answer.headers
+    names = [name.lower() for name in headers]
+    if (
+        line is None
+        or "content-type" not in names
+        or not _REWRITTEN.isdisjoint(names)
+        or any(type(v) is not str or _NEWLINE.search(v) for v in headers.values())
+    ):
+        response = Response(answer.body, status=answer.status, headers=dict(headers))
+        return response(environ, start_response)
+    start_response(line, [*headers.items(), ("Content-Length", str(len(answer.body)))])
+    return () if environ["REQUEST_METHOD"] == "HEAD" else (answer.body,)
 
 
 #: The two headers WSGI keeps without the `HTTP_` prefix.
