@@ -128,10 +128,15 @@ class _ThreadedServer(ThreadedWSGIServer):
     one waits, instead of on a thread started for it."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        # made first: werkzeug's own __init__ may close the server already (server_close)
         self.workers: Workers[tuple[_Request, Any]] = Workers(
             self._serve, name="fake-cloud-request"
         )
+        super().__init__(*args, **kwargs)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.workers.close()  # no connection will come: the waiting threads end now
 
     def process_request(self, request: _Request, client_address: Any) -> None:
         self.workers.hand((request, client_address))

@@ -130,3 +130,35 @@ def _until(condition: object, seconds: float = WAIT) -> None:
             return
         done.wait(0.001)
     raise AssertionError("the condition never held")
+
+
+def test_closing_ends_the_waiting_threads_and_a_later_job_still_runs() -> None:
+    threads: list[threading.Thread] = []
+    workers: Workers[None] = Workers(lambda _: threads.append(threading.current_thread()))
+    workers.hand(None)
+    _until(lambda: workers.waiting == 1)
+    workers.close()
+    threads[0].join(WAIT)
+    assert not threads[0].is_alive()
+    assert workers.waiting == 0
+    workers.hand(None)  # on a new thread
+    _until(lambda: len(threads) == 2)
+    assert threads[1] is not threads[0]
+
+
+def test_stopping_the_server_ends_its_waiting_threads(server: FakeServer) -> None:
+    served: list[threading.Thread] = []
+    handle = server.cloud.handle
+
+    def spy(request: object) -> object:
+        served.append(threading.current_thread())
+        return handle(request)  # type: ignore[arg-type]
+
+    server.cloud.handle = spy  # type: ignore[method-assign, assignment]
+    with requests.Session() as http:
+        http.trust_env = False
+        http.get(f"{server.url}/?Action=DescribeRegions", timeout=5)
+    _until(lambda: server._server.workers.waiting == 1)
+    server.stop()
+    served[0].join(WAIT)
+    assert not served[0].is_alive()
