@@ -89,6 +89,39 @@ def _groups(text: str) -> tuple[Group, ...]:
     return tuple(found)
 
 
+def _rules_of(sources: list[tuple[str, str]]) -> list[SudoRule]:
+    """The user specifications of the sudoers files read, in order."""
+    rules = []
+    for path, text in sources:
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith(("#", "@", "Defaults")) or "_Alias" in line:
+                continue
+            match = _RULE.match(line)
+            if match is None:
+                continue
+            rest = match.group("rest")
+            tag = _TAG.match(rest)
+            nopasswd = bool(tag and tag.group(1) == "NOPASSWD")
+            if tag:
+                rest = rest[tag.end() :]
+            commands = tuple(c.strip() for c in rest.split(",") if c.strip())
+            who = tuple(w.strip() for w in match.group("who").split(","))
+            runas = (match.group("runas") or "root").strip()
+            rules.append(SudoRule(who, runas, nopasswd, commands, path))
+    return rules
+
+
+@dataclass(frozen=True)
+class _SudoRead:
+    """One reading of the sudoers: the files read (path, text), the warnings sudo prints about
+    the ones it skips, and the rules, in order."""
+
+    sources: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...]
+    rules: tuple[SudoRule, ...]
+
+
 @dataclass(frozen=True)
 class _PasswdRead:
     """One reading of /etc/passwd: the bytes read, and its accounts in order, by name and by
@@ -117,6 +150,8 @@ class Accounts:
         self.files = files
         self._read: _PasswdRead | None = None
         self._group_read: tuple[bytes | None, tuple[Group, ...]] | None = None
+        #: The sudoers read, and its rules, at a version of the files (`FileSystem.version`).
+        self._sudo_read: tuple[int, _SudoRead] | None = None
 
     def _passwd(self) -> _PasswdRead:
         """/etc/passwd as last read, read again whenever its content is another object: a
@@ -215,8 +250,24 @@ class Accounts:
 
     # ---- sudo -------------------------------------------------------------------------------
 
-    def sudo_sources(self) -> tuple[list[tuple[str, str]], list[str]]:
+    def _sudo(self) -> _SudoRead:
+        """The sudoers as they stand, read again whenever any file changed: every sudo reads
+        them, and what they say depends on several files (the sudoers, what its includedir
+        holds, their owners and modes, passwd for the owners' uids)."""
+        version = self.files.version
+        read = self._sudo_read
+        if read is None or read[0] != version:
+            sources, warnings = self._read_sudo_sources()
+            rules = tuple(_rules_of(sources))
+            read = self._sudo_read = (version, _SudoRead(tuple(sources), tuple(warnings), rules))
+        return read[1]
+
+    def sudo_sources(self) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
         """(path, text) of every sudoers file sudo reads, and the warnings it prints."""
+        read = self._sudo()
+        return read.sources, read.warnings
+
+    def _read_sudo_sources(self) -> tuple[list[tuple[str, str]], list[str]]:
         sources = [("/etc/sudoers", self.files.text("/etc/sudoers"))]
         warnings: list[str] = []
         for line in sources[0][1].splitlines():
@@ -243,25 +294,7 @@ class Accounts:
         return sources, warnings
 
     def sudo_rules(self) -> list[SudoRule]:
-        rules = []
-        for path, text in self.sudo_sources()[0]:
-            for raw in text.splitlines():
-                line = raw.strip()
-                if not line or line.startswith(("#", "@", "Defaults")) or "_Alias" in line:
-                    continue
-                match = _RULE.match(line)
-                if match is None:
-                    continue
-                rest = match.group("rest")
-                tag = _TAG.match(rest)
-                nopasswd = bool(tag and tag.group(1) == "NOPASSWD")
-                if tag:
-                    rest = rest[tag.end() :]
-                commands = tuple(c.strip() for c in rest.split(",") if c.strip())
-                who = tuple(w.strip() for w in match.group("who").split(","))
-                runas = (match.group("runas") or "root").strip()
-                rules.append(SudoRule(who, runas, nopasswd, commands, path))
-        return rules
+        return list(self._sudo().rules)
 
     def rules_for(self, account: Account) -> list[SudoRule]:
         groups = {name for name, _ in self.groups_of(account)}

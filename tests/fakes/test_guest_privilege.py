@@ -131,16 +131,20 @@ def test_a_rule_limited_to_one_command_is_listed_by_sudo_l_without_a_password(
     )
 
 
-def _send_passwd(ecs: EcsClient, instance: str, passwd: str, name: str = "passwd") -> None:
-    """SendFile over /etc/passwd (or another file of /etc), then a read so that it is written."""
+def _send_passwd(
+    ecs: EcsClient, instance: str, passwd: str, name: str = "passwd", **where: str
+) -> None:
+    """SendFile over /etc/passwd (or another file, `target_dir`, `file_owner` and `file_mode`
+    as given), then a read so that it is written."""
     invoke_id = ecs.send_file(
         m.SendFileRequest(
             region_id=REGION,
             instance_id=[instance],
             name=name,
-            target_dir="/etc",
+            target_dir=where.pop("target_dir", "/etc"),
             content=passwd,
             overwrite=True,
+            **where,
         )
     ).body.invoke_id
     [row] = _file_rows_until_written(ecs, invoke_id)
@@ -184,3 +188,26 @@ def test_groups_follow_each_write_of_group_at_once(ecs: EcsClient, ops: str) -> 
     _send_passwd(ecs, ops, group.replace("user01:x:1000:", "user01:x:1000:dev"), name="group")
     assert ran(ecs, ops, "id -Gn", username="user01") == ("user01\n", 0)
     assert ran(ecs, ops, "id -Gn", username="dev") == ("dev user01 sudo docker\n", 0)
+
+
+def test_sudo_follows_each_write_of_the_files_it_reads_at_once(ecs: EcsClient, ops: str) -> None:
+    """The guest remembers its reading of the sudoers between runs (every sudo reads them);
+    each write to any file is seen by the very next sudo: a rule added in /etc/sudoers.d, the
+    same file owned by user01 (skipped, with sudo's warning), then user01 made uid 0 in passwd
+    (the file's owner is root again, so its rule counts)."""
+    assert ran(ecs, ops, "sudo -n whoami", username="user01") == (
+        "sudo: a password is required\n",
+        1,
+    )
+    rule = "user01 ALL=(ALL) NOPASSWD: ALL\n"
+    _send_passwd(ecs, ops, rule, name="user01", target_dir="/etc/sudoers.d", file_mode="0440")
+    assert ran(ecs, ops, "sudo -n whoami", username="user01") == ("root\n", 0)
+    _send_passwd(ecs, ops, rule, name="user01", target_dir="/etc/sudoers.d", file_owner="user01")
+    out, code = ran(ecs, ops, "sudo -n whoami", username="ops")
+    assert (out, code) == (
+        "sudo: /etc/sudoers.d/user01 is owned by uid 1000, should be 0\nroot\n",
+        0,
+    )
+    passwd, _ = ran(ecs, ops, "cat /etc/passwd", username="root")
+    _send_passwd(ecs, ops, passwd.replace("user01:x:1000:", "user01:x:0:"))
+    assert ran(ecs, ops, "sudo -n whoami", username="ops") == ("root\n", 0)
