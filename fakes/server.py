@@ -14,11 +14,12 @@ import threading
 import uuid
 from collections.abc import Iterable
 from http import HTTPStatus
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl, quote, urlsplit
 
 from werkzeug.exceptions import ClientDisconnected
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.http import HTTP_STATUS_CODES
+from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
 from werkzeug.wrappers import Request, Response
 
 from fakes import control
@@ -26,11 +27,14 @@ from fakes.cloud import DEFAULT_REGION, FakeCloud
 from fakes.errors import ApiError
 from fakes.wire import envelope
 from fakes.wire.http import HttpRequest, HttpResponse
+from fakes.workers import Workers
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIEnvironment
 
 log = logging.getLogger("fakes")
+#: The logger werkzeug writes each request's line to (`werkzeug._internal._log`).
+_WERKZEUG_LOG = logging.getLogger("werkzeug")
 
 #: The largest request body read (1 MiB); a larger one is refused with `InvalidParameter`.
 MAX_BODY = 1024 * 1024
@@ -56,6 +60,11 @@ class _Handler(WSGIRequestHandler):
     refuses (too long, not HTTP) in Alibaba's JSON envelope, never an HTML page."""
 
     timeout = 10  # seconds a client may leave the socket silent
+    #: The answer is buffered and sent when werkzeug flushes it, after the body: its status
+    #: line, headers and body leave in one send, not one for the headers and one for the body
+    #: (http.server's unbuffered default). The bytes are the same; a larger body than the
+    #: buffer is written through as it comes.
+    wbufsize = -1
 
     def handle_one_request(self) -> None:
         """http.server's, reading a request line of up to `MAX_REQUEST_LINE` bytes."""
@@ -78,7 +87,11 @@ class _Handler(WSGIRequestHandler):
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Method, path and action only: the query holds V2 signatures, AccessKey ids and
-        parameter values (an OOS secret's `Value`), and none of them belongs in a log."""
+        parameter values (an OOS secret's `Value`), and none of them belongs in a log. Nothing
+        is worked out for a line werkzeug's logger would drop (a level set above INFO: the
+        suite's server); with no level set, werkzeug sets INFO on its first line, so it logs."""
+        if _WERKZEUG_LOG.level != logging.NOTSET and not _WERKZEUG_LOG.isEnabledFor(logging.INFO):
+            return
         target = urlsplit(getattr(self, "path", "") or "")
         headers = getattr(self, "headers", None)
         action = headers.get("x-acs-action", "") if headers is not None else ""
@@ -103,6 +116,33 @@ class _Handler(WSGIRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(answer.body)
+
+
+#: What socketserver hands a TCP server's `process_request` (typeshed's `_RequestType`).
+_Request = socket.socket | tuple[bytes, socket.socket]
+
+
+class _ThreadedServer(ThreadedWSGIServer):
+    """werkzeug's threaded server (what `make_server(..., threaded=True)` makes), each
+    connection served on a thread of `Workers`, a thread kept from an earlier connection when
+    one waits, instead of on a thread started for it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # made first: werkzeug's own __init__ may close the server already (server_close)
+        self.workers: Workers[tuple[_Request, Any]] = Workers(
+            self._serve, name="fake-cloud-request"
+        )
+        super().__init__(*args, **kwargs)
+
+    def server_close(self) -> None:
+        super().server_close()
+        self.workers.close()  # no connection will come: the waiting threads end now
+
+    def process_request(self, request: _Request, client_address: Any) -> None:
+        self.workers.hand((request, client_address))
+
+    def _serve(self, job: tuple[_Request, Any]) -> None:
+        self.process_request_thread(*job)  # socketserver's: serve, log a failure, close
 
 
 def is_loopback(host: str) -> bool:
@@ -132,9 +172,9 @@ class FakeServer:
         except OSError as e:
             why = os.strerror(e.errno) if e.errno else str(e)
             raise OSError(f"cannot listen on {host}:{port}: {why}") from None
-        with listening:  # werkzeug serves a duplicate of this socket; True: threaded
+        with listening:  # werkzeug serves a duplicate of this socket
             fd = listening.fileno()
-            self._server = make_server(host, port, self._app, True, request_handler=_Handler, fd=fd)
+            self._server = _ThreadedServer(host, port, self._app, _Handler, fd=fd)
         self._thread: threading.Thread | None = None
         self.port: int = self._server.port
         shown = {"0.0.0.0": "127.0.0.1", "": "127.0.0.1", "::": "::1"}.get(host, host)
@@ -169,8 +209,7 @@ class FakeServer:
         except Exception:  # never a traceback on the wire
             log.exception("fake cloud server failed on %s %s", request.method, request.path)
             answer = _error(request, _CRASH)
-        response = Response(answer.body, status=answer.status, headers=dict(answer.headers))
-        return response(environ, start_response)
+        return wsgi_answer(answer, environ, start_response)
 
     def _answer(self, request: Request) -> HttpResponse:
         try:  # werkzeug's server closes every connection after answering, this one too
@@ -185,9 +224,65 @@ class FakeServer:
                 return HttpResponse(400, json.dumps(why).encode(), envelope.JSON)
         query = request.environ.get("QUERY_STRING", "")
         url = f"http://{request.host}{quote(request.path)}" + (f"?{query}" if query else "")
-        headers = {name.lower(): value for name, value in request.headers.items()}
+        headers = sent_headers(request.environ)
         sent = HttpRequest(request.method, url, headers, body, request.remote_addr or "")
         return self.cloud.handle(sent)
+
+
+#: Status lines as werkzeug writes them for a status given as a number (`HTTP_STATUS_CODES`,
+#: upper-cased), for the statuses whose answer it sends with its body and its length as they
+#: are: not 1xx, 204 or 304 (RFC 7230 3.3.2; werkzeug's `get_wsgi_headers`, `get_app_iter`).
+_STATUS_LINES = {
+    code: f"{code} {name.upper()}"
+    for code, name in HTTP_STATUS_CODES.items()
+    if code >= 200 and code not in (204, 304)
+}
+#: Headers werkzeug's `Response` rewrites (`get_wsgi_headers`), or sets itself.
+_REWRITTEN = frozenset({"location", "content-location", "content-length"})
+_NEWLINE = re.compile(r"[\r\n]")
+
+
+def wsgi_answer(
+    answer: HttpResponse, environ: WSGIEnvironment, start_response: StartResponse
+) -> Iterable[bytes]:
+    """Start the WSGI response of `answer` and return its body, as werkzeug's
+    `Response(body, status=..., headers=...)(environ, start_response)` does, built directly for
+    the answers the fake gives (a status werkzeug names, a Content-Type, no header it rewrites
+    or would refuse): the same status line, the same headers in the same order, Content-Length
+    last, no body for HEAD. Any other answer goes through werkzeug's `Response` itself."""
+    line = _STATUS_LINES.get(answer.status)
+    headers = answer.headers
+    names = [name.lower() for name in headers]
+    if (
+        line is None
+        or "content-type" not in names
+        or not _REWRITTEN.isdisjoint(names)
+        or any(type(v) is not str or _NEWLINE.search(v) for v in headers.values())
+    ):
+        response = Response(answer.body, status=answer.status, headers=dict(headers))
+        return response(environ, start_response)
+    start_response(line, [*headers.items(), ("Content-Length", str(len(answer.body)))])
+    return () if environ["REQUEST_METHOD"] == "HEAD" else (answer.body,)
+
+
+#: The two headers WSGI keeps without the `HTTP_` prefix.
+_UNPREFIXED = {"CONTENT_TYPE": "content-type", "CONTENT_LENGTH": "content-length"}
+
+
+def sent_headers(environ: WSGIEnvironment) -> dict[str, str]:
+    """The request's headers, names lower-cased: what werkzeug's `request.headers.items()`
+    yields (its `EnvironHeaders`: `HTTP_*` keys but the two WSGI keeps unprefixed, which count
+    only when not empty; names title-cased), lower-cased, without its generator per header."""
+    headers: dict[str, str] = {}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            if key != "HTTP_CONTENT_TYPE" and key != "HTTP_CONTENT_LENGTH":
+                name = key[5:].replace("_", "-")
+                # title() then lower() is lower() for ASCII; not for every other letter (ß)
+                headers[name.lower() if name.isascii() else name.title().lower()] = value
+        elif key in _UNPREFIXED and value:
+            headers[_UNPREFIXED[key]] = value
+    return headers
 
 
 def _read_body(request: Request) -> bytes:

@@ -76,6 +76,52 @@ def _passwd(text: str) -> tuple[Account, ...]:
     return tuple(found)
 
 
+#: One line of /etc/group: its name, gid and members.
+Group = tuple[str, int, tuple[str, ...]]
+
+
+def _groups(text: str) -> tuple[Group, ...]:
+    """The groups a group file lists, in order (lines without a numeric gid skipped)."""
+    found = []
+    for parts in _lines(text):
+        if len(parts) >= 4 and parts[2].isdigit():
+            found.append((parts[0], int(parts[2]), tuple(m for m in parts[3].split(",") if m)))
+    return tuple(found)
+
+
+def _rules_of(sources: list[tuple[str, str]]) -> list[SudoRule]:
+    """The user specifications of the sudoers files read, in order."""
+    rules = []
+    for path, text in sources:
+        for raw in text.splitlines():
+            line = raw.strip()
+            if not line or line.startswith(("#", "@", "Defaults")) or "_Alias" in line:
+                continue
+            match = _RULE.match(line)
+            if match is None:
+                continue
+            rest = match.group("rest")
+            tag = _TAG.match(rest)
+            nopasswd = bool(tag and tag.group(1) == "NOPASSWD")
+            if tag:
+                rest = rest[tag.end() :]
+            commands = tuple(c.strip() for c in rest.split(",") if c.strip())
+            who = tuple(w.strip() for w in match.group("who").split(","))
+            runas = (match.group("runas") or "root").strip()
+            rules.append(SudoRule(who, runas, nopasswd, commands, path))
+    return rules
+
+
+@dataclass(frozen=True)
+class _SudoRead:
+    """One reading of the sudoers: the files read (path, text), the warnings sudo prints about
+    the ones it skips, and the rules, in order."""
+
+    sources: tuple[tuple[str, str], ...]
+    warnings: tuple[str, ...]
+    rules: tuple[SudoRule, ...]
+
+
 @dataclass(frozen=True)
 class _PasswdRead:
     """One reading of /etc/passwd: the bytes read, and its accounts in order, by name and by
@@ -103,6 +149,9 @@ class Accounts:
     def __init__(self, files: FileSystem) -> None:
         self.files = files
         self._read: _PasswdRead | None = None
+        self._group_read: tuple[bytes | None, tuple[Group, ...]] | None = None
+        #: The sudoers read, and its rules, at a version of the files (`FileSystem.version`).
+        self._sudo_read: tuple[int, _SudoRead] | None = None
 
     def _passwd(self) -> _PasswdRead:
         """/etc/passwd as last read, read again whenever its content is another object: a
@@ -132,12 +181,16 @@ class Accounts:
         """What `whoami` prints: the first passwd entry with the uid (root for any uid-0 alias)."""
         return self._passwd().by_uid.get(uid, str(uid))
 
-    def groups(self) -> list[tuple[str, int, list[str]]]:
-        found = []
-        for parts in _lines(self.files.text("/etc/group")):
-            if len(parts) >= 4 and parts[2].isdigit():
-                found.append((parts[0], int(parts[2]), [m for m in parts[3].split(",") if m]))
-        return found
+    def groups(self) -> tuple[Group, ...]:
+        """/etc/group's groups in order, each (name, gid, members), read again whenever its
+        content is another object, as `_passwd` is: every run of sudo or `id` reads them."""
+        node = self.files.get("/etc/group")
+        content = node.content if node is not None and not node.is_dir else None
+        read = self._group_read
+        if read is None or read[0] is not content:
+            text = content.decode("utf-8", "replace") if content is not None else ""
+            read = self._group_read = (content, _groups(text))
+        return read[1]
 
     def group_name(self, gid: int) -> str:
         return next((name for name, g, _ in self.groups() if g == gid), str(gid))
@@ -197,8 +250,24 @@ class Accounts:
 
     # ---- sudo -------------------------------------------------------------------------------
 
-    def sudo_sources(self) -> tuple[list[tuple[str, str]], list[str]]:
+    def _sudo(self) -> _SudoRead:
+        """The sudoers as they stand, read again whenever any file changed: every sudo reads
+        them, and what they say depends on several files (the sudoers, what its includedir
+        holds, their owners and modes, passwd for the owners' uids)."""
+        version = self.files.version
+        read = self._sudo_read
+        if read is None or read[0] != version:
+            sources, warnings = self._read_sudo_sources()
+            rules = tuple(_rules_of(sources))
+            read = self._sudo_read = (version, _SudoRead(tuple(sources), tuple(warnings), rules))
+        return read[1]
+
+    def sudo_sources(self) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
         """(path, text) of every sudoers file sudo reads, and the warnings it prints."""
+        read = self._sudo()
+        return read.sources, read.warnings
+
+    def _read_sudo_sources(self) -> tuple[list[tuple[str, str]], list[str]]:
         sources = [("/etc/sudoers", self.files.text("/etc/sudoers"))]
         warnings: list[str] = []
         for line in sources[0][1].splitlines():
@@ -225,25 +294,7 @@ class Accounts:
         return sources, warnings
 
     def sudo_rules(self) -> list[SudoRule]:
-        rules = []
-        for path, text in self.sudo_sources()[0]:
-            for raw in text.splitlines():
-                line = raw.strip()
-                if not line or line.startswith(("#", "@", "Defaults")) or "_Alias" in line:
-                    continue
-                match = _RULE.match(line)
-                if match is None:
-                    continue
-                rest = match.group("rest")
-                tag = _TAG.match(rest)
-                nopasswd = bool(tag and tag.group(1) == "NOPASSWD")
-                if tag:
-                    rest = rest[tag.end() :]
-                commands = tuple(c.strip() for c in rest.split(",") if c.strip())
-                who = tuple(w.strip() for w in match.group("who").split(","))
-                runas = (match.group("runas") or "root").strip()
-                rules.append(SudoRule(who, runas, nopasswd, commands, path))
-        return rules
+        return list(self._sudo().rules)
 
     def rules_for(self, account: Account) -> list[SudoRule]:
         groups = {name for name, _ in self.groups_of(account)}

@@ -11,7 +11,7 @@ import posixpath
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(frozen=True)
 class Node:
     """A file or a directory: owner and group by name, mode as the nine permission bits."""
 
@@ -31,6 +31,9 @@ class FileSystem:
 
     def __init__(self) -> None:
         self._nodes: dict[str, Node] = {"/": Node("root", "root", 0o755, is_dir=True)}
+        #: Counts the changes made (a node made or replaced; a node is never changed in
+        #: place): what is read from the files stays true while it stays the same.
+        self.version = 0
 
     def get(self, path: str) -> Node | None:
         # Every key is a normal path, so a path found as it is needs no normalising.
@@ -45,6 +48,7 @@ class FileSystem:
         existing = self._nodes.get(path)
         if existing is None or not existing.is_dir:
             self._nodes[path] = Node(owner, group, mode, is_dir=True)
+            self.version += 1
 
     def write(
         self,
@@ -59,6 +63,7 @@ class FileSystem:
         if parent not in self._nodes:
             self.mkdir(parent)
         self._nodes[path] = Node(owner, group, mode, content)
+        self.version += 1
 
     def text(self, path: str) -> str:
         node = self.get(path)

@@ -44,9 +44,13 @@ _LONGEST = 120
 
 def quote(text: str) -> str:
     """A user's value in backticks, escaped onto one line and cut short enough to read."""
-    shown = "".join(
-        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
-        for char in text
+    shown = (
+        text  # every character printable (most values): each would be kept as it is
+        if text.isprintable()
+        else "".join(
+            char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+            for char in text
+        )
     )
     if len(shown) > _LONGEST:
         shown = shown[: _LONGEST - 3] + "..."

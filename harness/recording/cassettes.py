@@ -14,16 +14,18 @@ import re
 import tomllib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cached_property, lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlparse
 
 import pytest
 import vcr  # type: ignore[import-untyped]
 import yaml  # type: ignore[import-untyped]
+from vcr.request import HeadersDict  # type: ignore[import-untyped]
 
 from harness.config.settings import Settings, parse
 from harness.errors import HarnessError
@@ -157,7 +159,7 @@ def replay_settings(settings: Settings) -> tuple[Settings, tuple[str, str]]:
 
 #: libyaml's loader and dumper when PyYAML was built with it (about 25 times faster than the
 #: pure-Python ones, which a replay spent most of its time in), else the pure-Python ones. Both
-#: pairs read the same data and write the same bytes: tests/recording/test_cassette_format.py
+#: pairs read the same data and write the same bytes: tests/live/test_committed_cassettes.py
 #: re-dumps the committed cassettes with each. https://pyyaml.org/wiki/PyYAMLDocumentation
 _LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DUMPER: Any = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
@@ -213,27 +215,72 @@ def _read(path: Path) -> tuple[str, dict[str, Any]]:
     return text, data
 
 
-def _call_of(request: Any) -> tuple[str, str, str, list[tuple[str, str]]]:
-    """(method, product version, action, meaningful parameters) of a request."""
-    query = parse_qsl(request.parsed_uri.query, keep_blank_values=True)
+@dataclass(frozen=True)
+class Call:
+    """What a request asks, as replay matches it: the method, the product version, the action
+    and the meaningful parameters (sorted), and how a mismatch message shows it."""
+
+    method: str
+    version: str
+    action: str
+    meaningful: tuple[tuple[str, str], ...]
+
+    @cached_property
+    def shown(self) -> str:
+        """`RunCommand [('InstanceId.1', 'i-1'), ...]`, as a mismatch message names it."""
+        return f"{self.action} {list(self.meaningful)}"
+
+
+def _call_of(request: Any) -> Call:
+    """The call a request makes. vcrpy looks each request it plays up twice (vcr/cassette.py:
+    __contains__, play_response), each time against the cassette's requests in turn, so the
+    answer is kept per request content (method, URL, body and the two headers read), never per
+    object: a request changed in place is read afresh (tests/recording/test_matching.py)."""
+    headers = request.headers
     body = request.body
-    if isinstance(body, bytes) and body and b"{" not in body:
+    return _call(
+        request.method,
+        request.uri,
+        body if isinstance(body, bytes) else None,
+        _header(headers, "x-acs-version"),
+        _header(headers, "x-acs-action"),
+    )
+
+
+def _header(headers: Any, name: str) -> str | None:
+    """The value of header `name` (lower case), whatever the case it was sent in: a vcrpy
+    request's headers are a case-insensitive `HeadersDict` (vcr/request.py) already; any other
+    mapping is lowered whole, the last of two spellings winning as in a dict."""
+    if isinstance(headers, HeadersDict):
+        found: str | None = headers.get(name)
+        return found
+    return {k.lower(): v for k, v in headers.items()}.get(name)
+
+
+@lru_cache(maxsize=16384)
+def _call(
+    method: str, uri: str, body: bytes | None, version: str | None, action: str | None
+) -> Call:
+    query = parse_qsl(urlparse(uri).query, keep_blank_values=True)
+    if body and b"{" not in body:
         query += parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True)
-    headers = {k.lower(): v for k, v in request.headers.items()}
     named = dict(query)
-    version = headers.get("x-acs-version") or named.get("Version", "")
-    action = headers.get("x-acs-action") or named.get("Action", "")
     meaningful = sorted(
         (k, v) for k, v in query if k not in UNMATCHED and k not in ("Action", "Version")
     )
-    return request.method, version, action, meaningful
+    return Call(
+        method,
+        version or named.get("Version", ""),
+        action or named.get("Action", ""),
+        tuple(meaningful),
+    )
 
 
 def same_call(r1: Any, r2: Any) -> None:
     """vcrpy matcher: raises AssertionError saying how two requests differ."""
     first, second = _call_of(r1), _call_of(r2)
-    if first != second:
-        raise AssertionError(f"{first[2]} {first[3]} is not {second[2]} {second[3]}")
+    if first is not second and first != second:
+        raise AssertionError(f"{first.shown} is not {second.shown}")
 
 
 @contextmanager

@@ -131,16 +131,20 @@ def test_a_rule_limited_to_one_command_is_listed_by_sudo_l_without_a_password(
     )
 
 
-def _send_passwd(ecs: EcsClient, instance: str, passwd: str) -> None:
-    """SendFile over /etc/passwd, then a read so that it is written."""
+def _send_passwd(
+    ecs: EcsClient, instance: str, passwd: str, name: str = "passwd", **where: str
+) -> None:
+    """SendFile over /etc/passwd (or another file, `target_dir`, `file_owner` and `file_mode`
+    as given), then a read so that it is written."""
     invoke_id = ecs.send_file(
         m.SendFileRequest(
             region_id=REGION,
             instance_id=[instance],
-            name="passwd",
-            target_dir="/etc",
+            name=name,
+            target_dir=where.pop("target_dir", "/etc"),
             content=passwd,
             overwrite=True,
+            **where,
         )
     ).body.invoke_id
     [row] = _file_rows_until_written(ecs, invoke_id)
@@ -170,3 +174,40 @@ def test_who_runs_follows_each_write_of_passwd_at_once(ecs: EcsClient, ops: str)
     gone = result(ecs, run(ecs, ops, "whoami", username="user01"))
     assert (gone.invocation_status, gone.error_code) == ("Failed", "AccountNotExists")
     assert ran(ecs, ops, "whoami", username="user03") == ("user03\n", 0)
+
+
+def test_groups_follow_each_write_of_group_at_once(ecs: EcsClient, ops: str) -> None:
+    """The guest remembers its reading of /etc/group between runs (sudo and `id` read it);
+    each write there (SendFile, as root) is seen by the very next run: a user put in `wheel`
+    is in it, and out of it again once the file no longer says so."""
+    assert ran(ecs, ops, "id -Gn", username="user01") == ("user01\n", 0)
+    group, _ = ran(ecs, ops, "cat /etc/group", username="root")
+    assert "wheel:x:10:\n" in group
+    _send_passwd(ecs, ops, group.replace("wheel:x:10:", "wheel:x:10:user01"), name="group")
+    assert ran(ecs, ops, "id -Gn", username="user01") == ("user01 wheel\n", 0)
+    _send_passwd(ecs, ops, group.replace("user01:x:1000:", "user01:x:1000:dev"), name="group")
+    assert ran(ecs, ops, "id -Gn", username="user01") == ("user01\n", 0)
+    assert ran(ecs, ops, "id -Gn", username="dev") == ("dev user01 sudo docker\n", 0)
+
+
+def test_sudo_follows_each_write_of_the_files_it_reads_at_once(ecs: EcsClient, ops: str) -> None:
+    """The guest remembers its reading of the sudoers between runs (every sudo reads them);
+    each write to any file is seen by the very next sudo: a rule added in /etc/sudoers.d, the
+    same file owned by user01 (skipped, with sudo's warning), then user01 made uid 0 in passwd
+    (the file's owner is root again, so its rule counts)."""
+    assert ran(ecs, ops, "sudo -n whoami", username="user01") == (
+        "sudo: a password is required\n",
+        1,
+    )
+    rule = "user01 ALL=(ALL) NOPASSWD: ALL\n"
+    _send_passwd(ecs, ops, rule, name="user01", target_dir="/etc/sudoers.d", file_mode="0440")
+    assert ran(ecs, ops, "sudo -n whoami", username="user01") == ("root\n", 0)
+    _send_passwd(ecs, ops, rule, name="user01", target_dir="/etc/sudoers.d", file_owner="user01")
+    out, code = ran(ecs, ops, "sudo -n whoami", username="ops")
+    assert (out, code) == (
+        "sudo: /etc/sudoers.d/user01 is owned by uid 1000, should be 0\nroot\n",
+        0,
+    )
+    passwd, _ = ran(ecs, ops, "cat /etc/passwd", username="root")
+    _send_passwd(ecs, ops, passwd.replace("user01:x:1000:", "user01:x:0:"))
+    assert ran(ecs, ops, "sudo -n whoami", username="ops") == ("root\n", 0)

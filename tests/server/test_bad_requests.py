@@ -181,3 +181,20 @@ def test_the_access_log_shows_no_signature_or_key(server, root, http, caplog):
     for secret in (params["Signature"], root[0], "Signature="):
         assert secret not in logged
     assert json.dumps(params["Signature"]) not in logged
+
+
+@pytest.mark.parametrize(("level", "logs"), [(logging.NOTSET, True), (logging.WARNING, False)])
+def test_the_access_log_follows_werkzeugs_level(server, root, http, caplog, level, logs):
+    """A request's line is written while werkzeug's logger takes INFO, or has no level of its
+    own (werkzeug then sets INFO), and not once a level above INFO is set (the suite's server)."""
+    caplog.set_level(logging.INFO)  # the root logger takes INFO, so NOTSET passes lines on
+    werkzeug_log = logging.getLogger("werkzeug")
+    kept = werkzeug_log.level
+    werkzeug_log.setLevel(level)
+    try:
+        params = v2_signed(root, "GET", LIST)
+        assert http.get(server.url, params=params, timeout=5).status_code == 200
+    finally:
+        werkzeug_log.setLevel(kept)
+    lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any('"GET / DescribeInstances" 200' in line for line in lines) is logs
