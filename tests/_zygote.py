@@ -149,10 +149,13 @@ def main() -> None:
     requests = sys.stdin.buffer
     answers = sys.stdout
     running: dict[int, int] = {}  # pid -> token, until reaped
+    watched: dict[int, int] = {}  # pid -> its pidfd, readable once the child has ended
     line = b""
     while True:
-        ready, _, _ = select.select([requests], [], [], 0.01 if running else None)
-        if ready:
+        polling = len(watched) < len(running)  # a child with no pidfd: look every 10 ms
+        waiting = [requests, *watched.values()]
+        ready, _, _ = select.select(waiting, [], [], 0.01 if polling else None)
+        if requests in ready:
             chunk = os.read(requests.fileno(), 65536)
             if not chunk:
                 break  # the test process went away
@@ -173,15 +176,37 @@ def main() -> None:
                 unblocked = signal.pthread_sigmask(signal.SIG_BLOCK, signal.valid_signals())
                 pid = os.fork()
                 if pid == 0:
+                    for fd in watched.values():  # its siblings' are none of its business
+                        os.close(fd)
                     os._exit(_child(request, base_path))
                 signal.pthread_sigmask(signal.SIG_SETMASK, unblocked)
                 running[pid] = request["token"]
+                pidfd = _pidfd(pid)
+                if pidfd is not None:
+                    watched[pid] = pidfd
                 _answer(answers, {"token": request["token"], "pid": pid})
         for pid in list(running):
             done, status = os.waitpid(pid, os.WNOHANG)
             if done:
                 token = running.pop(pid)
+                if pid in watched:
+                    os.close(watched.pop(pid))
                 _answer(answers, {"token": token, "code": os.waitstatus_to_exitcode(status)})
+
+
+def _pidfd(pid: int) -> int | None:
+    """A file descriptor that becomes readable when the child `pid` ends (Linux 5.3's
+    pidfd_open), so that the server sleeps until a request comes or a child ends; None where
+    there is none (another system, an older kernel), and the server then looks every 10 ms.
+    Holding it does not keep the child from being reaped, and its number is never reused
+    while it is open."""
+    opener = getattr(os, "pidfd_open", None)
+    if opener is None:
+        return None
+    try:
+        return int(opener(pid))
+    except OSError:
+        return None
 
 
 def _answer(answers: TextIO, message: dict[str, Any]) -> None:

@@ -276,22 +276,64 @@ def _not_allowed(read: set[tuple[str, str]]) -> set[tuple[str, str]]:
     }
 
 
-def test_the_preloaded_modules_read_only_start_up_switches_of_the_environment():
+#: A module a careless preload could be: it reads a credential and HOME as it is imported.
+GREEDY = (
+    "import os\nKEY = os.environ.get('ALIBABA_CLOUD_ACCESS_KEY_ID')\n"
+    "CREDENTIALS = os.path.join(os.environ.get('HOME', ''), '.alibabacloud')\n"
+)
+
+
+@pytest.fixture(scope="module")
+def read_by_preloads(tmp_path_factory: pytest.TempPathFactory) -> set[tuple[str, str]]:
+    """What the preloads read of the environment, and then what `greedy` (GREEDY) reads: one
+    spied interpreter importing them all (about 1.4 CPU-seconds each), imported in that order,
+    so the preloads' own reads are the same as without it."""
+    folder = tmp_path_factory.mktemp("greedy")
+    (folder / "greedy.py").write_text(GREEDY)
+    return _read_by_preloads("greedy", folder=folder)
+
+
+def _by_greedy(read: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    return {(key, reader) for key, reader in read if reader.endswith("/greedy.py")}
+
+
+def test_the_preloaded_modules_read_only_start_up_switches_of_the_environment(read_by_preloads):
     """A forked child keeps what the server's imports read of the environment: found by
     review, a preload may read only what tests/_zygote.py names (never a credential, a run-as
     setting or anything a test gives its child), and HOME, PATH and PYTHONPATH only from the
     files it names, else it must be imported again per child. The spy sees Python's reads,
     not a C library's getenv."""
-    read = _read_by_preloads()
+    read = read_by_preloads - _by_greedy(read_by_preloads)
     assert read, "the spy saw nothing: it does not work"
     assert not _not_allowed(read), sorted(_not_allowed(read))
 
 
-def test_the_spy_catches_a_preload_that_reads_a_credential_or_home(tmp_path):
-    (tmp_path / "greedy.py").write_text(
-        "import os\nKEY = os.environ.get('ALIBABA_CLOUD_ACCESS_KEY_ID')\n"
-        "CREDENTIALS = os.path.join(os.environ.get('HOME', ''), '.alibabacloud')\n"
-    )
-    caught = _not_allowed(_read_by_preloads("greedy", folder=tmp_path))
+def test_the_spy_catches_a_preload_that_reads_a_credential_or_home(read_by_preloads):
+    caught = _not_allowed(read_by_preloads)
     assert {key for key, _ in caught} == {"ALIBABA_CLOUD_ACCESS_KEY_ID", "HOME"}
-    assert all(reader.endswith("/greedy.py") for _, reader in caught)
+    assert caught == _by_greedy(caught)
+
+
+def test_a_forked_child_holds_no_file_of_the_servers_while_others_run(tmp_path, monkeypatch):
+    """The fork server watches each running child through a file of its own (a pidfd, where
+    Linux has them): a child forked while others run holds none of them, as a fresh child
+    holds none of its parent's pipes."""
+    if not Path("/proc/self/fd").is_dir():
+        pytest.skip("no /proc/self/fd to list a process's files with")
+    (tmp_path / "sleeper.py").write_text("import time\ntime.sleep(60)\n")
+    (tmp_path / "files.py").write_text(
+        "import os\nprint(sorted(int(fd) for fd in os.listdir('/proc/self/fd')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    running = [children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env)]
+    running.append(children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env))
+    try:
+        forked = children.run([sys.executable, "-m", "files"], cwd=tmp_path, env=env, timeout=60)
+        monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+        fresh = children.run([sys.executable, "-m", "files"], cwd=tmp_path, env=env, timeout=60)
+    finally:
+        for child in running:
+            child.kill()
+            child.communicate(timeout=30)
+    assert all(child.forked for child in running)
+    assert forked.stdout == fresh.stdout == "[0, 1, 2, 3]\n"  # 3: the listing's own

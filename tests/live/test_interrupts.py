@@ -67,8 +67,15 @@ FEATURE = """
 REQUESTS = 36
 SEED = 20261201
 #: Seconds the tripwire holds an answer after signalling, so the child is still inside the
-#: call when the signal is handled.
+#: call when the signal is handled, where it cannot see the child take the signal (no /proc).
 HOLD = 0.15
+#: Where Linux's /proc shows it, the tripwire holds the answer until the kernel has handed the
+#: signal to the child (a handled one: the child's call is interrupted before it reads any
+#: answer; SIGKILL: the child is dead), and no longer: at most this many seconds.
+TAKEN_WITHIN = 30.0
+#: How often the tripwire's server looks whether it is asked to stop (socketserver's default,
+#: half a second, is how long each test's teardown waited for it).
+POLL = 0.02
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ class Tripwire(ThreadingHTTPServer):
         self.actions: list[str] = []
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
+        threading.Thread(target=self.serve_forever, args=(POLL,), daemon=True).start()
 
     @property
     def url(self) -> str:
@@ -151,11 +158,40 @@ class Tripwire(ThreadingHTTPServer):
     def strike(self, sig: int) -> None:
         assert self.child is not None
         os.kill(self.child, sig)
-        time.sleep(HOLD)
+        if not _taken(self.child, sig, TAKEN_WITHIN):
+            time.sleep(HOLD)
+
+
+def _taken(pid: int, sig: int, within: float) -> bool:
+    """Whether the child `pid` took `sig` within `within` seconds, by /proc/PID/status: the
+    signal no longer pending for the process or its main thread (ShdPnd, SigPnd: a handler's
+    signal is dequeued just before the handler runs, and a call it interrupts gives EINTR
+    before it reads anything more), or for SIGKILL the process a zombie or gone. False where
+    there is no such file to read, and if it never happened."""
+    status = Path(f"/proc/{pid}/status")
+    if not Path("/proc/self/status").exists():
+        return False
+    bit = 1 << (sig - 1)
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        try:
+            fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
+        except FileNotFoundError:
+            return True  # ended, and reaped already
+        if sig == signal.SIGKILL:
+            if fields["State"].split()[0] in ("Z", "X"):
+                return True
+        elif not (int(fields["ShdPnd"], 16) | int(fields["SigPnd"], 16)) & bit:
+            return True
+        time.sleep(0.001)
+    return False
 
 
 class _Relay(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    #: An answer's head and body go out as two writes: with Nagle's algorithm on, the body
+    #: waits for the child's delayed ACK of the head (some 40 ms on Linux), 36 times a run.
+    disable_nagle_algorithm = True
     server: Tripwire
 
     def log_message(self, format: str, *args: object) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -35,22 +36,41 @@ def _chromium() -> str:
     return found
 
 
-def _browse(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    profile = tmp_path / "profile"
-    return subprocess.run(
-        [_chromium(), *FLAGS, f"--user-data-dir={profile}", *args],
+@dataclass(frozen=True)
+class Browsed:
+    """What one run of the browser on the report gave: the DOM it built, and its screenshot."""
+
+    run: subprocess.CompletedProcess[str]
+    screenshot: Path
+
+
+@pytest.fixture(scope="module")
+def browsed(small: Written, tmp_path_factory: pytest.TempPathFactory) -> Browsed:
+    """The report opened once, from its file alone: chromium prints the DOM it built and saves
+    a screenshot of the same page in one run (each start of the browser costs about a second)."""
+    folder = tmp_path_factory.mktemp("browser")
+    shot = folder / "report.png"
+    run = subprocess.run(
+        [
+            _chromium(),
+            *FLAGS,
+            f"--user-data-dir={folder / 'profile'}",
+            "--dump-dom",
+            f"--screenshot={shot}",
+            "--window-size=800,700",
+            (small.folder / "r.html").as_uri(),
+        ],
         capture_output=True,
         text=True,
         timeout=120,
         check=False,
     )
+    return Browsed(run, shot)
 
 
-def test_the_browser_finds_the_matrix_and_the_findings(small: Written, tmp_path: Path):
-    page = (small.folder / "r.html").as_uri()
-    run = _browse(tmp_path, "--dump-dom", page)
-    assert run.returncode == 0, run.stderr[-2000:]
-    dom = run.stdout
+def test_the_browser_finds_the_matrix_and_the_findings(browsed: Browsed):
+    assert browsed.run.returncode == 0, browsed.run.stderr[-2000:]
+    dom = browsed.run.stdout
     assert 'id="findings"' in dom
     assert dom.count('class="finding verdict-') == 2
     assert 'class="runas-matrix"' in dom
@@ -60,11 +80,8 @@ def test_the_browser_finds_the_matrix_and_the_findings(small: Written, tmp_path:
     assert dom.count('class="scenario verdict-') == 7
 
 
-def test_the_screenshot_of_the_report_is_not_blank(small: Written, tmp_path: Path):
-    shot = tmp_path / "report.png"
-    page = (small.folder / "r.html").as_uri()
-    run = _browse(tmp_path, f"--screenshot={shot}", "--window-size=800,700", page)
-    assert run.returncode == 0, run.stderr[-2000:]
-    width, height, colours = png_pixels(shot.read_bytes())
+def test_the_screenshot_of_the_report_is_not_blank(browsed: Browsed):
+    assert browsed.run.returncode == 0, browsed.run.stderr[-2000:]
+    width, height, colours = png_pixels(browsed.screenshot.read_bytes())
     assert (width, height) == (800, 700)
     assert len(colours) > 50, "the page rendered (nearly) blank"
