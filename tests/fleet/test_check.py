@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import threading
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -319,14 +320,29 @@ def test_a_run_started_before_the_deadline_is_read_after_it(
     task = getattr(check_module.FleetCheck, late_after)
 
     calls = itertools.count(1)
+    late = threading.Event()  # set once the deadline has passed
 
     def then_late(check: Any, *args: Any) -> list[str]:
         ended: list[str] = task(check, *args)
         if late_after == "_approved" or next(calls) == 3:
             now[0] = 1000.0  # the deadline passes as the start, or the last try, ends
+            late.set()
         return ended
 
     monkeypatch.setattr(check_module.FleetCheck, late_after, then_late)
+    # On workers the tasks after the late one may begin before it ends: a try while the start
+    # is under way (made, since it began before the deadline), a read while the last tries are
+    # (Pending, so polled again). Those wait here for the deadline, so that it falls between
+    # the start and the read however the threads are scheduled.
+    waits = "_refused" if late_after == "_approved" else "_read"
+    made = getattr(check_module.FleetCheck, waits)
+
+    def after_the_deadline(check: Any, *args: Any) -> list[str]:
+        assert late.wait(10), "the deadline never passed"
+        ended: list[str] = made(check, *args)
+        return ended
+
+    monkeypatch.setattr(check_module.FleetCheck, waits, after_the_deadline)
     plan = Plan(users=("user01",), refused=("root",), max_concurrency=concurrency, deadline=60)
     evidence = Evidence()
     check = fleet_check(fake_cloud, user, plan, evidence=evidence, clock=lambda: now[0])
