@@ -85,6 +85,25 @@ class _Handler(WSGIRequestHandler):
             self.log_error("Request timed out: %r", e)
             self.close_connection = True
 
+    def handle_expect_100(self) -> bool:
+        """http.server's `100 Continue`, sent at once: the answer is buffered (`wbufsize`), and
+        a client that waits for it before sending its body (curl for a large one, .NET's
+        HttpWebRequest, aiohttp with `expect100`) would otherwise wait until the body's
+        `BODY_IDLE` ran out and be refused for a body it never sent. werkzeug's own second
+        `100 Continue` leaves with the answer, as before (RFC 9110 allows several)."""
+        continued = super().handle_expect_100()
+        self.wfile.flush()
+        return continued
+
+    def finish(self) -> None:
+        """socketserver's, quiet when the client has gone: what is left in the answer's buffer
+        can no longer be sent (werkzeug has let the failed write go already), and closing the
+        stream would raise it again, as a traceback on the server's console."""
+        try:
+            super().finish()
+        except OSError:
+            self.rfile.close()
+
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
         """Method, path and action only: the query holds V2 signatures, AccessKey ids and
         parameter values (an OOS secret's `Value`), and none of them belongs in a log. Nothing

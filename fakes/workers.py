@@ -24,7 +24,9 @@ class Workers(Generic[T]):
     are as many threads as jobs at once at most, and no job waits behind another. The threads
     are daemons, as `ThreadingMixIn`'s are with werkzeug (`daemon_threads`): stopping the
     server joins none. One that waits ends after `idle` seconds without a job, or at `close()`
-    (the server closed: no job will come)."""
+    (the server closed: no job will come). A job that raises ends its thread, the exception
+    reported by `threading.excepthook`, and the count of waiting threads stays right (the
+    server's `serve` answers every failure itself, so none of its jobs raises)."""
 
     def __init__(self, serve: Callable[[T], None], *, idle: float = IDLE, name: str = "") -> None:
         self._serve = serve

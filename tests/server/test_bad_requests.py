@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import socket
+import struct
 import time
 
 import pytest
@@ -198,3 +199,43 @@ def test_the_access_log_follows_werkzeugs_level(server, root, http, caplog, leve
         werkzeug_log.setLevel(kept)
     lines = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
     assert any('"GET / DescribeInstances" 200' in line for line in lines) is logs
+
+
+def test_a_client_that_expects_100_continue_gets_it_before_it_sends_the_body(server):
+    """Found by review: with the answer buffered, `100 Continue` stayed in the buffer, and a
+    client waiting for it (curl, .NET, aiohttp's expect100) sent its body only after a
+    timeout, or was refused for a body it had not sent yet."""
+    body = b"Action=DescribeInstances&Version=2014-05-26&RegionId=" + REGION.encode()
+    head = (
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+        b"Expect: 100-continue\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n"
+    )
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as raw:
+        raw.sendall(head)
+        raw.settimeout(BODY_IDLE / 2)  # well before the server would give up on the body
+        interim = raw.recv(65536)
+        assert interim.startswith(b"HTTP/1.1 100 Continue\r\n"), interim
+        raw.settimeout(5)
+        raw.sendall(body)
+        reply = interim
+        while chunk := raw.recv(65536):
+            reply += chunk
+    final = reply.split(b"HTTP/1.1 ")[-1]
+    status, _, rest = final.partition(b" ")
+    answer = json.loads(rest.partition(b"\r\n\r\n")[2])
+    # the body was read whole: unsigned, so refused for that, not for a short body
+    assert (int(status), answer["Code"]) == (400, "IncompleteSignature"), answer
+
+
+def test_a_client_that_hangs_up_at_once_leaves_no_traceback(server, capfd):
+    """Found by review: the answer left in the buffer of a connection the client reset was
+    flushed again as the handler closed, and socketserver printed the BrokenPipeError."""
+    for _ in range(5):
+        raw = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+        raw.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        raw.sendall(b"GET /_fake/state HTTP/1.1\r\nHost: x\r\n\r\n")
+        raw.close()  # a reset, before the answer is read
+    time.sleep(0.5)  # the handlers write into the reset connections and close them
+    err = capfd.readouterr().err
+    assert "Traceback" not in err, err
+    assert "Exception occurred" not in err, err

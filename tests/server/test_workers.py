@@ -9,6 +9,7 @@ import queue
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 import requests
 
 from fakes.server import FakeServer
@@ -48,6 +49,30 @@ def test_a_thread_with_nothing_to_do_ends_and_a_later_job_still_runs() -> None:
     ran.clear()
     workers.hand(None)
     assert ran.wait(WAIT)
+
+
+def test_a_job_that_raises_ends_its_thread_and_the_next_job_still_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Found by review: the raising thread is not counted as waiting, so the next job gets a
+    thread of its own rather than being queued for one that is gone."""
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda args: raised.append(args.exc_value))
+    ran = threading.Event()
+
+    def serve(job: str) -> None:
+        if job == "bad":
+            raise ValueError("a job that fails")
+        ran.set()
+
+    workers: Workers[str] = Workers(serve)
+    workers.hand("bad")
+    _until(lambda: len(raised) == 1)
+    assert isinstance(raised[0], ValueError)
+    assert workers.waiting == 0
+    workers.hand("good")
+    assert ran.wait(WAIT)
+    _until(lambda: workers.waiting == 1)
 
 
 class _TimesOutAsAJobArrives(queue.SimpleQueue[int]):
