@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harness.backends.standin import private_pycache
+from harness.backends.standin import private_pycache, prune_pycache
 from harness.config import settings
 
 
@@ -178,6 +178,19 @@ def _children_reuse_compiled_modules() -> None:
     it). tests/_children.py starts its fork server without the prefix, for the same reason."""
     if os.environ.pop("PYTHONDONTWRITEBYTECODE", None) is not None:
         os.environ.setdefault("PYTHONPYCACHEPREFIX", private_pycache())
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """At the end of the whole suite (not in its workers, nor in a child run of some paths),
+    the private bytecode folder loses the trees of the source folders gone since: the suite's
+    temporary projects, which its runs would otherwise pile up there (harness/backends/
+    standin.py `prune_pycache`)."""
+    if (
+        hasattr(config, "workerinput")
+        or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
+    ):
+        return
+    prune_pycache(private_pycache())
 
 
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it

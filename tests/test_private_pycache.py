@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.standin import isolated_env, private_pycache
+from harness.backends.standin import isolated_env, private_pycache, prune_pycache
 
 
 @pytest.fixture
@@ -64,3 +64,37 @@ def test_a_fallback_is_made_once_per_process(temporary: Path) -> None:
     first = private_pycache()
     assert private_pycache() == first
     assert len([p for p in temporary.iterdir() if p.is_dir()]) == 1
+
+
+def _mirror(folder: Path, source: Path) -> Path:
+    """Where a pycache prefix keeps the compiled modules of the source folder `source`."""
+    return folder.joinpath(*source.parts[1:])
+
+
+def test_the_trees_of_source_folders_gone_since_are_pruned_and_no_other(
+    temporary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    folder = Path(private_pycache())
+    kept, gone = temporary / "checkout" / "pkg", temporary / "project-of-a-test"
+    kept.mkdir(parents=True)
+    for source in (kept, gone / "sub"):
+        _mirror(folder, source).mkdir(parents=True)
+        (_mirror(folder, source) / "m.cpython-311.pyc").write_bytes(b"compiled")
+    outside = temporary / "outside"
+    outside.mkdir()
+    (outside / "keep.pyc").write_bytes(b"not the folder's")
+    (folder / "a-link").symlink_to(outside, target_is_directory=True)
+
+    assert prune_pycache(str(folder)) == 1  # the test's project, whole, and nothing else
+    assert not _mirror(folder, gone).exists()
+    assert (_mirror(folder, kept) / "m.cpython-311.pyc").read_bytes() == b"compiled"
+    assert (outside / "keep.pyc").exists()  # a link is not followed
+    assert prune_pycache(str(folder)) == 0
+
+
+def test_a_folder_that_is_not_the_private_one_is_never_pruned(temporary: Path) -> None:
+    chosen = temporary / "my-prefix"  # a PYTHONPYCACHEPREFIX someone chose
+    _mirror(chosen, temporary / "gone").mkdir(parents=True)
+    assert prune_pycache(str(chosen)) == 0
+    assert _mirror(chosen, temporary / "gone").exists()

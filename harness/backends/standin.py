@@ -12,6 +12,7 @@ import functools
 import json
 import os
 import secrets
+import shutil
 import stat
 import tempfile
 from collections.abc import Mapping, Sequence
@@ -253,6 +254,33 @@ def private_pycache() -> str:
     if not stat.S_ISDIR(seen.st_mode) or seen.st_mode & 0o022 or seen.st_uid != os.getuid():
         return tempfile.mkdtemp(prefix="runas-pycache-")
     return str(folder)
+
+
+def prune_pycache(folder: str) -> int:
+    """Remove from `private_pycache`'s folder each tree that mirrors a source folder gone since
+    (a test's temporary project, a removed checkout or virtualenv): the folder mirrors every
+    source path it compiled, and runs one after another would leave such trees behind for
+    ever, which nothing reads again. Returns how many were removed. Only this user's own
+    folder, by its name (never a pycache prefix someone chose); links in it are not followed."""
+    root = Path(folder)
+    if not hasattr(os, "getuid") or root.name != f"runas-pycache-{os.getuid()}":
+        return 0
+    removed = 0
+    here = [root]
+    while here:
+        try:
+            entries = list(os.scandir(here.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            if Path("/", Path(entry.path).relative_to(root)).is_dir():
+                here.append(Path(entry.path))
+            else:
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed += 1
+    return removed
 
 
 def isolated_env(home: Path | None = None, **chosen: str) -> dict[str, str]:
