@@ -3,6 +3,8 @@ suite on every core."""
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -21,17 +23,38 @@ def _reuse_compiled_modules() -> None:
     keeps them instead where the suite's children already do (harness/backends/standin.py
     `private_pycache`: a folder of this user's alone, out of the source tree), and reads them
     back on the next run, as pytest and Python would from `__pycache__` with bytecode writing
-    on (pytest checks a rewritten module's source size and time, and its own version, before
-    it uses one). Only this process's imports from here on: what is already loaded stays as
-    it was loaded (the SDKs from their own `__pycache__`; the harness's plugin, from its entry
-    point, rewritten afresh); the environment, which xdist's workers and the fork server start
-    from, is left as it is (an interpreter started with a cold prefix would compile every
-    installed module into it); an installed module imported later is compiled into the prefix
-    once. A prefix chosen by the person running pytest is kept, and so is bytecode writing
-    left on (pytest then writes its own `__pycache__`, as it always does)."""
-    if sys.dont_write_bytecode and sys.pycache_prefix is None:
-        sys.pycache_prefix = private_pycache()
-        sys.dont_write_bytecode = False
+    on (pytest checks a rewritten module against its source before it uses one: its size and
+    time before pytest 9.2, its hash since). Only this process's imports from here on, and
+    only into that folder (where none of this user's alone can be had, a throwaway one would
+    only cost: nothing changes). A prefix makes Python read every module's bytecode from it
+    alone, so the installed libraries the harness and the steps import (the SDKs' thousands of
+    models above all: the fork server's PRELOAD list) are imported first, from their own
+    `__pycache__`, rather than compiled into a folder that each new virtualenv finds empty.
+    The environment, which xdist's workers and the fork server start from, is left as it is.
+    A prefix chosen by the person running pytest is kept, and so is bytecode writing left on
+    (pytest then writes its own `__pycache__`, as it always does)."""
+    if not sys.dont_write_bytecode or sys.pycache_prefix is not None:
+        return
+    folder = private_pycache()
+    if not hasattr(os, "getuid") or Path(folder).name != f"runas-pycache-{os.getuid()}":
+        return
+    for name in _fork_server_preloads():
+        importlib.import_module(name)
+    sys.pycache_prefix = folder
+    sys.dont_write_bytecode = False
+
+
+def _fork_server_preloads() -> tuple[str, ...]:
+    """tests/_zygote.py's PRELOAD: the installed libraries every child imports (the suite's
+    pytest runs with --import-mode=importlib, so `tests` is not importable from here yet)."""
+    path = Path(__file__).resolve().parent / "tests" / "_zygote.py"
+    spec = importlib.util.spec_from_file_location("_runas_fork_server_preloads", path)
+    assert spec is not None, path
+    assert spec.loader is not None, path
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    preloads: tuple[str, ...] = module.PRELOAD
+    return preloads
 
 
 _reuse_compiled_modules()  # at import: before the step modules below are imported

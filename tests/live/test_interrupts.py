@@ -71,7 +71,10 @@ SEED = 20261201
 HOLD = 0.15
 #: Where Linux's /proc shows it, the tripwire holds the answer until the kernel has handed the
 #: signal to the child (a handled one: the child's call is interrupted before it reads any
-#: answer; SIGKILL: the child is dead), and no longer: at most this many seconds.
+#: answer; SIGKILL: the child is dead), and no longer: at most this many seconds. The signal
+#: goes to the child's main thread, so this holds for a call made there, as every call of the
+#: scenario here is (a call on another thread, as a fleet check's on workers, would not be
+#: interrupted by it at all).
 TAKEN_WITHIN = 30.0
 #: How often the tripwire's server looks whether it is asked to stop (socketserver's default,
 #: half a second, is how long each test's teardown waited for it).
@@ -130,6 +133,7 @@ class Tripwire(ThreadingHTTPServer):
         self.signals = list(signals)
         self.child: int | None = None
         self.fired: list[str] = []  # the requests that got a signal
+        self.untaken: list[int] = []  # signals not seen taken (see `strike`)
         self.actions: list[str] = []
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
@@ -159,6 +163,7 @@ class Tripwire(ThreadingHTTPServer):
         assert self.child is not None
         os.kill(self.child, sig)
         if not _taken(self.child, sig, TAKEN_WITHIN):
+            self.untaken.append(sig)  # no /proc, or never taken: the point may have moved
             time.sleep(HOLD)
 
 
@@ -176,7 +181,7 @@ def _taken(pid: int, sig: int, within: float) -> bool:
     while time.monotonic() < deadline:
         try:
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines())
-        except FileNotFoundError:
+        except (FileNotFoundError, ProcessLookupError):  # reaped before, or as, it was read
             return True  # ended, and reaped already
         if sig == signal.SIGKILL:
             if fields["State"].split()[0] in ("Z", "X"):
@@ -274,6 +279,10 @@ def interrupted(account: StandIn, tmp_path: Path) -> Iterator[object]:
         finally:
             child.kill()
         done = subprocess.CompletedProcess(command, child.returncode, stdout, stderr)
+        # Where /proc shows it, every signal was seen taken before its answer went: else the
+        # point may have moved (a blocked signal, or a child stuck elsewhere), and the test
+        # would prove another point than its name says.
+        assert not (tripwire.untaken and Path("/proc/self/status").exists()), tripwire.untaken
         return Run(done, tripwire, cache / "d" / "runas-ledger")
 
     yield run
