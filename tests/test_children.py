@@ -329,6 +329,7 @@ def test_a_forked_child_holds_no_file_of_the_servers_while_others_run(tmp_path, 
     running.append(children.start([sys.executable, "-m", "sleeper"], cwd=tmp_path, env=env))
     try:
         forked = children.run([sys.executable, "-m", "files"], cwd=tmp_path, env=env, timeout=60)
+        watched = _pidfds(children._server().process.pid)
         monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
         fresh = children.run([sys.executable, "-m", "files"], cwd=tmp_path, env=env, timeout=60)
     finally:
@@ -337,3 +338,13 @@ def test_a_forked_child_holds_no_file_of_the_servers_while_others_run(tmp_path, 
             child.communicate(timeout=30)
     assert all(child.forked for child in running)
     assert forked.stdout == fresh.stdout == "[0, 1, 2, 3]\n"  # 3: the listing's own
+    if hasattr(os, "pidfd_open"):
+        # found by review: the test above would pass if the server held no pidfd at all (and
+        # polled every 10 ms again); while the two sleepers ran, it held one for each
+        assert len(watched) == 2, watched
+
+
+def _pidfds(pid: int) -> list[str]:
+    """The pidfds process `pid` holds (Linux names their target `anon_inode:[pidfd]`)."""
+    fds = Path(f"/proc/{pid}/fd")
+    return [fd.name for fd in fds.iterdir() if os.readlink(fd) == "anon_inode:[pidfd]"]
