@@ -297,6 +297,7 @@ def _by_greedy(read: set[tuple[str, str]]) -> set[tuple[str, str]]:
     return {(key, reader) for key, reader in read if reader.endswith("/greedy.py")}
 
 
+@pytest.mark.xdist_group("preload-spy")  # one spied interpreter serves both
 def test_the_preloaded_modules_read_only_start_up_switches_of_the_environment(read_by_preloads):
     """A forked child keeps what the server's imports read of the environment: found by
     review, a preload may read only what tests/_zygote.py names (never a credential, a run-as
@@ -308,6 +309,7 @@ def test_the_preloaded_modules_read_only_start_up_switches_of_the_environment(re
     assert not _not_allowed(read), sorted(_not_allowed(read))
 
 
+@pytest.mark.xdist_group("preload-spy")  # one spied interpreter serves both
 def test_the_spy_catches_a_preload_that_reads_a_credential_or_home(read_by_preloads):
     caught = _not_allowed(read_by_preloads)
     assert {key for key, _ in caught} == {"ALIBABA_CLOUD_ACCESS_KEY_ID", "HOME"}
