@@ -3,6 +3,7 @@ suite on every core."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import importlib.util
 import os
@@ -39,6 +40,11 @@ def _reuse_compiled_modules() -> None:
     if not hasattr(os, "getuid") or Path(folder).name != f"runas-pycache-{os.getuid()}":
         return
     for name in _fork_server_preloads():
+        try:
+            if importlib.util.find_spec(name) is None:
+                continue
+        except ModuleNotFoundError:  # its package is absent: the dev extra's legacy SDK, say
+            continue
         importlib.import_module(name)
     sys.pycache_prefix = folder
     sys.dont_write_bytecode = False
@@ -46,8 +52,11 @@ def _reuse_compiled_modules() -> None:
 
 def _fork_server_preloads() -> tuple[str, ...]:
     """tests/_zygote.py's PRELOAD: the installed libraries every child imports (the suite's
-    pytest runs with --import-mode=importlib, so `tests` is not importable from here yet)."""
+    pytest runs with --import-mode=importlib, so `tests` is not importable from here yet); none
+    without the tests, and `_reuse_compiled_modules` skips any that is not installed."""
     path = Path(__file__).resolve().parent / "tests" / "_zygote.py"
+    if not path.is_file():  # a checkout without the harness's own tests
+        return ()
     spec = importlib.util.spec_from_file_location("_runas_fork_server_preloads", path)
     assert spec is not None, path
     assert spec.loader is not None, path
@@ -217,7 +226,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         or config.args_source is not pytest.Config.ArgsSource.TESTPATHS
     ):
         return
-    prune_pycache(private_pycache())
+    with contextlib.suppress(OSError):  # housekeeping: never the run's result
+        prune_pycache(private_pycache())
 
 
 @pytest.hookimpl(trylast=True)  # after xdist's worker, which should have done it

@@ -12,13 +12,17 @@ from tests import _children as children
 from tests._support import ROOT, pytest_command
 
 HERE = Path(__file__).resolve()
+#: A test module that imports SDKs the root conftest's own imports do not (KMS, STS).
+SDK_USER = ROOT / "tests" / "fakes" / "test_windows_services.py"
 
 
-def _collect_this_file(tmp_path: Path) -> None:
+def _collect_this_file(tmp_path: Path, *also: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPYCACHEPREFIX"}
     env.update(PYTHONDONTWRITEBYTECODE="1", TMPDIR=str(tmp_path))  # the folder's parent
     done = children.run(
-        pytest_command("--collect-only", "-q", "-p", "no:cacheprovider", str(HERE)),
+        pytest_command(
+            "--collect-only", "-q", "-p", "no:cacheprovider", str(HERE), *map(str, also)
+        ),
         cwd=ROOT,
         env=env,
         timeout=120,
@@ -47,3 +51,22 @@ def test_a_run_without_bytecode_writing_keeps_its_rewritten_modules_for_the_next
     # read back, not written again: pytest writes a new file and renames it over the old
     assert {path: (path.stat().st_ino, path.stat().st_mtime_ns) for path in written} == written
     assert _in_the_tree() == tree  # nothing written into the source tree
+
+
+def test_the_installed_sdks_are_read_from_their_own_bytecode_not_compiled_into_the_folder(
+    tmp_path, monkeypatch
+):
+    """Found by review: with the prefix set, Python reads every module's bytecode from it
+    alone, so each new virtualenv compiled the SDKs' thousands of models into the folder; the
+    root conftest imports them first. A fresh interpreter (not the fork server, which has
+    imported them already) shows it."""
+    monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+    _collect_this_file(tmp_path, SDK_USER)
+    folder = tmp_path / f"runas-pycache-{os.getuid()}"
+    compiled = [p for p in folder.rglob("*.pyc") if "site-packages" in p.parts]
+    assert not [
+        p
+        for p in compiled
+        if p.parts[p.parts.index("site-packages") + 1].startswith("alibabacloud_")
+    ], sorted({p.parts[p.parts.index("site-packages") + 1] for p in compiled})
+    assert list(folder.rglob("test_compiled_modules.*pytest*.pyc"))  # the switch did happen

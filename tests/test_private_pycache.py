@@ -98,3 +98,24 @@ def test_a_folder_that_is_not_the_private_one_is_never_pruned(temporary: Path) -
     _mirror(chosen, temporary / "gone").mkdir(parents=True)
     assert prune_pycache(str(chosen)) == 0
     assert _mirror(chosen, temporary / "gone").exists()
+
+
+def test_a_source_folder_it_may_not_look_into_keeps_its_tree(
+    temporary: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: a folder now closed to this user (EACCES) raised out of the suite's
+    end; what cannot be judged is kept."""
+    monkeypatch.delenv("PYTHONPYCACHEPREFIX", raising=False)
+    folder = Path(private_pycache())
+    closed = temporary / "closed" / "pkg"
+    _mirror(folder, closed).mkdir(parents=True)
+    is_dir = Path.is_dir
+
+    def no_entry(path: Path) -> bool:
+        if path == closed.parent:
+            raise PermissionError(13, "Permission denied", str(path))
+        return is_dir(path)
+
+    monkeypatch.setattr(Path, "is_dir", no_entry)
+    assert prune_pycache(str(folder)) == 0
+    assert _mirror(folder, closed).is_dir()

@@ -275,11 +275,16 @@ def prune_pycache(folder: str) -> int:
         for entry in entries:
             if not entry.is_dir(follow_symlinks=False):
                 continue
-            if Path("/", Path(entry.path).relative_to(root)).is_dir():
+            source = Path("/", Path(entry.path).relative_to(root))
+            try:
+                still_there = source.is_dir()
+            except OSError:  # not ours to look into now (EACCES): keep what we cannot judge
+                continue
+            if still_there:
                 here.append(Path(entry.path))
-            else:
-                shutil.rmtree(entry.path, ignore_errors=True)
-                removed += 1
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += not os.path.lexists(entry.path)
     return removed
 
 
