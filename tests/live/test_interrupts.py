@@ -361,3 +361,35 @@ def _cleanup(monkeypatch: pytest.MonkeyPatch, account: StandIn, args: list[str])
     monkeypatch.setenv("RUNAS_ENDPOINT", account.url)
     monkeypatch.setenv("RUNAS_REGION", account.region)
     assert main(args) == 0
+
+
+def _waiting_child(setup: str) -> subprocess.Popen[str]:
+    """A plain child process that runs `setup`, says it is ready, and waits."""
+    code = f"import signal, sys, time\n{setup}\nprint('ready', flush=True)\ntime.sleep(30)\n"
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    assert child.stdout is not None
+    assert child.stdout.readline() == "ready\n"
+    return child
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="no /proc to read")
+@pytest.mark.parametrize(
+    ("setup", "sig", "taken"),
+    [
+        ("signal.signal(signal.SIGINT, lambda *_: None)", signal.SIGINT, True),
+        ("signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})", signal.SIGINT, False),
+        ("", signal.SIGKILL, True),
+    ],
+    ids=["handled", "blocked", "killed"],
+)
+def test_the_tripwire_sees_whether_the_child_took_its_signal(setup, sig, taken) -> None:
+    """Found by review: `_taken` is what keeps each point exact; a blocked signal stays
+    pending (so the test that met it fails, see `interrupted`), a handled or a killing one is
+    seen taken."""
+    child = _waiting_child(setup)
+    try:
+        os.kill(child.pid, sig)
+        assert _taken(child.pid, sig, 0.5 if not taken else 10) is taken
+    finally:
+        child.kill()
+        child.communicate(timeout=30)  # reaps it, and closes its pipe
