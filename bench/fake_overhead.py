@@ -130,8 +130,9 @@ clock = CLOCKS["wall"]
 
 
 def timed(calls: int, fn: Callable[[], None]) -> float:
-    """Seconds per call of `fn`, after a sweep of the heap: each side pays for the garbage it
-    makes itself, never for what the side timed before it left (a fake account stopped, say)."""
+    """Seconds per call of `fn`, after a sweep of the heap: a timed block never pays for the
+    garbage the block before it left (a fake account stopped, say); what it leaves itself is
+    swept before the next one, off the clock, alike for every side."""
     gc.collect()
     start = clock()
     for _ in range(calls):
