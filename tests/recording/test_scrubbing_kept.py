@@ -14,7 +14,7 @@ from vcr.request import Request  # type: ignore[import-untyped]
 from harness.recording.scrub import Scrubber
 
 ACCOUNT_ID = "1234567890123456"
-KEY_ID = "LTAI5tAbCdEfGhIjKlMnOpQr"
+KEY_ID = "LTAI" + "0" * 20  # a made-up id of an AccessKey's shape, no real key
 
 _PAIRS = st.lists(
     st.tuples(
