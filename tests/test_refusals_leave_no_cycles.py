@@ -10,6 +10,7 @@ SDK and the harness's gateway with the collector off, then counts what the colle
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -23,6 +24,8 @@ from harness.sdk.evidence import Evidence
 from harness.sdk.gateway import Gateway, Refusal
 
 CALLS = 20
+#: Batches of CALLS calls; the best one is judged (see `_cyclic_garbage`).
+BATCHES = 3
 #: Objects per refused call the collector may still find (the SDK's own: a few at most). With
 #: the tracebacks kept there were about 180.
 MOST_PER_CALL = 10
@@ -82,8 +85,33 @@ def test_refused_calls_leave_no_cycles(
             return "answered"
 
         assert refused() == code  # warm: first-use objects are not per call
-        gc.collect()
+        batches = [_cyclic_garbage(refused, code) for _ in range(BATCHES)]
+    fewest = min(batches, key=sum_of)
+    assert sum_of(fewest) <= CALLS * MOST_PER_CALL, (
+        f"{sum_of(fewest) / CALLS:.0f} objects of cyclic garbage a call, at best of {BATCHES}"
+        f" batches of {CALLS}: {fewest.most_common(8)}"
+    )
+
+
+def sum_of(found: Counter[str]) -> int:
+    return sum(found.values())
+
+
+def _cyclic_garbage(refused: Callable[[], str], code: str) -> Counter[str]:
+    """What the collector finds after CALLS refused calls, by type name.
+
+    The collector sees the whole process: garbage another thread made meanwhile (a server an
+    earlier test of this worker stopped, a one-off cache fill) counts too. Such garbage is not
+    per call, so the test takes the best of BATCHES batches; garbage each call makes is in
+    every batch."""
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
         codes = {refused() for _ in range(CALLS)}
-        found = gc.collect()
+        gc.collect()
+        found = Counter(type(thing).__name__ for thing in gc.garbage)
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
     assert codes == {code}
-    assert found <= CALLS * MOST_PER_CALL, f"{found / CALLS:.0f} objects of cyclic garbage a call"
+    return found
