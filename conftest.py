@@ -4,8 +4,6 @@ suite on every core."""
 from __future__ import annotations
 
 import contextlib
-import importlib
-import importlib.util
 import os
 import sys
 from pathlib import Path
@@ -13,57 +11,35 @@ from typing import Any
 
 import pytest
 
-from harness.backends.standin import private_pycache, prune_pycache
 from harness.config import settings
+from harness.pycache import private_pycache, prune_pycache, seed_pycache
 
 
 def _reuse_compiled_modules() -> None:
     """Under PYTHONDONTWRITEBYTECODE (or `python -B`) and no pycache prefix, this process
     rewrites and compiles every test module, step and conftest it imports, on every run: each
     xdist worker of the suite about 3.5 CPU-seconds (411 assertion rewrites, 600 parses). It
-    keeps them instead where the suite's children already do (harness/backends/standin.py
+    keeps them instead where the suite's children already do (harness/pycache.py
     `private_pycache`: a folder of this user's alone, out of the source tree), and reads them
     back on the next run, as pytest and Python would from `__pycache__` with bytecode writing
     on (pytest checks a rewritten module against its source before it uses one: its size and
-    time before pytest 9.2, its hash since). Only this process's imports from here on, and
-    only into that folder (where none of this user's alone can be had, a throwaway one would
-    only cost: nothing changes). A prefix makes Python read every module's bytecode from it
-    alone, so the installed libraries the harness and the steps import (the SDKs' thousands of
-    models above all: the fork server's PRELOAD list) are imported first, from their own
-    `__pycache__`, rather than compiled into a folder that each new virtualenv finds empty.
-    The environment, which xdist's workers and the fork server start from, is left as it is.
-    A prefix chosen by the person running pytest is kept, and so is bytecode writing left on
-    (pytest then writes its own `__pycache__`, as it always does)."""
+    time before pytest 9.2, its hash since). A prefix makes Python read every module's
+    bytecode from it alone, so the installed libraries' own bytecode is put there first
+    (`seed_pycache`, once per new virtualenv: else each process would compile the SDKs'
+    thousands of models into it, about 30 CPU-seconds of the suite). Only this process's
+    imports from here on, and only into that folder (where none of this user's alone can be
+    had, a throwaway one would only cost: nothing changes). The environment, which xdist's
+    workers and the fork server start from, is left as it is. A prefix chosen by the person
+    running pytest is kept, and so is bytecode writing left on (pytest then writes its own
+    `__pycache__`, as it always does)."""
     if not sys.dont_write_bytecode or sys.pycache_prefix is not None:
         return
     folder = private_pycache()
     if not hasattr(os, "getuid") or Path(folder).name != f"runas-pycache-{os.getuid()}":
         return
-    for name in _fork_server_preloads():
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except ModuleNotFoundError:  # its package is absent: the dev extra's legacy SDK, say
-            continue
-        importlib.import_module(name)
+    seed_pycache(folder)
     sys.pycache_prefix = folder
     sys.dont_write_bytecode = False
-
-
-def _fork_server_preloads() -> tuple[str, ...]:
-    """tests/_zygote.py's PRELOAD: the installed libraries every child imports (the suite's
-    pytest runs with --import-mode=importlib, so `tests` is not importable from here yet); none
-    without the tests, and `_reuse_compiled_modules` skips any that is not installed."""
-    path = Path(__file__).resolve().parent / "tests" / "_zygote.py"
-    if not path.is_file():  # a checkout without the harness's own tests
-        return ()
-    spec = importlib.util.spec_from_file_location("_runas_fork_server_preloads", path)
-    assert spec is not None, path
-    assert spec.loader is not None, path
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    preloads: tuple[str, ...] = module.PRELOAD
-    return preloads
 
 
 _reuse_compiled_modules()  # at import: before the step modules below are imported
@@ -206,7 +182,7 @@ def _children_reuse_compiled_modules() -> None:
     """Under PYTHONDONTWRITEBYTECODE, the child runs a test starts with this process's
     environment compile and rewrite every module of the project, pytest's plugins and the steps
     again, each of them (about 0.35 CPU-seconds a child): they write their bytecode instead
-    where the children isolated_env starts already do (harness/backends/standin.py
+    where the children isolated_env starts already do (harness/pycache.py
     `private_pycache`: a folder of this user's alone, out of the source tree), unless a pycache
     prefix is chosen. Only in a process that runs tests (an xdist worker, or a run in one
     process): the workers of an xdist run start from the controller's environment, which stays
@@ -219,8 +195,8 @@ def _children_reuse_compiled_modules() -> None:
 def pytest_unconfigure(config: pytest.Config) -> None:
     """At the end of the whole suite (not in its workers, nor in a child run of some paths),
     the private bytecode folder loses the trees of the source folders gone since: the suite's
-    temporary projects, which its runs would otherwise pile up there (harness/backends/
-    standin.py `prune_pycache`)."""
+    temporary projects, which its runs would otherwise pile up there (harness/pycache.py
+    `prune_pycache`)."""
     if (
         hasattr(config, "workerinput")
         or config.args_source is not pytest.Config.ArgsSource.TESTPATHS

@@ -5,9 +5,14 @@ folder, and the next run reads them back instead of rewriting them (the root con
 
 from __future__ import annotations
 
+import importlib.util
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+from harness.pycache import seed_pycache
 from tests import _children as children
 from tests._support import ROOT, pytest_command
 
@@ -58,15 +63,64 @@ def test_the_installed_sdks_are_read_from_their_own_bytecode_not_compiled_into_t
 ):
     """Found by review: with the prefix set, Python reads every module's bytecode from it
     alone, so each new virtualenv compiled the SDKs' thousands of models into the folder; the
-    root conftest imports them first. A fresh interpreter (not the fork server, which has
-    imported them already) shows it."""
+    root conftest links their own bytecode there first (harness/pycache.py `seed_pycache`). A
+    fresh interpreter (not the fork server, which has imported them already) shows it: every
+    SDK module's file in the folder is the installed one, with its time (a link, or a copy
+    across file systems), none written by this run."""
     monkeypatch.setenv("RUNAS_TEST_FRESH_CHILDREN", "1")
+    started = time.time_ns()
     _collect_this_file(tmp_path, SDK_USER)
     folder = tmp_path / f"runas-pycache-{os.getuid()}"
     compiled = [p for p in folder.rglob("*.pyc") if "site-packages" in p.parts]
-    assert not [
+    sdks = [
         p
         for p in compiled
         if p.parts[p.parts.index("site-packages") + 1].startswith("alibabacloud_")
-    ], sorted({p.parts[p.parts.index("site-packages") + 1] for p in compiled})
+    ]
+    assert len(sdks) > 1000, len(sdks)  # the ECS SDK's models alone are over a thousand
+    written_now = [p for p in compiled if p.stat().st_mtime_ns >= started]
+    assert not written_now, sorted(
+        {p.parts[p.parts.index("site-packages") + 1] for p in written_now}
+    )
     assert list(folder.rglob("test_compiled_modules.*pytest*.pyc"))  # the switch did happen
+
+
+def test_seeded_bytecode_is_where_the_interpreter_looks_and_is_read_not_compiled(tmp_path):
+    """`seed_pycache` places each file at `cache_from_source`'s path under the prefix, and a
+    fresh interpreter with that prefix reads it: `python -v` says `created` for each file it
+    writes, and writes none for a module of a seeded folder (the ECS SDK's, the standard
+    library's json), while the same import with an empty prefix compiles."""
+    import json.decoder
+
+    import alibabacloud_ecs20140526.client as sdk
+
+    seeded = [Path(sdk.__file__).parent, Path(json.decoder.__file__).parent]
+    folder = tmp_path / "prefix"
+    assert seed_pycache(str(folder), map(str, seeded)) > 1000  # the ECS SDK's models
+    assert seed_pycache(str(folder), map(str, seeded)) == 0  # once per folder, until it changes
+    expected = (
+        folder
+        / Path(sdk.__file__).parent.relative_to("/")
+        / Path(importlib.util.cache_from_source(sdk.__file__)).name
+    )
+    assert expected.is_file()
+
+    def created(prefix: Path) -> tuple[str, list[str]]:
+        done = subprocess.run(
+            [sys.executable, "-v", "-c", "import alibabacloud_ecs20140526.client, json.decoder"],
+            env={**os.environ, "PYTHONPYCACHEPREFIX": str(prefix), "PYTHONDONTWRITEBYTECODE": ""},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=True,
+        )
+        return done.stderr, [
+            line
+            for line in done.stderr.splitlines()
+            if line.startswith("# created") and any(str(s) in line for s in seeded)
+        ]
+
+    read, written = created(folder)
+    assert f"code object from {str(expected)!r}" in read
+    assert not written, written
+    assert len(created(tmp_path / "empty")[1]) >= 2  # without the seed, the same imports compile

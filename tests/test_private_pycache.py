@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.standin import isolated_env, private_pycache, prune_pycache
+from harness.backends.standin import isolated_env
+from harness.pycache import private_pycache, prune_pycache
 
 
 @pytest.fixture

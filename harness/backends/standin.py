@@ -8,13 +8,9 @@ own tests of live runs and `python -m harness record-against-fake`.
 
 from __future__ import annotations
 
-import functools
 import json
 import os
 import secrets
-import shutil
-import stat
-import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +22,7 @@ from alibabacloud_ram20150501 import models as ram
 
 from harness.backends.fake import control
 from harness.config.credentials import ADMIN_KEY_ID, ADMIN_KEY_SECRET
+from harness.pycache import private_pycache
 from harness.sdk.clients import AccessKey, Endpoint, Principal, ecs_client, oos_client, ram_client
 
 #: The checkout this module sits in: the stand-in is tooling for this project's own tests and
@@ -234,58 +231,6 @@ def holdings(state: Mapping[str, Any]) -> dict[str, set[str]]:
         f"{i['InstanceId']}:{i['RamRoleName']}" for i in state["Instances"] if i["RamRoleName"]
     }
     return held
-
-
-@functools.cache
-def private_pycache() -> str:
-    """A folder of the machine's temporary one where runs one after another keep their
-    compiled modules, out of the source tree: this user's alone (made 0700; one that is not
-    this user's, or that others may write to, is never used: a fresh one is made instead, once
-    per process, so nobody else's bytecode is ever run). Where there are no user ids (Windows,
-    whose temporary folder is the user's own), a fresh one per process."""
-    if not hasattr(os, "getuid"):
-        return tempfile.mkdtemp(prefix="runas-pycache-")
-    folder = Path(tempfile.gettempdir()) / f"runas-pycache-{os.getuid()}"
-    try:
-        folder.mkdir(mode=0o700, exist_ok=True)
-        seen = folder.lstat()  # a link in its place is not a folder
-    except OSError:
-        return tempfile.mkdtemp(prefix="runas-pycache-")
-    if not stat.S_ISDIR(seen.st_mode) or seen.st_mode & 0o022 or seen.st_uid != os.getuid():
-        return tempfile.mkdtemp(prefix="runas-pycache-")
-    return str(folder)
-
-
-def prune_pycache(folder: str) -> int:
-    """Remove from `private_pycache`'s folder each tree that mirrors a source folder gone since
-    (a test's temporary project, a removed checkout or virtualenv): the folder mirrors every
-    source path it compiled, and runs one after another would leave such trees behind for
-    ever, which nothing reads again. Returns how many were removed. Only this user's own
-    folder, by its name (never a pycache prefix someone chose); links in it are not followed."""
-    root = Path(folder)
-    if not hasattr(os, "getuid") or root.name != f"runas-pycache-{os.getuid()}":
-        return 0
-    removed = 0
-    here = [root]
-    while here:
-        try:
-            entries = list(os.scandir(here.pop()))
-        except OSError:
-            continue
-        for entry in entries:
-            if not entry.is_dir(follow_symlinks=False):
-                continue
-            source = Path("/", Path(entry.path).relative_to(root))
-            try:
-                still_there = source.is_dir()
-            except OSError:  # not ours to look into now (EACCES): keep what we cannot judge
-                continue
-            if still_there:
-                here.append(Path(entry.path))
-                continue
-            shutil.rmtree(entry.path, ignore_errors=True)
-            removed += not os.path.lexists(entry.path)
-    return removed
 
 
 def isolated_env(home: Path | None = None, **chosen: str) -> dict[str, str]:

@@ -1,0 +1,156 @@
+"""The folder where the suite and its child runs keep compiled modules under
+PYTHONDONTWRITEBYTECODE (as this machine's and CI's environment has it), out of the source tree.
+
+A pycache prefix (`sys.pycache_prefix`, PYTHONPYCACHEPREFIX) makes Python read every module's
+bytecode from the prefix alone, the installed libraries' too: with a prefix new to a virtualenv
+(every CI run makes a new one), each process compiled the SDKs' thousands of models and the
+standard library into it, about 45 MB, before any could be read back. `seed_pycache` puts the
+bytecode the installer and the interpreter already wrote there first. The layout is the one
+`importlib.util.cache_from_source` documents for a prefix: the source folder's absolute path
+under the prefix, then `<name>.<cache tag>.pyc`.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import stat
+import sys
+import sysconfig
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+#: What `seed_pycache` writes in each seeded folder's mirror once it is done: the folder's
+#: change time then, so that a library installed since (which changes it) is seeded too.
+SEEDED = ".runas-seeded"
+
+
+@functools.cache
+def private_pycache() -> str:
+    """A folder of the machine's temporary one where runs one after another keep their
+    compiled modules, out of the source tree: this user's alone (made 0700; one that is not
+    this user's, or that others may write to, is never used: a fresh one is made instead, once
+    per process, so nobody else's bytecode is ever run). Where there are no user ids (Windows,
+    whose temporary folder is the user's own), a fresh one per process."""
+    if not hasattr(os, "getuid"):
+        return tempfile.mkdtemp(prefix="runas-pycache-")
+    folder = Path(tempfile.gettempdir()) / f"runas-pycache-{os.getuid()}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        seen = folder.lstat()  # a link in its place is not a folder
+    except OSError:
+        return tempfile.mkdtemp(prefix="runas-pycache-")
+    if not stat.S_ISDIR(seen.st_mode) or seen.st_mode & 0o022 or seen.st_uid != os.getuid():
+        return tempfile.mkdtemp(prefix="runas-pycache-")
+    return str(folder)
+
+
+def installed_folders() -> list[str]:
+    """Where this interpreter's installed modules are: the standard library and the
+    environment's site-packages, each once."""
+    paths = sysconfig.get_paths()
+    return sorted({paths[name] for name in ("stdlib", "platstdlib", "purelib", "platlib")})
+
+
+def seed_pycache(folder: str, sources: Iterable[str] | None = None) -> int:
+    """Link into the prefix `folder` the bytecode already written beside the sources in
+    `sources` (by default `installed_folders()`), each file where the interpreter looks for it
+    under that prefix, so that no process compiles an installed module again. Returns how many
+    files were linked. Each source folder is seeded once, until it changes (an install); a
+    site-packages folder inside one is left to its own turn (in a virtualenv, the base
+    interpreter's is not on the path at all). Nothing is overwritten: a
+    file already in the prefix stays, and Python checks each file against its source before
+    it uses one, as it does in `__pycache__` (a stale one is compiled again and replaced by a
+    new file, never written through the link). Links where the two folders share a file
+    system, copies elsewhere; a file that can be neither is left to be compiled."""
+    tag = sys.implementation.cache_tag
+    if tag is None:
+        return 0
+    suffix = f".{tag}.pyc"
+    chosen = sorted(set(installed_folders() if sources is None else sources))
+    linked = 0
+    for source in chosen:
+        linked += _seed(Path(folder), Path(source), suffix, skip=set(chosen) - {source})
+    return linked
+
+
+def _seed(folder: Path, source: Path, suffix: str, skip: set[str]) -> int:
+    mirror = folder / source.relative_to(source.anchor)
+    marker = mirror / SEEDED
+    try:
+        changed = str(source.stat().st_mtime_ns)
+        if marker.read_text() == changed:
+            return 0
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return 0
+    linked = 0
+    for here, subfolders, files in os.walk(source):
+        subfolders[:] = [
+            name
+            for name in subfolders
+            if name != "site-packages" and os.path.join(here, name) not in skip
+        ]
+        if os.path.basename(here) != "__pycache__":
+            continue
+        target = mirror / Path(here).parent.relative_to(source)
+        for name in files:
+            if name.endswith(suffix):
+                linked += _place(Path(here, name), target / name)
+    try:
+        mirror.mkdir(parents=True, exist_ok=True)
+        marker.write_text(changed)
+    except OSError:
+        pass  # seeded all the same; the next run walks the folder again
+    return linked
+
+
+def _place(compiled: Path, target: Path) -> int:
+    if target.exists():
+        return 0
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(compiled, target)
+        except OSError:
+            shutil.copy2(compiled, target)  # its time too: nothing here was compiled now
+    except FileExistsError:  # another process of the run put it there first
+        return 0
+    except OSError:
+        return 0
+    return 1
+
+
+def prune_pycache(folder: str) -> int:
+    """Remove from `private_pycache`'s folder each tree that mirrors a source folder gone since
+    (a test's temporary project, a removed checkout or virtualenv): the folder mirrors every
+    source path it compiled, and runs one after another would leave such trees behind for
+    ever, which nothing reads again. Returns how many were removed. Only this user's own
+    folder, by its name (never a pycache prefix someone chose); links in it are not followed."""
+    root = Path(folder)
+    if not hasattr(os, "getuid") or root.name != f"runas-pycache-{os.getuid()}":
+        return 0
+    removed = 0
+    here = [root]
+    while here:
+        try:
+            entries = list(os.scandir(here.pop()))
+        except OSError:
+            continue
+        for entry in entries:
+            if not entry.is_dir(follow_symlinks=False):
+                continue
+            source = Path("/", Path(entry.path).relative_to(root))
+            try:
+                still_there = source.is_dir()
+            except OSError:  # not ours to look into now (EACCES): keep what we cannot judge
+                continue
+            if still_there:
+                here.append(Path(entry.path))
+                continue
+            shutil.rmtree(entry.path, ignore_errors=True)
+            removed += not os.path.lexists(entry.path)
+    return removed
