@@ -23,8 +23,20 @@ from collections.abc import Iterable
 from pathlib import Path
 
 #: What `seed_pycache` writes in each seeded folder's mirror once it is done: the folder's
-#: change time then, so that a library installed since (which changes it) is seeded too.
+#: modification time then, so that the folder is walked again once an install changes it.
 SEEDED = ".runas-seeded"
+
+#: Folders at the top of an installed folder that no process of the harness imports from (the
+#: standard library's own tests, IDLE, Tk, 2to3; the installers): not seeded. What is missed
+#: this way is compiled when imported, as without the seed.
+UNIMPORTED = frozenset(
+    {"test", "idlelib", "tkinter", "turtledemo", "lib2to3", "ensurepip", "pydoc_data", "pip"}
+)
+
+#: The flags of a pyc that Python checks against its source before using it (PEP 552): by the
+#: source's time and size (0) or by its hash (3). An unchecked-hash pyc (1) would be used
+#: whatever its source became, so it is never seeded.
+CHECKED = frozenset({0, 3})
 
 
 @functools.cache
@@ -55,25 +67,29 @@ def installed_folders() -> list[str]:
 
 
 def seed_pycache(folder: str, sources: Iterable[str] | None = None) -> int:
-    """Link into the prefix `folder` the bytecode already written beside the sources in
+    """Place in the prefix `folder` the bytecode already written beside the sources in
     `sources` (by default `installed_folders()`), each file where the interpreter looks for it
     under that prefix, so that no process compiles an installed module again. Returns how many
-    files were linked. Each source folder is seeded once, until it changes (an install); a
-    site-packages folder inside one is left to its own turn (in a virtualenv, the base
-    interpreter's is not on the path at all). Nothing is overwritten: a
-    file already in the prefix stays, and Python checks each file against its source before
+    files were placed. Each source folder is walked once, until its modification time changes
+    (an install); a site-packages folder inside one is left to its own turn (in a virtualenv
+    without the system's site-packages, the base interpreter's is not on the path at all).
+    Nothing is overwritten: a file already in the prefix stays (after an upgrade, its module is
+    compiled once, as without the seed), and Python checks each file against its source before
     it uses one, as it does in `__pycache__` (a stale one is compiled again and replaced by a
-    new file, never written through the link). Links where the two folders share a file
-    system, copies elsewhere; a file that can be neither is left to be compiled."""
+    new file, never written through a link); a pyc Python would not check is left out
+    (`CHECKED`). Links where the two folders share a file system, complete copies moved into
+    place elsewhere; a file that can be neither is left to be compiled."""
     tag = sys.implementation.cache_tag
     if tag is None:
         return 0
     suffix = f".{tag}.pyc"
-    chosen = sorted(set(installed_folders() if sources is None else sources))
-    linked = 0
+    chosen = sorted(
+        {os.path.abspath(s) for s in (installed_folders() if sources is None else sources)}
+    )
+    placed = 0
     for source in chosen:
-        linked += _seed(Path(folder), Path(source), suffix, skip=set(chosen) - {source})
-    return linked
+        placed += _seed(Path(folder), Path(source), suffix, skip=set(chosen) - {source})
+    return placed
 
 
 def _seed(folder: Path, source: Path, suffix: str, skip: set[str]) -> int:
@@ -81,43 +97,66 @@ def _seed(folder: Path, source: Path, suffix: str, skip: set[str]) -> int:
     marker = mirror / SEEDED
     try:
         changed = str(source.stat().st_mtime_ns)
+    except OSError:  # no such folder here: nothing to seed
+        return 0
+    try:
         if marker.read_text() == changed:
             return 0
     except FileNotFoundError:
         pass
     except OSError:
         return 0
-    linked = 0
+    placed = 0
     for here, subfolders, files in os.walk(source):
         subfolders[:] = [
             name
             for name in subfolders
-            if name != "site-packages" and os.path.join(here, name) not in skip
+            if name != "site-packages"
+            and os.path.join(here, name) not in skip
+            and not (name in UNIMPORTED and here == str(source))
         ]
         if os.path.basename(here) != "__pycache__":
             continue
         target = mirror / Path(here).parent.relative_to(source)
         for name in files:
             if name.endswith(suffix):
-                linked += _place(Path(here, name), target / name)
+                placed += _place(Path(here, name), target / name)
     try:
         mirror.mkdir(parents=True, exist_ok=True)
         marker.write_text(changed)
     except OSError:
         pass  # seeded all the same; the next run walks the folder again
-    return linked
+    return placed
 
 
 def _place(compiled: Path, target: Path) -> int:
+    """1 if `compiled` was linked or copied to `target`, else 0 (`target` there already,
+    `compiled` not a pyc Python checks, or the file system refusing)."""
     if target.exists():
         return 0
     try:
+        with compiled.open("rb") as pyc:
+            header = pyc.read(8)
+        if len(header) < 8 or int.from_bytes(header[4:8], "little") not in CHECKED:
+            return 0
         target.parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(compiled, target)
+            return 1
+        except FileExistsError:  # another process of the run put it there first
+            return 0
         except OSError:
-            shutil.copy2(compiled, target)  # its time too: nothing here was compiled now
-    except FileExistsError:  # another process of the run put it there first
+            pass
+        # A complete copy under a name of this process's own, then linked in, which fails
+        # rather than replace a file another process put there meanwhile: no reader ever sees
+        # half a file, and nothing is overwritten.
+        partial = target.with_name(f"{target.name}.{os.getpid()}.seeding")
+        try:
+            shutil.copy2(compiled, partial)  # its time too: nothing here was compiled now
+            os.link(partial, target)
+        finally:
+            partial.unlink(missing_ok=True)
+    except FileExistsError:
         return 0
     except OSError:
         return 0

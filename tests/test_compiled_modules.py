@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from harness.pycache import seed_pycache
 from tests import _children as children
@@ -19,6 +23,16 @@ from tests._support import ROOT, pytest_command
 HERE = Path(__file__).resolve()
 #: A test module that imports SDKs the root conftest's own imports do not (KMS, STS).
 SDK_USER = ROOT / "tests" / "fakes" / "test_windows_services.py"
+
+
+@pytest.fixture(autouse=True)
+def _drop_the_folders(tmp_path: Path) -> Iterator[None]:
+    """Each test here seeds a bytecode folder of its own (by copy, when tmp_path is in memory:
+    over 100 MB): removed after the test, not kept with pytest's last temporary folders."""
+    yield
+    for made in tmp_path.iterdir():
+        if made.is_dir():
+            shutil.rmtree(made, ignore_errors=True)
 
 
 def _collect_this_file(tmp_path: Path, *also: Path) -> None:
@@ -89,7 +103,7 @@ def test_seeded_bytecode_is_where_the_interpreter_looks_and_is_read_not_compiled
     """`seed_pycache` places each file at `cache_from_source`'s path under the prefix, and a
     fresh interpreter with that prefix reads it: `python -v` says `created` for each file it
     writes, and writes none for a module of a seeded folder (the ECS SDK's, the standard
-    library's json), while the same import with an empty prefix compiles."""
+    library's json), while json's import with an empty prefix compiles."""
     import json.decoder
 
     import alibabacloud_ecs20140526.client as sdk

@@ -5,7 +5,9 @@ planted there is ever run (found by review: the folder was a fixed, shared path)
 from __future__ import annotations
 
 import os
+import py_compile
 import stat
+import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from harness.backends.standin import isolated_env
-from harness.pycache import private_pycache, prune_pycache
+from harness.pycache import SEEDED, private_pycache, prune_pycache, seed_pycache
 
 
 @pytest.fixture
@@ -120,3 +122,72 @@ def test_a_source_folder_it_may_not_look_into_keeps_its_tree(
     monkeypatch.setattr(Path, "is_dir", no_entry)
     assert prune_pycache(str(folder)) == 0
     assert _mirror(folder, closed).is_dir()
+
+
+#: A module's bytecode file name (`cache_from_source` would name the suite's own prefix here).
+COMPILED = f"module.{sys.implementation.cache_tag}.pyc"
+
+
+def _installed_like(tmp_path: Path, invalidation: py_compile.PycInvalidationMode) -> Path:
+    """A folder of sources with their bytecode beside them, as an installer leaves them."""
+    source = tmp_path / "installed" / "lib"
+    source.mkdir(parents=True)
+    module = source / "module.py"
+    module.write_text("VALUE = 1\n")
+    cfile = source / "__pycache__" / COMPILED
+    py_compile.compile(str(module), cfile=str(cfile), invalidation_mode=invalidation)
+    assert cfile.is_file()
+    return source
+
+
+def _mirrored(folder: Path, source: Path) -> Path:
+    return folder / source.relative_to("/") / COMPILED
+
+
+def test_seeding_a_folder_that_is_not_there_seeds_nothing(tmp_path: Path) -> None:
+    """Found by review: a missing source folder raised (at the root conftest's import)."""
+    assert seed_pycache(str(tmp_path / "prefix"), [str(tmp_path / "not-there")]) == 0
+
+
+def test_seeding_never_overwrites_a_file_already_in_the_folder(tmp_path: Path) -> None:
+    source = _installed_like(tmp_path, py_compile.PycInvalidationMode.TIMESTAMP)
+    folder = tmp_path / "prefix"
+    target = _mirrored(folder, source)
+    target.parent.mkdir(parents=True)
+    target.write_bytes(b"another process's")
+    assert seed_pycache(str(folder), [str(source)]) == 0
+    assert target.read_bytes() == b"another process's"
+    target.unlink()
+    (folder / source.relative_to("/") / SEEDED).unlink()  # walked again, as after an install
+    assert seed_pycache(str(folder), [str(source)]) == 1
+    assert target.read_bytes() == (source / "__pycache__" / COMPILED).read_bytes()
+
+
+def test_a_file_put_there_while_seeding_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by review: when another process of the run (an xdist worker) put the file there
+    between the look and the link, the failed link fell back to a copy over it."""
+    source = _installed_like(tmp_path, py_compile.PycInvalidationMode.TIMESTAMP)
+    folder = tmp_path / "prefix"
+    target = _mirrored(folder, source)
+    link = os.link
+
+    def meanwhile(src: str | Path, dst: str | Path) -> None:
+        Path(dst).write_bytes(b"another process's")
+        link(src, dst)
+
+    monkeypatch.setattr(os, "link", meanwhile)
+    assert seed_pycache(str(folder), [str(source)]) == 0
+    assert target.read_bytes() == b"another process's"
+    # nor a partial copy left behind
+    assert sorted(p.name for p in target.parent.iterdir()) == sorted([target.name, SEEDED])
+
+
+def test_bytecode_python_would_not_check_is_not_seeded(tmp_path: Path) -> None:
+    source = _installed_like(tmp_path, py_compile.PycInvalidationMode.UNCHECKED_HASH)
+    folder = tmp_path / "prefix"
+    assert seed_pycache(str(folder), [str(source)]) == 0
+    assert not _mirrored(folder, source).exists()
+    checked = _installed_like(tmp_path / "checked", py_compile.PycInvalidationMode.CHECKED_HASH)
+    assert seed_pycache(str(folder), [str(checked)]) == 1

@@ -24,7 +24,7 @@ from harness.sdk.evidence import Evidence
 from harness.sdk.gateway import Gateway, Refusal
 
 CALLS = 20
-#: Batches of CALLS calls; the best one is judged (see `_cyclic_garbage`).
+#: Batches of CALLS calls; the median one is judged (see `_cyclic_garbage`).
 BATCHES = 3
 #: Objects per refused call the collector may still find (the SDK's own: a few at most). With
 #: the tracebacks kept there were about 180.
@@ -86,10 +86,10 @@ def test_refused_calls_leave_no_cycles(
 
         assert refused() == code  # warm: first-use objects are not per call
         batches = [_cyclic_garbage(refused, code) for _ in range(BATCHES)]
-    fewest = min(batches, key=sum_of)
-    assert sum_of(fewest) <= CALLS * MOST_PER_CALL, (
-        f"{sum_of(fewest) / CALLS:.0f} objects of cyclic garbage a call, at best of {BATCHES}"
-        f" batches of {CALLS}: {fewest.most_common(8)}"
+    median = sorted(batches, key=sum_of)[BATCHES // 2]
+    assert sum_of(median) <= CALLS * MOST_PER_CALL, (
+        f"{sum_of(median) / CALLS:.0f} objects of cyclic garbage a call, in the median of"
+        f" {BATCHES} batches of {CALLS}: {median.most_common(8)}"
     )
 
 
@@ -102,8 +102,8 @@ def _cyclic_garbage(refused: Callable[[], str], code: str) -> Counter[str]:
 
     The collector sees the whole process: garbage another thread made meanwhile (a server an
     earlier test of this worker stopped, a one-off cache fill) counts too. Such garbage is not
-    per call, so the test takes the best of BATCHES batches; garbage each call makes is in
-    every batch."""
+    per call, so the test judges the median of BATCHES batches: garbage each call makes is in
+    every batch, and a leak in most batches (every few calls) is in the median too."""
     gc.collect()
     gc.set_debug(gc.DEBUG_SAVEALL)
     try:
