@@ -25,8 +25,9 @@ def _reuse_compiled_modules() -> None:
     on (pytest checks a rewritten module against its source before it uses one: its size and
     time before pytest 9.2, its hash since). A prefix makes Python read every module's
     bytecode from it alone, so the installed libraries' own bytecode is put there first
-    (`seed_pycache`, once per new virtualenv: else each process would compile the SDKs'
-    thousands of models into it, about 30 CPU-seconds of the suite). Only this process's
+    (`seed_pycache`, once per installed folder until an install changes it: else, in a new
+    virtualenv, each process that starts before the files are written compiles the SDKs'
+    thousands of models into it, about 4 CPU-seconds each). Only this process's
     imports from here on, and only into that folder (where none of this user's alone can be
     had, a throwaway one would only cost: nothing changes). The environment, which xdist's
     workers and the fork server start from, is left as it is. A prefix chosen by the person
