@@ -112,7 +112,7 @@ class Scrubber:
         AccessKey ids are numbered, which the first scrubbing did
         (tests/recording/test_scrubbing_kept.py)."""
         body = request.body
-        if body is not None and not isinstance(body, bytes):  # a file or an iterator: read once
+        if body is not None and not isinstance(body, bytes):  # a file or an iterator: afresh
             return self._scrub_request(request)
         key = (self.account_id, request.method, request.uri, body, tuple(request.headers.items()))
         done = self._scrubbed.get(key)
@@ -133,14 +133,18 @@ class Scrubber:
         request.headers = {
             k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS
         }
-        body = request.body
-        if isinstance(body, bytes) and body:
+        sent = request.body
+        body = _materialized(sent)
+        if body:
             text = body.decode("utf-8", errors="replace")
             if "=" in text and "{" not in text:  # a form: scrub it as parameters
-                form = self.parameters(parse_qsl(text, keep_blank_values=True))
-                request.body = urlencode(form)
+                scrubbed = urlencode(self.parameters(parse_qsl(text, keep_blank_values=True)))
             else:
-                request.body = self.text(text)
+                scrubbed = self.text(text)
+            # vcrpy hands the body back in the shape it was sent in: a file's as a BytesIO of
+            # what is set, an iterator's as an iterator over the chunks set
+            is_iterator = not isinstance(sent, bytes) and not hasattr(sent, "read")
+            request.body = [scrubbed.encode("utf-8")] if is_iterator else scrubbed
         return request
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
@@ -159,6 +163,18 @@ class Scrubber:
             self.account_id = self.account_id or str(data["AccountId"])
         response["body"]["string"] = json.dumps(self.data(data)).encode("utf-8")
         return response
+
+
+def _materialized(body: Any) -> bytes | None:
+    """A vcrpy request's body as one bytes object, whatever it was sent as: vcrpy keeps a
+    file's body read whole and hands it back as a fresh BytesIO each time, an iterator's as a
+    fresh iterator over its chunks (bytes or text)."""
+    if body is None or isinstance(body, bytes):
+        return body
+    if hasattr(body, "read"):
+        data = body.read()
+        return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+    return b"".join(c.encode("utf-8") if isinstance(c, str) else bytes(c) for c in body)
 
 
 def _base64_text(value: str) -> str | None:
