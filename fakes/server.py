@@ -309,11 +309,11 @@ def _read_body(request: Request) -> bytes:
     large, shorter than its Content-Length, or badly chunked. The socket may idle for only
     `BODY_IDLE` seconds meanwhile, so a short body is answered at once, not after 10 s."""
     declared = request.content_length
+    connection = request.environ.get("werkzeug.socket")
     if (declared or 0) > MAX_BODY:
-        raise _too_large()
+        raise _too_large(connection)
     if declared == 0 or (declared is None and not request.environ.get("wsgi.input_terminated")):
         return b""
-    connection = request.environ.get("werkzeug.socket")
     if isinstance(connection, socket.socket):
         connection.settimeout(BODY_IDLE)
     try:
@@ -330,13 +330,19 @@ def _read_body(request: Request) -> bytes:
         if isinstance(connection, socket.socket):
             connection.settimeout(_Handler.timeout)
     if len(body) > MAX_BODY:
-        raise _too_large()
+        raise _too_large(connection)
     if declared is not None and len(body) < declared:  # the client half-closed early
         raise ApiError("InvalidParameter", "The request body is shorter than its Content-Length.")
     return body
 
 
-def _too_large() -> ApiError:
+def _too_large(connection: object) -> ApiError:
+    """The refusal of a body over `MAX_BODY`, left unread. After the answer werkzeug reads what
+    is left of it (so that the client sees the answer, not a reset) until the socket has been
+    silent for its timeout: that wait is made a body's pause (`BODY_IDLE`), not 10 s, since the
+    connection closes after this answer anyway."""
+    if isinstance(connection, socket.socket):
+        connection.settimeout(BODY_IDLE)
     why = f"The request body is larger than {MAX_BODY} bytes, the fake cloud's limit."
     return ApiError("InvalidParameter", why, 400)
 

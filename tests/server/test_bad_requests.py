@@ -106,6 +106,42 @@ def test_a_body_shorter_than_its_content_length_is_answered_at_once(server, half
     assert elapsed < BODY_IDLE + 2  # not the socket timeout of 10 s
 
 
+def _chunked(body: bytes) -> bytes:
+    return (
+        b"".join(
+            b"%x\r\n%s\r\n" % (len(piece), piece)
+            for piece in (body[i : i + 65536] for i in range(0, len(body), 65536))
+        )
+        + b"0\r\n\r\n"
+    )
+
+
+_TOO_LARGE = b"a=" + b"x" * MAX_BODY
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [
+        b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n%s"
+        % (len(_TOO_LARGE), _TOO_LARGE),
+        b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n" + _chunked(_TOO_LARGE),
+    ],
+    ids=["declared", "chunked"],
+)
+def test_a_body_over_the_limit_is_answered_and_its_connection_closed_soon(
+    server, request_bytes, monkeypatch
+):
+    """The answer comes at once, and the connection ends a body's pause (`BODY_IDLE`, made
+    short here) after the client has sent all it meant to (werkzeug reads the rest of a body
+    the app left, so that the client sees the answer rather than a reset), not after the
+    socket's 10 s."""
+    monkeypatch.setattr("fakes.server.BODY_IDLE", 0.2)
+    elapsed, status, body = _raw(server, request_bytes)
+    assert (status, body["Code"]) == (400, "InvalidParameter")
+    assert str(MAX_BODY) in body["Message"]
+    assert elapsed < 0.2 + 2
+
+
 def test_a_bad_chunk_size_is_refused(server):
     request = (
         b"POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
