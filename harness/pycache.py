@@ -12,6 +12,7 @@ under the prefix, then `<name>.<cache tag>.pyc`.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import os
 import shutil
@@ -45,18 +46,26 @@ def private_pycache() -> str:
     compiled modules, out of the source tree: this user's alone (made 0700; one that is not
     this user's, or that others may write to, is never used: a fresh one is made instead, once
     per process, so nobody else's bytecode is ever run). Where there are no user ids (Windows,
-    whose temporary folder is the user's own), a fresh one per process."""
+    whose temporary folder is the user's own), a fresh one per process. A fresh one is removed
+    when the process that made it ends (its children, which it hands the folder to, have
+    ended by then as a rule; one that has not recompiles what it imports next)."""
     if not hasattr(os, "getuid"):
-        return tempfile.mkdtemp(prefix="runas-pycache-")
+        return _throwaway()
     folder = Path(tempfile.gettempdir()) / f"runas-pycache-{os.getuid()}"
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         seen = folder.lstat()  # a link in its place is not a folder
     except OSError:
-        return tempfile.mkdtemp(prefix="runas-pycache-")
+        return _throwaway()
     if not stat.S_ISDIR(seen.st_mode) or seen.st_mode & 0o022 or seen.st_uid != os.getuid():
-        return tempfile.mkdtemp(prefix="runas-pycache-")
+        return _throwaway()
     return str(folder)
+
+
+def _throwaway() -> str:
+    folder = tempfile.mkdtemp(prefix="runas-pycache-")
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
 
 
 def installed_folders() -> list[str]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import py_compile
 import stat
+import subprocess
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -67,6 +68,28 @@ def test_a_fallback_is_made_once_per_process(temporary: Path) -> None:
     first = private_pycache()
     assert private_pycache() == first
     assert len([p for p in temporary.iterdir() if p.is_dir()]) == 1
+
+
+def test_a_fallback_is_removed_when_its_process_ends(tmp_path: Path) -> None:
+    (tmp_path / f"runas-pycache-{os.getuid()}").write_text("not a folder")
+    script = (
+        "import tempfile, sys; tempfile.tempdir = sys.argv[1]\n"
+        "from pathlib import Path\n"
+        "from harness.pycache import private_pycache\n"
+        "folder = Path(private_pycache())\n"
+        "(folder / 'a.pyc').write_bytes(b'compiled')\n"
+        "print(folder)\n"
+    )
+    made = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    ).stdout.strip()
+    assert Path(made).parent == tmp_path
+    assert not Path(made).exists()
+    assert [p.name for p in tmp_path.iterdir()] == [f"runas-pycache-{os.getuid()}"]
 
 
 def _mirror(folder: Path, source: Path) -> Path:
