@@ -17,6 +17,8 @@ import re
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
+from vcr.request import Request  # type: ignore[import-untyped]
+
 from harness.secret_names import SECRET_FIELDS, SECRET_PARAMETERS
 
 #: Placeholders written instead of what was there.
@@ -112,8 +114,8 @@ class Scrubber:
         AccessKey ids are numbered, which the first scrubbing did
         (tests/recording/test_scrubbing_kept.py)."""
         body = request.body
-        if body is not None and not isinstance(body, bytes):  # a file or an iterator: afresh
-            return self._scrub_request(request)
+        if body is not None and not isinstance(body, bytes):  # a file, an iterator, a bytearray
+            return self._scrub_request(_with_bytes_body(request))
         key = (self.account_id, request.method, request.uri, body, tuple(request.headers.items()))
         done = self._scrubbed.get(key)
         if done is None:
@@ -133,18 +135,14 @@ class Scrubber:
         request.headers = {
             k: v for k, v in request.headers.items() if k.lower() in KEPT_REQUEST_HEADERS
         }
-        sent = request.body
-        body = _materialized(sent)
-        if body:
+        body = request.body
+        if isinstance(body, bytes) and body:
             text = body.decode("utf-8", errors="replace")
             if "=" in text and "{" not in text:  # a form: scrub it as parameters
-                scrubbed = urlencode(self.parameters(parse_qsl(text, keep_blank_values=True)))
+                form = self.parameters(parse_qsl(text, keep_blank_values=True))
+                request.body = urlencode(form)
             else:
-                scrubbed = self.text(text)
-            # vcrpy hands the body back in the shape it was sent in: a file's as a BytesIO of
-            # what is set, an iterator's as an iterator over the chunks set
-            is_iterator = not isinstance(sent, bytes) and not hasattr(sent, "read")
-            request.body = [scrubbed.encode("utf-8")] if is_iterator else scrubbed
+                request.body = self.text(text)
         return request
 
     def response(self, response: dict[str, Any]) -> dict[str, Any]:
@@ -165,12 +163,17 @@ class Scrubber:
         return response
 
 
-def _materialized(body: Any) -> bytes | None:
-    """A vcrpy request's body as one bytes object, whatever it was sent as: vcrpy keeps a
-    file's body read whole and hands it back as a fresh BytesIO each time, an iterator's as a
-    fresh iterator over its chunks (bytes or text)."""
-    if body is None or isinstance(body, bytes):
-        return body
+def _with_bytes_body(request: Any) -> Any:
+    """A copy of the vcrpy request `request` whose body is one bytes object, as a body sent as
+    bytes is kept: vcrpy keeps a file's body read whole but hands it back (and writes it to the
+    cassette) as a BytesIO, an iterator's as an iterator over its chunks, a bytearray as it
+    is, and the scrubber reads bytes only (a cassette could not hold the first two at all)."""
+    return Request(request.method, request.uri, _bytes_of(request.body), dict(request.headers))
+
+
+def _bytes_of(body: Any) -> bytes:
+    if isinstance(body, bytes | bytearray | memoryview):
+        return bytes(body)
     if hasattr(body, "read"):
         data = body.read()
         return data.encode("utf-8") if isinstance(data, str) else bytes(data)
