@@ -13,6 +13,7 @@ under the prefix, then `<name>.<cache tag>.pyc`.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import os
 import shutil
@@ -46,9 +47,10 @@ def private_pycache() -> str:
     compiled modules, out of the source tree: this user's alone (made 0700; one that is not
     this user's, or that others may write to, is never used: a fresh one is made instead, once
     per process, so nobody else's bytecode is ever run). Where there are no user ids (Windows,
-    whose temporary folder is the user's own), a fresh one per process. A fresh one is removed
-    when the process that made it ends (its children, which it hands the folder to, have
-    ended by then as a rule; one that has not recompiles what it imports next)."""
+    whose temporary folder is the user's own), a fresh one per process. A fresh one is emptied
+    when the process that made it ends (not a child forked from it), and stays, empty and this
+    user's: removed, its name would be free for anyone to make again while a child that was
+    handed it still runs, and fill with bytecode that child would read."""
     if not hasattr(os, "getuid"):
         return _throwaway()
     folder = Path(tempfile.gettempdir()) / f"runas-pycache-{os.getuid()}"
@@ -64,8 +66,22 @@ def private_pycache() -> str:
 
 def _throwaway() -> str:
     folder = tempfile.mkdtemp(prefix="runas-pycache-")
-    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    atexit.register(_empty, folder, os.getpid())
     return folder
+
+
+def _empty(folder: str, owner: int) -> None:
+    """Remove what is in `folder`, in the process `owner` alone (a forked child runs its
+    parent's exit functions too)."""
+    if os.getpid() != owner:
+        return
+    with os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            else:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 def installed_folders() -> list[str]:
