@@ -333,6 +333,15 @@ def parse(given: dict[str, str], root: Path | None = None) -> Settings:
     policies = base / Path(values["policies"]).expanduser() if values["policies"] else None
     refused = _names(values["refused_users"])
     run_as = _names(values["run_as_users"])
+    for names, flag, what in (
+        (run_as, "--run-as-users", "approved user that must run as itself (default user01,user02)"),
+        (refused, "--refused-users", "name that must be refused (default root,system)"),
+    ):
+        if not names:  # the checks over the list would hold for no user at all
+            raise pytest.UsageError(
+                f"{flag} names nobody, so what is checked of it would hold vacuously: give at "
+                f"least one {what} ({flag} or RUNAS_{flag[2:].upper().replace('-', '_')})"
+            )
     both = sorted({u.lower() for u in run_as} & {u.lower() for u in refused})
     if both:
         raise pytest.UsageError(

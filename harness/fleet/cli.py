@@ -138,6 +138,21 @@ _LIMITS = (
 )
 
 
+def writable(path: Path) -> None:
+    """Raise the one-line error for a `--json` path the verdicts could not be written to: a
+    folder, or one whose nearest existing folder this user may not write in (the folders
+    missing between are made, as the write makes them)."""
+    if path.is_dir():
+        raise HarnessError(f"cannot write the verdicts to `{path}`: it is a folder")
+    folder = path.absolute().parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise HarnessError(f"cannot write the verdicts to `{path}`: `{folder}` is not a folder")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise HarnessError(f"cannot write the verdicts to `{path}`: `{folder}` is not writable")
+
+
 def selector_of(args: argparse.Namespace) -> Selector:
     return Selector(
         tags=tuple(parse_tag(t) for t in args.instances_tag),
@@ -159,8 +174,8 @@ def run(args: argparse.Namespace) -> int:
             "refused_users": args.refused_users,
         }
     )
-    if not settings.run_as_users and not settings.refused_users:
-        raise HarnessError("nothing to check: give --run-as-users or --refused-users")
+    if args.json:
+        writable(args.json)  # before any call: a long run's verdicts are not lost at its end
     source = credentials.command_user(settings)
     problem = source.resolve()
     if problem:

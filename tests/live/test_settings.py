@@ -62,6 +62,9 @@ def test_a_bad_settings_file_is_named(pytester, text, says):
         (("--endpoint", "http://127.0.0.1:1"), "--endpoint redirects a live run"),
         (("--poll-interval", "soon"), "--poll-interval `soon` is not a number of seconds"),
         (("--run-as-users", "user01,root"), "`root` is both a user to run as"),
+        # an empty list would make every check over it hold for nobody
+        (("--refused-users", ""), "--refused-users names nobody.*RUNAS_REFUSED_USERS"),
+        (("--run-as-users", ","), "--run-as-users names nobody.*RUNAS_RUN_AS_USERS"),
     ],
 )
 def test_bad_values_are_refused_with_the_fix(pytester, args, says):
