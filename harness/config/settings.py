@@ -333,14 +333,16 @@ def parse(given: dict[str, str], root: Path | None = None) -> Settings:
     policies = base / Path(values["policies"]).expanduser() if values["policies"] else None
     refused = _names(values["refused_users"])
     run_as = _names(values["run_as_users"])
-    for names, flag, what in (
-        (run_as, "--run-as-users", "approved user that must run as itself (default user01,user02)"),
-        (refused, "--refused-users", "name that must be refused (default root,system)"),
+    for names, key, what in (
+        (run_as, "run_as_users", "approved user that must run as itself (default user01,user02)"),
+        (refused, "refused_users", "name that must be refused (default root,system)"),
     ):
         if not names:  # the checks over the list would hold for no user at all
+            option = BY_KEY[key]
             raise pytest.UsageError(
-                f"{flag} names nobody, so what is checked of it would hold vacuously: give at "
-                f"least one {what} ({flag} or RUNAS_{flag[2:].upper().replace('-', '_')})"
+                f"{option.flag} names nobody, so what is checked of it would hold vacuously: "
+                f"give at least one {what} ({option.flag}, {option.env} or `{key}` in "
+                "--runas-config)"
             )
     both = sorted({u.lower() for u in run_as} & {u.lower() for u in refused})
     if both:

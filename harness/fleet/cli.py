@@ -21,6 +21,7 @@ from rich.console import Console
 from harness.config import credentials
 from harness.config.settings import parse
 from harness.errors import HarnessError
+from harness.files import unwritable
 from harness.fleet.check import FleetCheck, Plan
 from harness.fleet.selection import Selector, parse_tag
 from harness.fleet.terminal import ProgressBar, show
@@ -138,21 +139,6 @@ _LIMITS = (
 )
 
 
-def writable(path: Path) -> None:
-    """Raise the one-line error for a `--json` path the verdicts could not be written to: a
-    folder, or one whose nearest existing folder this user may not write in (the folders
-    missing between are made, as the write makes them)."""
-    if path.is_dir():
-        raise HarnessError(f"cannot write the verdicts to `{path}`: it is a folder")
-    folder = path.absolute().parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        raise HarnessError(f"cannot write the verdicts to `{path}`: `{folder}` is not a folder")
-    if not os.access(folder, os.W_OK | os.X_OK):
-        raise HarnessError(f"cannot write the verdicts to `{path}`: `{folder}` is not writable")
-
-
 def selector_of(args: argparse.Namespace) -> Selector:
     return Selector(
         tags=tuple(parse_tag(t) for t in args.instances_tag),
@@ -174,8 +160,9 @@ def run(args: argparse.Namespace) -> int:
             "refused_users": args.refused_users,
         }
     )
-    if args.json:
-        writable(args.json)  # before any call: a long run's verdicts are not lost at its end
+    problem = unwritable(args.json) if args.json else None
+    if problem:  # before any call: a long run's verdicts are not lost at its end
+        raise HarnessError(f"cannot write the verdicts to `{args.json}`: {problem}")
     source = credentials.command_user(settings)
     problem = source.resolve()
     if problem:

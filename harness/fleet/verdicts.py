@@ -3,16 +3,14 @@ against an earlier result (`--baseline previous.json`)."""
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from harness.errors import HarnessError
+from harness.files import write_whole
 
 Verdict = Literal["exposed", "privileged", "broken", "unreachable", "verified"]
 #: Worst first: an instance's verdict is the worst of what its checks saw.
@@ -135,21 +133,9 @@ class FleetResult:
         }
 
     def write(self, path: Path) -> None:
-        """Write the JSON whole or not at all: into a new file beside `path`, then in its place
-        (a run given the same file as `--json` and `--baseline` keeps its baseline when the
-        write fails)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps(self.as_json(), indent=2) + "\n"
-        # a name of its own, made new ("x"), with the permissions any new file gets here
-        temporary = path.with_name(f".{path.name}.{secrets.token_hex(6)}.tmp")
-        try:
-            with temporary.open("x", encoding="utf-8") as out:
-                out.write(text)
-            os.replace(temporary, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
-            raise
+        """The JSON, written whole or not at all (`write_whole`): a run given one file as
+        `--json` and `--baseline` keeps its baseline when the write fails."""
+        write_whole(path, json.dumps(self.as_json(), indent=2) + "\n")
 
 
 def read_baseline(path: Path) -> dict[str, str]:

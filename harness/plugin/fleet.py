@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from harness.errors import HarnessError
+from harness.files import unwritable, write_whole
 from harness.fleet.scene import FleetOptions
 from harness.fleet.verdicts import VERDICTS, FleetResult, drift, read_baseline
 
@@ -80,6 +81,11 @@ def pytest_configure(config: pytest.Config) -> None:
             baseline = read_baseline(Path(given(config, "--baseline")))
         except HarnessError as e:
             raise pytest.UsageError(f"--baseline: {e}") from None
+    if given(config, "--fleet-json"):  # said before anything runs, not lost at the end
+        asked = config.invocation_params.dir / Path(given(config, "--fleet-json")).expanduser()
+        problem = unwritable(asked)
+        if problem:
+            raise pytest.UsageError(f"cannot write --fleet-json `{asked}`: {problem}")
     config.stash[GATHERER] = gatherer = FleetGatherer(config, baseline)
     config.pluginmanager.register(gatherer, "runas-fleet")
 
@@ -159,8 +165,7 @@ class FleetGatherer:
                 fleets[0] if len(fleets) == 1 else {"format": "runas-fleets/1", "fleets": fleets}
             )
             try:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+                write_whole(path, json.dumps(document, indent=2) + "\n")
             except OSError as e:
                 raise pytest.UsageError(
                     f"cannot write --fleet-json `{path}` ({e.strerror})"
