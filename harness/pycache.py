@@ -75,7 +75,7 @@ def _empty(folder: str, owner: int) -> None:
     parent's exit functions too)."""
     if os.getpid() != owner:
         return
-    with os.scandir(folder) as entries:
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:  # gone already: done
         for entry in entries:
             if entry.is_dir(follow_symlinks=False):
                 shutil.rmtree(entry.path, ignore_errors=True)

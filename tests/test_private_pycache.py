@@ -107,6 +107,23 @@ def test_a_fallback_is_emptied_when_its_process_ends_and_not_by_a_forked_child(
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
 
 
+def test_a_fallback_removed_by_someone_else_ends_the_process_quietly(tmp_path: Path) -> None:
+    (tmp_path / f"runas-pycache-{os.getuid()}").write_text("not a folder")
+    script = (
+        "import shutil, sys, tempfile; tempfile.tempdir = sys.argv[1]\n"
+        "from harness.pycache import private_pycache\n"
+        "shutil.rmtree(private_pycache())\n"
+    )
+    ended = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).resolve().parents[1],
+    )
+    assert ended.stderr == ""
+
+
 def _mirror(folder: Path, source: Path) -> Path:
     """Where a pycache prefix keeps the compiled modules of the source folder `source`."""
     return folder.joinpath(*source.parts[1:])
